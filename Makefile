@@ -1,0 +1,73 @@
+# Städtenetz – `make run` serves the app with demo data, `make test` runs every test on SQLite and PostgreSQL.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run setup venv test-deps assets translations db test test-sqlite test-postgres screenshots bench clean extract-messages
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+venv: $(VENV)/.installed
+test-deps: $(VENV)/.installed-test assets translations
+	bash scripts/ensure-chromium.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+assets: node_modules/.package-lock.json
+	bash scripts/copy-assets.sh
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d network/translations -f
+
+setup: venv assets translations
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) network seed-demo --if-empty
+
+run: db
+	@echo "Städtenetz läuft auf http://127.0.0.1:$(PORT) – Demo-Konten siehe README (Passwort Demo-Passwort-2026)."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(FLASK) network scheduler & \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: test-deps
+	bash scripts/ensure-postgres.sh
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "=== Tests auf SQLite ==="
+	STAEDTENETZ_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "=== Tests auf PostgreSQL ==="
+	STAEDTENETZ_TEST_DB=postgresql STAEDTENETZ_TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+screenshots: test-deps
+	STAEDTENETZ_TEST_DB=sqlite STAEDTENETZ_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/test_screenshots.py -q
+
+extract-messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o network/translations/messages.pot .
+	$(BIN)/pybabel update -i network/translations/messages.pot -d network/translations
+
+bench: test-deps
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules network/static/vendor

@@ -1,0 +1,138 @@
+"""Städtenetz: create_app() is the only place that wires things together."""
+
+import logging
+import os
+import secrets
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+
+def _secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError(
+            "SECRET_KEY fehlt: In Produktion muss STAEDTENETZ_SECRET_KEY oder instance/config.py ihn setzen."
+        )
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(secrets.token_hex(32))
+    with open(path) as fh:
+        app.config["SECRET_KEY"] = fh.read().strip()
+
+
+def _database_url(app: Flask) -> None:
+    url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "staedtenetz.sqlite")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, instance/config.py, STAEDTENETZ_* env, test_config."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app.config.from_object("network.config.DefaultConfig")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("STAEDTENETZ")
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _secret_key(app)
+    _database_url(app)
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+
+    from network.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Berlin")
+    api.init_app(app)
+
+    from network.core.sqlite import init_sqlite
+    init_sqlite(app)
+    _init_login(app, login_manager)
+
+    from network.core.errors import init_errors
+    from network.core.security import init_security
+    from network.core.templating import init_templating
+    init_security(app)
+    init_errors(app)
+    init_templating(app)
+
+    # domains: models first so that Alembic sees every table, then blueprints
+    from network.accounts import models as _am  # noqa: F401
+    from network.municipalities import models as _mm  # noqa: F401
+    from network.core import models as _cm  # noqa: F401
+
+    from network.accounts.views import bp as accounts_bp
+    from network.municipalities.views import bp as municipalities_bp
+    from network.main.views import bp as main_bp
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(municipalities_bp)
+
+    from network.accounts.api import blp as accounts_api
+    from network.municipalities.api import blp as municipalities_api
+    api.register_blueprint(accounts_api)
+    api.register_blueprint(municipalities_api)
+
+    from network.core.cli import network_cli
+    from network.accounts import cli as _accounts_cli  # noqa: F401  (adds commands)
+    from network import demo as _demo  # noqa: F401  (adds seed-demo)
+    app.cli.add_command(network_cli)
+
+    from network.core.outbox import deliver_outbox
+    from network.core.scheduler import register_job
+    register_job(app, "outbox", deliver_outbox, seconds_config="SCHEDULER_OUTBOX_SECONDS")
+
+    return app
+
+
+def _select_locale():
+    if getattr(current_user, "is_authenticated", False):
+        return current_user.language
+    # German first: anonymous visitors get German unless they chose English with the switch
+    lang = session.get("lang")
+    return lang if lang in ("de", "en") else "de"
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are server-side rows, see LoginSession
+
+    @login_manager.user_loader
+    def load_user(key):
+        if request.path.startswith("/api/"):
+            return None  # the API takes bearer tokens only, never the cookie
+        from network.accounts.services import load_session
+        return load_session(key)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+        from network.core.errors import render_error
+        if request.path.startswith("/api/"):
+            return render_error(401)
+        flash(str(login_manager.login_message), "info")
+        return redirect(url_for("accounts.login", next=request.full_path if request.query_string else request.path))

@@ -1,0 +1,30 @@
+"""API: the caller's own account."""
+
+from marshmallow import Schema, fields
+
+from network.core.apiauth import api_user, make_blueprint
+
+blp = make_blueprint("accounts_api", __name__, "", "Das eigene Konto")
+
+
+class MunicipalityRefSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String(metadata={"description": "Rolle in der Kommune: lead oder staff"})
+    is_coordinator = fields.Boolean()
+    language = fields.String()
+    municipality = fields.Nested(MunicipalityRefSchema, allow_none=True)
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def me():
+    """The account the token belongs to."""
+    return api_user()

@@ -1,0 +1,57 @@
+"""Account forms. Validation rules live in the services; forms carry fields and CSRF."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+
+from network.accounts.models import LANGUAGES, ROLES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Passwort"), render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), render_kw={"autocomplete": "email"})
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("Neues Passwort"), description=_l("Mindestens 10 Zeichen."),
+                             render_kw={"autocomplete": "new-password"})
+    password2 = PasswordField(_l("Neues Passwort wiederholen"), render_kw={"autocomplete": "new-password"})
+
+
+class AcceptInviteForm(NewPasswordForm):
+    name = StringField(_l("Ihr Name"), render_kw={"autocomplete": "name"})
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), render_kw={"autocomplete": "name"})
+    language = SelectField(_l("Sprache"), choices=list(LANGUAGES.items()))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Aktuelles Passwort"), render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("Neues Passwort"), description=_l("Mindestens 10 Zeichen."),
+                             render_kw={"autocomplete": "new-password"})
+    password2 = PasswordField(_l("Neues Passwort wiederholen"), render_kw={"autocomplete": "new-password"})
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Bezeichnung"), description=_l("Wofür Sie den Token verwenden, z. B. „Auswertung Excel“."))
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Name"))
+    email = EmailField(_l("E-Mail-Adresse"))
+    role = SelectField(_l("Rolle"), choices=[(k, v) for k, v in ROLES.items()], default="staff")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rolle"), choices=[(k, v) for k, v in ROLES.items()])
+
+
+class EmptyForm(FlaskForm):
+    """Just the CSRF token, for buttons that change state."""

@@ -1,0 +1,144 @@
+"""User, login sessions, single-use tokens, personal API tokens."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from network.core.models import TimestampMixin, UTCDateTime, utcnow
+from network.extensions import db
+
+#: argon2id with the library's current recommended parameters
+_hasher = PasswordHasher()
+
+ROLES = {"lead": _l("Digitalisierungsbeauftragte/r (Leitung)"), "staff": _l("Mitarbeitende/r")}
+LANGUAGES = {"de": "Deutsch", "en": "English"}
+
+
+def hash_secret(value: str) -> str:
+    """SHA-256 of a random token (tokens are long and random, so no slow hash is needed)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (sa.CheckConstraint("role in ('lead','staff')", name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lowercased, so uniqueness is case-insensitive
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    #: argon2id; NULL until an invitation is accepted
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    #: the city; NULL only for coordinators without a city
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    #: role in the city: lead or staff
+    role: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="staff")
+    #: network coordination: sees and manages the whole network
+    is_coordinator: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: deactivated accounts cannot log in and lose their sessions
+    active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    #: UI and email language
+    language: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="de")
+    #: failed logins in a row; reset on success
+    failed_logins: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: no login before this moment
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    municipality = db.relationship("Municipality", back_populates="users", lazy="joined")
+
+    #: set by the login loader: the session this request runs in
+    current_session_key = None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return bool(self.active)
+
+    @property
+    def is_invited(self) -> bool:
+        return self.password_hash is None
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLES.get(self.role, self.role))
+
+    def get_id(self) -> str:
+        # Flask-Login stores the session key, not the user id, so a session can be revoked.
+        return self.current_session_key or ""
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if not self.password_hash:
+            return False
+        try:
+            ok = _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if ok and _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return ok
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class LoginSession(db.Model):
+    """One row per logged-in browser; deleting it logs that browser out."""
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: sha256 of the key in the session cookie
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    user_agent: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+
+    user = db.relationship("User", lazy="joined")
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class UserToken(db.Model):
+    """Single-use emailed token: invitation (72 h) or password reset (1 h)."""
+
+    __tablename__ = "user_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    #: "invite" or "reset"
+    purpose: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = db.relationship("User", foreign_keys=[user_id], lazy="joined")
+
+
+class ApiToken(db.Model):
+    """Personal API token: shown once, stored as a hash."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    #: the user's label for it
+    name: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    #: first characters, to recognise it in the list
+    prefix: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = db.relationship("User", lazy="joined")

@@ -1,0 +1,203 @@
+"""Login, logout, invitations, password reset, profile and personal API tokens."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from network.accounts import services
+from network.accounts.forms import (AcceptInviteForm, EmptyForm, LoginForm, NewPasswordForm, PasswordChangeForm,
+                                    ProfileForm, ResetRequestForm, TokenForm)
+from network.accounts.models import ApiToken
+from network.core.forms import apply_errors, safe_next
+from network.core.validation import ValidationFailed
+from network.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login(user):
+    """Start a fresh session (new cookie, new server-side row)."""
+    session.clear()
+    services.start_session(user, request.headers.get("User-Agent", ""))
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def login():
+    """Log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.LoginFailed as exc:
+            db.session.commit()  # keep the failure counter
+            form.form_errors.append(str(exc))
+            return render_template("accounts/login.html", form=form), 200
+        _login(user)
+        db.session.commit()
+        flash(_("Willkommen, %(name)s!", name=user.name), "success")
+        return redirect(safe_next(form.next.data))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/abmelden", methods=["POST"])
+@login_required
+def logout():
+    """End this browser's session for good."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.end_session(current_user.current_session_key)
+    logout_user()
+    session.clear()
+    db.session.commit()
+    flash(_("Sie sind abgemeldet."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer does not reveal whether the account exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("Wenn ein Konto mit dieser Adresse existiert, haben wir Ihnen einen Link geschickt. Er ist eine Stunde gültig."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _token_page(purpose: str, token: str, form, template: str, on_valid):
+    try:
+        row = services.check_token(token, purpose)
+    except ValidationFailed as exc:
+        return render_template("accounts/token_invalid.html", message=exc.errors["token"]), exc.status
+    if request.method == "GET" and "name" in form._fields:
+        form.name.data = row.user.name
+    if form.validate_on_submit():
+        try:
+            user = on_valid(form)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+            db.session.rollback()
+            return render_template(template, form=form, token_user=row.user), 422
+        return user
+    return render_template(template, form=form, token_user=row.user)
+
+
+@bp.route("/einladung/<token>", methods=["GET", "POST"])
+def accept_invite(token):
+    """Accept an invitation: set name and password, then land on the city's page."""
+    if current_user.is_authenticated:
+        logout_user()
+        session.clear()
+    form = AcceptInviteForm()
+
+    def accept(f):
+        return services.accept_invitation(token, password=f.password.data, password2=f.password2.data, name=f.name.data)
+
+    result = _token_page("invite", token, form, "accounts/accept_invite.html", accept)
+    if not isinstance(result, services.User):
+        return result
+    _login(result)
+    db.session.commit()
+    flash(_("Willkommen im Städtenetz! Ihr Konto ist eingerichtet."), "success")
+    if result.municipality:
+        return redirect(url_for("municipalities.detail", slug=result.municipality.slug))
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/passwort-zuruecksetzen/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Set a new password with an emailed single-use link."""
+    form = NewPasswordForm()
+
+    def reset(f):
+        return services.reset_password(token, password=f.password.data, password2=f.password2.data)
+
+    result = _token_page("reset", token, form, "accounts/reset_password.html", reset)
+    if not isinstance(result, services.User):
+        return result
+    db.session.commit()
+    flash(_("Ihr Passwort wurde geändert. Bitte melden Sie sich an."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Name and language."""
+    form = ProfileForm(obj=current_user)
+    pw_form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, name=form.name.data, language=form.language.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+            return render_template("accounts/profile.html", form=form, pw_form=pw_form), 422
+        db.session.commit()
+        flash(_("Ihr Profil wurde gespeichert."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, pw_form=pw_form)
+
+
+@bp.route("/profil/passwort", methods=["POST"])
+@login_required
+def change_password():
+    """Change the password (asks the current one); other sessions end."""
+    form = ProfileForm(obj=current_user, formdata=None)
+    pw_form = PasswordChangeForm(prefix="pw")
+    if not pw_form.validate_on_submit():
+        return render_template("accounts/profile.html", form=form, pw_form=pw_form), 400
+    try:
+        services.change_password(current_user, current=pw_form.current_password.data,
+                                 password=pw_form.password.data, password2=pw_form.password2.data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        apply_errors(pw_form, exc.errors)
+        return render_template("accounts/profile.html", form=form, pw_form=pw_form), 422
+    db.session.commit()
+    flash(_("Ihr Passwort wurde geändert. Andere Sitzungen wurden abgemeldet."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/profil/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """List, create personal API tokens; a new token is shown once."""
+    form = TokenForm()
+    new_token = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _token, new_token = services.create_api_token(current_user, form.name.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+            status = 422
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    rows = db.session.execute(
+        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ).scalars().all()
+    return render_template("accounts/tokens.html", form=form, rows=rows, new_token=new_token,
+                           revoke_form=EmptyForm()), status
+
+
+@bp.route("/profil/tokens/<int:token_id>/widerrufen", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    """Revoke one of one's own tokens."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token = services.revoke_api_token(current_user, token_id)
+    db.session.commit()
+    flash(_("Der Token „%(name)s“ wurde widerrufen.", name=token.name), "success")
+    return redirect(url_for("accounts.tokens"))

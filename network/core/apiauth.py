@@ -1,0 +1,41 @@
+"""Bearer-token authentication for the JSON API (cookies are never accepted there)."""
+
+from flask import g, request
+from flask_smorest import Blueprint
+
+from network.extensions import csrf
+
+#: the 401/404 answers every authenticated endpoint may give
+COMMON_ERRORS = (401, 404)
+
+
+def api_user():
+    """The user behind this request's token (set by the blueprint's before_request)."""
+    return g.api_user
+
+
+def make_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
+    """A smorest blueprint under /api/v1 whose every endpoint requires a Bearer token."""
+    blp = Blueprint(name, import_name, url_prefix="/api/v1" + url_prefix, description=description)
+    csrf.exempt(blp)
+
+    @blp.before_request
+    def authenticate():
+        from network.accounts.services import user_for_api_token
+        from network.core.errors import render_error
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        user = user_for_api_token(value.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            return render_error(401, "Ein gültiger API-Token fehlt (Authorization: Bearer …).")
+        g.api_user = user
+        return None
+
+    @blp.after_request
+    def commit_token_use(response):
+        from network.extensions import db
+        if response.status_code < 400:
+            db.session.commit()
+        return response
+
+    return blp

@@ -1,0 +1,98 @@
+"""Email outbox: queue in the caller's transaction, deliver later, each message once."""
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mailman import EmailMultiAlternatives
+
+from network.core.models import OutboxMessage, utcnow
+from network.extensions import db, mail
+
+log = logging.getLogger(__name__)
+
+#: a claim older than this is considered abandoned (worker died mid-send)
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def queue_mail(recipient: str, template: str, *, subject: str, locale: str = "de",
+               key: str | None = None, municipality_id: int | None = None, **context) -> OutboxMessage | None:
+    """Render templates/emails/<template>.txt/.html and add the message to the session."""
+    if key is not None:
+        exists = db.session.execute(sa.select(OutboxMessage.id).where(OutboxMessage.key == key)).first()
+        if exists:
+            return None
+    with force_locale(locale):
+        text = render_template(f"emails/{template}.txt", **context)
+        html = render_template(f"emails/{template}.html", **context)
+    msg = OutboxMessage(recipient=recipient, subject=subject, body_text=text, body_html=html,
+                        key=key, municipality_id=municipality_id)
+    db.session.add(msg)
+    return msg
+
+
+def _claim(message_id: int) -> bool:
+    """Atomically take a pending message; only one worker wins."""
+    now = utcnow()
+    res = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .where(sa.or_(OutboxMessage.status == "pending",
+                      sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)))
+        .values(status="sending", claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return res.rowcount == 1
+
+
+def deliver_outbox(limit: int | None = None) -> dict:
+    """Send due messages over the configured backend; failures back off exponentially."""
+    limit = limit or current_app.config["OUTBOX_BATCH"]
+    max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    now = utcnow()
+    ids = db.session.execute(
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_(("pending", "sending")))
+        .where(OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).scalars().all()
+    db.session.rollback()
+    stats = {"sent": 0, "failed": 0, "retry": 0}
+    if not ids:
+        return stats
+    connection = mail.get_connection()
+    for message_id in ids:
+        if not _claim(message_id):
+            continue
+        msg = db.session.get(OutboxMessage, message_id)
+        email = EmailMultiAlternatives(
+            subject=msg.subject, body=msg.body_text,
+            from_email=current_app.config["MAIL_DEFAULT_SENDER"], to=[msg.recipient],
+            connection=connection, headers={"Message-ID": f"<outbox-{msg.id}@staedtenetz>"},
+        )
+        if msg.body_html:
+            email.attach_alternative(msg.body_html, "text/html")
+        msg.attempts += 1
+        try:
+            email.send(fail_silently=False)
+        except Exception as exc:  # any transport error is retried
+            msg.last_error = f"{exc.__class__.__name__}: {exc}"[:1000]
+            if msg.attempts >= max_attempts:
+                msg.status = "failed"
+                stats["failed"] += 1
+            else:
+                msg.status = "pending"
+                msg.next_attempt_at = utcnow() + timedelta(seconds=30 * 2 ** (msg.attempts - 1))
+                stats["retry"] += 1
+            log.warning("outbox message %s failed (attempt %s): %s", msg.id, msg.attempts, exc)
+        else:
+            msg.status = "sent"
+            msg.sent_at = utcnow()
+            msg.last_error = None
+            stats["sent"] += 1
+        db.session.commit()
+    return stats

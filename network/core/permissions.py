@@ -1,0 +1,70 @@
+"""The one permission table. Services call require() first; templates call can() to hide buttons."""
+
+from flask_login import AnonymousUserMixin
+from werkzeug.exceptions import Forbidden, NotFound
+
+#: role -> named permissions. "coordinator" is the network coordination; "lead"/"staff" act in a city.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "anonymous": frozenset({"municipality.view_public"}),
+    "staff": frozenset({
+        "municipality.view_public", "municipality.view_network",
+        "profile.edit", "token.manage",
+    }),
+    "lead": frozenset({
+        "municipality.view_public", "municipality.view_network",
+        "profile.edit", "token.manage",
+        "municipality.edit_own", "user.invite", "user.manage", "audit.view_city",
+    }),
+    "coordinator": frozenset({
+        "municipality.view_public", "municipality.view_network",
+        "profile.edit", "token.manage",
+        "municipality.admit", "municipality.edit_own", "municipality.edit_any",
+        "user.invite", "user.manage", "user.invite_lead", "audit.view_city", "audit.view_all",
+    }),
+}
+
+
+def roles_of(user) -> set[str]:
+    """All roles a principal holds (a coordinator may also be a city's lead)."""
+    if user is None or isinstance(user, AnonymousUserMixin) or not getattr(user, "is_authenticated", False):
+        return {"anonymous"}
+    roles = set()
+    if getattr(user, "municipality_id", None) and user.role in ("lead", "staff"):
+        roles.add(user.role)
+    if user.is_coordinator:
+        roles.add("coordinator")
+    return roles or {"anonymous"}
+
+
+def _owner_id(obj):
+    if obj is None:
+        return None
+    # a Municipality is its own tenant
+    if obj.__class__.__name__ == "Municipality":
+        return obj.id
+    return getattr(obj, "municipality_id", None)
+
+
+def can(user, permission: str, obj=None) -> bool:
+    """True when the user holds the permission, for obj's city if obj belongs to one."""
+    roles = roles_of(user)
+    if "coordinator" in roles and permission in ROLE_PERMISSIONS["coordinator"]:
+        return True
+    city_roles = roles - {"coordinator"}
+    if not any(permission in ROLE_PERMISSIONS[r] for r in city_roles):
+        return False
+    owner = _owner_id(obj)
+    if owner is None or "anonymous" in roles:
+        return True
+    return owner == user.municipality_id
+
+
+def require(user, permission: str, obj=None) -> None:
+    """Raise unless allowed: another city's object answers 404, a missing right 403."""
+    if can(user, permission, obj):
+        return
+    owner = _owner_id(obj)
+    roles = roles_of(user)
+    if owner is not None and "coordinator" not in roles and owner != getattr(user, "municipality_id", None):
+        raise NotFound()
+    raise Forbidden()

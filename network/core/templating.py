@@ -1,0 +1,24 @@
+"""Template globals and filters."""
+
+from flask import current_app
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from network.core.permissions import can
+
+
+def init_templating(app):
+    """Expose can(), dates in Europe/Berlin and the UI language to every template."""
+
+    @app.context_processor
+    def globals_():
+        return {
+            "can": lambda perm, obj=None: can(current_user, perm, obj),
+            "network_name": current_app.config["NETWORK_NAME"],
+            "ui_lang": str(get_locale() or "de"),
+        }
+
+    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else "–"
+    app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else "–"
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

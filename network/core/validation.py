@@ -1,0 +1,77 @@
+"""Service-level validation: one German message per field, shared by forms and API."""
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+
+class ValidationFailed(Exception):
+    """Raised by services; `errors` maps field names to German messages."""
+
+    def __init__(self, errors: dict[str, str], status: int = 422):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+        self.status = status
+
+
+class Checker:
+    """Collects field errors, then raises them together."""
+
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def text(self, field: str, value, *, label: str, required: bool = True, max_len: int = 200,
+             min_len: int = 0) -> str:
+        value = (value or "").strip()
+        if required and not value:
+            self.add(field, _("Bitte geben Sie %(label)s an.", label=label))
+        elif len(value) > max_len:
+            self.add(field, _("%(label)s darf höchstens %(n)s Zeichen lang sein.", label=label, n=max_len))
+        elif value and len(value) < min_len:
+            self.add(field, _("%(label)s muss mindestens %(n)s Zeichen lang sein.", label=label, n=min_len))
+        if "\x00" in value:
+            self.add(field, _("%(label)s enthält ungültige Zeichen.", label=label))
+        return value
+
+    def email(self, field: str, value) -> str:
+        value = (value or "").strip()
+        if not value:
+            self.add(field, _("Bitte geben Sie eine E-Mail-Adresse an."))
+            return value
+        if len(value) > 254:
+            self.add(field, _("Die E-Mail-Adresse ist zu lang."))
+            return value
+        try:
+            return validate_email(value, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            self.add(field, _("Bitte geben Sie eine gültige E-Mail-Adresse an (z. B. name@stadt.de)."))
+            return value
+
+    def choice(self, field: str, value, choices, *, label: str) -> str:
+        if value not in choices:
+            self.add(field, _("Bitte wählen Sie einen gültigen Wert für %(label)s.", label=label))
+        return value
+
+    def url(self, field: str, value, *, label: str) -> str:
+        value = (value or "").strip()
+        if value and (len(value) > 300 or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value)):
+            self.add(field, _("%(label)s muss eine Webadresse sein, die mit http:// oder https:// beginnt.", label=label))
+        return value
+
+    def password(self, field: str, value, *, email: str = "") -> str:
+        value = value or ""
+        if len(value) < 10:
+            self.add(field, _("Das Passwort muss mindestens 10 Zeichen lang sein."))
+        elif len(value) > 200:
+            self.add(field, _("Das Passwort darf höchstens 200 Zeichen lang sein."))
+        elif email and value.lower() == email.lower():
+            self.add(field, _("Das Passwort darf nicht Ihre E-Mail-Adresse sein."))
+        return value
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)

@@ -1,0 +1,1 @@
+"""Start page, dashboard, audit log, language switch, health check."""

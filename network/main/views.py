@@ -1,0 +1,89 @@
+"""Start page (public) and dashboard (logged in), audit log, language switch, health check."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from network.accounts.forms import EmptyForm
+from network.accounts.models import User
+from network.core.forms import safe_next
+from network.core.models import AuditEvent
+from network.core.permissions import can
+from network.extensions import db
+from network.municipalities.services import member_cities
+
+bp = Blueprint("main", __name__)
+
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+def index():
+    """Public start page with the member cities; for members a dashboard with next steps."""
+    cities = member_cities()
+    if not current_user.is_authenticated:
+        return render_template("main/index.html", cities=cities)
+    steps = []
+    city = current_user.municipality
+    if city and can(current_user, "user.manage", city):
+        pending = db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.municipality_id == city.id, User.password_hash.is_(None),
+                                                    User.active.is_(True)))
+        staff = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.municipality_id == city.id))
+        if staff <= 1:
+            steps.append(("invite", url_for("municipalities.users", slug=city.slug)))
+        if pending:
+            steps.append(("pending", url_for("municipalities.users", slug=city.slug), pending))
+        if not city.website:
+            steps.append(("website", url_for("municipalities.edit", slug=city.slug)))
+    if current_user.is_coordinator:
+        steps.append(("admit", url_for("municipalities.new")))
+    return render_template("main/dashboard.html", cities=cities, city=city, steps=steps)
+
+
+@bp.route("/protokoll")
+@login_required
+def audit():
+    """Audit log: coordinators see the network, a lead their own city."""
+    if can(current_user, "audit.view_all"):
+        stmt = sa.select(AuditEvent)
+    elif can(current_user, "audit.view_city", current_user.municipality) and current_user.municipality_id:
+        stmt = sa.select(AuditEvent).where(AuditEvent.municipality_id == current_user.municipality_id)
+    else:
+        abort(403)
+    action = request.args.get("aktion", "").strip()[:80]
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    try:
+        page = max(1, min(int(request.args.get("seite", 1)), 10_000))
+    except ValueError:
+        page = 1
+    rows = db.session.execute(
+        stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).scalars().all()
+    has_next = len(rows) > PAGE_SIZE
+    return render_template("audit/list.html", rows=rows[:PAGE_SIZE], page=page, has_next=has_next, action=action)
+
+
+@bp.route("/sprache", methods=["POST"])
+def language():
+    """Switch the UI language (stored in the profile when logged in)."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lang = request.form.get("lang")
+    if lang not in ("de", "en"):
+        abort(400)
+    session["lang"] = lang
+    if current_user.is_authenticated and current_user.language != lang:
+        from network.accounts.services import update_profile
+        update_profile(current_user, name=current_user.name, language=lang)
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.route("/healthz")
+def health():
+    """Liveness and database check for load balancers."""
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,21 @@
+"""Forms for member cities."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectField, StringField, URLField
+from wtforms.validators import Optional
+
+from network.municipalities.models import KINDS
+
+
+class MunicipalityForm(FlaskForm):
+    name = StringField(_l("Name"))
+    kind = SelectField(_l("Art"), choices=[(k, v) for k, v in KINDS.items()], default="grosse_kreisstadt")
+    district = StringField(_l("Landkreis"), description=_l("Leer lassen bei Stadtkreisen."))
+    website = URLField(_l("Website"), description=_l("z. B. https://www.stadt.de"))
+    population = IntegerField(_l("Einwohnerzahl"), validators=[Optional()])
+
+
+class AdmitForm(MunicipalityForm):
+    lead_name = StringField(_l("Name der Leitung"), description=_l("Die erste Digitalisierungsbeauftragte bzw. der erste Digitalisierungsbeauftragte der Kommune."))
+    lead_email = EmailField(_l("E-Mail-Adresse der Leitung"), description=_l("Sie erhält eine Einladung, die 72 Stunden gültig ist."))

@@ -1,0 +1,90 @@
+"""Admitting and editing member cities."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from network.accounts.services import invite_user
+from network.core import audit
+from network.core.models import utcnow
+from network.core.permissions import require
+from network.core.validation import Checker
+from network.extensions import db
+from network.municipalities.models import KINDS, Municipality, make_slug
+
+
+def _check_fields(c: Checker, data: dict, *, current: Municipality | None = None) -> dict:
+    out = {
+        "name": c.text("name", data.get("name"), label=_("den Namen"), max_len=120),
+        "kind": c.choice("kind", data.get("kind"), KINDS, label=_("die Art")),
+        "district": c.text("district", data.get("district"), label=_("den Landkreis"), required=False, max_len=120),
+        "website": c.url("website", data.get("website"), label=_("Die Website")),
+    }
+    population = data.get("population")
+    if population in ("", None):
+        out["population"] = None
+    else:
+        try:
+            out["population"] = int(population)
+            if not 0 < out["population"] < 10_000_000:
+                raise ValueError
+        except (TypeError, ValueError):
+            c.add("population", _("Bitte geben Sie die Einwohnerzahl als ganze Zahl an."))
+    if "name" not in c.errors:
+        slug = make_slug(out["name"])
+        if not slug:
+            c.add("name", _("Der Name muss Buchstaben enthalten."))
+        clash = db.session.execute(
+            sa.select(Municipality.id).where(sa.or_(Municipality.slug == slug, sa.func.lower(Municipality.name) == out["name"].lower()))
+        ).scalar()
+        if clash and (current is None or clash != current.id):
+            c.add("name", _("Eine Kommune mit diesem Namen gibt es bereits."))
+        out["slug"] = slug
+    return out
+
+
+def admit_municipality(actor, data: dict, *, lead_email: str, lead_name: str) -> Municipality:
+    """Admit a city to the network and invite its first lead."""
+    require(actor, "municipality.admit")
+    c = Checker()
+    fields = _check_fields(c, data)
+    c.email("lead_email", lead_email)
+    c.text("lead_name", lead_name, label=_("den Namen der Leitung"), max_len=120)
+    c.done()
+    city = Municipality(status="member", admitted_at=utcnow(), **fields)
+    db.session.add(city)
+    db.session.flush()
+    audit.record(actor, "municipality.admitted", obj=city, summary=f"{city.name} ins Netzwerk aufgenommen")
+    invite_user(actor, city, email=lead_email, name=lead_name, role="lead")
+    return city
+
+
+def update_municipality(actor, city: Municipality, data: dict) -> Municipality:
+    """Edit a city's master data (its own lead or a coordinator). The slug stays stable."""
+    require(actor, "municipality.edit_own", city)
+    c = Checker()
+    fields = _check_fields(c, data, current=city)
+    c.done()
+    fields.pop("slug", None)
+    changed = {k: v for k, v in fields.items() if getattr(city, k) != v}
+    for key, value in changed.items():
+        setattr(city, key, value)
+    audit.record(actor, "municipality.updated", obj=city, summary=f"Stammdaten von {city.name} geändert",
+                 fields=sorted(changed))
+    db.session.flush()
+    return city
+
+
+def member_cities():
+    """All current member cities, by name."""
+    return db.session.execute(
+        sa.select(Municipality).where(Municipality.status == "member").order_by(Municipality.name)
+    ).scalars().all()
+
+
+def get_by_slug_or_404(slug: str) -> Municipality:
+    """Cities are public; unknown slugs answer 404."""
+    city = db.session.execute(sa.select(Municipality).where(Municipality.slug == slug)).scalar_one_or_none()
+    if city is None:
+        from flask import abort
+        abort(404)
+    return city

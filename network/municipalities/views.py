@@ -1,0 +1,186 @@
+"""Member cities: list, page, admission, master data, the city's accounts."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from network.accounts import services as accounts
+from network.accounts.forms import EmptyForm, InviteForm, RoleForm
+from network.accounts.models import User
+from network.core.forms import apply_errors
+from network.core.permissions import can, require
+from network.core.tenancy import get_or_404
+from network.core.validation import ValidationFailed
+from network.extensions import db
+from network.municipalities import services
+from network.municipalities.forms import AdmitForm, MunicipalityForm
+from network.municipalities.models import Municipality
+
+bp = Blueprint("municipalities", __name__, url_prefix="/kommunen")
+
+
+def _fields(form):
+    return {k: form._fields[k].data for k in ("name", "kind", "district", "website", "population")}
+
+
+@bp.route("/", endpoint="list")
+def list_cities():
+    """The network's member cities (public)."""
+    cities = services.member_cities()
+    return render_template("municipalities/list.html", cities=cities)
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+@login_required
+def new():
+    """Coordinator: admit a city and invite its first lead."""
+    require(current_user, "municipality.admit")
+    form = AdmitForm()
+    if form.validate_on_submit():
+        try:
+            city = services.admit_municipality(current_user, _fields(form), lead_email=form.lead_email.data,
+                                               lead_name=form.lead_name.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+            return render_template("municipalities/new.html", form=form), 422
+        db.session.commit()
+        flash(_("%(city)s wurde aufgenommen; die Einladung an %(email)s ist unterwegs.", city=city.name,
+                email=form.lead_email.data), "success")
+        return redirect(url_for("municipalities.detail", slug=city.slug))
+    elif form.errors:
+        return render_template("municipalities/new.html", form=form), 422
+    return render_template("municipalities/new.html", form=form)
+
+
+@bp.route("/<slug>")
+def detail(slug):
+    """A city's page: master data, and for its members the accounts and next steps."""
+    city = services.get_by_slug_or_404(slug)
+    members = []
+    if can(current_user, "user.manage", city):
+        members = db.session.execute(
+            sa.select(User).where(User.municipality_id == city.id).order_by(User.name)
+        ).scalars().all()
+    return render_template("municipalities/detail.html", city=city, members=members)
+
+
+@bp.route("/<slug>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    """A city's lead or a coordinator edits its master data."""
+    city = services.get_by_slug_or_404(slug)
+    require(current_user, "municipality.edit_own", city)
+    form = MunicipalityForm(obj=city)
+    if form.validate_on_submit():
+        try:
+            services.update_municipality(current_user, city, _fields(form))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+            return render_template("municipalities/edit.html", form=form, city=city), 422
+        db.session.commit()
+        flash(_("Die Stammdaten wurden gespeichert."), "success")
+        return redirect(url_for("municipalities.detail", slug=city.slug))
+    elif form.errors:
+        return render_template("municipalities/edit.html", form=form, city=city), 422
+    return render_template("municipalities/edit.html", form=form, city=city)
+
+
+@bp.route("/<slug>/konten", methods=["GET", "POST"])
+@login_required
+def users(slug):
+    """A city's accounts; the lead invites staff here."""
+    city = services.get_by_slug_or_404(slug)
+    require(current_user, "user.manage", city)
+    form = InviteForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite_user(current_user, city, email=form.email.data, name=form.name.data,
+                                        role=form.role.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Die Einladung an %(email)s ist unterwegs.", email=user.email), "success")
+            return redirect(url_for("municipalities.users", slug=city.slug))
+    elif form.errors:
+        status = 422
+    members = db.session.execute(
+        sa.select(User).where(User.municipality_id == city.id).order_by(User.active.desc(), User.name)
+    ).scalars().all()
+    return render_template("municipalities/users.html", city=city, members=members, form=form,
+                           role_form=RoleForm, action_form=EmptyForm()), status
+
+
+def _city_user(slug, user_id):
+    city = services.get_by_slug_or_404(slug)
+    require(current_user, "user.manage", city)
+    user = get_or_404(User, user_id, own_only=True)
+    if user.municipality_id != city.id:
+        abort(404)
+    return city, user
+
+
+@bp.route("/<slug>/konten/<int:user_id>/rolle", methods=["POST"])
+@login_required
+def set_role(slug, user_id):
+    """Change an account's role (lead/staff)."""
+    city, user = _city_user(slug, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte wählen Sie eine gültige Rolle."), "danger")
+        return redirect(url_for("municipalities.users", slug=city.slug)), 303
+    try:
+        accounts.set_role(current_user, user, form.role.data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "danger")
+        return redirect(url_for("municipalities.users", slug=city.slug))
+    db.session.commit()
+    flash(_("Die Rolle von %(name)s ist jetzt: %(role)s.", name=user.name, role=user.role_label), "success")
+    return redirect(url_for("municipalities.users", slug=city.slug))
+
+
+@bp.route("/<slug>/konten/<int:user_id>/aktiv", methods=["POST"])
+@login_required
+def set_active(slug, user_id):
+    """Deactivate or reactivate an account."""
+    city, user = _city_user(slug, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        accounts.set_active(current_user, user, active)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "danger")
+        return redirect(url_for("municipalities.users", slug=city.slug))
+    db.session.commit()
+    flash(_("%(name)s wurde aktiviert.", name=user.name) if active else _("%(name)s wurde deaktiviert.", name=user.name), "success")
+    return redirect(url_for("municipalities.users", slug=city.slug))
+
+
+@bp.route("/<slug>/konten/<int:user_id>/einladung", methods=["POST"])
+@login_required
+def resend_invite(slug, user_id):
+    """Send a fresh invitation link."""
+    city, user = _city_user(slug, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.resend_invitation(current_user, user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "danger")
+        return redirect(url_for("municipalities.users", slug=city.slug))
+    db.session.commit()
+    flash(_("Eine neue Einladung an %(email)s ist unterwegs.", email=user.email), "success")
+    return redirect(url_for("municipalities.users", slug=city.slug))
