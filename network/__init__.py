@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     from network.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
 

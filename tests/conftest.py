@@ -1,0 +1,228 @@
+"""Fixtures: one app and database per test session, emptied after every test."""
+
+import contextvars
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from network import create_app
+from network.extensions import db
+from tests import factories
+from tests.dbutil import db_kind, new_database_url
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pytest_report_header(config):
+    return f"Städtenetz test database: {db_kind()}"
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    return new_database_url("unit")
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production, not in the test's app context."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        from flask import has_app_context
+        if has_app_context():
+            db.session.expire_all()  # the test sees what the request committed
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_BACKEND": "locmem",
+        "SERVER_NAME": "staedtenetz.test",
+        "PREFERRED_URL_SCHEME": "http",
+    })
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables():
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request, app):
+    """Every test runs inside an app context and leaves the database empty."""
+    if "no_app_context" in request.keywords:
+        yield
+        return
+    ctx = app.test_request_context()
+    ctx.push()
+    yield
+    db.session.rollback()
+    _empty_all_tables()
+    db.session.remove()
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["RATELIMIT_ENABLED"] = False
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """Messages delivered by the locmem backend."""
+    from network.extensions import mail
+    mail.outbox = []
+    return mail.outbox
+
+
+# --- tenants and principals -------------------------------------------------------------
+
+@pytest.fixture
+def city_a():
+    c = factories.make_city("Ettlingen")
+    db.session.commit()
+    return c
+
+
+@pytest.fixture
+def city_b():
+    c = factories.make_city("Bühl", district="Landkreis Rastatt")
+    db.session.commit()
+    return c
+
+
+@pytest.fixture
+def lead_a(city_a):
+    u = factories.make_user(city_a, "lead", email="lead@ettlingen.test", name="Lea Leitung")
+    db.session.commit()
+    return u
+
+
+@pytest.fixture
+def staff_a(city_a):
+    u = factories.make_user(city_a, "staff", email="staff@ettlingen.test", name="Sami Mitarbeit")
+    db.session.commit()
+    return u
+
+
+@pytest.fixture
+def lead_b(city_b):
+    u = factories.make_user(city_b, "lead", email="lead@buehl.test", name="Bea Bühl")
+    db.session.commit()
+    return u
+
+
+@pytest.fixture
+def staff_b(city_b):
+    u = factories.make_user(city_b, "staff", email="staff@buehl.test", name="Ben Bühl")
+    db.session.commit()
+    return u
+
+
+@pytest.fixture
+def coordinator():
+    u = factories.make_user(None, "lead", email="koordination@test.example", name="Koordination", coordinator=True)
+    db.session.commit()
+    return u
+
+
+def login(client, user, password=factories.PASSWORD):
+    """Log in through the real form; returns the response."""
+    resp = client.post("/anmelden", data={"email": user.email, "password": password})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return resp
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user, password=factories.PASSWORD):
+        login(client, user, password)
+        return client
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting SQL statements (for N+1 checks)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def counter():
+        statements = []
+
+        def before(conn, cursor, statement, params, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counter
+
+
+def row_count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def csrf_token_from(html: str) -> str:
+    m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert m, "no csrf token in page"
+    return m.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """gunicorn + scheduler + SMTP sink on loopback with a fresh demo database (once per session)."""
+    from tests.live import LiveApp
+    live = LiveApp().start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (once per session)."""
+    from playwright.sync_api import sync_playwright
+    from tests.live import launch_browser
+    with sync_playwright() as p:
+        b = launch_browser(p)
+        yield b
+        b.close()
