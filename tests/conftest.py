@@ -20,6 +20,13 @@ from tests.dbutil import db_kind, new_database_url
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def pytest_configure(config):
+    # argon2id stays the algorithm; tests use cheap parameters so that hundreds of logins stay fast
+    from argon2 import PasswordHasher
+    from network.accounts import models as account_models
+    account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 def pytest_report_header(config):
     return f"Städtenetz test database: {db_kind()}"
 
