@@ -40,7 +40,8 @@ def _database_url(app: Flask) -> None:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, STAEDTENETZ_* env, test_config."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
+                instance_path=os.environ.get("STAEDTENETZ_INSTANCE_PATH") or None)
     app.config.from_object("network.config.DefaultConfig")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("STAEDTENETZ")

@@ -104,9 +104,9 @@ def client(app):
 @pytest.fixture
 def outbox(app):
     """Messages delivered by the locmem backend."""
-    from network.extensions import mail
-    mail.outbox = []
-    return mail.outbox
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
 
 
 # --- tenants and principals -------------------------------------------------------------

@@ -29,7 +29,7 @@ class AcceptInviteForm(NewPasswordForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), render_kw={"autocomplete": "name"})
-    language = SelectField(_l("Sprache"), choices=list(LANGUAGES.items()))
+    language = SelectField(_l("Sprache"), choices=list(LANGUAGES.items()), validate_choice=False)
 
 
 class PasswordChangeForm(FlaskForm):
@@ -46,11 +46,11 @@ class TokenForm(FlaskForm):
 class InviteForm(FlaskForm):
     name = StringField(_l("Name"))
     email = EmailField(_l("E-Mail-Adresse"))
-    role = SelectField(_l("Rolle"), choices=[(k, v) for k, v in ROLES.items()], default="staff")
+    role = SelectField(_l("Rolle"), choices=[(k, v) for k, v in ROLES.items()], default="staff", validate_choice=False)
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Rolle"), choices=[(k, v) for k, v in ROLES.items()])
+    role = SelectField(_l("Rolle"), choices=[(k, v) for k, v in ROLES.items()], validate_choice=False)
 
 
 class EmptyForm(FlaskForm):

@@ -45,6 +45,8 @@ def api_error(status: int, code: str, message: str, fields: dict | None = None, 
         body["error"]["fields"] = fields
     resp = jsonify(body)
     resp.status_code = status
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = "Bearer"
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp

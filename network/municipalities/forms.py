@@ -2,18 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, URLField
-from wtforms.validators import Optional
+from wtforms import EmailField, SelectField, StringField, URLField
 
 from network.municipalities.models import KINDS
 
 
 class MunicipalityForm(FlaskForm):
     name = StringField(_l("Name"))
-    kind = SelectField(_l("Art"), choices=[(k, v) for k, v in KINDS.items()], default="grosse_kreisstadt")
+    kind = SelectField(_l("Art"), choices=[(k, v) for k, v in KINDS.items()], default="grosse_kreisstadt", validate_choice=False)
     district = StringField(_l("Landkreis"), description=_l("Leer lassen bei Stadtkreisen."))
     website = URLField(_l("Website"), description=_l("z. B. https://www.stadt.de"))
-    population = IntegerField(_l("Einwohnerzahl"), validators=[Optional()])
+    population = StringField(_l("Einwohnerzahl"), render_kw={"inputmode": "numeric"})
 
 
 class AdmitForm(MunicipalityForm):
