@@ -57,7 +57,7 @@ def _wrap(app, func, job_id):
         with app.app_context():
             try:
                 result = func()
-                if result:
+                if result and (not isinstance(result, dict) or any(result.values())):
                     log.info("job %s: %s", job_id, result)
             except Exception:
                 log.exception("job %s failed", job_id)
