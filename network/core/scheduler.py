@@ -89,7 +89,8 @@ def run_scheduler(app) -> None:
         sched = build_scheduler(app)
 
         def stop(signum, frame):
-            sched.shutdown(wait=False)
+            if sched.running:
+                sched.shutdown(wait=False)
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
