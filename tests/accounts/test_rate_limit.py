@@ -1,9 +1,21 @@
 """Flask-Limiter on login and password reset (memory storage here, Redis in production)."""
 
+import pytest
+
 from network import create_app
+from network.extensions import limiter
 
 
-def test_login_and_reset_are_rate_limited(database_url):
+@pytest.fixture
+def restore_limiter():
+    """Flask-Limiter is one global object; give the session app its disabled state back."""
+    before = limiter.enabled
+    yield
+    limiter.reset()
+    limiter.enabled = before
+
+
+def test_login_and_reset_are_rate_limited(database_url, restore_limiter):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute", "RATELIMIT_RESET": "2 per minute",
                       "MAIL_BACKEND": "locmem"})
