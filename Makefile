@@ -63,7 +63,7 @@ screenshots: test-deps
 	STAEDTENETZ_TEST_DB=sqlite STAEDTENETZ_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/test_screenshots.py -q
 
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o network/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' -o network/translations/messages.pot .
 	$(BIN)/pybabel update -i network/translations/messages.pot -d network/translations
 
 bench: test-deps
