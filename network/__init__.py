@@ -80,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # domains: models first so that Alembic sees every table, then blueprints
     from network.accounts import models as _am  # noqa: F401
     from network.municipalities import models as _mm  # noqa: F401
+    from network.topics import models as _tm  # noqa: F401
     from network.core import models as _cm  # noqa: F401
 
     from network.accounts.views import bp as accounts_bp
@@ -88,11 +89,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(municipalities_bp)
+    from network.topics.views import bp as topics_bp
+    app.register_blueprint(topics_bp)
 
     from network.accounts.api import blp as accounts_api
     from network.municipalities.api import blp as municipalities_api
     api.register_blueprint(accounts_api)
     api.register_blueprint(municipalities_api)
+    from network.topics.api import blp as topics_api
+    api.register_blueprint(topics_api)
 
     from network.core.cli import network_cli
     from network.accounts import cli as _accounts_cli  # noqa: F401  (adds commands)

@@ -63,5 +63,8 @@ class DefaultConfig:
         "info": {"description": "JSON-Schnittstelle des Städtenetzes. Persönliche Tokens im Profil."},
     }
 
+    #: a city's claim on an unclaimed topic is confirmed at once instead of waiting for the coordination
+    TOPICS_AUTO_CONFIRM_CLAIMS = False
+
     #: the public name of the network shown in the header
     NETWORK_NAME = "Städtenetz re@di – regional.digital"

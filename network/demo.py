@@ -24,6 +24,32 @@ CITIES = [
 ]
 
 
+#: Leinfelden-Echterdingen's five fields of action (shared/data/readi.md)
+FIELDS_OF_ACTION = [
+    "Infrastruktur und Standortentwicklung",
+    "Nachhaltigkeit und Mobilität",
+    "Bildung, Kultur, Ehrenamt",
+    "Digitaler Kulturwandel in der Verwaltung",
+    "Digitale Bürgerdienste",
+]
+
+#: the network's topics (real names); field index, lead city (invented: "Beispieldaten") or None = open
+TOPICS = [
+    ("e-Akte", 3, "Ettlingen", "Elektronische Aktenführung in der Verwaltung."),
+    ("e-Posteingang", 3, "Bruchsal", "Eingehende Post digital erfassen, verteilen und bearbeiten."),
+    ("e-Payment", 4, "Baden-Baden", "Gebühren und Entgelte online bezahlen."),
+    ("E-Mobilität", 1, "Rastatt", "Ladeinfrastruktur und elektrische Fahrzeugflotten."),
+    ("Parkraummanagement", 1, "Bühl", "Parkraum digital erfassen, lenken und abrechnen."),
+    ("Engagement-Plattform", 2, "Gaggenau", "Eine Plattform für Ehrenamt und Bürgerbeteiligung."),
+    ("IoT / LoRaWAN (Open Region Mittelbaden)", 0, "Rheinstetten", "Ein gemeinsames Funknetz für Sensoren."),
+    ("Open-Data-Portal", 0, "Stutensee", "Offene Daten der Kommunen an einem Ort."),
+    ("Online-Bürgerservice", 4, "Bretten", "Verwaltungsleistungen online nach dem OZG."),
+    ("Low-Code", 3, None, "Fachanwendungen mit Low-Code-Werkzeugen selbst bauen."),
+    ("Intranet", 3, None, "Ein modernes Intranet für die Beschäftigten."),
+    ("Projektmanagement", 3, None, "Gemeinsame Methoden und Werkzeuge für Digitalisierungsprojekte."),
+]
+
+
 def seed_demo() -> dict:
     """Create the demo network; returns counts. Idempotent: existing rows are kept."""
     from datetime import datetime, timezone
@@ -57,7 +83,52 @@ def seed_demo() -> dict:
         ensure_user(f"lead@{slug}.example", f"Digitalisierung {name}", role="lead", municipality_id=city.id)
         ensure_user(f"staff@{slug}.example", f"Mitarbeitende {name}", role="staff", municipality_id=city.id)
     db.session.flush()
+    created.update(_seed_topics())
     return created
+
+
+def _seed_topics() -> dict:
+    """Fields of action and topics; leads and participations are invented and flagged as example data."""
+    from network.municipalities.models import Municipality, make_slug
+    from network.topics.models import FieldOfAction, LeadClaim, LeadEvent, Participation, Topic
+
+    counts = {"fields_of_action": 0, "topics": 0}
+    cities = {c.name: c for c in db.session.execute(sa.select(Municipality).order_by(Municipality.name)).scalars()}
+    names = sorted(cities)
+    fields = []
+    for position, name in enumerate(FIELDS_OF_ACTION, start=1):
+        slug = make_slug(name)
+        field = db.session.execute(sa.select(FieldOfAction).where(FieldOfAction.slug == slug)).scalar_one_or_none()
+        if field is None:
+            field = FieldOfAction(slug=slug, name=name, position=position * 10)
+            db.session.add(field)
+            counts["fields_of_action"] += 1
+        fields.append(field)
+    db.session.flush()
+    for index, (name, field_index, lead_name, description) in enumerate(TOPICS):
+        slug = make_slug(name)
+        if db.session.execute(sa.select(Topic.id).where(Topic.slug == slug)).first():
+            continue
+        topic = Topic(slug=slug, name=name, description=description, field_id=fields[field_index].id,
+                      status="active", is_example=True)
+        db.session.add(topic)
+        db.session.flush()
+        counts["topics"] += 1
+        lead = cities.get(lead_name)
+        if lead is not None:
+            claim = LeadClaim(topic_id=topic.id, municipality_id=lead.id, kind="lead", status="confirmed",
+                              note="Beispieldaten")
+            db.session.add(claim)
+            db.session.flush()
+            db.session.add(LeadEvent(topic_id=topic.id, claim_id=claim.id, municipality_id=lead.id,
+                                     action="confirmed", reason="Beispieldaten der Demo"))
+        # two more cities take part in each project group
+        for offset, status in ((1, "participating"), (4, "interested")):
+            other = cities.get(names[(index + offset) % len(names)]) if names else None
+            if other is not None and other is not lead:
+                db.session.add(Participation(topic_id=topic.id, municipality_id=other.id, status=status))
+    db.session.flush()
+    return counts
 
 
 def is_empty() -> bool:
@@ -77,5 +148,6 @@ def seed_demo_command(if_empty):
         return
     counts = seed_demo()
     db.session.commit()
-    click.echo(f"Demo-Daten: {counts['municipalities']} Kommunen, {counts['users']} Konten angelegt. "
+    click.echo(f"Demo-Daten: {counts['municipalities']} Kommunen, {counts['users']} Konten, "
+               f"{counts['fields_of_action']} Handlungsfelder, {counts['topics']} Themen angelegt. "
                f"Passwort aller Demo-Konten: {DEMO_PASSWORD}")

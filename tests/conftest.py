@@ -85,6 +85,8 @@ def _app_context(request, app):
     if "no_app_context" in request.keywords:
         yield
         return
+    from network.extensions import limiter
+    limiter.enabled = False  # another test's create_app() with the defaults switches the global limiter on
     ctx = app.test_request_context()
     ctx.push()
     yield

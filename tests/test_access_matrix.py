@@ -53,6 +53,10 @@ def logged_in(ok=200, anon=302):
     return same(ok, anonymous=anon)
 
 
+def coordinator_only(ok=200):
+    return {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 403, "coordinator": ok}
+
+
 MATRIX: list[Case] = [
     Case("main.index", "GET", lambda w: "/", same(200)),
     Case("main.health", "GET", lambda w: "/healthz", same(200)),
@@ -87,6 +91,48 @@ MATRIX: list[Case] = [
     Case("municipalities_api.list_municipalities", "GET", lambda w: "/api/v1/municipalities", logged_in(200, anon=401)),
     Case("municipalities_api.get_municipality", "GET", lambda w: "/api/v1/municipalities/ettlingen",
          logged_in(200, anon=401)),
+    # topics: "e-akte" is unclaimed (city A participates), "intranet" is led by A with B's pending co-lead
+    # request, "uebergabe" is led by A with a handover offered to B, "vorschlag-a" is A's open proposal
+    Case("topics.list", "GET", lambda w: "/themen/", logged_in()),
+    Case("topics.matrix", "GET", lambda w: "/themen/matrix", logged_in()),
+    Case("topics.matrix_csv", "GET", lambda w: "/themen/matrix.csv", logged_in()),
+    Case("topics.detail", "GET", lambda w: "/themen/e-akte", logged_in()),
+    Case("topics.new", "GET", lambda w: "/themen/neu", coordinator_only()),
+    Case("topics.edit", "GET", lambda w: "/themen/e-akte/bearbeiten", coordinator_only()),
+    Case("topics.fields", "GET", lambda w: "/themen/handlungsfelder/", coordinator_only()),
+    Case("topics.edit_field", "GET", lambda w: f"/themen/handlungsfelder/{w['field'].id}/bearbeiten",
+         coordinator_only()),
+    Case("topics.propose", "GET", lambda w: "/themen/vorschlagen", same(200, anonymous=302, staff_a=403)),
+    Case("topics.proposals", "GET", lambda w: "/themen/vorschlaege", same(200, anonymous=302, staff_a=403)),
+    Case("topics.decide_proposal", "POST", lambda w: "/themen/vorschlag-a/vorschlag/entscheidung",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 422}),
+    Case("topics.claim", "POST", lambda w: "/themen/e-akte/federfuehrung",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 409, "coordinator": 403}),
+    Case("topics.decide_claim", "POST", lambda w: f"/themen/intranet/antraege/{w['colead_b'].id}/entscheidung",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 422, "lead_b": 403, "coordinator": 422}),
+    Case("topics.withdraw", "POST", lambda w: "/themen/intranet/federfuehrung/abgeben",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 302, "coordinator": 403}),
+    Case("topics.hand_over", "POST", lambda w: "/themen/intranet/federfuehrung/uebergeben",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 403, "coordinator": 403},
+         data=lambda w: {"handover-target": str(w["city_b"].id)}),
+    Case("topics.answer_handover", "POST", lambda w: f"/themen/uebergabe/uebergaben/{w['offer_b'].id}/antwort",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 404, "lead_b": 422, "coordinator": 404}),
+    Case("topics.participate", "POST", lambda w: "/themen/e-akte/teilnahme",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 302, "coordinator": 403},
+         data=lambda w: {"part-status": "interested"}),
+    Case("topics.leave", "POST", lambda w: "/themen/e-akte/teilnahme/beenden",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 404, "coordinator": 403}),
+    Case("topics_api.list_fields", "GET", lambda w: "/api/v1/fields-of-action", logged_in(200, anon=401)),
+    Case("topics_api.list_topics", "GET", lambda w: "/api/v1/topics", logged_in(200, anon=401)),
+    Case("topics_api.get_topic", "GET", lambda w: "/api/v1/topics/e-akte", logged_in(200, anon=401)),
+    Case("topics_api.create_claim", "POST", lambda w: "/api/v1/topics/e-akte/claims",
+         {"anonymous": 401, "staff_a": 403, "lead_a": 201, "lead_b": 409, "coordinator": 403}),
+    Case("topics_api.decide_claim", "POST", lambda w: f"/api/v1/topics/intranet/claims/{w['colead_b'].id}/decision",
+         {"anonymous": 401, "staff_a": 403, "lead_a": 422, "lead_b": 403, "coordinator": 422}),
+    Case("topics_api.put_participation", "PUT", lambda w: "/api/v1/topics/e-akte/participation",
+         {"anonymous": 401, "staff_a": 403, "lead_a": 422, "lead_b": 422, "coordinator": 403}),
+    Case("topics_api.delete_participation", "DELETE", lambda w: "/api/v1/topics/e-akte/participation",
+         {"anonymous": 401, "staff_a": 403, "lead_a": 204, "lead_b": 404, "coordinator": 403}),
 ]
 
 
@@ -96,10 +142,31 @@ def world(city_a, city_b, staff_a, lead_a, lead_b, staff_b, coordinator):
     other_staff_a = factories.make_user(city_a, "staff", email="kollegin@ettlingen.test")
     invited_a = factories.make_user(city_a, "staff", email="neu@ettlingen.test", password=None)
     token_of_staff_b, _ = create_api_token(staff_b, "fremd")
+    topics = _topic_world(city_a, city_b, lead_a)
     db.session.commit()
-    return {"city_a": city_a, "city_b": city_b, "staff_a": staff_a, "lead_a": lead_a, "lead_b": lead_b,
+    return {**topics, "city_a": city_a, "city_b": city_b, "staff_a": staff_a, "lead_a": lead_a, "lead_b": lead_b,
             "coordinator": coordinator, "other_staff_a": other_staff_a, "invited_a": invited_a,
             "token_of_staff_b": token_of_staff_b}
+
+
+def _topic_world(city_a, city_b, lead_a):
+    from network.topics.models import LeadClaim, Participation
+    from tests.topics.conftest import give_lead, make_field, make_topic
+    field = make_field("Digitale Bürgerdienste")
+    open_topic = make_topic(field, "e-Akte")
+    db.session.add(Participation(topic_id=open_topic.id, municipality_id=city_a.id, status="participating"))
+    led = make_topic(field, "Intranet")
+    give_lead(led, city_a)
+    colead_b = give_lead(led, city_b, kind="colead", status="pending")
+    handed = make_topic(field, "Übergabe")
+    give_lead(handed, city_a)
+    offer_b = LeadClaim(topic_id=handed.id, municipality_id=city_b.id, kind="handover", status="pending",
+                        from_municipality_id=city_a.id)
+    db.session.add(offer_b)
+    make_topic(field, "Vorschlag A", status="proposed", proposed_by_municipality_id=city_a.id,
+               proposed_by_id=lead_a.id)
+    db.session.flush()
+    return {"field": field, "colead_b": colead_b, "offer_b": offer_b}
 
 
 def _call(app, w, case, principal):

@@ -93,9 +93,6 @@ def _token_page(purpose: str, token: str, form, template: str, on_valid):
 @bp.route("/einladung/<token>", methods=["GET", "POST"])
 def accept_invite(token):
     """Accept an invitation: set name and password, then land on the city's page."""
-    if current_user.is_authenticated:
-        logout_user()
-        session.clear()
     form = AcceptInviteForm()
 
     def accept(f):
@@ -104,6 +101,11 @@ def accept_invite(token):
     result = _token_page("invite", token, form, "accounts/accept_invite.html", accept)
     if not isinstance(result, services.User):
         return result
+    if current_user.is_authenticated:
+        # another account was logged in in this browser: end its session now, not on a GET
+        # (a GET that logs out lets any page log our users out with an <img src>)
+        services.end_session(current_user.current_session_key)
+        logout_user()
     _login(result)
     db.session.commit()
     flash(_("Willkommen im Städtenetz! Ihr Konto ist eingerichtet."), "success")

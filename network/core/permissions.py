@@ -9,17 +9,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "staff": frozenset({
         "municipality.view_public", "municipality.view_network",
         "profile.edit", "token.manage",
+        "topic.view",
     }),
     "lead": frozenset({
         "municipality.view_public", "municipality.view_network",
         "profile.edit", "token.manage",
         "municipality.edit_own", "user.invite", "user.manage", "audit.view_city",
+        "topic.view", "topic.claim", "topic.decide_colead", "topic.participate", "topic.propose",
     }),
     "coordinator": frozenset({
         "municipality.view_public", "municipality.view_network",
         "profile.edit", "token.manage",
         "municipality.admit", "municipality.edit_own", "municipality.edit_any",
         "user.invite", "user.manage", "user.invite_lead", "audit.view_city", "audit.view_all",
+        "topic.view", "topic.claim", "topic.decide_colead", "topic.participate", "topic.propose",
+        "topic.manage", "topic.decide_claim",
     }),
 }
 

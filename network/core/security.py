@@ -23,9 +23,12 @@ SECURITY_HEADERS = {
 def init_security(app):
     """Wire request ids and headers into the app."""
 
-    @app.before_request
     def assign_request_id():
         g.request_id = secrets.token_hex(8)
+
+    # first of all before_request functions: CSRFProtect (bound earlier) may answer 400 before ours
+    # would run, and that error page must carry a request id too
+    app.before_request_funcs.setdefault(None, []).insert(0, assign_request_id)
 
     @app.after_request
     def add_headers(response):

@@ -1,0 +1,222 @@
+"""API: fields of action, topics, lead claims and the own city's participation."""
+
+from marshmallow import EXCLUDE, Schema, fields
+
+from network.core.apiauth import api_user, make_blueprint
+from network.core.errors import api_error
+from network.core.validation import ValidationFailed
+from network.extensions import db
+from network.topics import services
+
+blp = make_blueprint("topics_api", __name__, "", "Handlungsfelder, Themen und Federführung")
+
+_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
+
+
+def _error(exc: ValidationFailed):
+    """A service's German messages as the API's error envelope; nothing is written."""
+    db.session.rollback()
+    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
+
+
+class _In(Schema):
+    class Meta:
+        # the services check every value and answer in German; unknown keys are ignored
+        unknown = EXCLUDE
+
+
+class Text(fields.String):
+    """A string field whose type error is German like the services' messages."""
+
+    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
+                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
+
+
+class CityRefSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class FieldOfActionSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    description = fields.String()
+    position = fields.Integer()
+
+
+class FieldRefSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class ParticipantSchema(Schema):
+    municipality = fields.Nested(CityRefSchema)
+    status = fields.String(metadata={"description": "interested oder participating"})
+    contact = fields.Function(lambda p: p.contact.name if p.contact else None, allow_none=True,
+                              metadata={"description": "Name der Ansprechperson"})
+
+
+class ClaimSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "lead, colead oder handover"})
+    status = fields.String(metadata={"description": "pending, confirmed, declined, withdrawn oder ended"})
+    municipality = fields.Nested(CityRefSchema)
+    note = fields.String()
+    reason = fields.String()
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class EventSchema(Schema):
+    action = fields.String()
+    label = fields.String()
+    municipality = fields.Nested(CityRefSchema, allow_none=True)
+    actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True)
+    reason = fields.String()
+    created_at = fields.DateTime()
+
+
+class TopicSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    description = fields.String()
+    status = fields.String()
+    is_example = fields.Boolean(metadata={"description": "Beispieldaten der Demo"})
+    field = fields.Nested(FieldRefSchema)
+    lead = fields.Nested(CityRefSchema, allow_none=True, metadata={"description": "federführende Kommune"})
+    coleads = fields.List(fields.Nested(CityRefSchema))
+    participants = fields.List(fields.Nested(ParticipantSchema))
+
+
+class TopicDetailSchema(TopicSchema):
+    open_claims = fields.List(fields.Nested(ClaimSchema), metadata={"description": "offene Anträge und Übergaben"})
+    history = fields.List(fields.Nested(EventSchema))
+
+
+class TopicQuery(_In):
+    field = Text(metadata={"description": "Slug eines Handlungsfelds"})
+
+
+class ClaimIn(_In):
+    note = Text(metadata={"description": "Anmerkung (optional)"})
+
+
+class DecisionIn(_In):
+    decision = Text(metadata={"description": "confirm oder decline (erforderlich)"})
+    reason = Text(metadata={"description": "Begründung; bei decline erforderlich"})
+
+
+class ParticipationIn(_In):
+    status = Text(metadata={"description": "interested oder participating (erforderlich)"})
+    contact_id = fields.Raw(allow_none=True, metadata={"description": "Konto-ID der Ansprechperson (eigene Kommune)"})
+
+
+@blp.route("/fields-of-action")
+@blp.response(200, FieldOfActionSchema(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+def list_fields():
+    """The network's fields of action in their order."""
+    return services.fields_of_action()
+
+
+@blp.route("/topics")
+@blp.arguments(TopicQuery, location="query")
+@blp.response(200, TopicSchema(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+def list_topics(query):
+    """Active topics with lead city, co-leads and participants (optionally one field of action)."""
+    return services.topic_summaries(api_user(), query.get("field"))
+
+
+@blp.route("/topics/<slug>")
+@blp.response(200, TopicDetailSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(404, response="NOT_FOUND")
+def get_topic(slug):
+    """One topic with open requests and its history."""
+    user = api_user()
+    topic = services.get_topic_or_404(user, slug)
+    summary = services.topic_summaries(user, topics=[topic])[0]
+    overview = services.topic_overview(topic)
+    summary["open_claims"] = [c for c in [overview["pending_lead"], overview["handover"]] if c] \
+        + overview["pending_coleads"]
+    summary["history"] = overview["history"]
+    return summary
+
+
+@blp.route("/topics/<slug>/claims", methods=["POST"])
+@blp.arguments(ClaimIn)
+@blp.response(201, ClaimSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def create_claim(data, slug):
+    """Claim the lead for the token owner's city (a co-lead request if the topic has a lead)."""
+    user = api_user()
+    topic = services.get_topic_or_404(user, slug)
+    try:
+        claim = services.claim_lead(user, topic, data.get("note", ""))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return claim
+
+
+@blp.route("/topics/<slug>/claims/<int:claim_id>/decision", methods=["POST"])
+@blp.arguments(DecisionIn)
+@blp.response(200, ClaimSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def decide_claim(data, slug, claim_id):
+    """Confirm or decline a pending request (coordination; for co-leads also the lead city)."""
+    user = api_user()
+    topic = services.get_topic_or_404(user, slug)
+    claim = services.get_claim_or_404(topic, claim_id)
+    try:
+        claim = services.decide_claim(user, topic, claim, data.get("decision"), data.get("reason", ""))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return claim
+
+
+@blp.route("/topics/<slug>/participation", methods=["PUT"])
+@blp.arguments(ParticipationIn)
+@blp.response(200, ParticipantSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def put_participation(data, slug):
+    """Join the topic's project group for the token owner's city, or change status and contact."""
+    user = api_user()
+    topic = services.get_topic_or_404(user, slug)
+    try:
+        part = services.join_topic(user, topic, data.get("status"), data.get("contact_id"))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return part
+
+
+@blp.route("/topics/<slug>/participation", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+def delete_participation(slug):
+    """The token owner's city leaves the topic's project group."""
+    user = api_user()
+    topic = services.get_topic_or_404(user, slug)
+    try:
+        services.leave_topic(user, topic)
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return None

@@ -1,0 +1,212 @@
+"""FieldOfAction, Topic, LeadClaim (+ LeadEvent history) and Participation."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from network.core.models import CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.extensions import db
+
+TOPIC_STATUSES = {
+    "active": _l("aktiv"),
+    "proposed": _l("vorgeschlagen"),
+    "declined": _l("abgelehnt"),
+}
+
+#: lead = Federführung, colead = Co-Federführung, handover = offer to take over the lead
+CLAIM_KINDS = {
+    "lead": _l("Federführung"),
+    "colead": _l("Co-Federführung"),
+    "handover": _l("Übergabe der Federführung"),
+}
+
+CLAIM_STATUSES = {
+    "pending": _l("offen"),
+    "confirmed": _l("bestätigt"),
+    "declined": _l("abgelehnt"),
+    "withdrawn": _l("zurückgezogen"),
+    "ended": _l("beendet"),
+}
+
+#: claims that still count (a pending or confirmed claim blocks another one)
+OPEN_STATUSES = ("pending", "confirmed")
+
+PARTICIPATION_STATUSES = {
+    "interested": _l("interessiert"),
+    "participating": _l("nimmt teil"),
+}
+
+#: history actions -> German label
+EVENT_LABELS = {
+    "claimed": _l("Federführung beantragt"),
+    "colead_requested": _l("Co-Federführung beantragt"),
+    "confirmed": _l("Federführung bestätigt"),
+    "colead_confirmed": _l("Co-Federführung bestätigt"),
+    "declined": _l("Antrag abgelehnt"),
+    "withdrawn": _l("Federführung abgegeben"),
+    "colead_withdrawn": _l("Co-Federführung beendet"),
+    "request_withdrawn": _l("Antrag zurückgezogen"),
+    "handover_offered": _l("Übergabe angeboten"),
+    "handover_accepted": _l("Übergabe angenommen"),
+    "handover_declined": _l("Übergabe abgelehnt"),
+    "handover_cancelled": _l("Übergabeangebot erledigt"),
+    "lost_on_leave": _l("Federführung durch Austritt beendet"),
+}
+
+#: the partial indexes below count these rows; the same predicate on SQLite and PostgreSQL
+_ONE_LEAD = "kind = 'lead' AND status IN ('pending', 'confirmed')"
+_ONE_PER_CITY = "kind IN ('lead', 'colead') AND status IN ('pending', 'confirmed')"
+_ONE_HANDOVER = "kind = 'handover' AND status = 'pending'"
+
+
+class FieldOfAction(TimestampMixin, db.Model):
+    """Handlungsfeld: a configurable grouping of topics."""
+
+    __tablename__ = "field_of_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: URL name, lowercase ASCII
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: order on pages and in the matrix
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+    def __repr__(self) -> str:
+        return f"<FieldOfAction {self.slug}>"
+
+
+class Topic(TimestampMixin, db.Model):
+    """Thema / Projektgruppe: owned by the network; a city leads it through a LeadClaim."""
+
+    __tablename__ = "topic"
+    __table_args__ = (sa.CheckConstraint("status in ('active','proposed','declined')", name="status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True, nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    field_id: Mapped[int] = mapped_column(sa.ForeignKey("field_of_action.id"), index=True, nullable=False)
+    #: one of TOPIC_STATUSES; proposals by city leads start as "proposed"
+    status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="active", index=True)
+    #: the city and person that proposed it (NULL when the coordination created it)
+    proposed_by_municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="SET NULL"), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: why it was proposed, and the coordinator's reason when deciding
+    proposal_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    decision_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: invented demo content, shown as "Beispieldaten"
+    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: optimistic locking for the edit form
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    field = db.relationship("FieldOfAction", lazy="joined")
+    proposed_by_municipality = db.relationship("Municipality", foreign_keys=[proposed_by_municipality_id])
+    proposed_by = db.relationship("User", foreign_keys=[proposed_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_label(self) -> str:
+        return str(TOPIC_STATUSES.get(self.status, self.status))
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.slug}>"
+
+
+class LeadClaim(CityOwned, db.Model):
+    """A city's (co-)lead on a topic, from request to end; also a pending handover offer to a city."""
+
+    __tablename__ = "lead_claim"
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('lead','colead','handover')", name="kind"),
+        sa.CheckConstraint("status in ('pending','confirmed','declined','withdrawn','ended')", name="status"),
+        # at most one pending-or-confirmed lead per topic: the race between two cities ends here
+        sa.Index("uq_lead_claim_one_lead", "topic_id", unique=True,
+                 sqlite_where=sa.text(_ONE_LEAD), postgresql_where=sa.text(_ONE_LEAD)),
+        sa.Index("uq_lead_claim_one_per_city", "topic_id", "municipality_id", unique=True,
+                 sqlite_where=sa.text(_ONE_PER_CITY), postgresql_where=sa.text(_ONE_PER_CITY)),
+        sa.Index("uq_lead_claim_one_handover", "topic_id", unique=True,
+                 sqlite_where=sa.text(_ONE_HANDOVER), postgresql_where=sa.text(_ONE_HANDOVER)),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    #: one of CLAIM_KINDS; for a handover, municipality_id is the city asked to take over
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    #: one of CLAIM_STATUSES
+    status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="pending")
+    #: for a handover: the city that offers it
+    from_municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
+    #: who asked (and is the contact person of the city for this topic)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: the requester's note
+    note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the reason given when declining, withdrawing or ending
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+
+    topic = db.relationship("Topic")
+    municipality = db.relationship("Municipality", foreign_keys="LeadClaim.municipality_id", lazy="joined")
+    from_municipality = db.relationship("Municipality", foreign_keys=[from_municipality_id])
+    requested_by = db.relationship("User", foreign_keys=[requested_by_id])
+    decided_by = db.relationship("User", foreign_keys=[decided_by_id])
+
+    @property
+    def kind_label(self) -> str:
+        return str(CLAIM_KINDS.get(self.kind, self.kind))
+
+    @property
+    def status_label(self) -> str:
+        return str(CLAIM_STATUSES.get(self.status, self.status))
+
+
+class LeadEvent(db.Model):
+    """History of a topic's lead: who did what, when and why. Never updated."""
+
+    __tablename__ = "lead_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    #: the claim the step belongs to
+    claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lead_claim.id", ondelete="SET NULL"))
+    #: the city concerned
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
+    #: one of EVENT_LABELS
+    action: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    #: NULL for the system (demo data, a city leaving)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    municipality = db.relationship("Municipality", lazy="joined")
+    actor = db.relationship("User", lazy="joined")
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+class Participation(CityOwned, TimestampMixin, db.Model):
+    """A city in a topic's project group (interested or participating) with its contact person."""
+
+    __tablename__ = "participation"
+    __table_args__ = (
+        sa.UniqueConstraint("topic_id", "municipality_id", name="uq_participation_topic_city"),
+        sa.CheckConstraint("status in ('interested','participating')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    #: one of PARTICIPATION_STATUSES
+    status: Mapped[str] = mapped_column(sa.String(15), nullable=False, default="interested")
+    #: the city's contact person for this topic (an account of that city)
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    topic = db.relationship("Topic")
+    municipality = db.relationship("Municipality", lazy="joined")
+    contact = db.relationship("User", lazy="joined")
+
+    @property
+    def status_label(self) -> str:
+        return str(PARTICIPATION_STATUSES.get(self.status, self.status))
