@@ -126,6 +126,20 @@ def _city_user(slug, user_id):
     return city, user
 
 
+def _account_action(city, action, success):
+    """Run one account service, commit, and come back to the list with a German message."""
+    try:
+        action()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "danger")
+    else:
+        db.session.commit()
+        flash(success(), "success")
+    return redirect(url_for("municipalities.users", slug=city.slug))
+
+
 @bp.route("/<slug>/konten/<int:user_id>/rolle", methods=["POST"])
 @login_required
 def set_role(slug, user_id):
@@ -133,18 +147,9 @@ def set_role(slug, user_id):
     city, user = _city_user(slug, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash(_("Bitte wählen Sie eine gültige Rolle."), "danger")
-        return redirect(url_for("municipalities.users", slug=city.slug)), 303
-    try:
-        accounts.set_role(current_user, user, form.role.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "danger")
-        return redirect(url_for("municipalities.users", slug=city.slug))
-    db.session.commit()
-    flash(_("Die Rolle von %(name)s ist jetzt: %(role)s.", name=user.name, role=user.role_label), "success")
-    return redirect(url_for("municipalities.users", slug=city.slug))
+        abort(400)
+    return _account_action(city, lambda: accounts.set_role(current_user, user, form.role.data),
+                           lambda: _("Die Rolle von %(name)s ist jetzt: %(role)s.", name=user.name, role=user.role_label))
 
 
 @bp.route("/<slug>/konten/<int:user_id>/aktiv", methods=["POST"])
@@ -155,16 +160,9 @@ def set_active(slug, user_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    try:
-        accounts.set_active(current_user, user, active)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "danger")
-        return redirect(url_for("municipalities.users", slug=city.slug))
-    db.session.commit()
-    flash(_("%(name)s wurde aktiviert.", name=user.name) if active else _("%(name)s wurde deaktiviert.", name=user.name), "success")
-    return redirect(url_for("municipalities.users", slug=city.slug))
+    return _account_action(city, lambda: accounts.set_active(current_user, user, active),
+                           lambda: _("%(name)s wurde aktiviert.", name=user.name) if active
+                           else _("%(name)s wurde deaktiviert.", name=user.name))
 
 
 @bp.route("/<slug>/konten/<int:user_id>/einladung", methods=["POST"])
@@ -174,13 +172,5 @@ def resend_invite(slug, user_id):
     city, user = _city_user(slug, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        accounts.resend_invitation(current_user, user)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "danger")
-        return redirect(url_for("municipalities.users", slug=city.slug))
-    db.session.commit()
-    flash(_("Eine neue Einladung an %(email)s ist unterwegs.", email=user.email), "success")
-    return redirect(url_for("municipalities.users", slug=city.slug))
+    return _account_action(city, lambda: accounts.resend_invitation(current_user, user),
+                           lambda: _("Eine neue Einladung an %(email)s ist unterwegs.", email=user.email))
