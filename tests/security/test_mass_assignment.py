@@ -89,6 +89,15 @@ MASS_ASSIGNMENT: list[Case] = [
 ]
 
 
+def _domain_cases():
+    """Cases that a domain's builder module contributes (its FORM_DATA and world setup live there too)."""
+    from tests.security.builders import topics
+    return topics.mass_assignment_cases(Case)
+
+
+MASS_ASSIGNMENT += _domain_cases()
+
+
 def _tokens():
     from network.accounts.models import ApiToken
     return db.session.execute(sa.select(ApiToken)).scalars().all()
