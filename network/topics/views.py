@@ -195,6 +195,16 @@ def _done(topic, message):
     return redirect(url_for("topics.detail", slug=topic.slug))
 
 
+def _act(topic, form, action, message, **render_forms):
+    """Run one topic service: on success commit and say `message(result)`, else re-render the page with errors."""
+    try:
+        result = action()
+    except ValidationFailed as exc:
+        _fail(exc, *([form] if form is not None else []))
+        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())), **render_forms)
+    return _done(topic, message(result))
+
+
 @bp.route("/<slug>/federfuehrung", methods=["POST"])
 @login_required
 def claim(slug):
@@ -204,17 +214,17 @@ def claim(slug):
     form = ClaimForm(prefix="claim")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        result = services.claim_lead(current_user, topic, form.note.data)
-    except ValidationFailed as exc:
-        _fail(exc, form)
-        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())), claim_form=form)
-    if result.kind == "colead":
-        return _done(topic, _("Ihre Anfrage auf Co-Federführung ist gestellt; die federführende Kommune und die "
-                              "Netzwerkkoordination entscheiden."))
-    if result.status == "confirmed":
-        return _done(topic, _("Ihre Kommune hat jetzt die Federführung für %(topic)s.", topic=topic.name))
-    return _done(topic, _("Die Federführung ist beantragt; die Netzwerkkoordination bestätigt sie."))
+
+    def message(result):
+        if result.kind == "colead":
+            return _("Ihre Anfrage auf Co-Federführung ist gestellt; die federführende Kommune und die "
+                     "Netzwerkkoordination entscheiden.")
+        if result.status == "confirmed":
+            return _("Ihre Kommune hat jetzt die Federführung für %(topic)s.", topic=topic.name)
+        return _("Die Federführung ist beantragt; die Netzwerkkoordination bestätigt sie.")
+
+    return _act(topic, form, lambda: services.claim_lead(current_user, topic, form.note.data), message,
+                claim_form=form)
 
 
 @bp.route("/<slug>/antraege/<int:claim_id>/entscheidung", methods=["POST"])
@@ -227,14 +237,11 @@ def decide_claim(slug, claim_id):
     form = DecisionForm(prefix=f"d{claim.id}")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.decide_claim(current_user, topic, claim, form.decision.data, form.reason.data)
-    except ValidationFailed as exc:
-        _fail(exc, form)
-        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())),
-                              decision_forms={claim_id: form})
-    return _done(topic, _("Der Antrag wurde bestätigt.") if form.decision.data == "confirm"
-                 else _("Der Antrag wurde abgelehnt."))
+    return _act(topic, form,
+                lambda: services.decide_claim(current_user, topic, claim, form.decision.data, form.reason.data),
+                lambda _r: _("Der Antrag wurde bestätigt.") if form.decision.data == "confirm"
+                else _("Der Antrag wurde abgelehnt."),
+                decision_forms={claim_id: form})
 
 
 @bp.route("/<slug>/federfuehrung/abgeben", methods=["POST"])
@@ -246,12 +253,9 @@ def withdraw(slug):
     form = WithdrawForm(prefix="withdraw")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.withdraw_lead(current_user, topic, form.reason.data)
-    except ValidationFailed as exc:
-        _fail(exc, form)
-        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())), withdraw_form=form)
-    return _done(topic, _("Erledigt: Ihre Kommune ist für dieses Thema nicht mehr (co-)federführend."))
+    return _act(topic, form, lambda: services.withdraw_lead(current_user, topic, form.reason.data),
+                lambda _r: _("Erledigt: Ihre Kommune ist für dieses Thema nicht mehr (co-)federführend."),
+                withdraw_form=form)
 
 
 @bp.route("/<slug>/federfuehrung/uebergeben", methods=["POST"])
@@ -263,12 +267,9 @@ def hand_over(slug):
     form = HandoverForm(prefix="handover")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.hand_over_lead(current_user, topic, form.target.data, form.reason.data)
-    except ValidationFailed as exc:
-        _fail(exc, form)
-        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())), handover_form=form)
-    return _done(topic, _("Die Übergabe ist angeboten; die andere Kommune muss sie annehmen."))
+    return _act(topic, form, lambda: services.hand_over_lead(current_user, topic, form.target.data, form.reason.data),
+                lambda _r: _("Die Übergabe ist angeboten; die andere Kommune muss sie annehmen."),
+                handover_form=form)
 
 
 @bp.route("/<slug>/uebergaben/<int:claim_id>/antwort", methods=["POST"])
@@ -281,13 +282,11 @@ def answer_handover(slug, claim_id):
     form = DecisionForm(prefix="answer")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.accept_handover(current_user, topic, offer, form.decision.data, form.reason.data)
-    except ValidationFailed as exc:
-        _fail(exc, form)
-        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())), answer_form=form)
-    return _done(topic, _("Ihre Kommune hat jetzt die Federführung.") if form.decision.data == "confirm"
-                 else _("Sie haben die Übergabe abgelehnt."))
+    return _act(topic, form,
+                lambda: services.accept_handover(current_user, topic, offer, form.decision.data, form.reason.data),
+                lambda _r: _("Ihre Kommune hat jetzt die Federführung.") if form.decision.data == "confirm"
+                else _("Sie haben die Übergabe abgelehnt."),
+                answer_form=form)
 
 
 @bp.route("/<slug>/teilnahme", methods=["POST"])
@@ -299,12 +298,8 @@ def participate(slug):
     form = ParticipationForm(prefix="part")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.join_topic(current_user, topic, form.status.data, form.contact_id.data)
-    except ValidationFailed as exc:
-        _fail(exc, form)
-        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())), part_form=form)
-    return _done(topic, _("Die Beteiligung Ihrer Kommune ist gespeichert."))
+    return _act(topic, form, lambda: services.join_topic(current_user, topic, form.status.data, form.contact_id.data),
+                lambda _r: _("Die Beteiligung Ihrer Kommune ist gespeichert."), part_form=form)
 
 
 @bp.route("/<slug>/teilnahme/beenden", methods=["POST"])
@@ -316,12 +311,8 @@ def leave(slug):
     form = WithdrawForm(prefix="leave")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.leave_topic(current_user, topic)
-    except ValidationFailed as exc:
-        _fail(exc)
-        return _render_detail(topic, exc.status, error=next(iter(exc.errors.values())))
-    return _done(topic, _("Ihre Kommune hat die Projektgruppe verlassen."))
+    return _act(topic, None, lambda: services.leave_topic(current_user, topic),
+                lambda _r: _("Ihre Kommune hat die Projektgruppe verlassen."))
 
 
 # --- proposals ----------------------------------------------------------------------------
