@@ -38,6 +38,10 @@ def _database_url(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
 
+#: the domains in dependency order; each may have models, permissions, views (bp), api (blp), cli, setup, demo
+DOMAINS = ("main", "accounts", "municipalities", "topics", "inventory", "practices", "meetings", "funding", "interest")
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, STAEDTENETZ_* env, test_config."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
@@ -77,30 +81,36 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_errors(app)
     init_templating(app)
 
-    # domains: models first so that Alembic sees every table, then blueprints
-    from network.accounts import models as _am  # noqa: F401
-    from network.municipalities import models as _mm  # noqa: F401
-    from network.topics import models as _tm  # noqa: F401
+    # domains: models first so that Alembic sees every table, then permissions, blueprints, APIs, setup
+    import importlib
+    import importlib.util
+
+    from network.core.permissions import extend_permissions
+
+    def domain_module(domain, sub):
+        if importlib.util.find_spec(f"network.{domain}") is None:
+            return None
+        name = f"network.{domain}.{sub}"
+        return importlib.import_module(name) if importlib.util.find_spec(name) else None
+
     from network.core import models as _cm  # noqa: F401
-
-    from network.accounts.views import bp as accounts_bp
-    from network.municipalities.views import bp as municipalities_bp
-    from network.main.views import bp as main_bp
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(municipalities_bp)
-    from network.topics.views import bp as topics_bp
-    app.register_blueprint(topics_bp)
-
-    from network.accounts.api import blp as accounts_api
-    from network.municipalities.api import blp as municipalities_api
-    api.register_blueprint(accounts_api)
-    api.register_blueprint(municipalities_api)
-    from network.topics.api import blp as topics_api
-    api.register_blueprint(topics_api)
+    for domain in DOMAINS:
+        domain_module(domain, "models")
+    for domain in DOMAINS:
+        if (mod := domain_module(domain, "permissions")) is not None:
+            extend_permissions(mod.PERMISSIONS)
+    for domain in DOMAINS:
+        if (mod := domain_module(domain, "views")) is not None:
+            app.register_blueprint(mod.bp)
+    for domain in DOMAINS:
+        if (mod := domain_module(domain, "api")) is not None:
+            api.register_blueprint(mod.blp)
+    for domain in DOMAINS:
+        domain_module(domain, "cli")  # adds commands to the `network` group
+        if (mod := domain_module(domain, "setup")) is not None:
+            mod.init_app(app)  # jobs, panels, calendar sources, digest sections (see core/hooks.py)
 
     from network.core.cli import network_cli
-    from network.accounts import cli as _accounts_cli  # noqa: F401  (adds commands)
     from network import demo as _demo  # noqa: F401  (adds seed-demo)
     app.cli.add_command(network_cli)
 

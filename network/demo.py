@@ -84,6 +84,15 @@ def seed_demo() -> dict:
         ensure_user(f"staff@{slug}.example", f"Mitarbeitende {name}", role="staff", municipality_id=city.id)
     db.session.flush()
     created.update(_seed_topics())
+    # later domains: network/<domain>/demo.py with seed() -> {label: count}, in DOMAINS order
+    import importlib
+    import importlib.util
+
+    from network import DOMAINS
+    for domain in DOMAINS:
+        if importlib.util.find_spec(f"network.{domain}") and importlib.util.find_spec(f"network.{domain}.demo"):
+            created.update(importlib.import_module(f"network.{domain}.demo").seed())
+            db.session.flush()
     return created
 
 
@@ -149,5 +158,7 @@ def seed_demo_command(if_empty):
     counts = seed_demo()
     db.session.commit()
     click.echo(f"Demo-Daten: {counts['municipalities']} Kommunen, {counts['users']} Konten, "
-               f"{counts['fields_of_action']} Handlungsfelder, {counts['topics']} Themen angelegt. "
-               f"Passwort aller Demo-Konten: {DEMO_PASSWORD}")
+               f"{counts['fields_of_action']} Handlungsfelder, {counts['topics']} Themen angelegt"
+               + "".join(f", {label}: {n}" for label, n in counts.items()
+                         if label not in ("municipalities", "users", "fields_of_action", "topics"))
+               + f". Passwort aller Demo-Konten: {DEMO_PASSWORD}")

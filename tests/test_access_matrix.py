@@ -4,20 +4,17 @@ Principals: anonymous, staff_a and lead_a (city A, the target's own city), lead_
 coordinator. Targets in URLs belong to city A unless a row says otherwise. API rows are called with
 a personal token of the principal (anonymous: none).
 
-To add a route: add a Case to MATRIX (or, if it is public and needs no login, to PUBLIC).
+To add a route: add a Case to MATRIX (or, if it is public and needs no login, to PUBLIC); a later domain
+puts its rows into tests/access/<domain>.py (see tests/access/__init__.py).
 """
-
-from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 
 from network.accounts.services import create_api_token
 from network.extensions import db
 from tests import factories
+from tests.access import PRINCIPALS, Case, coordinator_only, domain_modules, logged_in, own_city_admin, same
 from tests.conftest import login
-
-PRINCIPALS = ("anonymous", "staff_a", "lead_a", "lead_b", "coordinator")
 
 #: endpoints anyone may call without logging in (checked: anonymous never gets a login redirect)
 PUBLIC = {
@@ -25,36 +22,6 @@ PUBLIC = {
     "accounts.login", "accounts.forgot_password", "accounts.accept_invite", "accounts.reset_password",
     "api-docs.openapi_json",
 }
-
-
-@dataclass
-class Case:
-    endpoint: str
-    method: str
-    #: builds the URL from the world (dict of fixtures)
-    url: Callable[[dict], str]
-    #: principal -> expected status
-    expect: dict
-    data: Callable[[dict], dict] = field(default=lambda w: {})
-
-
-def same(status, **overrides):
-    out = {p: status for p in PRINCIPALS}
-    out.update(overrides)
-    return out
-
-
-def own_city_admin(ok=200, anon=302):
-    """Lead of the city and coordinator may; staff 403; another city's lead 404."""
-    return {"anonymous": anon, "staff_a": 403, "lead_a": ok, "lead_b": 404, "coordinator": ok}
-
-
-def logged_in(ok=200, anon=302):
-    return same(ok, anonymous=anon)
-
-
-def coordinator_only(ok=200):
-    return {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 403, "coordinator": ok}
 
 
 MATRIX: list[Case] = [
@@ -135,6 +102,10 @@ MATRIX: list[Case] = [
          {"anonymous": 401, "staff_a": 403, "lead_a": 204, "lead_b": 404, "coordinator": 403}),
 ]
 
+for _mod in domain_modules():
+    MATRIX.extend(_mod.ROWS)
+    PUBLIC |= set(getattr(_mod, "PUBLIC", ()))
+
 
 @pytest.fixture
 def world(city_a, city_b, staff_a, lead_a, lead_b, staff_b, coordinator):
@@ -143,10 +114,15 @@ def world(city_a, city_b, staff_a, lead_a, lead_b, staff_b, coordinator):
     invited_a = factories.make_user(city_a, "staff", email="neu@ettlingen.test", password=None)
     token_of_staff_b, _ = create_api_token(staff_b, "fremd")
     topics = _topic_world(city_a, city_b, lead_a)
+    w = {**topics, "city_a": city_a, "city_b": city_b, "staff_a": staff_a, "lead_a": lead_a, "lead_b": lead_b,
+         "staff_b": staff_b, "coordinator": coordinator, "other_staff_a": other_staff_a, "invited_a": invited_a,
+         "token_of_staff_b": token_of_staff_b}
+    for mod in domain_modules():
+        if hasattr(mod, "build"):
+            w.update(mod.build(w) or {})
+            db.session.flush()
     db.session.commit()
-    return {**topics, "city_a": city_a, "city_b": city_b, "staff_a": staff_a, "lead_a": lead_a, "lead_b": lead_b,
-            "coordinator": coordinator, "other_staff_a": other_staff_a, "invited_a": invited_a,
-            "token_of_staff_b": token_of_staff_b}
+    return w
 
 
 def _topic_world(city_a, city_b, lead_a):

@@ -28,6 +28,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def extend_permissions(mapping: dict[str, set[str] | frozenset[str]]) -> None:
+    """A domain's permissions.PERMISSIONS (role -> names) joins the table; called by create_app."""
+    for role, names in mapping.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(names)
+
+
 def roles_of(user) -> set[str]:
     """All roles a principal holds (a coordinator may also be a city's lead)."""
     if user is None or isinstance(user, AnonymousUserMixin) or not getattr(user, "is_authenticated", False):

@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from network.core.hooks import panels
 from network.core.permissions import can
 
 
@@ -16,6 +17,8 @@ def init_templating(app):
             "can": lambda perm, obj=None: can(current_user, perm, obj),
             "network_name": current_app.config["NETWORK_NAME"],
             "ui_lang": str(get_locale() or "de"),
+            "panels": lambda slot, **kw: panels(slot, current_user, **kw),
+            "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         }
 
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else "–"

@@ -1,0 +1,127 @@
+"""Extension points between domains. A domain registers here; another domain's page or job collects.
+
+No domain imports another domain's views. Each domain package may have a ``setup.py`` with
+``init_app(app)`` (called by create_app after the blueprints are registered) that registers:
+
+* page panels: ``register_panel(app, slot, fn, order)``; ``fn(user, **kw)`` returns ``(template, ctx)``
+  or ``None``. Slots and their keyword arguments:
+
+  ============== ================= ==========================================================
+  slot           kw                where it renders
+  ============== ================= ==========================================================
+  dashboard      –                 the members' start page (main/dashboard.html)
+  topic          topic             the topic page, section "Praxisberichte, Vorhaben und Treffen"
+  municipality   city              the city page (municipalities/detail.html)
+  profile        –                 the profile page (accounts/profile.html)
+  footer         –                 every page's footer (links such as Impressum/Datenschutz)
+  ============== ================= ==========================================================
+
+  The template is included with ``ctx`` in its context (``{{ ctx.items }}``).
+
+* calendar sources: ``register_calendar_source(app, fn)``; ``fn(user)`` returns CalendarEntry items
+  for the user's personal calendar feed (meetings build the feed; funding deadlines join it).
+
+* digest sections: ``register_digest_section(app, fn, order)``; ``fn(user, since, until)`` returns a
+  DigestSection or None. It is called inside ``force_locale(user.language)``, so gettext works.
+
+* events: ``network_event.send(current_app._get_current_object(), **payload)`` when something
+  happened that followers may want to hear about immediately (see network_event below).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from blinker import Namespace
+from flask import current_app
+
+_signals = Namespace()
+
+#: Sent by a domain, inside the transaction of the change, when something happened that followers of a
+#: topic, city, practice or body may want to hear about. Keyword arguments:
+#:   kind: str            e.g. "practice.published", "topic.lead_changed", "meeting.scheduled",
+#:                        "minutes.published", "funding.call_created"
+#:   targets: list[tuple[str, int]]  what it concerns: ("topic", id), ("municipality", id),
+#:                        ("practice", id), ("body", id)
+#:   title: str           one line in German, e.g. the practice title
+#:   url: str             absolute path of the page (url_for(..., _external=False))
+#:   audience: str        "public" | "network" | "body:<id>" | "city:<id>" — who may be told
+#:   actor_id: int | None the user who caused it (not told about their own action)
+network_event = _signals.signal("network-event")
+
+
+@dataclass
+class CalendarEntry:
+    uid: str  # stable, e.g. "meeting-12@staedtenetz"
+    summary: str
+    start: date | datetime  # a date for all-day entries, else an aware datetime
+    end: date | datetime | None = None
+    url: str = ""  # absolute URL back to the page
+    description: str = ""
+    location: str = ""
+    sequence: int = 0
+    status: str = "CONFIRMED"  # or "CANCELLED"
+    last_modified: datetime | None = None
+
+
+@dataclass
+class DigestItem:
+    title: str
+    url: str  # absolute URL
+    detail: str = ""
+
+
+@dataclass
+class DigestSection:
+    key: str  # e.g. "practices", "meetings"
+    title: str  # already translated
+    items: list[DigestItem] = field(default_factory=list)
+
+
+def _registry(app) -> dict:
+    return app.extensions.setdefault("staedtenetz_hooks", {"panels": {}, "calendar": [], "digest": []})
+
+
+def register_panel(app, slot: str, fn, order: int = 50) -> None:
+    entries = _registry(app)["panels"].setdefault(slot, [])
+    if all(f is not fn for _o, f in entries):
+        entries.append((order, fn))
+        entries.sort(key=lambda e: e[0])
+
+
+def panels(slot: str, user, **kw) -> list[tuple[str, dict]]:
+    out = []
+    for _order, fn in _registry(current_app)["panels"].get(slot, []):
+        result = fn(user, **kw)
+        if result:
+            out.append(result)
+    return out
+
+
+def register_calendar_source(app, fn) -> None:
+    if fn not in _registry(app)["calendar"]:
+        _registry(app)["calendar"].append(fn)
+
+
+def calendar_entries(user) -> list[CalendarEntry]:
+    out: list[CalendarEntry] = []
+    for fn in _registry(current_app)["calendar"]:
+        out.extend(fn(user))
+    return out
+
+
+def register_digest_section(app, fn, order: int = 50) -> None:
+    entries = _registry(app)["digest"]
+    if all(f is not fn for _o, f in entries):
+        entries.append((order, fn))
+        entries.sort(key=lambda e: e[0])
+
+
+def digest_sections(user, since: datetime, until: datetime) -> list[DigestSection]:
+    out = []
+    for _order, fn in _registry(current_app)["digest"]:
+        section = fn(user, since, until)
+        if section and section.items:
+            out.append(section)
+    return out
