@@ -21,8 +21,11 @@ No domain imports another domain's views. Each domain package may have a ``setup
 * calendar sources: ``register_calendar_source(app, fn)``; ``fn(user)`` returns CalendarEntry items
   for the user's personal calendar feed (meetings build the feed; funding deadlines join it).
 
-* digest sections: ``register_digest_section(app, fn, order)``; ``fn(user, since, until)`` returns a
-  DigestSection or None. It is called inside ``force_locale(user.language)``, so gettext works.
+* digest sections: ``register_digest_section(app, fn, order)``; ``fn(user, since, until, follows)`` returns
+  a DigestSection or None. ``follows`` maps "topic" / "municipality" / "practice" / "body" to the set of ids
+  the user follows with the weekly digest for that kind of event (the interest domain owns following).
+  It is called inside ``force_locale(user.language)``, so gettext works; it must only list what the user
+  may see.
 
 * events: ``network_event.send(current_app._get_current_object(), **payload)`` when something
   happened that followers may want to hear about immediately (see network_event below).
@@ -118,10 +121,11 @@ def register_digest_section(app, fn, order: int = 50) -> None:
         entries.sort(key=lambda e: e[0])
 
 
-def digest_sections(user, since: datetime, until: datetime) -> list[DigestSection]:
+def digest_sections(user, since: datetime, until: datetime, follows: dict | None = None) -> list[DigestSection]:
     out = []
+    follows = follows or {}
     for _order, fn in _registry(current_app)["digest"]:
-        section = fn(user, since, until)
+        section = fn(user, since, until, follows)
         if section and section.items:
             out.append(section)
     return out

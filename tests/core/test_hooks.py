@@ -47,8 +47,8 @@ def test_panel_returning_none_renders_nothing_and_digest_skips_empty_sections(ap
     saved_panels, saved_digest = dict(registry["panels"]), list(registry["digest"])
     try:
         hooks.register_panel(app, "dashboard", lambda user: None)
-        hooks.register_digest_section(app, lambda user, since, until: hooks.DigestSection("a", "A"), order=1)
-        hooks.register_digest_section(app, lambda user, since, until: hooks.DigestSection(
+        hooks.register_digest_section(app, lambda user, since, until, follows: hooks.DigestSection("a", "A"), order=1)
+        hooks.register_digest_section(app, lambda user, since, until, follows: hooks.DigestSection(
             "b", "B", [hooks.DigestItem("x", "http://localhost/x")]), order=2)
         login_as(lead_a)
         assert client.get("/").status_code == 200
