@@ -27,6 +27,21 @@ No domain imports another domain's views. Each domain package may have a ``setup
   It is called inside ``force_locale(user.language)``, so gettext works; it must only list what the user
   may see.
 
+* providers: ``provide(app, name, fn)`` lets a domain offer a function another domain calls when it is
+  there (``provided(name)`` returns it or None). Names in use:
+    "inventory.matching_projects"  fn(user, municipality_id, field_ids, topic_ids) -> list[dict(id, title,
+                                   url, status, status_label)]: the city's ideas and projects in progress
+                                   without funding that share a field of action or topic (funding radar)
+    "inventory.city_projects"      fn(user, municipality_id) -> list[(id, title)] (practice form)
+    "follow.practice", "follow.body"  fn(user, id) -> (title, url) | None when the user may see it
+                                   (following; topics and municipalities are resolved by the interest domain)
+
+* personal data: ``register_personal_data(app, tables, export_fn, erase_fn=None)``: ``tables`` names
+  every table of the domain that holds a user's personal data (a column referencing users.id or an email
+  address); ``export_fn(user) -> {table: [row dicts]}`` for the data export; ``erase_fn(user)`` removes
+  purely personal rows (votes, RSVPs, follows) when the account is deleted (authored content stays with the
+  city; the user row itself is anonymised as "ehemaliges Mitglied").
+
 * events: ``network_event.send(current_app._get_current_object(), **payload)`` when something
   happened that followers may want to hear about immediately (see network_event below).
 """
@@ -83,7 +98,26 @@ class DigestSection:
 
 
 def _registry(app) -> dict:
-    return app.extensions.setdefault("staedtenetz_hooks", {"panels": {}, "calendar": [], "digest": []})
+    return app.extensions.setdefault("staedtenetz_hooks", {"panels": {}, "calendar": [], "digest": [],
+                                                           "providers": {}, "personal_data": []})
+
+
+def provide(app, name: str, fn) -> None:
+    _registry(app)["providers"][name] = fn
+
+
+def provided(name: str):
+    return _registry(current_app)["providers"].get(name)
+
+
+def register_personal_data(app, tables: list[str], export_fn, erase_fn=None) -> None:
+    entries = _registry(app)["personal_data"]
+    if all(e["export"] is not export_fn for e in entries):
+        entries.append({"tables": list(tables), "export": export_fn, "erase": erase_fn})
+
+
+def personal_data_sources() -> list[dict]:
+    return list(_registry(current_app)["personal_data"])
 
 
 def register_panel(app, slot: str, fn, order: int = 50) -> None:
