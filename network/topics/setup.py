@@ -1,0 +1,51 @@
+"""Topics on the dashboard: the decisions waiting for the user (lead claims, co-lead requests, handovers)."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload
+
+from network.core.hooks import register_panel
+from network.core.permissions import can
+from network.extensions import db
+from network.topics.models import LeadClaim, Topic
+
+LIMIT = 10
+
+
+def waiting_decisions(user) -> dict:
+    """Open requests the user may decide, newest first (at most LIMIT), and open proposals: two queries."""
+    conditions = []
+    if can(user, "topic.decide_claim"):
+        conditions.append(LeadClaim.kind.in_(("lead", "colead")))
+    city_id = getattr(user, "municipality_id", None)
+    if city_id and can(user, "topic.decide_colead"):
+        lead = aliased(LeadClaim)
+        own_lead = sa.select(lead.id).where(lead.topic_id == LeadClaim.topic_id, lead.kind == "lead",
+                                           lead.status == "confirmed", lead.municipality_id == city_id)
+        conditions.append(sa.and_(LeadClaim.kind == "colead", own_lead.exists()))
+    if city_id and can(user, "topic.claim"):
+        conditions.append(sa.and_(LeadClaim.kind == "handover", LeadClaim.municipality_id == city_id))
+    claims = []
+    if conditions:
+        claims = db.session.execute(
+            sa.select(LeadClaim).where(LeadClaim.status == "pending", sa.or_(*conditions))
+            .options(joinedload(LeadClaim.topic), joinedload(LeadClaim.municipality),
+                     joinedload(LeadClaim.from_municipality))
+            .order_by(LeadClaim.created_at.desc(), LeadClaim.id.desc()).limit(LIMIT)
+        ).scalars().all()
+    proposals = 0
+    if can(user, "topic.decide_claim"):
+        proposals = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(Topic.status == "proposed"))
+    return {"claims": claims, "proposals": proposals}
+
+
+def dashboard_panel(user):
+    if not can(user, "topic.view"):
+        return None
+    ctx = waiting_decisions(user)
+    if not ctx["claims"] and not ctx["proposals"]:
+        return None
+    return "topics/_dashboard.html", ctx
+
+
+def init_app(app):
+    register_panel(app, "dashboard", dashboard_panel, order=10)
