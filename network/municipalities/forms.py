@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, URLField
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
 
 from network.municipalities.models import KINDS
 
@@ -18,3 +18,8 @@ class MunicipalityForm(FlaskForm):
 class AdmitForm(MunicipalityForm):
     lead_name = StringField(_l("Name der Leitung"), description=_l("Die erste Digitalisierungsbeauftragte bzw. der erste Digitalisierungsbeauftragte der Kommune."))
     lead_email = EmailField(_l("E-Mail-Adresse der Leitung"), description=_l("Sie erhält eine Einladung, die 72 Stunden gültig ist."))
+
+
+class MembershipForm(FlaskForm):
+    member = HiddenField()
+    reason = TextAreaField(_l("Begründung"), description=_l("Wird im Protokoll festgehalten, z. B. der Beschluss des Gemeinderats."))

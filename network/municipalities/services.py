@@ -7,7 +7,7 @@ from network.accounts.services import invite_user
 from network.core import audit
 from network.core.models import utcnow
 from network.core.permissions import require
-from network.core.validation import Checker
+from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import KINDS, Municipality, make_slug
 
@@ -70,6 +70,39 @@ def update_municipality(actor, city: Municipality, data: dict) -> Municipality:
         setattr(city, key, value)
     audit.record(actor, "municipality.updated", obj=city, summary=f"Stammdaten von {city.name} geändert",
                  fields=sorted(changed))
+    db.session.flush()
+    return city
+
+
+def set_membership(actor, city: Municipality, *, member: bool, reason: str) -> Municipality:
+    """The coordination records a city's leaving (its accounts are deactivated, its leads end) or its return.
+
+    Content the city wrote stays in the network. On return its accounts stay deactivated until the
+    coordination or the city's re-invited lead reactivates them one by one.
+    """
+    from network.accounts.models import User
+    from network.accounts.services import set_active
+
+    require(actor, "municipality.admit")
+    c = Checker()
+    reason = c.text("reason", reason, label=_("eine Begründung"), max_len=500)
+    c.done()
+    if member == (city.status == "member"):
+        raise ValidationFailed({"reason": _("%(city)s ist bereits Mitglied.", city=city.name) if member
+                                else _("%(city)s ist bereits ausgetreten.", city=city.name)}, status=409)
+    if member:
+        city.status = "member"
+        audit.record(actor, "municipality.readmitted", obj=city,
+                     summary=f"{city.name} wieder ins Netzwerk aufgenommen: {reason}")
+    else:
+        city.status = "left"
+        accounts = db.session.execute(
+            sa.select(User).where(User.municipality_id == city.id, User.active.is_(True), User.id != actor.id)
+        ).scalars().all()
+        for user in accounts:
+            set_active(actor, user, False)
+        audit.record(actor, "municipality.left", obj=city, summary=f"{city.name} aus dem Netzwerk ausgetreten: {reason}",
+                     deactivated=[u.id for u in accounts])
     db.session.flush()
     return city
 

@@ -14,7 +14,7 @@ from network.core.tenancy import get_or_404
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.municipalities import services
-from network.municipalities.forms import AdmitForm, MunicipalityForm
+from network.municipalities.forms import AdmitForm, MembershipForm, MunicipalityForm
 from network.municipalities.models import Municipality
 
 bp = Blueprint("municipalities", __name__, url_prefix="/kommunen")
@@ -57,13 +57,42 @@ def new():
 @bp.route("/<slug>")
 def detail(slug):
     """A city's page: master data, and for its members the accounts and next steps."""
-    city = services.get_by_slug_or_404(slug)
+    return _render_detail(services.get_by_slug_or_404(slug))
+
+
+def _render_detail(city, status=200, membership_form=None):
     members = []
     if can(current_user, "user.manage", city):
         members = db.session.execute(
             sa.select(User).where(User.municipality_id == city.id).order_by(User.name)
         ).scalars().all()
-    return render_template("municipalities/detail.html", city=city, members=members)
+    if membership_form is None and can(current_user, "municipality.admit"):
+        membership_form = MembershipForm(formdata=None, member="1" if city.status != "member" else "0")
+    return render_template("municipalities/detail.html", city=city, members=members,
+                           membership_form=membership_form), status
+
+
+@bp.route("/<slug>/mitgliedschaft", methods=["POST"])
+@login_required
+def membership(slug):
+    """The coordination records that a city leaves the network, or returns to it."""
+    city = services.get_by_slug_or_404(slug)
+    require(current_user, "municipality.admit")
+    form = MembershipForm()
+    if not form.validate_on_submit() or form.member.data not in ("0", "1"):
+        abort(400)
+    member = form.member.data == "1"
+    try:
+        services.set_membership(current_user, city, member=member, reason=form.reason.data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        apply_errors(form, exc.errors)
+        return _render_detail(city, exc.status, membership_form=form)
+    db.session.commit()
+    flash(_("%(city)s ist wieder Mitglied des Netzwerks. Reaktivieren Sie die Konten der Kommune einzeln.", city=city.name)
+          if member else _("Der Austritt von %(city)s ist eingetragen; die Konten der Kommune sind deaktiviert.",
+                           city=city.name), "success")
+    return redirect(url_for("municipalities.detail", slug=city.slug))
 
 
 @bp.route("/<slug>/bearbeiten", methods=["GET", "POST"])

@@ -86,6 +86,8 @@ MASS_ASSIGNMENT: list[Case] = [
     Case("municipalities.set_active", "lead_a", lambda w: _user(w.invited_a.email).active is False,
          changes={("user", "active")}),
     Case("municipalities.resend_invite", "lead_a", lambda w: True),
+    Case("municipalities.membership", "coordinator", lambda w: _city("ettlingen").status == "left",
+         changes={("municipality", "status"), ("user", "active"), ("lead_claim", "status")}),
 ]
 
 

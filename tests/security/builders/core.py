@@ -109,7 +109,7 @@ def core(w):
     w.arg_provider("token", mail_links)
     # state-changing requests (CSRF gate) act on city A; the coordinator may do all of them
     for endpoint in ("municipalities.edit", "municipalities.users", "municipalities.set_role",
-                     "municipalities.set_active", "municipalities.resend_invite"):
+                     "municipalities.set_active", "municipalities.resend_invite", "municipalities.membership"):
         w.target("slug", city_a.slug, endpoint=endpoint)
     w.target("user_id", w.invited_a.id)
     w.target("token_id", coord_token.id)
@@ -147,6 +147,7 @@ FORM_DATA.update({
     "municipalities.set_role": lambda w: {"role": "lead"},
     "municipalities.set_active": lambda w: {"active": "0"},
     "municipalities.resend_invite": lambda w: {},
+    "municipalities.membership": lambda w: {"member": "0", "reason": "Beschluss des Gemeinderats"},
 })
 
 
