@@ -90,7 +90,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_project_municipality_id_municipality')),
     sa.ForeignKeyConstraint(['topic_id'], ['topic.id'], name=op.f('fk_project_topic_id_topic'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_project_updated_by_id_user'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_project'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.create_index('ix_project_city_status', ['municipality_id', 'status'], unique=False)

@@ -96,6 +96,8 @@ class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
         sa.CheckConstraint(_PRIORITY_CHECK, name="priority"),
         sa.CheckConstraint(_VISIBILITY_CHECK, name="visibility"),
         sa.Index("ix_project_city_status", "municipality_id", "status"),
+        # report entries refer to project ids: SQLite must never hand out a deleted project's id again
+        {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("field_of_action.id"), index=True, nullable=False)

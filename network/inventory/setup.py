@@ -66,7 +66,11 @@ def _purge():
 def init_app(app):
     """Register panels, providers, personal-data sources, the cleanup job and the markdown filter."""
     from network.inventory import services
+    from network.inventory.models import STATUS_SHAPES
     app.jinja_env.filters.setdefault("markdown", render_markdown)
+    # globals, so that imported macros and other domains' pages (panels) see them too
+    app.jinja_env.globals.update(status_shapes=STATUS_SHAPES, format_month=services.format_month,
+                                 format_eur=services.format_eur)
     register_panel(app, "topic", _topic_panel, order=20)
     register_panel(app, "municipality", _city_panel, order=20)
     register_panel(app, "dashboard", _dashboard_panel, order=20)

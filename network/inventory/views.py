@@ -24,12 +24,6 @@ def _labels():
             "visibilities": VISIBILITY_LABELS}
 
 
-@bp.app_context_processor
-def _inventory_globals():
-    return {"status_shapes": STATUS_SHAPES, "format_month": services.format_month,
-            "format_eur": services.format_eur}
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 @bp.route("/", endpoint="overview")
