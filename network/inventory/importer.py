@@ -229,6 +229,14 @@ def _lookup_tables():
     return by_name, topics_by_name, {f.id: f for f in fields}, {t.id: t for t in topics}
 
 
+def _is_month(text: str) -> bool:
+    try:
+        services.parse_month(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _status_key(value: str):
     text = (value or "").strip()
     low = text.lower()
@@ -277,7 +285,7 @@ def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) 
                 continue
             if key == "topic_id" and topic_text:
                 continue
-            if key in ("start_month", "end_month") and data.get(key):
+            if key in ("start_month", "end_month") and data.get(key) and not _is_month(data[key]):
                 reasons.append(_("%(label)s „%(value)s“ ist kein gültiger Monat (z. B. 03/2026 oder 2026-03).",
                                  label=LABELS[key], value=data[key]))
                 continue
