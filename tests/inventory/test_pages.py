@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 import sqlalchemy as sa
 
 from network.extensions import db
@@ -191,3 +193,22 @@ def test_delete_by_lead(client, login_as, lead_a, projects):
     login_as(lead_a)
     assert client.post(f"/vorhaben/projekt/{pid}/loeschen").status_code == 302
     assert db.session.get(Project, pid) is None
+
+
+@pytest.mark.parametrize("text, forbidden", [
+    ("[klick](javascript:alert(1))", "href=\"javascript"),
+    ("<img src=x onerror=alert(1)>", "<img"),
+    ("![bild](https://example.org/x.png)", "<img"),
+    ("<a href='https://x' onclick='alert(1)'>x</a>", "onclick"),
+    ("# Überschrift", "<h1>"),
+])
+def test_markdown_is_sanitised(text, forbidden):
+    from network.core.markdown import render_markdown
+    assert forbidden not in str(render_markdown(text))
+
+
+def test_markdown_keeps_links_safe():
+    from network.core.markdown import render_markdown
+    html = str(render_markdown("[Stadt](https://www.ettlingen.de) und **fett**"))
+    assert 'href="https://www.ettlingen.de"' in html and 'rel="noopener noreferrer nofollow"' in html
+    assert "<strong>fett</strong>" in html
