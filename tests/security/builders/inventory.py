@@ -140,3 +140,55 @@ def mass_assignment_cases(Case) -> list:
         Case("inventory_api.delete_project", "lead_a", lambda w: _project(w.inv_doomed_api_a_id) is None,
              method="DELETE", expect_status=204, api=True),
     ]
+
+
+# --- XSS (tests/security/test_xss.py collects xss_fields/xss_clean_up of every builder module) ------------------
+
+def xss_fields(ctx, payloads) -> list[str]:
+    """Payloads in project title, summary (Markdown), department, contact and funding, and in a frozen report,
+    all in the payload city "xss" (made by the core fields); returns the pages that show them."""
+    from network.inventory.models import ReportEntry, StatusReport
+    from network.inventory.services import SNAPSHOT_FIELDS
+    from network.municipalities.models import Municipality
+    from network.topics.models import FieldOfAction
+
+    city = db.session.execute(sa.select(Municipality).where(Municipality.slug == "xss")).scalar_one()
+    field = db.session.execute(sa.select(FieldOfAction).order_by(FieldOfAction.id).limit(1)).scalar_one()
+    stats = ctx["stats"]
+    projects = []
+    for i, p in enumerate(payloads):
+        # five payloads per summary: every payload is rendered through Markdown on one of the detail pages
+        summary = "\n\n".join(payloads[j] for j in range(i, min(i + 5, len(payloads)))) if i % 5 == 0 else p
+        project = Project(municipality_id=city.id, field_id=field.id, title=p.strip()[:200] or "leer",
+                          summary=summary[:20000], department=p.strip()[:160], contact=p.strip()[:160],
+                          funding_source=p.strip()[:200], status="in_progress", visibility="network",
+                          start_month=__import__("datetime").date(2026, 1, 1))
+        db.session.add(project)
+        projects.append(project)
+        stats["project.title/department/contact/funding"] += 1
+    db.session.flush()
+    report = StatusReport(municipality_id=city.id, year=2026, title="XSS-Bericht", visibility="network",
+                          note="\n\n".join(payloads[:40]))
+    db.session.add(report)
+    db.session.flush()
+    for project in projects:
+        db.session.add(ReportEntry(report_id=report.id, project_id=project.id, field_id=field.id,
+                                   field_name=field.name, field_position=field.position, topic_name="",
+                                   **{k: getattr(project, k) for k in SNAPSHOT_FIELDS}))
+    db.session.flush()
+    pages = ["/vorhaben/xss/", "/vorhaben/xss/roadmap", "/vorhaben/xss/berichte/", f"/vorhaben/bericht/{report.id}",
+             f"/vorhaben/bericht/{report.id}/druck", "/vorhaben/"]
+    pages += [f"/vorhaben/projekt/{p.id}" for i, p in enumerate(projects) if i % 5 == 0]
+    return pages
+
+
+def xss_clean_up():
+    """Remove the payload projects and report (Core deletes: the ORM refuses to delete a published report)."""
+    from network.inventory.models import ReportEntry, StatusReport
+    from network.municipalities.models import Municipality
+    cities = sa.select(Municipality.id).where(sa.or_(Municipality.slug == "xss", Municipality.slug.like("xss-%")))
+    reports = sa.select(StatusReport.id).where(StatusReport.municipality_id.in_(cities))
+    db.session.execute(sa.delete(ReportEntry).where(ReportEntry.report_id.in_(reports)))
+    db.session.execute(sa.delete(StatusReport).where(StatusReport.municipality_id.in_(cities)))
+    db.session.execute(sa.delete(Project).where(Project.municipality_id.in_(cities)))
+    db.session.execute(sa.delete(ImportUpload).where(ImportUpload.municipality_id.in_(cities)))
