@@ -327,11 +327,3 @@ def purge_uploads(app=None) -> int:
     n = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.created_at < cutoff)).rowcount
     db.session.commit()
     return n or 0
-
-
-def user_uploads(user) -> list:
-    return db.session.execute(sa.select(ImportUpload).where(ImportUpload.created_by_id == user.id)).scalars().all()
-
-
-def all_projects_of(city_id):
-    return db.session.execute(sa.select(Project).where(Project.municipality_id == city_id)).unique().scalars().all()

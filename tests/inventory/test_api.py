@@ -1,6 +1,5 @@
 """Inventory API: tenancy, create (staff draft), PATCH with version (stale -> 409), delete, reports with changes."""
 
-import pytest
 import sqlalchemy as sa
 
 from network.accounts.services import create_api_token
