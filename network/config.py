@@ -68,3 +68,10 @@ class DefaultConfig:
 
     #: the public name of the network shown in the header
     NETWORK_NAME = "Städtenetz re@di – regional.digital"
+
+    # --- inventory (Vorhaben) ---
+    #: the largest CSV a city may import (data rows and bytes)
+    INVENTORY_IMPORT_MAX_ROWS = 10_000
+    INVENTORY_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    #: how often the scheduler forgets unfinished CSV uploads (older than a day)
+    SCHEDULER_INVENTORY_PURGE_SECONDS = 3600

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from network.core.csvutil import csv_safe
 from network.core.forms import apply_errors
 from network.core.permissions import can, require
 from network.core.validation import ValidationFailed
@@ -60,12 +61,7 @@ def matrix():
     return render_template("topics/matrix.html", m=data, symbols=CELL_SYMBOLS, labels=cell_labels())
 
 
-def _csv_safe(value) -> str:
-    """Cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+_csv_safe = csv_safe  # shared with the other domains' exports (network/core/csvutil.py)
 
 
 @bp.route("/matrix.csv")

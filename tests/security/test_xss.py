@@ -86,8 +86,26 @@ def _fields_core(ctx):
     return sorted(set(pages))
 
 
+def _builder_modules():
+    import importlib
+    import pkgutil
+
+    from tests.security import builders
+    return [importlib.import_module(f"tests.security.builders.{name}")
+            for name in sorted(m.name for m in pkgutil.iter_modules(builders.__path__))]
+
+
+def _fields_domains(ctx):
+    """Every builder module's xss_fields(ctx, payloads) -> paths (after the core fields: the "xss" city exists)."""
+    pages = []
+    for module in _builder_modules():
+        if hasattr(module, "xss_fields"):
+            pages += module.xss_fields(ctx, PAYLOADS)
+    return pages
+
+
 #: functions(ctx) that store the payloads in a domain's fields and return the paths showing them
-XSS_FIELDS = [_fields_core]
+XSS_FIELDS = [_fields_core, _fields_domains]
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +148,10 @@ def _clean_up(coordinator_id, marks):
     from network.core.models import AuditEvent, OutboxMessage
     from network.extensions import db
     from network.municipalities.models import Municipality
+    db.session.rollback()
+    for module in _builder_modules():  # domain rows first: they refer to the payload cities
+        if hasattr(module, "xss_clean_up"):
+            module.xss_clean_up()
     cities = sa.select(Municipality.id).where(sa.or_(Municipality.slug == "xss", Municipality.slug.like("xss-%")))
     users = sa.select(User.id).where(User.email.like("%@xss-test.example"))
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.recipient.like("%@xss-test.example")))

@@ -1,0 +1,329 @@
+"""CSV import of a city's existing project list: upload -> column mapping -> preview -> import all valid rows.
+
+The uploaded file is kept server-side (table project_import, removed after import, on discard, or by the
+daily cleanup job), never in the cookie. Accepted: UTF-8 (with or without BOM) or Windows-1252, ";" or ","
+as separator (csv.Sniffer), a header row, at most INVENTORY_IMPORT_MAX_ROWS data rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import abort, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from network.core import audit
+from network.core.models import utcnow
+from network.core.permissions import require
+from network.core.validation import Checker, ValidationFailed
+from network.extensions import db
+from network.inventory import services
+from network.inventory.models import STATUSES, ImportUpload, Project
+from network.municipalities.models import make_slug
+from network.topics.models import FieldOfAction, Topic
+
+#: (target, label, required) in the order of the mapping form
+TARGETS = [
+    ("title", _l("Titel"), True),
+    ("field", _l("Handlungsfeld"), True),
+    ("status", _l("Status"), True),
+    ("summary", _l("Zusammenfassung"), False),
+    ("topic", _l("Thema"), False),
+    ("priority", _l("Priorität"), False),
+    ("start_month", _l("Beginn"), False),
+    ("end_month", _l("Ende"), False),
+    ("department", _l("Amt"), False),
+    ("contact", _l("Ansprechperson"), False),
+    ("budget_eur", _l("Budget (Euro)"), False),
+    ("funding_source", _l("Finanzierung"), False),
+    ("visibility", _l("Sichtbarkeit"), False),
+    ("is_lighthouse", _l("Leuchtturmprojekt"), False),
+]
+LABELS = {t: label for t, label, _r in TARGETS}
+
+#: normalised column names that map to a target without the user choosing
+ALIASES = {
+    "title": {"titel", "title", "vorhaben", "projekt", "projektname", "name", "bezeichnung", "massnahme"},
+    "field": {"handlungsfeld", "field", "fieldofaction", "bereich"},
+    "status": {"status", "stand", "ampel", "umsetzungsstand"},
+    "summary": {"zusammenfassung", "summary", "beschreibung", "kurzbeschreibung", "inhalt"},
+    "topic": {"thema", "topic", "projektgruppe"},
+    "priority": {"prioritaet", "priority", "prio"},
+    "start_month": {"beginn", "start", "startmonat", "anfang", "geplanterbeginn"},
+    "end_month": {"ende", "end", "endmonat", "abschluss", "geplantesende"},
+    "department": {"amt", "department", "fachbereich", "zustaendigkeit", "organisationseinheit"},
+    "contact": {"ansprechperson", "contact", "ansprechpartner", "ansprechpartnerin", "kontakt"},
+    "budget_eur": {"budget", "budgeteuro", "kosten", "budgetschaetzung", "kostenschaetzung", "budgeteur"},
+    "funding_source": {"finanzierung", "funding", "foerderung", "foerderprogramm", "fundingsource"},
+    "visibility": {"sichtbarkeit", "visibility"},
+    "is_lighthouse": {"leuchtturmprojekt", "leuchtturm", "lighthouse", "islighthouse"},
+}
+
+#: words cities use for the traffic light besides our labels
+STATUS_ALIASES = {
+    "rot": "idea", "geplant": "idea", "planung": "idea", "in planung": "idea", "offen": "idea",
+    "gelb": "in_progress", "laufend": "in_progress", "in arbeit": "in_progress", "in bearbeitung": "in_progress",
+    "umsetzung": "in_progress",
+    "grün": "done", "gruen": "done", "erledigt": "done", "abgeschlossen": "done", "fertig": "done",
+    "pausiert": "paused", "zurückgestellt": "paused", "ruht": "paused",
+    "verworfen": "dropped", "abgebrochen": "dropped", "eingestellt": "dropped",
+}
+
+
+class ImportFailed(ValidationFailed):
+    """The file as a whole cannot be read (encoding, empty, too many rows)."""
+
+    def __init__(self, message: str):
+        super().__init__({"file": message}, status=422)
+
+
+def _norm(text: str) -> str:
+    return make_slug(text or "").replace("-", "")
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """The file's text and encoding: UTF-8 (BOM or not) first, then Windows-1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        raise ImportFailed(_("Die Datei ist nicht als UTF-8 oder Windows-1252 gespeichert (sie sieht nach UTF-16 "
+                             "oder einer Binärdatei aus). Bitte speichern Sie sie als „CSV (UTF-8)“ und laden Sie "
+                             "sie erneut hoch."))
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        raise ImportFailed(_("Die Datei ist weder UTF-8 noch Windows-1252 kodiert. Bitte speichern Sie sie als "
+                             "„CSV (UTF-8)“ und laden Sie sie erneut hoch.")) from None
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = text[:8192]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample.splitlines() else ""
+        return ";" if first.count(";") >= first.count(",") else ","
+
+
+def read_table(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line number in the file, cells)]); empty lines are skipped."""
+    max_rows = current_app.config["INVENTORY_IMPORT_MAX_ROWS"]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            rows.append((start, cells))
+            if len(rows) > max_rows:
+                raise ImportFailed(_("Die Datei hat mehr als %(max)s Datenzeilen. Bitte teilen Sie sie in kleinere "
+                                     "Dateien auf.", max=f"{max_rows:,}".replace(",", ".")))
+    except csv.Error as exc:
+        raise ImportFailed(_("Die Datei ist keine lesbare CSV-Datei (Zeile %(line)s: %(error)s).",
+                             line=reader.line_num, error=str(exc))) from None
+    if header is None:
+        raise ImportFailed(_("Die Datei ist leer. Die erste Zeile muss die Spaltennamen enthalten."))
+    if not rows:
+        raise ImportFailed(_("Die Datei enthält nur die Kopfzeile und keine Vorhaben."))
+    return header, rows
+
+
+def store_upload(actor, filename: str, raw: bytes) -> ImportUpload:
+    """Check the file and keep it on the server for the mapping step."""
+    require(actor, "project.manage")
+    city = actor.municipality
+    require(actor, "project.manage", city)
+    if not raw:
+        raise ImportFailed(_("Bitte wählen Sie eine CSV-Datei aus."))
+    if len(raw) > current_app.config["INVENTORY_IMPORT_MAX_BYTES"]:
+        raise ImportFailed(_("Die Datei ist größer als %(mb)s MB.",
+                             mb=current_app.config["INVENTORY_IMPORT_MAX_BYTES"] // (1024 * 1024)))
+    text, encoding = decode(raw)
+    delimiter = sniff_delimiter(text)
+    read_table(text, delimiter)
+    upload = ImportUpload(municipality_id=city.id, created_by_id=actor.id, token=secrets.token_urlsafe(24),
+                          filename=(filename or "")[:200], content=text, encoding=encoding, delimiter=delimiter)
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def get_upload_or_404(actor, city, token: str) -> ImportUpload:
+    """The actor's own upload for this city, else 404."""
+    require(actor, "project.manage", city)
+    upload = db.session.execute(sa.select(ImportUpload).where(
+        ImportUpload.token == token, ImportUpload.municipality_id == city.id,
+        ImportUpload.created_by_id == actor.id)).scalar_one_or_none()
+    if upload is None:
+        abort(404)
+    return upload
+
+
+def guess_mapping(header: list[str]) -> dict[str, int | None]:
+    """target -> column index, by the column names (first match wins)."""
+    out: dict[str, int | None] = {t: None for t, _l2, _r in TARGETS}
+    for index, name in enumerate(header):
+        key = _norm(name)
+        for target, names in ALIASES.items():
+            if out[target] is None and key in names:
+                out[target] = index
+                break
+    return out
+
+
+def check_mapping(header, mapping: dict) -> dict:
+    """target -> column index; a missing required column or a column used twice is an error beside its select."""
+    c = Checker()
+    out: dict[str, int | None] = {}
+    used: dict[int, str] = {}
+    for target, label, required in TARGETS:
+        raw = mapping.get(target)
+        index = None
+        if raw not in (None, ""):
+            try:
+                index = int(raw)
+                if not 0 <= index < len(header):
+                    raise ValueError
+            except (TypeError, ValueError):
+                c.add(target, _("Bitte wählen Sie eine Spalte aus der Liste."))
+                continue
+        if index is None and required:
+            c.add(target, _("Pflichtspalte fehlt: Bitte ordnen Sie der Angabe „%(label)s“ eine Spalte zu.",
+                            label=label))
+        if index is not None:
+            if index in used:
+                c.add(target, _("Die Spalte „%(col)s“ ist schon „%(other)s“ zugeordnet.", col=header[index],
+                                other=LABELS[used[index]]))
+            used[index] = target
+        out[target] = index
+    c.done()
+    return out
+
+
+def _lookup_tables():
+    fields = db.session.execute(sa.select(FieldOfAction)).scalars().all()
+    topics = db.session.execute(sa.select(Topic).where(Topic.status == "active")).scalars().all()
+    by_name = {}
+    for f in fields:
+        by_name[f.name.strip().lower()] = f
+        by_name[f.slug] = f
+        by_name[_norm(f.name)] = f
+    topics_by_name = {}
+    for t in topics:
+        topics_by_name[t.name.strip().lower()] = t
+        topics_by_name[t.slug] = t
+        topics_by_name[_norm(t.name)] = t
+    return by_name, topics_by_name, {f.id: f for f in fields}, {t.id: t for t in topics}
+
+
+def _is_month(text: str) -> bool:
+    try:
+        services.parse_month(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _status_key(value: str):
+    text = (value or "").strip()
+    low = text.lower()
+    for key, label in STATUSES.items():
+        if low in (key, str(label).lower()):
+            return key
+    return STATUS_ALIASES.get(low)
+
+
+def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) -> dict:
+    """Every row checked with the project rules: {"valid": [(line, values)], "invalid": [(line, [reasons])]}."""
+    header, rows = read_table(upload.content, upload.delimiter)
+    fields_by_name, topics_by_name, fields_by_id, topics_by_id = _lookup_tables()
+    valid, invalid = [], []
+    for line, cells in rows:
+        def cell(target):
+            index = mapping.get(target)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        reasons = []
+        data = {t: cell(t) for t, _l2, _r in TARGETS}
+        field_text = data.pop("field")
+        fld = fields_by_name.get(field_text.lower()) or fields_by_name.get(_norm(field_text))
+        if field_text and fld is None:
+            reasons.append(_("Handlungsfeld „%(value)s“ ist unbekannt.", value=field_text))
+        data["field_id"] = fld.id if fld else None
+        topic_text = data.pop("topic")
+        topic = topics_by_name.get(topic_text.lower()) or topics_by_name.get(_norm(topic_text)) if topic_text else None
+        if topic_text and topic is None:
+            reasons.append(_("Thema „%(value)s“ ist unbekannt.", value=topic_text))
+        data["topic_id"] = topic.id if topic else None
+        status_text = data["status"]
+        status = _status_key(status_text)
+        if status_text and status is None:
+            reasons.append(_("Status „%(value)s“ ist unbekannt (erlaubt: Idee, in Umsetzung, umgesetzt, pausiert, "
+                             "verworfen; auch rot, gelb, grün).", value=status_text))
+        data["status"] = status or status_text
+        if not data["visibility"]:
+            data["visibility"] = default_visibility
+        c = Checker()
+        values = services.check_project(c, data, fields_by_id=fields_by_id, topics_by_id=topics_by_id)
+        for key, message in c.errors.items():
+            if key == "status" and status_text and status is None:
+                continue
+            if key == "field_id" and field_text:
+                continue
+            if key == "topic_id" and topic_text:
+                continue
+            if key in ("start_month", "end_month") and data.get(key) and not _is_month(data[key]):
+                reasons.append(_("%(label)s „%(value)s“ ist kein gültiger Monat (z. B. 03/2026 oder 2026-03).",
+                                 label=LABELS[key], value=data[key]))
+                continue
+            label = LABELS.get({"field_id": "field", "topic_id": "topic"}.get(key, key), key)
+            reasons.append(f"{label}: {message}")
+        if reasons:
+            invalid.append((line, reasons))
+        else:
+            valid.append((line, values))
+    return {"header": header, "valid": valid, "invalid": invalid, "rows": len(rows)}
+
+
+def run_import(actor, upload: ImportUpload, mapping: dict, default_visibility: str) -> int:
+    """Create every valid row as a released project of the city, in one transaction; then forget the file."""
+    require(actor, "project.manage", upload)
+    result = validate_rows(upload, mapping, default_visibility)
+    if not result["valid"]:
+        raise ValidationFailed({"file": _("Die Datei enthält keine gültige Zeile; es wurde nichts importiert.")})
+    for _line, values in result["valid"]:
+        db.session.add(Project(municipality_id=upload.municipality_id, created_by_id=actor.id,
+                               updated_by_id=actor.id, is_draft=False, **values))
+    audit.record(actor, "project.imported", municipality_id=upload.municipality_id,
+                 summary=f"{len(result['valid'])} Vorhaben aus {upload.filename or 'CSV'} importiert",
+                 skipped=len(result["invalid"]))
+    db.session.delete(upload)
+    db.session.flush()
+    return len(result["valid"])
+
+
+def discard(actor, upload: ImportUpload) -> None:
+    require(actor, "project.manage", upload)
+    db.session.delete(upload)
+    db.session.flush()
+
+
+def purge_uploads(app=None) -> int:
+    """Scheduled: forget uploads older than a day (idempotent)."""
+    cutoff = utcnow() - timedelta(hours=24)
+    n = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.created_at < cutoff)).rowcount
+    db.session.commit()
+    return n or 0

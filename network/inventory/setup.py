@@ -1,0 +1,80 @@
+"""Inventory extension points: panels (topic, city, dashboard), providers for funding and practices,
+personal data, the cleanup job for unfinished CSV uploads, the Markdown filter."""
+
+import sqlalchemy as sa
+
+from network.core.hooks import provide, register_panel, register_personal_data
+from network.core.markdown import render_markdown
+from network.core.scheduler import register_job
+
+
+def _topic_panel(user, topic=None, **_kw):
+    from network.inventory import services
+    if topic is None:
+        return None
+    return "inventory/_panel_topic.html", {"projects": services.topic_projects(user, topic), "topic": topic}
+
+
+def _city_panel(user, city=None, **_kw):
+    from network.inventory import services
+    if city is None:
+        return None
+    summary = services.city_summary(user, city)
+    own = getattr(user, "municipality_id", None) == city.id
+    if not summary["total"] and not summary["reports"] and not own:
+        return None
+    return "inventory/_panel_city.html", summary
+
+
+def _dashboard_panel(user, **_kw):
+    from network.inventory import services
+    city = getattr(user, "municipality", None)
+    if city is None:
+        return "inventory/_panel_dashboard.html", {"city": None}
+    return "inventory/_panel_dashboard.html", services.city_summary(user, city)
+
+
+def _export(user) -> dict:
+    from network.extensions import db
+    from network.inventory.models import ImportUpload, Project, StatusReport
+    projects = db.session.execute(
+        sa.select(Project.id, Project.title, Project.created_at).where(
+            sa.or_(Project.created_by_id == user.id, Project.updated_by_id == user.id))).all()
+    reports = db.session.execute(sa.select(StatusReport.id, StatusReport.title, StatusReport.published_at)
+                                 .where(StatusReport.created_by_id == user.id)).all()
+    uploads = db.session.execute(sa.select(ImportUpload.id, ImportUpload.filename, ImportUpload.created_at)
+                                 .where(ImportUpload.created_by_id == user.id)).all()
+    return {
+        "project": [{"id": i, "title": t, "created_at": c.isoformat()} for i, t, c in projects],
+        "status_report": [{"id": i, "title": t, "published_at": c.isoformat()} for i, t, c in reports],
+        "project_import": [{"id": i, "filename": f, "created_at": c.isoformat()} for i, f, c in uploads],
+    }
+
+
+def _erase(user) -> None:
+    """Unfinished uploads are purely personal; projects and reports stay with the city."""
+    from network.extensions import db
+    from network.inventory.models import ImportUpload
+    db.session.execute(sa.delete(ImportUpload).where(ImportUpload.created_by_id == user.id))
+
+
+def _purge():
+    from network.inventory.importer import purge_uploads
+    return purge_uploads()
+
+
+def init_app(app):
+    """Register panels, providers, personal-data sources, the cleanup job and the markdown filter."""
+    from network.inventory import services
+    from network.inventory.models import STATUS_SHAPES
+    app.jinja_env.filters.setdefault("markdown", render_markdown)
+    # globals, so that imported macros and other domains' pages (panels) see them too
+    app.jinja_env.globals.update(status_shapes=STATUS_SHAPES, format_month=services.format_month,
+                                 format_eur=services.format_eur)
+    register_panel(app, "topic", _topic_panel, order=20)
+    register_panel(app, "municipality", _city_panel, order=20)
+    register_panel(app, "dashboard", _dashboard_panel, order=20)
+    provide(app, "inventory.matching_projects", services.matching_projects)
+    provide(app, "inventory.city_projects", services.city_projects)
+    register_personal_data(app, ["project", "status_report", "project_import"], _export, _erase)
+    register_job(app, "inventory-purge-uploads", _purge, seconds_config="SCHEDULER_INVENTORY_PURGE_SECONDS")
