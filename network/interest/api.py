@@ -3,13 +3,14 @@
 from flask import current_app
 from flask_babel import get_locale
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from network.core.apiauth import api_user, make_blueprint
 from network.core.errors import api_error
 from network.core.validation import ValidationFailed
 from network.extensions import csrf, db, limiter
 from network.interest import privacy, services
+from network.interest.models import EVENT_KINDS, MODES, REGISTRANT_KINDS, TARGET_TYPES
 
 blp = make_blueprint("interest_api", __name__, "", "Interessensbekundungen, Folgen und Datenauskunft")
 
@@ -36,17 +37,35 @@ class Text(fields.String):
                               "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
 
 
+_NO_NUL = r"^[^\x00]*$"
+#: at least one character that is not white space (spelled out: JSON Schema and Python differ on \s)
+_SPACE = "\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_VISIBLE = f"^[^\\x00]*[^\\x00{_SPACE}][^\\x00]*$"
+_REQUIRED = {"required": "Diese Angabe fehlt.", "null": "Diese Angabe fehlt."}
+
+
 class RegistrationIn(_In):
-    name = Text(metadata={"description": "Name (erforderlich)"})
-    email = Text(metadata={"description": "E-Mail-Adresse (erforderlich); erhält den Bestätigungslink"})
-    kind = Text(metadata={"description": "citizen, company, association, science oder other"})
-    organisation = Text()
-    municipality = Text(metadata={"description": "Slug der Kommune oder „netzwerk“ für das gesamte Netzwerk"})
-    topics = fields.Raw(metadata={"description": "Liste von Themen-IDs"})
-    message = Text()
-    consent = fields.Raw(metadata={"description": "true: Zustimmung zur Verarbeitung (erforderlich)"})
-    language = Text(metadata={"description": "de oder en: Sprache der E-Mails"})
-    website = Text(metadata={"description": "Honigtopf: muss leer bleiben"})
+    name = Text(required=True, error_messages=_REQUIRED,
+                validate=[validate.Length(min=1, max=120), validate.Regexp(_VISIBLE)],
+                metadata={"description": "Name"})
+    email = fields.Email(required=True, error_messages=dict(_REQUIRED, invalid="Bitte geben Sie eine gültige "
+                                                                                "E-Mail-Adresse an."),
+                         validate=validate.Length(max=254),
+                         metadata={"description": "E-Mail-Adresse; erhält den Bestätigungslink (7 Tage gültig)"})
+    kind = Text(required=True, error_messages=_REQUIRED, validate=validate.OneOf(list(REGISTRANT_KINDS)),
+                metadata={"description": "citizen, company, association, science oder other"})
+    organisation = Text(validate=[validate.Length(max=200), validate.Regexp(_NO_NUL)])
+    municipality = Text(required=True, error_messages=_REQUIRED, validate=validate.Length(min=1, max=80),
+                        metadata={"description": "Slug einer Mitgliedskommune oder „netzwerk“ für das gesamte "
+                                                 "Netzwerk; eine unbekannte Kommune ergibt 404"})
+    topics = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1)),
+                         validate=validate.Length(max=50),
+                         metadata={"description": "IDs aktiver Themen; ein unbekanntes Thema ergibt 404"})
+    message = Text(validate=[validate.Length(max=2000), validate.Regexp(_NO_NUL)])
+    consent = fields.Boolean(required=True, error_messages=_REQUIRED, validate=validate.Equal(True),
+                             metadata={"description": "Zustimmung zur Verarbeitung (muss true sein)"})
+    language = Text(validate=validate.OneOf(["de", "en"]), metadata={"description": "Sprache der E-Mails"})
+    website = Text(validate=validate.Length(max=0), metadata={"description": "Honigtopf: muss leer bleiben"})
 
 
 class RegistrationAccepted(Schema):
@@ -97,10 +116,27 @@ class FollowsSchema(Schema):
     digest = fields.Boolean(metadata={"description": "wöchentliche Zusammenfassung an"})
 
 
+class FollowRef(_In):
+    type = Text(required=True, error_messages=_REQUIRED, validate=validate.OneOf(list(TARGET_TYPES)),
+                metadata={"description": "topic, municipality, practice oder body"})
+    id = fields.Integer(required=True, strict=True, error_messages=_REQUIRED,
+                        validate=validate.Range(min=1, max=2**31 - 1))
+
+
+#: marshmallow would nest dotted attribute names: the fields are named practice_published etc.
+PreferencesIn = type("PreferencesIn", (_In,), {
+    kind.replace(".", "_"): Text(data_key=kind, validate=validate.OneOf(list(MODES)),
+                                 metadata={"description": "immediately, weekly oder off"})
+    for kind in EVENT_KINDS})
+_KIND_BY_ATTR = {kind.replace(".", "_"): kind for kind in EVENT_KINDS}
+
+
 class FollowsIn(_In):
-    follows = fields.Raw(metadata={"description": "Liste von {type, id}; ersetzt alle bisherigen"})
-    preferences = fields.Raw(metadata={"description": "Ereignisart → immediately, weekly oder off"})
-    digest = fields.Raw(metadata={"description": "true/false"})
+    follows = fields.List(fields.Nested(FollowRef), validate=validate.Length(max=500),
+                          metadata={"description": "ersetzt alle bisherigen; was es nicht gibt oder Sie nicht sehen "
+                                                   "dürfen, ergibt 404"})
+    preferences = fields.Nested(PreferencesIn, metadata={"description": "Ereignisart → immediately, weekly oder off"})
+    digest = fields.Boolean(metadata={"description": "wöchentliche Zusammenfassung an (true) oder aus (false)"})
 
 
 def _follows_answer(user):
@@ -113,6 +149,7 @@ def _follows_answer(user):
 @limiter.limit(lambda: current_app.config["RATELIMIT_INTEREST"])
 @public_blp.arguments(RegistrationIn)
 @public_blp.response(202, RegistrationAccepted)
+@public_blp.alt_response(404, response="NOT_FOUND")
 @public_blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @public_blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def register(data):
@@ -123,6 +160,8 @@ def register(data):
     try:
         services.register_interest(data, language=language, check_timing=False)
     except ValidationFailed as exc:
+        if exc.status == 422 and set(exc.errors) <= {"municipality", "topics"}:
+            exc.status = 404  # the request names a city or topic that does not exist
         return _error(exc)
     db.session.commit()
     return {"status": "pending_confirmation",
@@ -156,6 +195,7 @@ def get_follows():
 @blp.arguments(FollowsIn)
 @blp.response(200, FollowsSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def put_follows(data):
     """Replace the caller's follows and/or preferences (omitted keys stay as they are)."""
@@ -164,7 +204,8 @@ def put_follows(data):
         if "follows" in data:
             services.replace_follows(user, data["follows"])
         if "preferences" in data or "digest" in data:
-            services.set_preferences(user, data.get("preferences") or {}, digest=data.get("digest"))
+            modes = {_KIND_BY_ATTR[k]: v for k, v in (data.get("preferences") or {}).items()}
+            services.set_preferences(user, modes, digest=data.get("digest"))
         else:
             from network.core.permissions import require
             require(user, "follow.use")

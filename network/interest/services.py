@@ -121,9 +121,10 @@ def _check_registration(c: Checker, data: dict) -> dict:
     ids = set()
     for value in raw if isinstance(raw, (list, tuple)) else [None]:
         try:
-            ids.add(int(value))
+            ident = int(value)
         except (TypeError, ValueError):
-            ids.add(-1)
+            ident = -1
+        ids.add(ident if 0 < ident < 2**31 else -1)
     topics = []
     if ids:
         topics = db.session.execute(sa.select(Topic).where(Topic.id.in_(ids), Topic.status == "active")
@@ -513,11 +514,10 @@ def replace_follows(actor, items) -> None:
         c.add("follows", _("Höchstens 500 Einträge."))
     c.done()
     resolved = resolve_targets(actor, wanted)
-    for n, pair in enumerate(sorted(wanted)):
-        if pair not in resolved:
-            c.add("follows", _("%(type)s %(id)s gibt es nicht, oder Sie können es nicht sehen.",
-                               type=str(TARGET_TYPES[pair[0]]), id=pair[1]))
-    c.done()
+    missing = sorted(wanted - set(resolved))
+    if missing:
+        raise ValidationFailed({"follows": _("%(type)s %(id)s gibt es nicht, oder Sie können es nicht sehen.",
+                                             type=str(TARGET_TYPES[missing[0][0]]), id=missing[0][1])}, status=404)
     current = {(f.target_type, f.target_id): f for f in db.session.execute(
         sa.select(Follow).where(Follow.user_id == actor.id)).scalars()}
     for pair, row in current.items():

@@ -182,6 +182,8 @@ def test_api_follows_get_and_put(client, city_a, staff_a, topics):
     assert {(f["type"], f["id"]) for f in body["follows"]} == {("topic", topics[0].id), ("municipality", city_a.id)}
     assert body["preferences"]["practice.published"] == "immediately" and body["digest"] is False
     bad = client.put("/api/v1/me/follows", headers=h, json={"follows": [{"type": "topic", "id": 999999}]})
+    assert bad.status_code == 404 and bad.get_json()["error"]["code"] == "not_found"
+    bad = client.put("/api/v1/me/follows", headers=h, json={"follows": [{"type": "rakete", "id": 1}]})
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid"
     bad = client.put("/api/v1/me/follows", headers=h, json={"preferences": {"practice.published": "nie"}})
     assert bad.status_code == 422
