@@ -86,8 +86,22 @@ def _fields_core(ctx):
     return sorted(set(pages))
 
 
+def _domain_fields():
+    """The xss_fields(ctx) functions of the domains' builder modules (tests/security/builders/)."""
+    import importlib
+    import pkgutil
+
+    from tests.security import builders
+    out = []
+    for name in sorted(m.name for m in pkgutil.iter_modules(builders.__path__)):
+        module = importlib.import_module(f"{builders.__name__}.{name}")
+        if hasattr(module, "xss_fields"):
+            out.append(module.xss_fields)
+    return out
+
+
 #: functions(ctx) that store the payloads in a domain's fields and return the paths showing them
-XSS_FIELDS = [_fields_core]
+XSS_FIELDS = [_fields_core] + _domain_fields()
 
 
 @pytest.fixture(scope="module")

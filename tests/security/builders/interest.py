@@ -150,3 +150,32 @@ def mass_assignment_cases(Case) -> list:
              lambda w: _follows(w.staff_a.id) == [("municipality", w.city_b.id)]
              and _pref(w.staff_a.id, "minutes.published") == "off", method="PUT", expect_status=200, api=True),
     ]
+
+
+def xss_fields(ctx):
+    """Registrations to the payload city "xss" with every payload as name, organisation and message; the
+    coordinator's list shows them (50 per page), the confirmation mails (HTML) echo the name. The payload
+    city's deletion cascades to them (tests/security/test_xss.py _clean_up)."""
+    from network.core.models import utcnow
+    from network.core.validation import ValidationFailed
+    from network.municipalities.models import Municipality
+    from tests.security.payloads import all_payloads
+
+    stats = ctx["stats"]
+    home = db.session.execute(sa.select(Municipality).where(Municipality.slug == "xss")).scalar_one()
+    n = 0
+    for i, p in enumerate(all_payloads()):
+        try:
+            with db.session.begin_nested():
+                reg = services.register_interest(
+                    {"name": p if p.strip() else f"Leer {i}", "email": f"interest{i}@xss-test.example",
+                     "kind": "other", "organisation": p[:200], "message": p[:2000], "municipality": home.slug,
+                     "consent": True}, check_timing=False)
+                reg.confirmed_at = utcnow()
+                reg.token_hash = None
+            n += 1
+            stats["interest.registration"] += 1
+        except ValidationFailed:
+            stats["skipped (too long)"] += 1
+    db.session.flush()
+    return [f"/interessensbekundungen/?kommune=xss&seite={page}" for page in range(1, n // services.PAGE_SIZE + 2)]
