@@ -251,8 +251,29 @@ def confirm_registration(plain: str) -> InterestRegistration:
     reg.token_expires_at = None
     audit.record(None, "interest.confirmed", obj=reg, municipality_id=reg.municipality_id,
                  summary=f"Interessensbekundung #{reg.id} {'bestätigt' if first else 'Änderung bestätigt'}")
+    if first:
+        _tell_the_city(reg)
     db.session.flush()
     return reg
+
+
+def _tell_the_city(reg: InterestRegistration) -> None:
+    """One mail per lead of the addressed city (the coordination for the network): a new registration."""
+    if reg.municipality_id is not None:
+        people = db.session.execute(sa.select(User).where(
+            User.municipality_id == reg.municipality_id, User.role == "lead", User.active.is_(True),
+            User.password_hash.is_not(None))).scalars().all()
+        slug = reg.municipality.slug
+    else:
+        people = db.session.execute(sa.select(User).where(User.is_coordinator.is_(True), User.active.is_(True),
+                                                          User.password_hash.is_not(None))).scalars().all()
+        slug = NETWORK
+    link = url_for("interest.registrations", kommune=slug, _external=True)
+    for person in people:
+        with force_locale(person.language):
+            subject = _("Neue Interessensbekundung: %(name)s", name=reg.name)
+        queue_mail(person.email, "interest/new_registration", subject=subject[:300], locale=person.language,
+                   municipality_id=reg.municipality_id, person=person, reg=reg, link=link)
 
 
 def registration_for_withdraw(token: str) -> InterestRegistration:

@@ -9,7 +9,6 @@ from network.interest.models import Follow, NotificationPreference
 from network.topics import services as topics_services
 from tests.conftest import row_count
 from tests.interest.conftest import mails_to
-from tests.topics.conftest import give_lead
 
 
 def _follows(user):

@@ -62,6 +62,9 @@ def test_double_opt_in_then_the_lead_sees_it(client, city_a, lead_a, staff_a, to
     reg = _regs()[0]
     assert reg.confirmed_at is not None and reg.token_hash is None
     assert client.post(link_in(mail, "/mitmachen/bestaetigen/")).status_code == 404  # single use
+    [notice] = mails_to(lead_a.email)  # the city's lead hears about it (staff do not)
+    assert "Neue Interessensbekundung: Erika Muster" == notice.subject
+    assert "/interessensbekundungen/?kommune=ettlingen" in notice.body_text and mails_to(staff_a.email) == []
     login_as(lead_a)
     html = client.get("/interessensbekundungen/").get_data(as_text=True)
     assert "Erika Muster" in html and "Open-Data-Portal" in html and "offen" in html
