@@ -75,3 +75,20 @@ class DefaultConfig:
     INVENTORY_IMPORT_MAX_BYTES = 5 * 1024 * 1024
     #: how often the scheduler forgets unfinished CSV uploads (older than a day)
     SCHEDULER_INVENTORY_PURGE_SECONDS = 3600
+    # --- interest (issue #9): registrations, following, digests, privacy -------------------
+    #: a public registration sent faster than this after the form was shown counts as a bot
+    INTEREST_MIN_FILL_SECONDS = 3
+    #: the double opt-in link is valid this long; unconfirmed registrations are deleted after it
+    INTEREST_CONFIRM_DAYS = 7
+    #: Flask-Limiter rule for the public form and POST /api/v1/interest (per client address)
+    RATELIMIT_INTEREST = "5 per minute;30 per hour"
+    #: seconds between runs of the interest jobs (purge of unconfirmed registrations, weekly digest)
+    INTEREST_JOB_SECONDS = 900
+    #: the weekly digest goes out from this weekday (0 = Monday) and hour (Europe/Berlin) on, once per ISO week
+    INTEREST_DIGEST_WEEKDAY = 0
+    INTEREST_DIGEST_HOUR = 7
+    #: Impressum and Datenschutzerklärung in Markdown; empty: instance/impressum.md, instance/datenschutz.md
+    IMPRINT_MARKDOWN = ""
+    PRIVACY_MARKDOWN = ""
+    #: contact of the data-protection officer (Markdown), shown on the privacy page and in the export
+    DPO_CONTACT = ""

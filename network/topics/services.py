@@ -308,6 +308,20 @@ def _notify(users, notice, subject, topic, *, actor=None, city=None, reason="", 
                    actor=actor, city=city, reason=reason, link=_link(topic))
 
 
+def _lead_changed(topic, actor, city):
+    """Tell followers of the topic (interest domain) that its lead changed; inside the change's transaction."""
+    from network.core.hooks import network_event
+    title = (_("%(topic)s: Federführung bei %(city)s", topic=topic.name, city=city.name) if city is not None else
+             _("%(topic)s: ohne Federführung", topic=topic.name))
+    try:
+        path = url_for("topics.detail", slug=topic.slug)
+    except RuntimeError:  # no request and no SERVER_NAME (CLI)
+        path = f"/themen/{topic.slug}"
+    network_event.send(current_app._get_current_object(), kind="topic.lead_changed", targets=[("topic", topic.id)],
+                       title=title, url=path, audience="network",
+                       actor_id=getattr(actor, "id", None))
+
+
 def _decision_and_reason(c: Checker, decision, reason, *, reason_required_for="decline"):
     decision = c.choice("decision", decision, DECISIONS, label=_("die Entscheidung"))
     reason = c.text("reason", reason, label=_("eine Begründung"), required=False, max_len=MAX_TEXT)
@@ -527,6 +541,7 @@ def claim_lead(actor, topic: Topic, note: str = "") -> LeadClaim:
                  summary=f"{city.name} beantragt {'die Federführung' if kind == 'lead' else 'die Co-Federführung'} "
                          f"für {topic.name}", topic=topic.slug)
     if auto:
+        _lead_changed(topic, actor, city)
         _notify(_participant_contacts(topic), "lead_changed",
                 _("Neue Federführung: %(topic)s", topic=topic.name), topic, actor=actor, city=city, exclude=actor)
     elif kind == "lead":
@@ -579,6 +594,7 @@ def decide_claim(actor, topic: Topic, claim: LeadClaim, decision, reason="") -> 
         _notify([claim.requested_by], "decided_" + decision, _("Ihr Antrag: %(topic)s", topic=topic.name), topic,
                 actor=actor, city=claim.municipality, reason=reason)
     if claim.kind == "lead" and decision == "confirm":
+        _lead_changed(topic, actor, claim.municipality)
         _notify(_participant_contacts(topic), "lead_changed", _("Neue Federführung: %(topic)s", topic=topic.name),
                 topic, actor=actor, city=claim.municipality, exclude=claim.requested_by)
     db.session.flush()
@@ -622,6 +638,7 @@ def withdraw_lead(actor, topic: Topic, reason: str = "") -> LeadClaim:
     audit.record(actor, f"topic.{action}", obj=claim, summary=f"{city.name}: {claim.kind_label} für {topic.name} "
                                                               f"beendet", topic=topic.slug)
     if was_confirmed_lead:
+        _lead_changed(topic, actor, None)
         _notify(_participant_contacts(topic), "lead_withdrawn", _("Federführung abgegeben: %(topic)s",
                                                                   topic=topic.name),
                 topic, actor=actor, city=city, reason=reason, exclude=actor)
@@ -721,6 +738,7 @@ def accept_handover(actor, topic: Topic, offer: LeadClaim, decision, reason: str
     audit.record(actor, "topic.handover_accepted", obj=new_lead,
                  summary=f"{city.name} übernimmt die Federführung für {topic.name} von "
                          f"{lead.municipality.name}", topic=topic.slug)
+    _lead_changed(topic, actor, city)
     _notify(_participant_contacts(topic) + _city_leads(offer.from_municipality_id), "lead_changed",
             _("Neue Federführung: %(topic)s", topic=topic.name), topic, actor=actor, city=city, exclude=actor)
     db.session.flush()

@@ -1,0 +1,1 @@
+"""Interest registrations, following, notifications and digests, privacy tools."""

@@ -1,0 +1,73 @@
+"""Wiring of the interest domain: jobs, panels, digest section, personal data, the event receiver."""
+
+from flask_login import current_user
+
+from network.core.hooks import network_event, register_digest_section, register_panel, register_personal_data
+from network.core.permissions import can
+from network.core.scheduler import register_job
+
+
+def _follow_ctx(user, follow_type, follow_id, title):
+    if not getattr(user, "is_authenticated", False) or not can(user, "follow.use"):
+        return None
+    return {"follow_type": follow_type, "follow_id": follow_id, "follow_title": title}
+
+
+def topic_panel(user, topic=None, **_kw):
+    """Follow button on the topic page."""
+    if topic is None or topic.status != "active":
+        return None
+    ctx = _follow_ctx(user, "topic", topic.id, topic.name)
+    return ("interest/_follow_panel.html", ctx) if ctx else None
+
+
+def municipality_panel(user, city=None, **_kw):
+    """Follow button on the city page, and for its leads a link to the registrations."""
+    if city is None or not getattr(user, "is_authenticated", False):
+        return None
+    ctx = _follow_ctx(user, "municipality", city.id, city.name) or {}
+    ctx["registrations"] = can(user, "interest.view", city)
+    ctx["city"] = city
+    return "interest/_city_panel.html", ctx
+
+
+def profile_panel(user, **_kw):
+    """Links to the follow settings, the data export and account deletion."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return "interest/_profile_panel.html", {}
+
+
+def footer_panel(user, **_kw):
+    """Impressum and Datenschutz, on every page."""
+    return "interest/_footer_panel.html", {}
+
+
+def dashboard_panel(user, **_kw):
+    """For leads and the coordination: new confirmed registrations (two counts)."""
+    if not can(user, "interest.view") or (not can(user, "interest.view_all") and not user.municipality_id):
+        return None
+    from network.interest.services import new_registrations_count
+    recent, open_ = new_registrations_count(user)
+    return "interest/_dashboard_panel.html", {"recent": recent, "open": open_}
+
+
+def init_app(app):
+    from network.extensions import api
+    from network.interest import privacy, services
+    from network.interest.api import public_blp
+
+    api.register_blueprint(public_blp)
+    register_job(app, "interest-purge", services.purge_unconfirmed, seconds_config="INTEREST_JOB_SECONDS")
+    register_job(app, "interest-digest", services.digest_job, seconds_config="INTEREST_JOB_SECONDS")
+    register_panel(app, "topic", topic_panel, 10)
+    register_panel(app, "municipality", municipality_panel, 10)
+    register_panel(app, "profile", profile_panel, 10)
+    register_panel(app, "footer", footer_panel, 10)
+    register_panel(app, "dashboard", dashboard_panel, 20)
+    register_digest_section(app, services.lead_changes_section, 20)
+    register_personal_data(app, list(privacy.INTEREST_TABLES), privacy.interest_export, privacy.interest_erase)
+    # a strong reference, connected once (blinker ignores a second connect of the same function)
+    network_event.connect(services.on_network_event, weak=False)
+    app.jinja_env.globals["follow_state"] = lambda follow_type, follow_id: services.is_following(
+        current_user, follow_type, follow_id)

@@ -1,0 +1,159 @@
+"""Weekly digest: content, language, empty digests, once per ISO week (rerun, two schedulers), unsubscribe."""
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from network.core.hooks import DigestItem, DigestSection
+from network.core.models import OutboxMessage
+from network.extensions import db
+from network.interest import services
+from network.interest.models import DigestLedger, Follow, NotificationPreference
+from network.topics.models import LeadEvent
+from tests.conftest import row_count
+from tests.interest.conftest import link_in, mails_to
+
+#: Monday 23 November 2026, 09:00 in Berlin (ISO week 2026-W48)
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def followed(city_a, staff_a, topics):
+    """staff_a follows the e-Akte topic; Ettlingen took its lead two days before MONDAY."""
+    db.session.add(Follow(user_id=staff_a.id, target_type="topic", target_id=topics[0].id))
+    db.session.add(LeadEvent(topic_id=topics[0].id, municipality_id=city_a.id, action="confirmed",
+                             created_at=MONDAY - timedelta(days=2)))
+    db.session.add(LeadEvent(topic_id=topics[1].id, municipality_id=city_a.id, action="confirmed",
+                             created_at=MONDAY - timedelta(days=2)))  # not followed
+    db.session.commit()
+    return topics[0]
+
+
+def _digests(user):
+    return [m for m in mails_to(user.email) if "Wochenübersicht" in m.subject or "weekly" in m.subject.lower()]
+
+
+def test_digest_lists_lead_changes_of_followed_topics(followed, staff_a, lead_a):
+    stats = services.send_weekly_digests(MONDAY)
+    assert stats["sent"] == 1 and stats["empty"] == 1  # lead_a follows nothing: no mail
+    [mail] = _digests(staff_a)
+    assert "2026-W48" in mail.subject
+    assert "Federführung in Themen, denen Sie folgen" in mail.body_text
+    assert "e-Akte" in mail.body_text and "Federführung bestätigt: Ettlingen" in mail.body_text
+    assert "Open-Data-Portal" not in mail.body_text
+    assert "http://staedtenetz.test/themen/e-akte" in mail.body_text
+    assert '<a href="http://staedtenetz.test/themen/e-akte">e-Akte</a>' in mail.body_html
+    assert "/benachrichtigungen/abbestellen/" in mail.body_text and "/benachrichtigungen/abbestellen/" in mail.body_html
+    assert _digests(lead_a) == []
+    assert db.session.scalar(sa.select(DigestLedger.items).where(DigestLedger.user_id == lead_a.id)) == 0
+
+
+def test_digest_in_the_users_language(followed, staff_a):
+    staff_a.language = "en"
+    db.session.commit()
+    services.send_weekly_digests(MONDAY)
+    [mail] = mails_to(staff_a.email)
+    assert "weekly" in mail.subject.lower() and "Lead of topics you follow" in mail.body_text
+
+
+def test_exactly_once_per_week_whatever_the_number_of_runs(followed, staff_a):
+    services.send_weekly_digests(MONDAY)
+    services.send_weekly_digests(MONDAY + timedelta(hours=3))
+    services.send_weekly_digests(MONDAY + timedelta(days=5))
+    assert len(_digests(staff_a)) == 1
+    # next week: a new period starting where the last one ended; nothing new is nothing sent
+    services.send_weekly_digests(MONDAY + timedelta(days=7))
+    assert len(_digests(staff_a)) == 1
+    db.session.add(LeadEvent(topic_id=followed.id, action="withdrawn", created_at=MONDAY + timedelta(days=9)))
+    db.session.commit()
+    services.send_weekly_digests(MONDAY + timedelta(days=14))
+    assert len(_digests(staff_a)) == 2 and "Federführung abgegeben" in _digests(staff_a)[-1].body_text
+
+
+def test_not_sent_before_monday_morning(followed, staff_a):
+    assert services.send_weekly_digests(MONDAY - timedelta(hours=3)) == {"sent": 0, "empty": 0, "skipped": 0}
+    assert row_count(DigestLedger) == 0
+
+
+def test_two_schedulers_at_the_same_moment_send_once(app, followed, staff_a, database_url):
+    if database_url.startswith("sqlite") and ":memory:" in database_url:
+        pytest.skip("needs a shared database")
+    errors = []
+    barrier = threading.Barrier(2)
+
+    def run():
+        with app.app_context():
+            try:
+                barrier.wait(10)
+                services.send_weekly_digests(MONDAY)
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert len(_digests(staff_a)) == 1
+    assert db.session.scalar(sa.select(sa.func.count(DigestLedger.id)).where(DigestLedger.user_id == staff_a.id)) == 1
+
+
+def test_unsubscribe_link_turns_the_digest_off_without_login(client, followed, staff_a):
+    services.send_weekly_digests(MONDAY)
+    link = link_in(_digests(staff_a)[0], "/benachrichtigungen/abbestellen/")
+    page = client.get(link)
+    assert page.status_code == 200 and "Wöchentliche Zusammenfassung" in page.get_data(as_text=True)
+    assert services.preferences(staff_a)["digest"] == "weekly"  # a GET changes nothing
+    resp = client.post(link)
+    assert resp.status_code == 200 and "Abbestellt" in resp.get_data(as_text=True)
+    assert services.preferences(staff_a)["digest"] == "off"
+    db.session.add(LeadEvent(topic_id=followed.id, action="withdrawn", created_at=MONDAY + timedelta(days=3)))
+    db.session.commit()
+    services.send_weekly_digests(MONDAY + timedelta(days=7))
+    assert len(_digests(staff_a)) == 1
+
+
+def test_kind_set_to_off_or_immediately_leaves_the_section_out(followed, staff_a):
+    db.session.add(NotificationPreference(user_id=staff_a.id, kind="topic.lead_changed", mode="immediately"))
+    db.session.commit()
+    services.send_weekly_digests(MONDAY)
+    assert _digests(staff_a) == []
+
+
+def test_other_domains_sections_get_the_weekly_follows(app, city_a, staff_a, lead_a, topics):
+    seen = {}
+
+    def section(user, since, until, follows):
+        seen[user.id] = (since, until, {k: set(v) for k, v in follows.items()})
+        if user.id != staff_a.id:
+            return None
+        return DigestSection(key="actions", title="Offene Aufgaben", items=[DigestItem("Protokoll prüfen",
+                                                                                     "http://x/1")])
+    db.session.add(Follow(user_id=staff_a.id, target_type="municipality", target_id=city_a.id))
+    db.session.add(Follow(user_id=staff_a.id, target_type="topic", target_id=topics[0].id))
+    for kind in ("practice.published", "meeting.scheduled"):
+        db.session.add(NotificationPreference(user_id=staff_a.id, kind=kind, mode="off"))
+    db.session.commit()
+    entries = app.extensions["staedtenetz_hooks"]["digest"]
+    entries.append((99, section))
+    try:
+        services.send_weekly_digests(MONDAY)
+    finally:
+        entries.remove((99, section))
+    since, until, follows = seen[staff_a.id]
+    assert until == MONDAY and since == MONDAY - timedelta(days=7)
+    # practices and meetings are off: a followed city matters to no weekly kind, so it is left out
+    assert follows["topic"] == {topics[0].id} and follows["municipality"] == set()
+    [mail] = _digests(staff_a)
+    assert "Offene Aufgaben" in mail.body_text and "Protokoll prüfen" in mail.body_text
+    assert _digests(lead_a) == []
+
+
+def test_outbox_key_is_unique_per_user_and_week(followed, staff_a):
+    services.send_weekly_digests(MONDAY)
+    keys = db.session.execute(sa.select(OutboxMessage.key).where(OutboxMessage.key.like("digest:%"))).scalars().all()
+    assert keys == [f"digest:{staff_a.id}:2026-W48"]
