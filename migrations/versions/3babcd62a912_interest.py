@@ -1,7 +1,7 @@
 """interest
 
 Revision ID: 3babcd62a912
-Revises: abb9f074ce27
+Revises: c26a68d3a41b
 Create Date: 2026-11-21 15:34:29.647155
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3babcd62a912'
-down_revision = 'abb9f074ce27'
+down_revision = 'c26a68d3a41b'
 branch_labels = None
 depends_on = None
 
