@@ -16,6 +16,8 @@ class DefaultConfig:
     SESSION_COOKIE_NAME = "staedtenetz_session"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     PREFERRED_URL_SCHEME = "http"
+    #: the site's public address for links in mails sent by scheduler jobs when SERVER_NAME is not set
+    PUBLIC_URL = "http://127.0.0.1:5000"
     WTF_CSRF_TIME_LIMIT = None  # bound to the session instead of a clock
 
     BABEL_DEFAULT_LOCALE = "de"

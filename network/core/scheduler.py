@@ -52,9 +52,16 @@ def leader_lock(app):
             yield
 
 
+def job_context(app):
+    """Jobs build absolute links in mails: without SERVER_NAME they use PUBLIC_URL as the site's address."""
+    if app.config.get("SERVER_NAME"):
+        return app.app_context()
+    return app.test_request_context("/", base_url=app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000")
+
+
 def _wrap(app, func, job_id):
     def run():
-        with app.app_context():
+        with job_context(app):
             try:
                 result = func()
                 if result and (not isinstance(result, dict) or any(result.values())):

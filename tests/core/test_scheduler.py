@@ -67,3 +67,20 @@ def test_two_schedulers_send_each_message_once():
         rows = conn.execute(sa.text("SELECT status, attempts FROM outbox_message")).all()
     engine.dispose()
     assert rows and all(r == ("sent", 1) for r in rows)
+
+
+def test_jobs_build_absolute_links_from_public_url_without_server_name(app):
+    from flask import url_for
+
+    from network.core.scheduler import job_context
+    saved = app.config["SERVER_NAME"], app.config["PUBLIC_URL"]
+    try:
+        app.config["SERVER_NAME"] = None
+        app.config["PUBLIC_URL"] = "https://staedtenetz.example.org"
+        with job_context(app):
+            assert url_for("accounts.login", _external=True) == "https://staedtenetz.example.org/anmelden"
+        app.config["SERVER_NAME"] = "staedtenetz.test"
+        with job_context(app):
+            assert url_for("accounts.login", _external=True) == "http://staedtenetz.test/anmelden"
+    finally:
+        app.config["SERVER_NAME"], app.config["PUBLIC_URL"] = saved
