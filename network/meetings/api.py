@@ -134,9 +134,7 @@ class AgendaIn(_In):
 def _meeting_out(meeting, user):
     att = services.attendees(meeting)
     own = services.own_rsvp(user, meeting)
-    out = MeetingSchema().dump(meeting)
-    out["host"] = {"id": meeting.host.id, "slug": meeting.host.slug, "name": meeting.host.name} \
-        if meeting.host else None
+    out = {name: getattr(meeting, name) for name in MeetingSchema().fields}
     out["rsvp_counts"] = att["counts"]
     out["my_rsvp"] = own.response if own else None
     return out

@@ -3,12 +3,39 @@
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from network.core.hooks import CalendarEntry
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PRODID = "-//Städtenetz//Treffen//DE"
+
+
+def berlin_vtimezone() -> Timezone:
+    """Europe/Berlin with the EU rules in force since 1996 as yearly RRULEs (last Sunday of March/October).
+
+    icalendar's generated VTIMEZONE lists every transition as RDATE up to 2038; some parsers (vobject,
+    older Outlook versions) ignore those lists and would shift summer meetings by an hour. RRULEs are read
+    by every client.
+    """
+    tz = Timezone()
+    tz.add("tzid", "Europe/Berlin")
+    tz.add("x-lic-location", "Europe/Berlin")
+    summer = TimezoneDaylight()
+    summer.add("tzname", "CEST")
+    summer.add("tzoffsetfrom", timedelta(hours=1))
+    summer.add("tzoffsetto", timedelta(hours=2))
+    summer.add("dtstart", datetime(1970, 3, 29, 2, 0))
+    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
+    winter = TimezoneStandard()
+    winter.add("tzname", "CET")
+    winter.add("tzoffsetfrom", timedelta(hours=2))
+    winter.add("tzoffsetto", timedelta(hours=1))
+    winter.add("dtstart", datetime(1970, 10, 25, 3, 0))
+    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz
 
 
 def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
@@ -68,5 +95,6 @@ def to_ics(entries: list[CalendarEntry], *, method: str | None = None, name: str
     stamp = stamp or datetime.now(timezone.utc)
     for entry in entries:
         cal.add_component(_event(entry, stamp=stamp, organizer=organizer, attendees=attendees))
-    cal.add_missing_timezones()
+    if any(isinstance(e.start, datetime) for e in entries):
+        cal.add_component(berlin_vtimezone())
     return cal.to_ical().decode("utf-8")
