@@ -272,6 +272,7 @@ def post_poll(data, meeting_id):
     """Organiser: add slots, or pick one (pick_slot_id), which schedules the meeting and sends invitations."""
     user = api_user()
     meeting = services.get_meeting_or_404(user, meeting_id)
+    services.require_organiser(user, meeting.body)
     try:
         if data.get("pick_slot_id") not in (None, ""):
             try:

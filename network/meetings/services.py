@@ -85,6 +85,9 @@ def _require_organiser(user, body: Body) -> None:
         raise Forbidden()
 
 
+require_organiser = _require_organiser
+
+
 def _require_member(user, body: Body, permission: str = "meeting.view") -> None:
     require(user, permission)
     if not is_member(user, body):
