@@ -91,8 +91,16 @@ MASS_ASSIGNMENT: list[Case] = [
 
 def _domain_cases():
     """Cases that a domain's builder module contributes (its FORM_DATA and world setup live there too)."""
-    from tests.security.builders import topics
-    return topics.mass_assignment_cases(Case)
+    import importlib
+    import pkgutil
+
+    from tests.security import builders
+    cases = []
+    for mod in sorted(m.name for m in pkgutil.iter_modules(builders.__path__)):
+        module = importlib.import_module(f"{builders.__name__}.{mod}")
+        if hasattr(module, "mass_assignment_cases"):
+            cases += module.mass_assignment_cases(Case)
+    return cases
 
 
 MASS_ASSIGNMENT += _domain_cases()
