@@ -86,8 +86,18 @@ def _fields_core(ctx):
     return sorted(set(pages))
 
 
+def _domain_hooks(name):
+    """`name` functions of the builder modules (xss_fields(ctx) -> paths, xss_clean_up() after the run)."""
+    import importlib
+    import pkgutil
+
+    from tests.security import builders
+    mods = [importlib.import_module(f"{builders.__name__}.{m.name}") for m in pkgutil.iter_modules(builders.__path__)]
+    return [getattr(m, name) for m in sorted(mods, key=lambda m: m.__name__) if hasattr(m, name)]
+
+
 #: functions(ctx) that store the payloads in a domain's fields and return the paths showing them
-XSS_FIELDS = [_fields_core]
+XSS_FIELDS = [_fields_core] + _domain_hooks("xss_fields")
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +129,8 @@ def xss_live(live_app):
             yield live_app, sorted(set(pages)), mails, stats
         finally:
             db.session.rollback()
+            for clean_up in _domain_hooks("xss_clean_up"):
+                clean_up()
             _clean_up(coordinator.id, marks)
             db.session.remove()
             db.engine.dispose()

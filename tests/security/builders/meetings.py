@@ -192,3 +192,61 @@ def mass_assignment_cases(Case) -> list:
         Case("meetings_api.post_agenda", "lead_a", lambda w: _one(AgendaItem, AgendaItem.title == "API-Punkt")
              is not None, expect_status=201, api=True),
     ]
+
+
+# --- XSS gate (tests/security/test_xss.py) ------------------------------------------------------------
+
+XSS_BODY = "XSS-Gremium"
+
+
+def xss_fields(ctx):
+    """Payloads in meeting titles and notes, agenda items (title, presenter, link label), RSVP notes,
+    decisions, action items and draft minutes; returns the pages that show them (as the coordinator)."""
+    from network.core.validation import ValidationFailed
+    from network.municipalities.models import Municipality
+    from tests.security.test_xss import PAYLOADS
+
+    coord, stats = ctx["coordinator"], ctx["stats"]
+    home = db.session.execute(sa.select(Municipality).where(Municipality.slug == "xss")).scalar_one()
+    body = meetings.create_body(coord, {"kind": "fachgruppe", "name": XSS_BODY, "description": PAYLOADS[0][:5000],
+                                        "city_ids": [home.id]})
+    shown = []
+    for i, p in enumerate(PAYLOADS):
+        text = p.strip() or "leer"
+        try:
+            with db.session.begin_nested():
+                m = meetings.create_meeting(coord, body, {
+                    "title": text[:200], "description": text, "address": "Rathaus", "number": str(i + 1),
+                    "date": _day(60 + i % 30), "start_time": "10:00", "end_time": "12:00"})
+                meetings.add_agenda_item(coord, m, {"title": text[:200], "presenter_name": text[:120],
+                                                    "link_path": "/praxis/1", "link_label": text[:200]})
+                meetings.record_rsvp(coord, m, "yes", text[:500])
+                meetings.add_decision(coord, m, text)
+                meetings.add_action_item(coord, m, {"text": text, "municipality_id": home.id})
+                meetings.save_minutes(coord, m, text)  # a draft: no mails to anyone
+            stats["meeting fields"] += 1
+            shown.append(m.id)
+        except ValidationFailed:
+            stats["skipped (too long)"] += 1
+    db.session.flush()
+    pages = [f"/treffen/gremien/{body.id}", "/treffen/", "/"]
+    for mid in shown[:: max(1, len(shown) // 12)]:
+        pages += [f"/treffen/{mid}", f"/treffen/{mid}/tagesordnung", f"/treffen/{mid}/protokoll"]
+    return pages
+
+
+def xss_clean_up():
+    """Remove the payload body; its meetings and their rows go with it (ON DELETE CASCADE)."""
+    ids = db.session.execute(sa.select(Body.id).where(Body.name == XSS_BODY)).scalars().all()
+    if ids:
+        mids = sa.select(Meeting.id).where(Meeting.body_id.in_(ids))
+        for model in (Rsvp, AgendaItem, ActionItem):
+            db.session.execute(sa.delete(model).where(model.meeting_id.in_(mids)))
+        from network.meetings.models import Decision
+        db.session.execute(sa.delete(Decision).where(Decision.meeting_id.in_(mids)))
+        db.session.execute(sa.delete(Meeting).where(Meeting.body_id.in_(ids)))
+        from network.meetings.models import BodyCity, BodyPerson
+        for model in (BodyCity, BodyPerson):
+            db.session.execute(sa.delete(model).where(model.body_id.in_(ids)))
+        db.session.execute(sa.delete(Body).where(Body.id.in_(ids)))
+    db.session.commit()
