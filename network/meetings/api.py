@@ -1,6 +1,6 @@
 """API: bodies, meetings, RSVPs, date polls and agendas (only for members of a body and the coordination)."""
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from network.core.apiauth import api_user, make_blueprint
 from network.core.errors import api_error
@@ -80,9 +80,14 @@ class MeetingDetail(MeetingSchema):
 
 
 class MeetingIn(_In):
-    body_id = fields.Raw(metadata={"description": "Gremium (nur beim Anlegen, erforderlich)"})
+    body_id = fields.Raw(allow_none=True, metadata={"description": "Gremium (nur beim Anlegen, erforderlich)"})
     number = fields.Raw(allow_none=True)
     title = Text()
+
+
+class MeetingCreateIn(MeetingIn):
+    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"})
+    title = Text(required=True, validate=validate.Regexp(r"\S"), metadata={"description": "Titel (erforderlich)"})
     host_id = fields.Raw(allow_none=True, metadata={"description": "ID der gastgebenden Mitgliedskommune"})
     address = Text()
     room = Text()
@@ -113,12 +118,12 @@ class SlotIn(Schema):
 
 
 class PollIn(_In):
-    slots = fields.List(fields.Raw(), metadata={"description": "neue Termine [{starts_at, ends_at}]"})
+    slots = fields.List(fields.Raw(allow_none=True), allow_none=True, metadata={"description": "neue Termine [{starts_at, ends_at}]"})
     pick_slot_id = fields.Raw(allow_none=True, metadata={"description": "Termin festlegen (beendet die Umfrage)"})
 
 
 class VoteIn(_In):
-    votes = fields.Raw(metadata={"description": "{slot_id: yes|maybe|no} oder [{slot_id, answer}]"})
+    votes = fields.Raw(allow_none=True, metadata={"description": "{slot_id: yes|maybe|no} oder [{slot_id, answer}]"})
 
 
 class AgendaIn(_In):
@@ -183,7 +188,7 @@ def list_meetings():
 
 
 @blp.route("/meetings", methods=["POST"])
-@blp.arguments(MeetingIn)
+@blp.arguments(MeetingCreateIn)
 @blp.response(201, MeetingDetail)
 @blp.alt_response(401, response="UNAUTHORIZED")
 def create_meeting(data):

@@ -34,6 +34,14 @@ MAX_MINUTES = 100_000
 LINK_RE = re.compile(r"^/(praxis|vorhaben)/[A-Za-z0-9\-_/]{1,250}$")
 
 
+#: ids beyond a 64-bit integer cannot exist (and would overflow the database driver)
+MAX_ID = 2**63 - 1
+
+
+def _valid_id(value) -> bool:
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
+
 def _is_coordinator(user) -> bool:
     return "coordinator" in roles_of(user)
 
@@ -116,7 +124,7 @@ def organisable_bodies(user) -> list[Body]:
 def get_body_or_404(user, body_id) -> Body:
     """A body the user is a member of, else 404."""
     require(user, "meeting.view")
-    body = db.session.get(Body, body_id)
+    body = db.session.get(Body, body_id) if _valid_id(body_id) else None
     if body is None or not is_member(user, body):
         abort(404)
     return body
@@ -125,6 +133,8 @@ def get_body_or_404(user, body_id) -> Body:
 def get_meeting_or_404(user, meeting_id) -> Meeting:
     """A meeting of one of the user's bodies, else 404."""
     require(user, "meeting.view")
+    if not _valid_id(meeting_id):
+        abort(404)
     meeting = db.session.execute(sa.select(Meeting).where(Meeting.id == meeting_id,
                                                           member_body_clause(user, Meeting.body_id))).scalar()
     if meeting is None:
@@ -176,7 +186,7 @@ def _int_ids(values) -> list[int]:
             out.append(int(v))
         except (TypeError, ValueError):
             continue
-    return sorted(set(out))
+    return sorted({v for v in out if _valid_id(v)} | {-1 for v in out if not _valid_id(v)})
 
 
 def _check_body(c: Checker, data: dict, current: Body | None = None) -> dict:
@@ -192,7 +202,7 @@ def _check_body(c: Checker, data: dict, current: Body | None = None) -> dict:
         except (TypeError, ValueError):
             c.add("topic_id", _("Eine Projektgruppe gehört zu einem Thema. Bitte wählen Sie eines."))
         else:
-            if db.session.get(Topic, topic_id) is None:
+            if not _valid_id(topic_id) or db.session.get(Topic, topic_id) is None:
                 c.add("topic_id", _("Dieses Thema gibt es nicht."))
     if name and "name" not in c.errors:
         clash = db.session.execute(sa.select(Body.id).where(sa.func.lower(Body.name) == name.lower())).scalar()
@@ -673,7 +683,7 @@ def delete_slot(actor, meeting: Meeting, slot: PollSlot) -> None:
 
 
 def get_slot_or_404(meeting: Meeting, slot_id) -> PollSlot:
-    slot = db.session.get(PollSlot, slot_id)
+    slot = db.session.get(PollSlot, slot_id) if _valid_id(slot_id) else None
     if slot is None or slot.meeting_id != meeting.id:
         abort(404)
     return slot
@@ -782,7 +792,7 @@ def _check_item(c: Checker, data: dict) -> dict:
             out["city_id"] = int(raw)
         except (TypeError, ValueError):
             out["city_id"] = -1
-        if db.session.get(Municipality, out["city_id"]) is None:
+        if not _valid_id(out["city_id"]) or db.session.get(Municipality, out["city_id"]) is None:
             c.add("presenter_municipality_id", _("Diese Kommune gibt es nicht."))
             out["city_id"] = None
     out["topic_id"] = None
@@ -792,7 +802,7 @@ def _check_item(c: Checker, data: dict) -> dict:
             out["topic_id"] = int(raw)
         except (TypeError, ValueError):
             out["topic_id"] = -1
-        topic = db.session.get(Topic, out["topic_id"])
+        topic = db.session.get(Topic, out["topic_id"]) if _valid_id(out["topic_id"]) else None
         if topic is None or topic.status != "active":
             c.add("topic_id", _("Dieses Thema gibt es nicht."))
             out["topic_id"] = None
@@ -834,7 +844,7 @@ def add_agenda_item(actor, meeting: Meeting, data: dict) -> AgendaItem:
 
 
 def get_item_or_404(meeting: Meeting, item_id) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
+    item = db.session.get(AgendaItem, item_id) if _valid_id(item_id) else None
     if item is None or item.meeting_id != meeting.id:
         abort(404)
     return item
@@ -1034,7 +1044,7 @@ def add_action_item(actor, meeting: Meeting, data: dict) -> ActionItem:
         city_id = int(data.get("municipality_id"))
     except (TypeError, ValueError):
         city_id = None
-    if city_id is None or db.session.get(Municipality, city_id) is None:
+    if not _valid_id(city_id) or db.session.get(Municipality, city_id) is None:
         c.add("action_city", _("Bitte wählen Sie die verantwortliche Kommune."))
     due = None
     raw = (data.get("due_date") or "").strip()
@@ -1052,7 +1062,7 @@ def add_action_item(actor, meeting: Meeting, data: dict) -> ActionItem:
 
 
 def get_action_or_404(user, item_id) -> ActionItem:
-    item = db.session.get(ActionItem, item_id)
+    item = db.session.get(ActionItem, item_id) if _valid_id(item_id) else None
     if item is None:
         abort(404)
     get_meeting_or_404(user, item.meeting_id)
