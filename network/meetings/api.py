@@ -86,8 +86,12 @@ class MeetingIn(_In):
 
 
 class MeetingCreateIn(MeetingIn):
-    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"})
-    title = Text(required=True, validate=validate.Regexp(r"\S"), metadata={"description": "Titel (erforderlich)"})
+    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"}, error_messages={
+        "required": "Bitte geben Sie das Gremium an (body_id).", "invalid": "body_id muss eine ganze Zahl sein.",
+        "null": "Bitte geben Sie das Gremium an (body_id)."})
+    title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),
+                 metadata={"description": "Titel (erforderlich)"},
+                 error_messages={"required": "Bitte geben Sie einen Titel an.", "null": "Bitte geben Sie einen Titel an."})
     host_id = fields.Raw(allow_none=True, metadata={"description": "ID der gastgebenden Mitgliedskommune"})
     address = Text()
     room = Text()
