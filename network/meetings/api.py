@@ -14,6 +14,14 @@ blp = make_blueprint("meetings_api", __name__, "", "Gremien, Treffen, Terminumfr
 _CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
 
 
+@blp.before_request
+def _organisers_only():
+    """Creating meetings: a missing right answers 403 before the body is validated (422)."""
+    from flask import g, request
+    if request.endpoint == "meetings_api.create_meeting" and request.method == "POST" and g.get("api_user"):
+        require(g.api_user, "meeting.organise")
+
+
 def _error(exc: ValidationFailed):
     """A service's German messages as the API's error envelope; nothing is written."""
     db.session.rollback()
@@ -83,15 +91,6 @@ class MeetingIn(_In):
     body_id = fields.Raw(allow_none=True, metadata={"description": "Gremium (nur beim Anlegen, erforderlich)"})
     number = fields.Raw(allow_none=True)
     title = Text()
-
-
-class MeetingCreateIn(MeetingIn):
-    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"}, error_messages={
-        "required": "Bitte geben Sie das Gremium an (body_id).", "invalid": "body_id muss eine ganze Zahl sein.",
-        "null": "Bitte geben Sie das Gremium an (body_id)."})
-    title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),
-                 metadata={"description": "Titel (erforderlich)"},
-                 error_messages={"required": "Bitte geben Sie einen Titel an.", "null": "Bitte geben Sie einen Titel an."})
     host_id = fields.Raw(allow_none=True, metadata={"description": "ID der gastgebenden Mitgliedskommune"})
     address = Text()
     room = Text()
@@ -103,6 +102,15 @@ class MeetingCreateIn(MeetingIn):
     capacity = fields.Raw(allow_none=True)
     proposal_cutoff = Text(allow_none=True)
     version = fields.Raw(allow_none=True)
+
+
+class MeetingCreateIn(MeetingIn):
+    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"}, error_messages={
+        "required": "Bitte geben Sie das Gremium an (body_id).", "invalid": "body_id muss eine ganze Zahl sein.",
+        "null": "Bitte geben Sie das Gremium an (body_id)."})
+    title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),
+                 metadata={"description": "Titel (erforderlich)"},
+                 error_messages={"required": "Bitte geben Sie einen Titel an.", "null": "Bitte geben Sie einen Titel an."})
 
 
 class RsvpIn(_In):
