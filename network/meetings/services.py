@@ -924,6 +924,8 @@ def record_rsvp(actor, meeting: Meeting, response, note: str = "") -> Rsvp:
     _require_member(actor, meeting.body, "meeting.rsvp")
     if meeting.status == "cancelled":
         raise ValidationFailed({"response": _("Das Treffen ist abgesagt.")}, 409)
+    if is_over(meeting):
+        raise ValidationFailed({"response": _("Das Treffen ist vorbei; Antworten sind nicht mehr möglich.")}, 409)
     c = Checker()
     c.choice("response", response, RSVP_RESPONSES, label=_("Ihre Antwort"))
     note = c.text("note", note, label=_("eine Anmerkung"), required=False, max_len=500)
@@ -950,6 +952,10 @@ def record_rsvp(actor, meeting: Meeting, response, note: str = "") -> Rsvp:
                  summary=f"Antwort {response} für {meeting.title}")
     db.session.flush()
     return row
+
+
+def is_over(meeting: Meeting) -> bool:
+    return meeting.ends_at is not None and meeting.ends_at < utcnow()
 
 
 def attendees(meeting: Meeting) -> dict:

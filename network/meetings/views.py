@@ -200,7 +200,10 @@ def edit(meeting_id):
     return render_template("meetings/meeting_form.html", form=form, body=meeting.body, s=s, meeting=meeting)
 
 
-def _render_detail(meeting, status=200, **forms):
+def _render_detail(meeting, status=200, conflicts=None, **forms):
+    # a conflict (409: cancelled, over, closed) concerns the page, not a field: shown on top
+    if status == 409:
+        conflicts = (conflicts or []) + [errs[0] for f in forms.values() for errs in f.errors.values() if errs]
     rsvp = services.own_rsvp(current_user, meeting)
     rsvp_form = forms.get("rsvp_form") or RsvpForm(formdata=None, response=rsvp.response if rsvp else "yes",
                                                    note=rsvp.note if rsvp else "")
@@ -212,6 +215,7 @@ def _render_detail(meeting, status=200, **forms):
         "meetings/detail.html", meeting=meeting, rsvp=rsvp, rsvp_form=rsvp_form,
         att=services.attendees(meeting), ag=services.agenda(meeting), rec=services.meeting_records(meeting),
         may_organise=services.may_organise(current_user, meeting.body), may_minutes=may_minutes,
+        is_over=services.is_over(meeting), conflicts=conflicts or [],
         minutes_html=render_markdown(meeting.minutes) if services.minutes_visible(current_user, meeting) else None,
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None), action_form=action_form,
         cancel_form=forms.get("cancel_form") or CancelForm(formdata=None), poll=services.poll_table(meeting)
@@ -457,7 +461,7 @@ def action_status(item_id):
         services.set_action_status(current_user, item, request.form.get("status", ""))
     except ValidationFailed as exc:
         db.session.rollback()
-        return _render_detail(item.meeting, exc.status)
+        return _render_detail(item.meeting, exc.status, conflicts=list(exc.errors.values()))
     db.session.commit()
     flash(_("Der Stand der Aufgabe wurde gespeichert."), "success")
     target = request.form.get("next", "")

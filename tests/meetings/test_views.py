@@ -138,6 +138,17 @@ def test_rsvp_capacity_waiting_list_and_grouping(as_user, coordinator, meeting, 
     assert row_count(Rsvp) == 2
 
 
+def test_no_answers_after_the_meeting(as_user, coordinator, fachgruppe, lead_a):
+    from network.meetings import services
+    past = services.create_meeting(coordinator, fachgruppe, meeting_data(future(-2), number="1"))
+    db.session.commit()
+    client = as_user(lead_a)
+    assert 'name="response"' not in client.get(f"/treffen/{past.id}").get_data(as_text=True)
+    resp = client.post(f"/treffen/{past.id}/zusage", data={"response": "yes"})
+    assert resp.status_code == 409 and "vorbei" in resp.get_data(as_text=True)
+    assert row_count(Rsvp) == 0
+
+
 def test_agenda_proposal_cutoff_and_carried_action_items(as_user, coordinator, fachgruppe, lead_b, city_a):
     from network.meetings import services
     past = services.create_meeting(coordinator, fachgruppe, meeting_data(future(-30), number="33", title="33. FG"))
