@@ -383,8 +383,12 @@ def agenda_item(meeting_id, item_id):
                                request.form.get("duration_minutes"))
     except ValidationFailed as exc:
         db.session.rollback()
-        flash(next(iter(exc.errors.values())), "error")
-        return redirect(url_for("meetings.agenda", meeting_id=meeting.id)), 303
+        form = AgendaItemForm(formdata=None)
+        _item_choices(form, meeting)
+        return render_template("meetings/agenda.html", meeting=meeting, ag=services.agenda(meeting), form=form,
+                               may_organise=services.may_organise(current_user, meeting.body),
+                               proposals_open=services.proposals_open(meeting),
+                               action_error=next(iter(exc.errors.values()))), exc.status
     db.session.commit()
     flash(_("Die Tagesordnung wurde geändert."), "success")
     return redirect(url_for("meetings.agenda", meeting_id=meeting.id))

@@ -168,6 +168,9 @@ def test_agenda_proposal_cutoff_and_carried_action_items(as_user, coordinator, f
     assert client.post(f"/treffen/{nxt.id}/tagesordnung/{item.id}", data={"action": "accept"}).status_code == 403
     client = as_user(coordinator)
     assert client.post(f"/treffen/{nxt.id}/tagesordnung/{item.id}", data={"action": "accept"}).status_code == 302
+    resp = client.post(f"/treffen/{nxt.id}/tagesordnung/{item.id}", data={"action": "duration",
+                                                                         "duration_minutes": "900"})
+    assert resp.status_code == 422 and "zwischen 1 und 480 Minuten" in resp.get_data(as_text=True)
     ag = services.agenda(nxt)
     (accepted, start), = ag["items"]
     assert accepted.title == "Open Data" and start == nxt.starts_at + __import__("datetime").timedelta(minutes=10)
