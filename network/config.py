@@ -94,3 +94,18 @@ class DefaultConfig:
     PRIVACY_MARKDOWN = ""
     #: contact of the data-protection officer (Markdown), shown on the privacy page and in the export
     DPO_CONTACT = ""
+    # --- meetings -------------------------------------------------------------------------
+    #: days before a meeting on which attendees get a reminder
+    MEETING_REMINDER_DAYS = (7, 1)
+    #: how often the reminder job runs (seconds)
+    MEETING_REMINDER_SECONDS = 300
+    #: responsible cities are reminded this many days before an action item is due
+    MEETING_ACTION_DUE_DAYS = 3
+    #: minutes published within this many days are announced by the reminder job
+    MEETING_MINUTES_NOTICE_DAYS = 14
+    #: minutes reserved at the top of an agenda for the open action items of the previous meeting
+    MEETING_CARRIED_MINUTES = 10
+    #: the domain part of iCalendar UIDs (meeting-<id>@<domain>); default: SERVER_NAME
+    MEETINGS_ICAL_DOMAIN = None
+    #: ORGANIZER address of invitations (.ics); default: none
+    MEETINGS_ORGANIZER_EMAIL = None

@@ -113,3 +113,5 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.String(1000))
+    #: files sent along: [{"filename", "content" (text), "mimetype"}] (e.g. a meeting's .ics invitation)
+    attachments: Mapped[list | None] = mapped_column(sa.JSON)

@@ -18,8 +18,11 @@ STALE_CLAIM = timedelta(minutes=10)
 
 
 def queue_mail(recipient: str, template: str, *, subject: str, locale: str = "de",
-               key: str | None = None, municipality_id: int | None = None, **context) -> OutboxMessage | None:
-    """Render templates/emails/<template>.txt/.html and add the message to the session."""
+               key: str | None = None, municipality_id: int | None = None, attachments=None,
+               **context) -> OutboxMessage | None:
+    """Render templates/emails/<template>.txt/.html and add the message to the session.
+
+    attachments: optional [(filename, text content, mimetype)], e.g. an .ics invitation."""
     if key is not None:
         exists = db.session.execute(sa.select(OutboxMessage.id).where(OutboxMessage.key == key)).first()
         if exists:
@@ -28,7 +31,9 @@ def queue_mail(recipient: str, template: str, *, subject: str, locale: str = "de
         text = render_template(f"emails/{template}.txt", **context)
         html = render_template(f"emails/{template}.html", **context)
     msg = OutboxMessage(recipient=recipient, subject=subject, body_text=text, body_html=html,
-                        key=key, municipality_id=municipality_id)
+                        key=key, municipality_id=municipality_id,
+                        attachments=[{"filename": f, "content": c, "mimetype": m} for f, c, m in attachments]
+                        if attachments else None)
     db.session.add(msg)
     return msg
 
@@ -76,6 +81,8 @@ def deliver_outbox(limit: int | None = None) -> dict:
         )
         if msg.body_html:
             email.attach_alternative(msg.body_html, "text/html")
+        for att in msg.attachments or []:
+            email.attach(att["filename"], att["content"], att["mimetype"])
         msg.attempts += 1
         try:
             email.send(fail_silently=False)

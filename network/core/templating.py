@@ -21,6 +21,8 @@ def init_templating(app):
             "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         }
 
+    from network.core.markdown import render_markdown
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else "–"
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else "–"
     app.jinja_env.trim_blocks = True

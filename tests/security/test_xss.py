@@ -137,6 +137,8 @@ def xss_live(live_app):
             yield live_app, sorted(set(pages)), mails, stats
         finally:
             db.session.rollback()
+            for clean_up in _domain_hooks("xss_clean_up"):
+                clean_up()
             _clean_up(coordinator.id, marks)
             db.session.remove()
             db.engine.dispose()

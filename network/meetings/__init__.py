@@ -1,0 +1,1 @@
+"""Meetings: bodies, date polls, rotating hosts, agenda, RSVPs, minutes, calendar feeds, reminders."""

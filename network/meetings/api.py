@@ -1,0 +1,357 @@
+"""API: bodies, meetings, RSVPs, date polls and agendas (only for members of a body and the coordination)."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from network.core.apiauth import api_user, make_blueprint
+from network.core.errors import api_error
+from network.core.permissions import require
+from network.core.validation import ValidationFailed
+from network.extensions import db
+from network.meetings import services
+
+blp = make_blueprint("meetings_api", __name__, "", "Gremien, Treffen, Terminumfragen, Tagesordnungen, Zusagen")
+
+_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
+
+
+@blp.before_request
+def _organisers_only():
+    """Creating meetings: a missing right answers 403 before the body is validated (422)."""
+    from flask import g, request
+    if request.endpoint == "meetings_api.create_meeting" and request.method == "POST" and g.get("api_user"):
+        require(g.api_user, "meeting.organise")
+
+
+def _error(exc: ValidationFailed):
+    """A service's German messages as the API's error envelope; nothing is written."""
+    db.session.rollback()
+    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
+
+
+class _In(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Text(fields.String):
+    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
+                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
+
+
+class MeetingCityRef(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+
+
+class BodySchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "plenum, fachgruppe oder projektgruppe"})
+    name = fields.String()
+    description = fields.String()
+    topic = fields.Function(lambda b: b.topic.slug if b.topic else None, allow_none=True,
+                            metadata={"description": "Slug des Themas (Projektgruppen)"})
+    is_example = fields.Boolean()
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer()
+    body_id = fields.Integer()
+    number = fields.Integer(allow_none=True)
+    title = fields.String()
+    status = fields.String(metadata={"description": "polling, scheduled oder cancelled"})
+    host = fields.Nested(MeetingCityRef, allow_none=True)
+    address = fields.String()
+    room = fields.String()
+    online_url = fields.String()
+    description = fields.String()
+    starts_at = fields.DateTime(allow_none=True, metadata={"description": "ISO 8601 mit Zeitzone"})
+    ends_at = fields.DateTime(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    proposal_cutoff = fields.DateTime(allow_none=True)
+    sequence = fields.Integer(metadata={"description": "iCalendar SEQUENCE"})
+    version = fields.Integer(metadata={"description": "für PATCH mitsenden (Schutz vor parallelem Ändern)"})
+    minutes_status = fields.String()
+    is_example = fields.Boolean()
+
+
+class RsvpCounts(Schema):
+    yes = fields.Integer()
+    maybe = fields.Integer()
+    no = fields.Integer()
+    waiting = fields.Integer()
+
+
+class MeetingDetail(MeetingSchema):
+    rsvp_counts = fields.Nested(RsvpCounts)
+    my_rsvp = fields.String(allow_none=True)
+
+
+class MeetingIn(_In):
+    body_id = fields.Raw(allow_none=True, metadata={"description": "Gremium (nur beim Anlegen, erforderlich)"})
+    number = fields.Raw(allow_none=True)
+    title = Text()
+    host_id = fields.Raw(allow_none=True, metadata={"description": "ID der gastgebenden Mitgliedskommune"})
+    address = Text()
+    room = Text()
+    online_url = Text()
+    description = Text()
+    starts_at = Text(allow_none=True, metadata={"description": "ISO 8601; ohne Offset gilt Ortszeit Berlin. "
+                                                               "Leer: Terminumfrage"})
+    ends_at = Text(allow_none=True)
+    capacity = fields.Raw(allow_none=True)
+    proposal_cutoff = Text(allow_none=True)
+    version = fields.Raw(allow_none=True)
+
+
+class MeetingCreateIn(MeetingIn):
+    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"}, error_messages={
+        "required": "Bitte geben Sie das Gremium an (body_id).", "invalid": "body_id muss eine ganze Zahl sein.",
+        "null": "Bitte geben Sie das Gremium an (body_id)."})
+    title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),
+                 metadata={"description": "Titel (erforderlich)"},
+                 error_messages={"required": "Bitte geben Sie einen Titel an.", "null": "Bitte geben Sie einen Titel an."})
+
+
+class RsvpIn(_In):
+    response = Text(metadata={"description": "yes, no oder maybe (erforderlich)"})
+    note = Text()
+
+
+class RsvpOut(Schema):
+    response = fields.String()
+    note = fields.String()
+    waiting_list = fields.Boolean()
+
+
+class SlotIn(Schema):
+    starts_at = Text()
+    ends_at = Text()
+
+
+class PollIn(_In):
+    slots = fields.List(fields.Raw(allow_none=True), allow_none=True, metadata={"description": "neue Termine [{starts_at, ends_at}]"})
+    pick_slot_id = fields.Raw(allow_none=True, metadata={"description": "Termin festlegen (beendet die Umfrage)"})
+
+
+class VoteIn(_In):
+    votes = fields.Raw(allow_none=True, metadata={"description": "{slot_id: yes|maybe|no} oder [{slot_id, answer}]"})
+
+
+class AgendaIn(_In):
+    title = Text()
+    presenter_municipality_id = fields.Raw(allow_none=True)
+    presenter_name = Text()
+    duration_minutes = fields.Raw(allow_none=True)
+    topic_id = fields.Raw(allow_none=True)
+    link_path = Text(metadata={"description": "interner Pfad, beginnt mit /praxis/ oder /vorhaben/"})
+    link_label = Text()
+
+
+def _meeting_out(meeting, user):
+    att = services.attendees(meeting)
+    own = services.own_rsvp(user, meeting)
+    out = {name: getattr(meeting, name) for name in MeetingSchema().fields}
+    out["rsvp_counts"] = att["counts"]
+    out["my_rsvp"] = own.response if own else None
+    return out
+
+
+def _poll_out(meeting, user):
+    t = services.poll_table(meeting)
+    return {"status": meeting.status, "slots": [{
+        "id": s.id, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+        "totals": t["totals"][s.id], "my_answer": t["answers"].get((user.id, s.id))} for s in t["slots"]],
+        "best_slot_id": t["best"].id if t["best"] else None}
+
+
+def _agenda_out(meeting):
+    ag = services.agenda(meeting)
+
+    def item(i, start=None):
+        return {"id": i.id, "title": i.title, "status": i.status, "position": i.position,
+                "duration_minutes": i.duration_minutes, "presenter_name": i.presenter_name,
+                "presenter_municipality": i.presenter_municipality.slug if i.presenter_municipality else None,
+                "topic": i.topic.slug if i.topic else None, "link_path": i.link_path, "link_label": i.link_label,
+                "starts_at": start.isoformat() if start else None}
+    return {"items": [item(i, s) for i, s in ag["items"]], "proposed": [item(i) for i in ag["proposed"]],
+            "carried_action_items": [{"id": a.id, "text": a.text, "municipality": a.municipality.slug,
+                                      "due_date": a.due_date.isoformat() if a.due_date else None}
+                                     for a in ag["carried"]],
+            "proposals_open": services.proposals_open(meeting)}
+
+
+@blp.route("/bodies")
+@blp.response(200, BodySchema(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+def list_bodies():
+    """The bodies the token's user is a member of (all for the coordination)."""
+    return services.visible_bodies(api_user())
+
+
+@blp.route("/meetings", methods=["GET"])
+@blp.response(200, MeetingSchema(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+def list_meetings():
+    """Upcoming meetings and running polls of the user's bodies."""
+    user = api_user()
+    require(user, "meeting.view")
+    return services.running_polls(user) + services.upcoming_meetings(user, limit=200)
+
+
+@blp.route("/meetings", methods=["POST"])
+@blp.arguments(MeetingCreateIn)
+@blp.response(201, MeetingDetail)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def create_meeting(data):
+    """Schedule a meeting (starts_at/ends_at) or start a date poll (without them)."""
+    user = api_user()
+    require(user, "meeting.organise")
+    try:
+        body_id = int(data.get("body_id"))
+    except (TypeError, ValueError):
+        return api_error(422, "invalid", "Bitte geben Sie das Gremium an (body_id).",
+                         {"body_id": "Bitte geben Sie das Gremium an (body_id)."})
+    body = services.get_body_or_404(user, body_id)
+    data = dict(data)
+    data.setdefault("starts_at", None)
+    try:
+        meeting = services.create_meeting(user, body, data)
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _meeting_out(meeting, user)
+
+
+@blp.route("/meetings/<int:meeting_id>", methods=["GET"])
+@blp.response(200, MeetingDetail)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def get_meeting(meeting_id):
+    """One meeting with the RSVP counts and the user's own answer."""
+    user = api_user()
+    return _meeting_out(services.get_meeting_or_404(user, meeting_id), user)
+
+
+@blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
+@blp.arguments(MeetingIn)
+@blp.response(200, MeetingDetail)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def patch_meeting(data, meeting_id):
+    """Change a meeting (fields not sent keep their value); send `version` to detect parallel edits (409)."""
+    user = api_user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    current = {"number": meeting.number, "title": meeting.title, "host_id": meeting.host_municipality_id,
+               "address": meeting.address, "room": meeting.room, "online_url": meeting.online_url,
+               "description": meeting.description, "capacity": meeting.capacity,
+               "proposal_cutoff": meeting.proposal_cutoff.isoformat() if meeting.proposal_cutoff else None,
+               "starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
+               "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else None}
+    current.update({k: v for k, v in data.items() if k not in ("version", "body_id")})
+    try:
+        services.update_meeting(user, meeting, current, version=data.get("version"))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _meeting_out(meeting, user)
+
+
+@blp.route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
+@blp.arguments(RsvpIn)
+@blp.response(200, RsvpOut)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def rsvp(data, meeting_id):
+    """Answer the invitation: yes, no or maybe (answering again replaces the answer)."""
+    user = api_user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    try:
+        row = services.record_rsvp(user, meeting, data.get("response"), data.get("note", ""))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return {"response": row.response, "note": row.note,
+            "waiting_list": row.id in services.attendees(meeting)["waiting_ids"]}
+
+
+@blp.route("/meetings/<int:meeting_id>/poll", methods=["GET"])
+@blp.response(200)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def get_poll(meeting_id):
+    """The poll's slots with totals (yes / maybe / no) and the user's own answers."""
+    user = api_user()
+    return _poll_out(services.get_meeting_or_404(user, meeting_id), user)
+
+
+@blp.route("/meetings/<int:meeting_id>/poll", methods=["POST"])
+@blp.arguments(PollIn)
+@blp.response(200)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def post_poll(data, meeting_id):
+    """Organiser: add slots, or pick one (pick_slot_id), which schedules the meeting and sends invitations."""
+    user = api_user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    services.require_organiser(user, meeting.body)
+    try:
+        if data.get("pick_slot_id") not in (None, ""):
+            try:
+                slot_id = int(data["pick_slot_id"])
+            except (TypeError, ValueError):
+                raise ValidationFailed({"pick_slot_id": "Bitte geben Sie die ID eines Termins an."})
+            services.pick_slot(user, meeting, services.get_slot_or_404(meeting, slot_id))
+        else:
+            new = data.get("slots")
+            if not new or not isinstance(new, list):
+                raise ValidationFailed({"slots": "Bitte geben Sie mindestens einen Termin an (slots)."})
+            for s in new:
+                if not isinstance(s, dict):
+                    raise ValidationFailed({"slots": "Jeder Termin braucht starts_at und ends_at."})
+                services.add_slot(user, meeting, {"starts_at": s.get("starts_at"), "ends_at": s.get("ends_at")})
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _poll_out(meeting, user)
+
+
+@blp.route("/meetings/<int:meeting_id>/poll/votes", methods=["POST"])
+@blp.arguments(VoteIn)
+@blp.response(200)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def post_votes(data, meeting_id):
+    """Answer slots of the poll: yes, maybe (if need be) or no."""
+    user = api_user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    votes = data.get("votes")
+    if isinstance(votes, list):
+        votes = {str(v.get("slot_id")): v.get("answer") for v in votes if isinstance(v, dict)}
+    if not isinstance(votes, dict):
+        return api_error(422, "invalid", "Bitte geben Sie Ihre Antworten an (votes).",
+                         {"votes": "Bitte geben Sie Ihre Antworten an (votes)."})
+    try:
+        services.cast_votes(user, meeting, votes)
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _poll_out(meeting, user)
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
+@blp.response(200)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def get_agenda(meeting_id):
+    """Accepted items with start times, open proposals and the carried-over open action items."""
+    return _agenda_out(services.get_meeting_or_404(api_user(), meeting_id))
+
+
+@blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@blp.arguments(AgendaIn)
+@blp.response(201)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def post_agenda(data, meeting_id):
+    """Propose an item (members, until the cutoff) or add it (organiser)."""
+    user = api_user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    try:
+        services.add_agenda_item(user, meeting, data)
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _agenda_out(meeting)

@@ -1,0 +1,116 @@
+"""Wiring of the meetings domain: reminder job, panels, calendar source, digest, provider, personal data."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+
+from network.core.hooks import (DigestItem, DigestSection, provide, register_calendar_source,
+                                register_digest_section, register_panel, register_personal_data)
+from network.core.models import utcnow
+from network.core.permissions import can
+from network.core.scheduler import register_job
+from network.extensions import db
+
+
+def init_app(app) -> None:
+    """Register everything the meetings domain offers to other pages and the scheduler."""
+    from network.meetings import services
+    from network.meetings.tasks import send_reminders
+
+    register_job(app, "meeting-reminders", send_reminders, seconds_config="MEETING_REMINDER_SECONDS", seconds=300)
+    register_calendar_source(app, services.calendar_source)
+    register_panel(app, "dashboard", dashboard_panel, 30)
+    register_panel(app, "topic", topic_panel, 40)
+    register_panel(app, "profile", profile_panel, 40)
+    register_digest_section(app, digest_section, 30)
+    provide(app, "follow.body", follow_body)
+    register_personal_data(app, ["rsvp", "poll_vote", "calendar_feed", "body_person"], export_personal_data,
+                           erase_personal_data)
+
+
+def dashboard_panel(user):
+    """The city's open action items across all bodies and the user's next meetings."""
+    from network.meetings import services
+    if not can(user, "meeting.view"):
+        return None
+    return "meetings/_panel_dashboard.html", {"actions": services.open_actions_of_city(user),
+                                              "meetings": services.upcoming_meetings(user, limit=5),
+                                              "polls": services.running_polls(user)[:5]}
+
+
+def topic_panel(user, topic):
+    """The topic's project group and its next meeting (members only see the meeting)."""
+    from network.meetings import services
+    from network.meetings.models import Body, Meeting
+    if not can(user, "meeting.view"):
+        return None
+    bodies = db.session.execute(sa.select(Body).where(Body.topic_id == topic.id).order_by(Body.name)).scalars().all()
+    if not bodies:
+        return None
+    visible = set(db.session.execute(sa.select(Body.id).where(Body.topic_id == topic.id,
+                                                              services.member_body_clause(user))).scalars())
+    nxt = {}
+    if visible:
+        for m in db.session.execute(sa.select(Meeting).where(
+                Meeting.body_id.in_(visible), Meeting.status == "scheduled", Meeting.ends_at >= utcnow())
+                .order_by(Meeting.starts_at)).scalars():
+            nxt.setdefault(m.body_id, m)
+    return "meetings/_panel_topic.html", {"bodies": bodies, "visible": visible, "next": nxt}
+
+
+def profile_panel(user):
+    """The personal calendar subscription address and the button to renew it."""
+    from network.meetings import services
+    if not can(user, "meeting.calendar"):
+        return None
+    return "meetings/_panel_profile.html", {"feed": services.feed_of(user)}
+
+
+def digest_section(user, since, until, follows):
+    """Upcoming meetings of the user's bodies in the next 14 days and the own city's open action items."""
+    from network.meetings import services
+    if not can(user, "meeting.view"):
+        return None
+    items = []
+    for m in services.upcoming_meetings(user, limit=20, until=utcnow() + timedelta(days=14)):
+        items.append(DigestItem(title=m.title, url=services._abs("meetings.detail", meeting_id=m.id),
+                                detail=format_datetime(m.starts_at, "medium") + (f" – {m.host.name}" if m.host else "")))
+    for a in services.open_actions_of_city(user):
+        detail = _("Aufgabe aus %(title)s", title=a.meeting.title)
+        if a.due_date:
+            detail += " – " + _("fällig am %(date)s", date=format_date(a.due_date, "medium"))
+        items.append(DigestItem(title=a.text[:120], url=services._abs("meetings.detail", meeting_id=a.meeting_id),
+                                detail=detail))
+    return DigestSection(key="meetings", title=_("Treffen und Aufgaben"), items=items)
+
+
+def follow_body(user, body_id):
+    """(name, url) of a body the user may see, for the interest domain's follow button."""
+    from network.meetings import services
+    from network.meetings.models import Body
+    body = db.session.get(Body, body_id)
+    if body is None or not can(user, "meeting.view") or not services.is_member(user, body):
+        return None
+    return body.name, services._path("meetings.body", body_id=body.id)
+
+
+def export_personal_data(user) -> dict:
+    from network.meetings.models import BodyPerson, CalendarFeed, PollVote, Rsvp
+
+    def rows(model, cols):
+        return [{c: (getattr(r, c).isoformat() if hasattr(getattr(r, c), "isoformat") else getattr(r, c))
+                 for c in cols} for r in db.session.execute(sa.select(model).where(model.user_id == user.id)).scalars()]
+    return {
+        "rsvp": rows(Rsvp, ["meeting_id", "response", "note", "updated_at"]),
+        "poll_vote": rows(PollVote, ["slot_id", "answer", "updated_at"]),
+        "calendar_feed": [{"created_at": f["created_at"]} for f in rows(CalendarFeed, ["created_at"])],
+        "body_person": rows(BodyPerson, ["body_id"]),
+    }
+
+
+def erase_personal_data(user) -> None:
+    from network.meetings.models import BodyPerson, CalendarFeed, PollVote, Rsvp
+    for model in (Rsvp, PollVote, CalendarFeed, BodyPerson):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))

@@ -1,0 +1,125 @@
+"""Access-matrix rows of the meetings domain. World: a Fachgruppe whose only member city is A (city B's lead is
+not a member: 404), a project group of a topic led by A, a scheduled meeting hosted by A with a proposed agenda
+item and an action item of A, a meeting with a running poll and one slot, and staff A's calendar feed."""
+
+from tests.access import Case, coordinator_only, logged_in, same
+
+MEMBER = {"anonymous": 302, "staff_a": 200, "lead_a": 200, "lead_b": 404, "coordinator": 200}
+ORGANISER = {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 302}
+MEMBER_POST = {"anonymous": 302, "staff_a": 302, "lead_a": 302, "lead_b": 404, "coordinator": 302}
+MINUTES = {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 404, "coordinator": 302}
+API_MEMBER = {"anonymous": 401, "staff_a": 200, "lead_a": 200, "lead_b": 404, "coordinator": 200}
+API_INVALID = {"anonymous": 401, "staff_a": 422, "lead_a": 422, "lead_b": 404, "coordinator": 422}
+
+PUBLIC = {"meetings.feed"}
+
+
+def _m(w):
+    return w["mt_meeting"].id
+
+
+def _p(w):
+    return w["mt_poll"].id
+
+
+ROWS = [
+    Case("meetings.list", "GET", lambda w: "/treffen/", logged_in()),
+    Case("meetings.bodies", "GET", lambda w: "/treffen/gremien/", logged_in()),
+    Case("meetings.new_body", "GET", lambda w: "/treffen/gremien/neu", coordinator_only()),
+    Case("meetings.new_body", "POST", lambda w: "/treffen/gremien/neu", coordinator_only(422)),
+    Case("meetings.body", "GET", lambda w: f"/treffen/gremien/{w['mt_body'].id}", MEMBER),
+    Case("meetings.edit_body", "GET", lambda w: f"/treffen/gremien/{w['mt_body'].id}/bearbeiten",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 200}),
+    Case("meetings.edit_body", "POST", lambda w: f"/treffen/gremien/{w['mt_body'].id}/bearbeiten",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 422},
+         data=lambda w: {"name": ""}),
+    # lead A organises the project group of the topic its city leads; lead B organises nothing
+    Case("meetings.new", "GET", lambda w: "/treffen/neu",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 200, "lead_b": 403, "coordinator": 200}),
+    Case("meetings.new", "POST", lambda w: "/treffen/neu",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 422, "lead_b": 403, "coordinator": 422},
+         data=lambda w: {"gremium": w["mt_group"].id}),
+    Case("meetings.detail", "GET", lambda w: f"/treffen/{_m(w)}", MEMBER),
+    Case("meetings.edit", "GET", lambda w: f"/treffen/{_m(w)}/bearbeiten",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 200}),
+    Case("meetings.edit", "POST", lambda w: f"/treffen/{_m(w)}/bearbeiten",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 422},
+         data=lambda w: {"title": ""}),
+    Case("meetings.rsvp", "POST", lambda w: f"/treffen/{_m(w)}/zusage", MEMBER_POST,
+         data=lambda w: {"response": "yes"}),
+    Case("meetings.cancel", "POST", lambda w: f"/treffen/{_m(w)}/absagen", ORGANISER),
+    Case("meetings.poll", "GET", lambda w: f"/treffen/{_p(w)}/umfrage", MEMBER),
+    Case("meetings.poll", "POST", lambda w: f"/treffen/{_p(w)}/umfrage", ORGANISER,
+         data=lambda w: w["mt_slot_data"]),
+    Case("meetings.vote", "POST", lambda w: f"/treffen/{_p(w)}/umfrage/stimmen", MEMBER_POST,
+         data=lambda w: {f"slot-{w['mt_slot'].id}": "maybe"}),
+    Case("meetings.pick_slot", "POST", lambda w: f"/treffen/{_p(w)}/umfrage/{w['mt_slot'].id}/festlegen", ORGANISER),
+    Case("meetings.delete_slot", "POST", lambda w: f"/treffen/{_p(w)}/umfrage/{w['mt_slot'].id}/entfernen",
+         ORGANISER),
+    Case("meetings.agenda", "GET", lambda w: f"/treffen/{_m(w)}/tagesordnung", MEMBER),
+    Case("meetings.agenda", "POST", lambda w: f"/treffen/{_m(w)}/tagesordnung", MEMBER_POST,
+         data=lambda w: {"title": "Bericht", "duration_minutes": "10"}),
+    Case("meetings.agenda_item", "POST", lambda w: f"/treffen/{_m(w)}/tagesordnung/{w['mt_item'].id}", ORGANISER,
+         data=lambda w: {"action": "accept"}),
+    # the host city's lead writes the minutes, like the organiser
+    Case("meetings.minutes", "GET", lambda w: f"/treffen/{_m(w)}/protokoll",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 200, "lead_b": 404, "coordinator": 200}),
+    Case("meetings.minutes", "POST", lambda w: f"/treffen/{_m(w)}/protokoll", MINUTES,
+         data=lambda w: {"minutes": "Notizen", "save": "1"}),
+    Case("meetings.add_decision", "POST", lambda w: f"/treffen/{_m(w)}/beschluesse", MINUTES,
+         data=lambda w: {"decision_text": "Beschlossen"}),
+    Case("meetings.add_action", "POST", lambda w: f"/treffen/{_m(w)}/aufgaben", MINUTES,
+         data=lambda w: {"action_text": "Machen", "action_city": str(w["city_a"].id)}),
+    # the responsible city (A) or the minute writers tick an action item off
+    Case("meetings.action_status", "POST", lambda w: f"/treffen/aufgaben/{w['mt_action'].id}/stand", MEMBER_POST,
+         data=lambda w: {"status": "done"}),
+    Case("meetings.ics", "GET", lambda w: f"/meetings/{_m(w)}.ics", MEMBER),
+    # calendar clients call the feed without cookies: the secret is the key, for everybody
+    Case("meetings.feed", "GET", lambda w: f"/calendar/{w['mt_feed'].secret}.ics", same(200)),
+    Case("meetings.renew_feed", "POST", lambda w: "/treffen/kalender/erneuern", logged_in(302)),
+    Case("meetings_api.list_bodies", "GET", lambda w: "/api/v1/bodies", logged_in(200, anon=401)),
+    Case("meetings_api.list_meetings", "GET", lambda w: "/api/v1/meetings", logged_in(200, anon=401)),
+    Case("meetings_api.create_meeting", "POST", lambda w: "/api/v1/meetings",
+         {"anonymous": 401, "staff_a": 403, "lead_a": 422, "lead_b": 422, "coordinator": 422}),
+    Case("meetings_api.get_meeting", "GET", lambda w: f"/api/v1/meetings/{_m(w)}", API_MEMBER),
+    Case("meetings_api.patch_meeting", "PATCH", lambda w: f"/api/v1/meetings/{_m(w)}",
+         {"anonymous": 401, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 200}),
+    Case("meetings_api.rsvp", "POST", lambda w: f"/api/v1/meetings/{_m(w)}/rsvp", API_INVALID),
+    Case("meetings_api.get_poll", "GET", lambda w: f"/api/v1/meetings/{_p(w)}/poll", API_MEMBER),
+    Case("meetings_api.post_poll", "POST", lambda w: f"/api/v1/meetings/{_p(w)}/poll",
+         {"anonymous": 401, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 422}),
+    Case("meetings_api.post_votes", "POST", lambda w: f"/api/v1/meetings/{_p(w)}/poll/votes", API_INVALID),
+    Case("meetings_api.get_agenda", "GET", lambda w: f"/api/v1/meetings/{_m(w)}/agenda", API_MEMBER),
+    Case("meetings_api.post_agenda", "POST", lambda w: f"/api/v1/meetings/{_m(w)}/agenda", API_INVALID),
+]
+
+
+def build(w):
+    from datetime import date, timedelta
+
+    from network.meetings import services
+    from network.meetings.models import ActionItem, AgendaItem
+    from tests.topics.conftest import give_lead, make_topic
+
+    coord = w["coordinator"]
+    body = services.create_body(coord, {"kind": "fachgruppe", "name": "Fachgruppe A", "city_ids": [w["city_a"].id],
+                                        "person_ids": [w["lead_a"].id]})
+    topic = make_topic(w["field"], "Parkraum")
+    give_lead(topic, w["city_a"])
+    group = services.create_body(coord, {"kind": "projektgruppe", "name": "PG Parkraum", "topic_id": topic.id,
+                                         "city_ids": [w["city_a"].id]})
+    day = (date.today() + timedelta(days=20)).isoformat()
+    meeting = services.create_meeting(coord, body, {"title": "Treffen A", "address": "Ettlingen", "date": day,
+                                                    "start_time": "10:00", "end_time": "12:00",
+                                                    "host_id": str(w["city_a"].id)})
+    item = AgendaItem(meeting_id=meeting.id, title="Vorschlag", status="proposed")
+    action = ActionItem(meeting_id=meeting.id, text="Aufgabe", municipality_id=w["city_a"].id)
+    poll = services.create_meeting(coord, body, {"title": "Umfrage A", "address": "Ettlingen"})
+    slot = services.add_slot(coord, poll, {"date": day, "start_time": "14:00", "end_time": "16:00"})
+    from network.extensions import db
+    db.session.add_all([item, action])
+    feed = services.renew_feed(w["staff_a"])
+    other_day = (date.today() + timedelta(days=21)).isoformat()
+    return {"mt_body": body, "mt_group": group, "mt_meeting": meeting, "mt_item": item, "mt_action": action,
+            "mt_poll": poll, "mt_slot": slot, "mt_feed": feed,
+            "mt_slot_data": {"date": other_day, "start_time": "14:00", "end_time": "16:00"}}

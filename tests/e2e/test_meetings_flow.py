@@ -1,0 +1,88 @@
+"""In Chromium: the coordination starts a date poll, a member votes, the coordination picks the date
+(invitation with .ics by mail), the member answers yes, the minutes with an action item are published and the
+action item shows on the responsible city's dashboard."""
+
+from datetime import date, timedelta
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Demo-Passwort-2026"
+
+
+def _login(browser, base_url, email):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "/anmelden")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base_url + "/")
+    return context, page
+
+
+def test_poll_vote_pick_rsvp_minutes_and_dashboard(live_app, browser):
+    base = live_app.base_url
+    coord_ctx, coord = _login(browser, base, "koordination@staedtenetz.example")
+    coord.goto(base + "/treffen/gremien/")
+    coord.click("main a:has-text('Fachgruppe Digitalisierung')")
+    coord.click("main a.kern-btn:has-text('Treffen planen')")
+    assert coord.input_value("#number") == "35"  # 34 meetings on record and planned: the next number
+    coord.fill("#title", "35. Fachgruppentreffen (E2E)")
+    coord.fill("#address", "Rathaus Bruchsal")
+    coord.click("main button:has-text('Anlegen')")
+    assert "Schlagen Sie jetzt Termine für die Umfrage vor." in coord.content()
+    poll_url = coord.url
+    for offset, start in ((40, "10:00"), (41, "14:00")):
+        coord.fill("#date", (date.today() + timedelta(days=offset)).isoformat())
+        coord.fill("#start_time", start)
+        coord.fill("#end_time", "16:00" if start == "14:00" else "12:00")
+        coord.click("main button:has-text('Vorschlag hinzufügen')")
+        assert "Der Terminvorschlag wurde hinzugefügt." in coord.content()
+
+    lead_ctx, lead = _login(browser, base, "lead@ettlingen.example")
+    lead.goto(poll_url)
+    fieldsets = lead.locator("main form fieldset")
+    fieldsets.nth(0).locator("input[value=yes]").check()
+    fieldsets.nth(1).locator("input[value=no]").check()
+    lead.click("main button:has-text('Antworten speichern')")
+    assert "Ihre Antworten wurden gespeichert." in lead.content()
+    totals = lead.locator("main td.poll-total").all_inner_texts()
+    assert totals[0].startswith("ja: 1") and "nein: 1" in totals[1]
+
+    coord.goto(poll_url)
+    coord.locator("main button:has-text('Diesen Termin festlegen')").first.click()
+    assert "Der Termin steht fest" in coord.content()
+    meeting_url = coord.url
+    # the outbox job delivers the invitation with the .ics (METHOD:REQUEST)
+    mail = live_app.sink.wait_for("lead@ettlingen.example", "Einladung: 35. Fachgruppentreffen (E2E)", timeout=90)
+    parts = [p for p in mail["message"].walk() if p.get_content_type() == "text/calendar"]
+    assert parts and "METHOD:REQUEST" in parts[0].get_payload(decode=True).decode()
+
+    lead.goto(meeting_url)
+    lead.check("#rsvp-yes")
+    lead.fill("#note", "Komme mit der Bahn")
+    lead.click("main button:has-text('Antwort speichern')")
+    assert "Ihre Antwort wurde gespeichert." in lead.content()
+    attendees = lead.locator("#h-att").locator("xpath=..").inner_text()
+    assert "Ettlingen" in attendees and "Komme mit der Bahn" in attendees
+
+    coord.goto(meeting_url)
+    coord.fill("#action_text", "Datenschutzkonzept E2E abstimmen")
+    coord.select_option("#action_city", label="Ettlingen")
+    coord.fill("#due_date", (date.today() + timedelta(days=60)).isoformat())
+    coord.click("main button:has-text('Aufgabe hinzufügen')")
+    assert "Die Aufgabe wurde festgehalten." in coord.content()
+    coord.click("main a:has-text('Protokoll schreiben')")
+    coord.fill("#minutes", "# Protokoll\n\n**Ergebnis:** Wir stimmen das Datenschutzkonzept ab.")
+    coord.click("main button:has-text('Speichern und veröffentlichen')")
+    assert "Das Protokoll wurde veröffentlicht." in coord.content()
+
+    lead.goto(base + "/")
+    panel = lead.locator("section.meetings-panel").inner_text()
+    assert "Datenschutzkonzept E2E abstimmen" in panel and "Offene Aufgaben Ihrer Kommune" in panel
+    lead.goto(meeting_url)
+    assert lead.locator("main .minutes strong").inner_text() == "Ergebnis:"
+    coord_ctx.close()
+    lead_ctx.close()
