@@ -26,7 +26,8 @@ def init_app(app) -> None:
     register_panel(app, "profile", profile_panel, 40)
     register_digest_section(app, digest_section, 30)
     provide(app, "follow.body", follow_body)
-    register_personal_data(app, ["rsvp", "poll_vote", "calendar_feed", "body_person"], export_personal_data,
+    register_personal_data(app, ["rsvp", "poll_vote", "calendar_feed", "body_person", "meeting", "agenda_item"],
+                           export_personal_data,
                            erase_personal_data)
 
 
@@ -97,12 +98,16 @@ def follow_body(user, body_id):
 
 
 def export_personal_data(user) -> dict:
-    from network.meetings.models import BodyPerson, CalendarFeed, PollVote, Rsvp
+    from network.meetings.models import AgendaItem, BodyPerson, CalendarFeed, Meeting, PollVote, Rsvp
 
-    def rows(model, cols):
+    def rows(model, cols, column=None):
+        column = column if column is not None else model.user_id
         return [{c: (getattr(r, c).isoformat() if hasattr(getattr(r, c), "isoformat") else getattr(r, c))
-                 for c in cols} for r in db.session.execute(sa.select(model).where(model.user_id == user.id)).scalars()]
+                 for c in cols} for r in db.session.execute(sa.select(model).where(column == user.id)).scalars()]
     return {
+        # what the user organised or proposed stays with the network after deletion (authored content)
+        "meeting": rows(Meeting, ["id", "title", "starts_at", "created_at"], Meeting.created_by_id),
+        "agenda_item": rows(AgendaItem, ["id", "meeting_id", "title", "status"], AgendaItem.proposed_by_id),
         "rsvp": rows(Rsvp, ["meeting_id", "response", "note", "updated_at"]),
         "poll_vote": rows(PollVote, ["slot_id", "answer", "updated_at"]),
         "calendar_feed": [{"created_at": f["created_at"]} for f in rows(CalendarFeed, ["created_at"])],
