@@ -68,3 +68,9 @@ class DefaultConfig:
 
     #: the public name of the network shown in the header
     NETWORK_NAME = "Städtenetz re@di – regional.digital"
+
+    # --- funding ---
+    #: reminders go out this many days before each funding deadline (interested cities, application members)
+    FUNDING_REMINDER_DAYS = (30, 14, 3)
+    #: how often the scheduler looks for due funding reminders
+    FUNDING_REMINDER_SECONDS = 3600
