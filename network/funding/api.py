@@ -85,11 +85,8 @@ class FundingCallSchema(Schema):
     topics = fields.Function(lambda c: [{"id": t.id, "slug": t.slug, "name": t.name} for t in c.topics])
     is_example = fields.Boolean()
     version = fields.Integer()
-    interested = fields.Method("get_interested")
-
-    def get_interested(self, call):
-        return [{"municipality": {"slug": i.municipality.slug, "name": i.municipality.name}, "note": i.note,
-                 "created_at": i.created_at.isoformat()} for i in self.context.get("interests", {}).get(call.id, [])]
+    interested = fields.List(fields.Nested(FundingInterestSchema), dump_only=True,
+                             metadata={"description": "Kommunen, die eine Bewerbung prüfen"})
 
 
 class FundingCallQuery(_In):
@@ -194,7 +191,10 @@ class FundingPartnerIn(_In):
 
 def _call_out(calls):
     interests = services.interests_by_call([c.id for c in calls])
-    return FundingCallSchema(many=True, context={"interests": interests}).dump(calls)
+    out = FundingCallSchema(many=True, exclude=("interested",)).dump(calls)
+    for row, call in zip(out, calls):
+        row["interested"] = FundingInterestSchema(many=True).dump(interests.get(call.id, []))
+    return out
 
 
 @blp.route("/funding-calls")
@@ -286,7 +286,7 @@ def list_applications():
 
 @blp.route("/applications", methods=["POST"])
 @blp.arguments(FundingApplicationIn)
-@blp.response(201, FundingApplicationDetailSchema)
+@blp.response(201)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")

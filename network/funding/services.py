@@ -49,7 +49,7 @@ def parse_amount(c: Checker, field: str, value, *, label: str, upper: Decimal = 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        c.add(field, _("Bitte geben Sie %(label)s als Betrag an, z. B. 1.234,56.", label=label))
+        c.add(field, _("%(label)s muss eine Zahl sein, z. B. 1.234,56.", label=label))
         return None
     try:
         if isinstance(value, (int, float, Decimal)):
@@ -67,10 +67,10 @@ def parse_amount(c: Checker, field: str, value, *, label: str, upper: Decimal = 
             if negative:
                 amount = -amount
     except (InvalidOperation, NumberFormatError, ValueError):
-        c.add(field, _("Bitte geben Sie %(label)s als Zahl an, z. B. 1.234,56.", label=label))
+        c.add(field, _("%(label)s muss eine Zahl sein, z. B. 1.234,56.", label=label))
         return None
     if not amount.is_finite():
-        c.add(field, _("Bitte geben Sie %(label)s als Zahl an, z. B. 1.234,56.", label=label))
+        c.add(field, _("%(label)s muss eine Zahl sein, z. B. 1.234,56.", label=label))
         return None
     if amount < 0:
         c.add(field, _("%(label)s darf nicht negativ sein.", label=label))
@@ -106,7 +106,7 @@ def parse_date(c: Checker, field: str, value, *, label: str, required: bool = Fa
         text = (value or "").strip() if isinstance(value, str) else ("" if value is None else str(value))
         if not text:
             if required:
-                c.add(field, _("Bitte geben Sie %(label)s an.", label=label))
+                c.add(field, _("%(label)s fehlt.", label=label))
             return None
         parsed = None
         for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
@@ -116,7 +116,7 @@ def parse_date(c: Checker, field: str, value, *, label: str, required: bool = Fa
             except ValueError:
                 continue
         if parsed is None:
-            c.add(field, _("Bitte geben Sie %(label)s als Datum an (TT.MM.JJJJ).", label=label))
+            c.add(field, _("%(label)s muss ein Datum sein (TT.MM.JJJJ).", label=label))
             return None
     if not date(1990, 1, 1) <= parsed <= date(2100, 12, 31):
         c.add(field, _("%(label)s muss zwischen 1990 und 2100 liegen.", label=label))
@@ -361,13 +361,13 @@ def _check_call(c: Checker, data: dict) -> dict:
     deadlines = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            c.add(f"deadline_date_{i}", _("Bitte geben Sie die Frist als Datum an (TT.MM.JJJJ)."))
+            c.add(f"deadline_date_{i}", _("Das Datum der Frist muss ein Datum sein (TT.MM.JJJJ)."))
             continue
         label = c.text(f"deadline_label_{i}", item.get("label"), label=_("Die Bezeichnung der Frist"),
                        required=False, max_len=120)
         if not label and not item.get("due_on"):
             continue  # an empty row of the form
-        due = parse_date(c, f"deadline_date_{i}", item.get("due_on"), label=_("das Datum der Frist"), required=True)
+        due = parse_date(c, f"deadline_date_{i}", item.get("due_on"), label=_("Das Datum der Frist"), required=True)
         if due is not None and out["opens_on"] is not None and due <= out["opens_on"]:
             c.add(f"deadline_date_{i}", _("Die Frist muss nach dem Öffnungsdatum liegen."))
         if due is not None:
