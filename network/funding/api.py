@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, fields
 
 from network.core.apiauth import api_user, make_blueprint
 from network.core.errors import api_error
+from network.core.permissions import require
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.funding import services
@@ -294,6 +295,7 @@ def list_applications():
 def create_application(data):
     """Start an application for a call; the token owner's city is the lead applicant."""
     user = api_user()
+    require(user, "funding.apply")
     try:
         call_id = int(data.get("call_id"))
     except (TypeError, ValueError):
@@ -337,6 +339,8 @@ def patch_application(data, application_id):
     """Lead city: title, description, status, amounts. Any member city: its own share. Invited city: answer."""
     user = api_user()
     app_ = services.get_application_or_404(user, application_id)
+    if not data:
+        return api_error(422, "invalid", "Nichts zu ändern: Bitte senden Sie mindestens ein Feld.")
     try:
         if "invitation" in data:
             services.answer_invitation(user, app_, data["invitation"])

@@ -833,9 +833,9 @@ def upload_document(actor, app_: Application, file_storage):
 
 
 def delete_document(actor, app_: Application, doc) -> str:
-    """The uploading city's members (and the lead city) remove a file; returns the storage name to delete
-    after the commit."""
-    member = _require_active_member(actor, app_, "funding.contribute")
+    """A lead of the uploading city (or of the lead city) removes a file; returns the storage name to delete
+    after the commit. Staff may upload, deleting is for leads."""
+    member = _require_active_member(actor, app_, "funding.apply")
     if member.role != "lead" and doc.municipality_id != member.municipality_id:
         raise ValidationFailed({"document": _("Dieses Dokument hat eine andere Kommune hochgeladen.")}, status=403)
     name = doc.storage_name

@@ -401,6 +401,7 @@ def delete_document(application_id, document_id):
     """Remove a document; the file goes after the commit."""
     from network.core.files import delete_stored
     app_ = services.get_application_or_404(current_user, application_id)
+    require(current_user, "funding.apply")
     doc = services.get_document_or_404(app_, document_id)
     form = ToggleForm()
     if not form.validate_on_submit():
