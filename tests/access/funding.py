@@ -24,7 +24,7 @@ def build(w):
     from network.funding.models import ApplicationDocument
     from tests.funding.conftest import make_call
     call = make_call("Matrix-Aufruf")
-    city_c = factories.make_city("Rastatt", district="Landkreis Rastatt")
+    city_c = factories.make_city("Waghäusel")
     app_a = services.create_application(w["lead_a"], call, {"title": "Antrag A"})
     item = services.add_checklist_item(w["lead_a"], app_a, {"title": "Aufgabe"})
     app_b = services.create_application(w["lead_b"], call, {"title": "Antrag B"})

@@ -90,9 +90,18 @@ MASS_ASSIGNMENT: list[Case] = [
 
 
 def _domain_cases():
-    """Cases that a domain's builder module contributes (its FORM_DATA and world setup live there too)."""
-    from tests.security.builders import topics
-    return topics.mass_assignment_cases(Case)
+    """Cases that a domain's builder module contributes (its FORM_DATA and world setup live there too):
+    every module in tests/security/builders/ with a mass_assignment_cases(Case) function."""
+    import importlib
+    import pkgutil
+
+    from tests.security import builders
+    cases = []
+    for name in sorted(m.name for m in pkgutil.iter_modules(builders.__path__)):
+        module = importlib.import_module(f"{builders.__name__}.{name}")
+        if hasattr(module, "mass_assignment_cases"):
+            cases += module.mass_assignment_cases(Case)
+    return cases
 
 
 MASS_ASSIGNMENT += _domain_cases()
