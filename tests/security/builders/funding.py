@@ -27,6 +27,13 @@ from tests.security.world import CITY, FORM_DATA, NETWORK, builder
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+class _Reusable(io.BytesIO):
+    """A file body the security gates may send several times (the test client closes what it sends)."""
+
+    def close(self):
+        self.seek(0)
+
+
 def _pdf(name="plan.pdf"):
     return FileStorage(io.BytesIO(PDF), filename=name)
 
@@ -97,7 +104,7 @@ FORM_DATA.update({
     "funding.add_item": lambda w: {"title": "Neue Aufgabe", "municipality_id": str(w.city_a.id), "due_on": ""},
     "funding.toggle_item": lambda w: {"done": "1"},
     "funding.add_note": lambda w: {"body": "Neue Notiz"},
-    "funding.upload_document": lambda w: {"file": (io.BytesIO(PDF), "neu.pdf")},
+    "funding.upload_document": lambda w: {"file": (_Reusable(PDF), "neu.pdf")},
     "funding.delete_document": lambda w: {},
     "funding_api.create_call": lambda w: {"title": "API-Aufruf", "funder": "eu"},
     "funding_api.patch_call": lambda w: {"source": "Newsletter"},
