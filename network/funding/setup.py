@@ -55,11 +55,10 @@ def calendar_entries(user) -> list[CalendarEntry]:
     city_id = getattr(user, "municipality_id", None)
     if not city_id or not can(user, "funding.view"):
         return []
-    from network.funding.models import Application, ApplicationMember, ChecklistItem
+    from network.funding.models import Application, ApplicationMember, ChecklistItem, berlin_today
     from network.funding.services import upcoming_deadlines
-    from network.funding.models import berlin_today
     out = []
-    for d in upcoming_deadlines(city_id, now=None) + []:
+    for d in upcoming_deadlines(city_id):
         out.append(CalendarEntry(
             uid=f"funding-deadline-{d.id}@staedtenetz", summary=_("Förderfrist: %(call)s – %(label)s",
                                                                    call=d.call.title, label=d.label),

@@ -97,9 +97,9 @@ def _call_errors(form, exc):
                 i = int(key[len(prefix):])
                 if i < len(form.deadlines.entries):
                     getattr(form.deadlines.entries[i].form, sub).errors = [message]
+                    form.form_errors.append(_("Frist %(n)s: %(message)s", n=i + 1, message=message))
         if key == "deadlines":
             form.form_errors.append(message)
-    # the first deadline row carries a message that concerns the whole list
     return exc
 
 
