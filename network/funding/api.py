@@ -1,7 +1,7 @@
 """API: funding calls (radar, record, edit, interest) and joint applications (workspace, partners)."""
 
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields
 
 from network.core.apiauth import api_user, make_blueprint
 from network.core.errors import api_error
@@ -9,6 +9,7 @@ from network.core.permissions import require
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.funding import services
+from network.funding.models import FUNDERS
 
 from network.municipalities.models import Municipality
 
@@ -37,7 +38,8 @@ class Amount(fields.Decimal):
     """Euros as a string with two decimals ("1234.50"), null when not given."""
 
     def __init__(self, **kw):
-        super().__init__(places=2, as_string=True, allow_none=True, **kw)
+        meta = {"type": "string", "pattern": r"^\d+\.\d{2}$", **kw.pop("metadata", {})}
+        super().__init__(places=2, as_string=True, allow_none=True, metadata=meta, **kw)
 
 
 class FundingCityRefSchema(Schema):
@@ -72,7 +74,7 @@ class FundingCallSchema(Schema):
     summary = fields.String()
     eligibility = fields.String()
     joint_allowed = fields.Boolean()
-    rate = fields.Decimal(places=2, as_string=True, allow_none=True, metadata={"description": "Fördersatz in %"})
+    rate = Amount(metadata={"description": "Fördersatz in %"})
     min_amount = Amount()
     max_amount = Amount()
     opens_on = fields.Date(allow_none=True)
@@ -98,24 +100,37 @@ class FundingCallQuery(_In):
     page = fields.Integer(metadata={"description": "Seite (je 50)"})
 
 
-class FundingCallIn(_In):
-    title = fields.Raw()
-    funder = fields.Raw()
-    funder_name = fields.Raw()
-    url = fields.Raw()
-    summary = fields.Raw()
-    eligibility = fields.Raw()
-    joint_allowed = fields.Raw()
-    rate = fields.Raw(metadata={"description": "0–100; Zahl oder Text (\"62,5\")"})
-    min_amount = fields.Raw(metadata={"description": "Euro; Zahl oder Text (\"1.234,56\" oder \"1234.56\")"})
-    max_amount = fields.Raw()
-    opens_on = fields.Raw(metadata={"description": "JJJJ-MM-TT"})
-    source = fields.Raw()
-    checked_on = fields.Raw()
-    field_ids = fields.Raw(metadata={"description": "Liste von Handlungsfeld-IDs"})
-    topic_ids = fields.Raw(metadata={"description": "Liste von Themen-IDs"})
-    deadlines = fields.Raw(metadata={"description": "Liste von {label, due_on}"})
-    version = fields.Raw(metadata={"description": "bei PATCH: die gelesene Version (sonst 409)"})
+_NO_NUL = r"^[^\x00]*$"
+_NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def _text(max_len, *, required=False, pattern=_NO_NUL, **meta):
+    return fields.Raw(required=required, error_messages={"required": "Dieses Feld ist erforderlich."},
+                      metadata={"type": "string", "maxLength": max_len, "pattern": pattern, **meta})
+
+
+class FundingCallIn(Schema):
+    """The documented fields; the services also take rate, min_amount, max_amount (number or German text such
+    as "1.234,56"), opens_on, checked_on (YYYY-MM-DD), deadlines ([{label, due_on}]), field_ids, topic_ids and
+    url, and answer every bad value with a German message per field (see docs/funding.md)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    title = _text(200, pattern=_NOT_BLANK, description="Name des Programms")
+    funder = fields.Raw(metadata={"type": "string", "enum": list(FUNDERS)})
+    funder_name = _text(200)
+    summary = _text(5000)
+    eligibility = _text(5000, description="Wer antragsberechtigt ist")
+    source = _text(300)
+    joint_allowed = fields.Raw(metadata={"type": "boolean", "description": "Verbundanträge zulässig"})
+    version = fields.Raw(metadata={"type": "integer", "description": "bei PATCH: die gelesene Version (sonst 409)"})
+
+
+class FundingCallCreate(FundingCallIn):
+    title = _text(200, required=True, pattern=_NOT_BLANK, description="Name des Programms")
+    funder = fields.Raw(required=True, error_messages={"required": "Dieses Feld ist erforderlich."},
+                        metadata={"type": "string", "enum": list(FUNDERS)})
 
 
 class FundingInterestIn(_In):
@@ -190,6 +205,20 @@ class FundingPartnerIn(_In):
     municipality = fields.Raw(metadata={"description": "Slug oder ID der einzuladenden Mitgliedskommune"})
 
 
+#: endpoint -> permission checked before the body is parsed (a missing right is 403 whatever the body)
+_BEFORE_BODY = {"funding_api.create_call": "funding.record", "funding_api.patch_call": "funding.record",
+                "funding_api.create_application": "funding.apply"}
+
+
+@blp.before_request
+def check_right_first():
+    """Runs after the token check of make_blueprint."""
+    from flask import g, request
+    permission = _BEFORE_BODY.get(request.endpoint)
+    if permission and getattr(g, "api_user", None) is not None:
+        require(g.api_user, permission)
+
+
 def _call_out(calls):
     interests = services.interests_by_call([c.id for c in calls])
     out = FundingCallSchema(many=True, exclude=("interested",)).dump(calls)
@@ -210,7 +239,7 @@ def list_calls(query):
 
 
 @blp.route("/funding-calls", methods=["POST"])
-@blp.arguments(FundingCallIn)
+@blp.arguments(FundingCallCreate)
 @blp.response(201)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
@@ -339,6 +368,7 @@ def patch_application(data, application_id):
     """Lead city: title, description, status, amounts. Any member city: its own share. Invited city: answer."""
     user = api_user()
     app_ = services.get_application_or_404(user, application_id)
+    require(user, "funding.contribute")  # the coordination reads applications, it does not change them
     if not data:
         return api_error(422, "invalid", "Nichts zu ändern: Bitte senden Sie mindestens ein Feld.")
     try:
