@@ -19,6 +19,7 @@ def init_app(app) -> None:
     register_job(app, "funding_reminders", send_reminders, seconds_config="FUNDING_REMINDER_SECONDS", seconds=3600)
     register_panel(app, "dashboard", dashboard_panel, order=40)
     register_panel(app, "topic", topic_panel, order=60)
+    register_panel(app, "municipality", municipality_panel, order=60)
     register_calendar_source(app, calendar_entries)
     register_digest_section(app, digest_section, order=60)
     register_personal_data(app, PERSONAL_TABLES, export_personal_data, erase_personal_data)
@@ -47,6 +48,18 @@ def topic_panel(user, topic=None):
     from network.funding.services import open_calls_on_topic
     calls = open_calls_on_topic(topic)
     return ("funding/_panel_topic.html", {"calls": calls}) if calls else None
+
+
+def municipality_panel(user, city=None):
+    """On a city's page, for members: the calls the city is considering (interest marks are network-visible)."""
+    if city is None or not can(user, "funding.view"):
+        return None
+    from network.funding.models import FundingCall, FundingInterest
+    from network.funding.services import calls_query
+    marked = sa.select(FundingInterest.call_id).where(FundingInterest.municipality_id == city.id)
+    calls = db.session.execute(calls_query(status="current").where(FundingCall.id.in_(marked)).limit(10)
+                               ).scalars().all()
+    return ("funding/_panel_municipality.html", {"calls": calls, "city": city}) if calls else None
 
 
 def calendar_entries(user) -> list[CalendarEntry]:

@@ -71,3 +71,13 @@ def test_personal_data_export_and_erase(lead_a, joint):
     source["erase"](lead_a)
     db.session.commit()
     assert source["export"](lead_a)["funding_reminder"] == []
+
+
+def test_municipality_page_lists_the_citys_interests_for_members_only(client, login_as, staff_b, lead_a, call):
+    services.set_interest(lead_a, call, True)
+    db.session.commit()
+    assert "prüft eine Bewerbung für" not in client.get("/kommunen/ettlingen").get_data(as_text=True)  # public
+    login_as(staff_b)
+    html = client.get("/kommunen/ettlingen").get_data(as_text=True)
+    assert "Ettlingen prüft eine Bewerbung für" in html and "Digitale Zukunft" in html
+    assert "prüft eine Bewerbung für" not in client.get("/kommunen/buehl").get_data(as_text=True)
