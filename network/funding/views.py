@@ -390,12 +390,9 @@ def download_document(application_id, document_id):
     app_ = services.get_application_or_404(current_user, application_id)
     doc = services.get_document_or_404(app_, document_id)
     try:
-        resp = send_stored(doc.storage_name, doc.original_name, doc.content_type)
+        return send_stored(doc.storage_name, doc.original_name, doc.content_type)
     except FileNotFoundError:
         abort(404)
-    # core/files.py sets "default-src 'none'; sandbox"; the header gate also wants framing refused
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
-    return resp
 
 
 @bp.route("/antraege/<int:application_id>/dokumente/<int:document_id>/loeschen", methods=["POST"])

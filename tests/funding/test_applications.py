@@ -216,3 +216,16 @@ def test_documents_upload_download_delete(app, tmp_path, client, login_as, lead_
         assert list(tmp_path.iterdir()) == []
     finally:
         app.config["UPLOAD_FOLDER"] = None
+
+
+def test_document_size_limit(app, tmp_path, client, login_as, lead_a, joint):
+    app.config.update(UPLOAD_FOLDER=str(tmp_path), MAX_UPLOAD_BYTES=100)
+    try:
+        login_as(lead_a)
+        resp = client.post(f"/foerderung/antraege/{joint.id}/dokumente",
+                           data={"file": (io.BytesIO(PDF + b"x" * 200), "gross.pdf")}, content_type="multipart/form-data")
+        assert resp.status_code == 422
+        assert "Die Datei ist zu groß" in resp.get_data(as_text=True)
+        assert row_count(ApplicationDocument) == 0 and list(tmp_path.iterdir()) == []
+    finally:
+        app.config.update(UPLOAD_FOLDER=None, MAX_UPLOAD_BYTES=20 * 1024 * 1024)
