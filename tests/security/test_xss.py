@@ -86,8 +86,23 @@ def _fields_core(ctx):
     return sorted(set(pages))
 
 
+def _domain_fields():
+    """xss_fields(ctx) of every module in tests/security/builders/ that has one (after the core fields; a
+    domain may append a function to ctx["cleanups"] that removes its rows before the core clean-up)."""
+    import importlib
+    import pkgutil
+
+    from tests.security import builders
+    found = []
+    for name in sorted(m.name for m in pkgutil.iter_modules(builders.__path__)):
+        module = importlib.import_module(f"{builders.__name__}.{name}")
+        if hasattr(module, "xss_fields"):
+            found.append(module.xss_fields)
+    return found
+
+
 #: functions(ctx) that store the payloads in a domain's fields and return the paths showing them
-XSS_FIELDS = [_fields_core]
+XSS_FIELDS = [_fields_core] + _domain_fields()
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +123,8 @@ def xss_live(live_app):
         coordinator = find_user_by_email(COORDINATOR)
         marks = {"audit": db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0,
                  "token": db.session.scalar(sa.select(sa.func.max(ApiToken.id))) or 0}
+        ctx = {"coordinator": coordinator, "stats": stats, "payloads": PAYLOADS, "cleanups": []}
         try:
-            ctx = {"coordinator": coordinator, "stats": stats}
             pages = []
             for fn in XSS_FIELDS:
                 pages += fn(ctx)
@@ -119,6 +134,8 @@ def xss_live(live_app):
             yield live_app, sorted(set(pages)), mails, stats
         finally:
             db.session.rollback()
+            for clean_up in ctx["cleanups"]:
+                clean_up()
             _clean_up(coordinator.id, marks)
             db.session.remove()
             db.engine.dispose()

@@ -179,3 +179,48 @@ def mass_assignment_cases(Case) -> list:
              expect_status=201, api=True),
     ]
 
+
+
+def xss_fields(ctx):
+    """Payloads in calls (title, funder name, source, summary, eligibility, deadline label), interest notes and
+    applications (title, description, note, checklist item, share note) of the XSS test city; the pages showing
+    them. The rows are removed again by the clean-up registered in ctx["cleanups"]."""
+    from network.accounts.models import User
+    from network.core.validation import ValidationFailed
+    from network.municipalities.models import Municipality
+    coordinator, stats, payloads = ctx["coordinator"], ctx["stats"], ctx["payloads"]
+    home = db.session.execute(sa.select(Municipality).where(Municipality.slug == "xss")).scalar_one()
+    lead = User(email="funding-lead@xss-test.example", name="XSS Förderung", role="lead", municipality_id=home.id)
+    db.session.add(lead)
+    db.session.flush()
+    created, pages = [], []
+    for i in range(0, len(payloads), 20):
+        chunk = [p.strip() for p in payloads[i:i + 20]]
+        pick = [p for p in chunk if p and "\x00" not in p and len(p) <= 120] or ["XSS"]
+
+        def one(n):
+            return pick[n % len(pick)]
+        try:
+            with db.session.begin_nested():
+                call = funding.create_call(coordinator, {
+                    "title": one(0), "funder": "land", "funder_name": one(1), "source": one(2),
+                    "summary": "\n".join(chunk)[:5000], "eligibility": one(3), "joint_allowed": True,
+                    "deadlines": [{"label": one(4), "due_on": "2030-12-31"}]})
+                created.append(call.id)
+                funding.set_interest(lead, call, True, one(5))
+                app_ = funding.create_application(lead, call, {"title": one(6), "description": "\n".join(chunk)[:5000]})
+                funding.add_note(lead, app_, "\n".join(chunk)[:5000])
+                funding.add_checklist_item(lead, app_, {"title": one(7)})
+                funding.set_share(lead, app_, "1", one(8))
+            stats["funding"] += len(chunk)
+            pages += [f"/foerderung/{call.id}", f"/foerderung/antraege/{app_.id}", f"/foerderung/{call.id}/bearbeiten"]
+        except ValidationFailed:
+            stats["skipped (too long)"] += 1
+    db.session.flush()
+    pages += ["/foerderung/", "/foerderung/?status=all", "/foerderung/antraege/"]
+
+    def clean_up():
+        db.session.execute(sa.delete(FundingCall).where(FundingCall.id.in_(created)))
+        db.session.commit()
+    ctx["cleanups"].append(clean_up)
+    return pages
