@@ -449,6 +449,16 @@ def update_call(actor, call: FundingCall, data: dict, *, version) -> FundingCall
     return call
 
 
+def mark_checked(actor, call: FundingCall) -> FundingCall:
+    """"Heute geprüft": the recording person confirmed the call's data with the funder today (Berlin day)."""
+    require(actor, "funding.record")
+    call.checked_on = berlin_today()
+    call.updated_at = utcnow()
+    audit.record(actor, "funding.call_checked", obj=call, summary=f"Förderaufruf {call.title} geprüft")
+    db.session.flush()
+    return call
+
+
 def set_interest(actor, call: FundingCall, interested: bool, note: str = "") -> FundingInterest | None:
     """Mark or unmark "wir prüfen eine Bewerbung" for the actor's city."""
     require(actor, "funding.apply")

@@ -162,6 +162,20 @@ def edit(call_id):
     return render_template("funding/edit.html", form=form, call=call)
 
 
+@bp.route("/<int:call_id>/geprueft", methods=["POST"])
+@login_required
+def mark_checked(call_id):
+    """Set "zuletzt geprüft am" to today."""
+    call = services.get_call_or_404(current_user, call_id)
+    require(current_user, "funding.record")
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    services.mark_checked(current_user, call)
+    db.session.commit()
+    flash(_("Vermerkt: Die Angaben wurden heute geprüft."), "success")
+    return redirect(url_for("funding.detail", call_id=call.id))
+
+
 def _render_detail(call, status=200, error=None, interest_form=None):
     interests = services.interests_by_call([call.id])[call.id]
     own = services.own_interest(current_user, call)

@@ -51,6 +51,8 @@ ROWS = [
     Case("funding.interest", "POST", lambda w: f"/foerderung/{w['funding_call'].id}/interesse",
          {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 302, "coordinator": 403},
          data=lambda w: {"interested": "1"}),
+    Case("funding.mark_checked", "POST", lambda w: f"/foerderung/{w['funding_call'].id}/geprueft",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 302, "coordinator": 302}),
     Case("funding.new_application", "GET", lambda w: f"/foerderung/{w['funding_call'].id}/antrag",
          {"anonymous": 302, "staff_a": 403, "lead_a": 200, "lead_b": 200, "coordinator": 403}),
     Case("funding.applications", "GET", lambda w: "/foerderung/antraege/", logged_in()),

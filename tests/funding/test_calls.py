@@ -230,3 +230,17 @@ def test_matching_shows_nothing_without_the_inventory(app, client, login_as, sta
     finally:
         if saved is not None:
             registry["inventory.matching_projects"] = saved
+
+
+def test_mark_checked_today_clears_the_stale_flag(client, login_as, lead_b, staff_a):
+    call = make_call("Alt", checked_on=berlin_today() - timedelta(days=200))
+    db.session.commit()
+    login_as(staff_a)
+    assert client.post(f"/foerderung/{call.id}/geprueft").status_code == 403
+    client.post("/abmelden")
+    login_as(lead_b)
+    assert "lange nicht geprüft" in client.get(f"/foerderung/{call.id}").get_data(as_text=True)
+    assert client.post(f"/foerderung/{call.id}/geprueft").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(FundingCall, call.id).checked_on == berlin_today()
+    assert "lange nicht geprüft" not in client.get(f"/foerderung/{call.id}").get_data(as_text=True)

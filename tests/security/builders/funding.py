@@ -95,6 +95,7 @@ FORM_DATA.update({
     "funding.edit": lambda w: {"title": "Geänderter Aufruf", "funder": "land", "version": str(_call(w).version),
                                "deadlines-0-label": "Antrag", "deadlines-0-due_on": "31.12.2030"},
     "funding.interest": lambda w: {"interested": "0"},
+    "funding.mark_checked": lambda w: {},
     "funding.new_application": lambda w: {"title": "Neuer Antrag", "requested_amount": "10.000"},
     "funding.update_application": lambda w: {"status": "preparing", "requested_amount": "20.000",
                                              "version": str(_app(w.funding_app_a.id).version)},
@@ -140,6 +141,7 @@ def mass_assignment_cases(Case) -> list:
     return [
         Case("funding.new", "lead_a", lambda w: _named(FundingCall, title="Neuer Aufruf") is not None),
         Case("funding.edit", "coordinator", lambda w: _call(w).title == "Geänderter Aufruf"),
+        Case("funding.mark_checked", "lead_b", lambda w: _call(w).checked_on is not None),
         Case("funding.interest", "lead_a", lambda w: _named(FundingInterest, municipality_id=w.city_a.id) is None),
         Case("funding.new_application", "lead_a",
              lambda w: getattr(_named(Application, title="Neuer Antrag"), "municipality_id", None) == w.city_a.id,
