@@ -109,3 +109,8 @@ class DefaultConfig:
     MEETINGS_ICAL_DOMAIN = None
     #: ORGANIZER address of invitations (.ics); default: none
     MEETINGS_ORGANIZER_EMAIL = None
+    # --- funding ---
+    #: reminders go out this many days before each funding deadline (interested cities, application members)
+    FUNDING_REMINDER_DAYS = (30, 14, 3)
+    #: how often the scheduler looks for due funding reminders
+    FUNDING_REMINDER_SECONDS = 3600
