@@ -108,7 +108,7 @@ def digest_section(user, since, until, follows):
 
 PERSONAL_TABLES = ["funding_call", "funding_interest", "funding_application", "funding_application_member",
                    "funding_checklist_item", "funding_application_note", "funding_application_event",
-                   "funding_reminder"]
+                   "funding_reminder", "funding_application_document"]
 
 
 def export_personal_data(user) -> dict:
@@ -127,6 +127,8 @@ def export_personal_data(user) -> dict:
         "funding_application_event": (m.ApplicationEvent, [m.ApplicationEvent.actor_id],
                                       ("id", "application_id", "action", "detail", "created_at")),
         "funding_reminder": (m.FundingReminder, [m.FundingReminder.user_id], ("id", "key", "created_at")),
+        "funding_application_document": (m.ApplicationDocument, [m.ApplicationDocument.uploaded_by_id],
+                                         ("id", "application_id", "original_name", "size", "created_at")),
     }
     out = {}
     for table, (model, cols, keys) in pick.items():
