@@ -68,3 +68,11 @@ class DefaultConfig:
 
     #: the public name of the network shown in the header
     NETWORK_NAME = "Städtenetz re@di – regional.digital"
+
+    # --- practices (Praxisberichte) and shared uploads ---
+    #: where uploaded files are stored (outside static/); None means instance/uploads
+    UPLOAD_FOLDER = None
+    #: largest accepted upload in bytes (20 MB)
+    MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    #: results per page of the practice search and list
+    PRACTICES_PER_PAGE = 20
