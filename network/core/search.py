@@ -93,6 +93,8 @@ class Clause:
 @dataclass
 class ParsedQuery:
     clauses: list[Clause] = field(default_factory=list)
+    #: the query had words, but only stop words: it matches nothing (not everything)
+    nothing: bool = False
 
     @property
     def positive(self) -> list[Clause]:
@@ -136,6 +138,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
             if c not in seen and len(out.clauses) < MAX_CLAUSES:
                 seen.add(c)
                 out.clauses.append(c)
+    if not out.positive and words(raw.replace("-", " ")) and not out.negative:
+        out.nothing = True
     return out
 
 

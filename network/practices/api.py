@@ -137,7 +137,7 @@ class PracticeIn(_In):
 
 
 class PracticePatch(PracticeIn):
-    version = fields.Raw(required=True, metadata={"description": "die zuletzt gelesene Version"})
+    version = fields.Raw(metadata={"description": "die zuletzt gelesene Version (erforderlich; fehlt sie, antwortet die API 409)"})
 
 
 class PublishIn(_In):
@@ -176,11 +176,20 @@ def list_practices(query):
             "facets": _facets(result)}
 
 
+class _Detail:
+    """A practice plus the lists the detail schema shows (reuse marks, the questions the user may see)."""
+
+    def __init__(self, user, practice):
+        self._practice = practice
+        self.reuses = services.reuses(practice)
+        self.questions = services.questions(user, practice)
+
+    def __getattr__(self, name):
+        return getattr(self._practice, name)
+
+
 def _detail(user, practice):
-    data = PracticeDetailSchema().dump(practice)
-    data["reuses"] = PracticeReuseSchema(many=True).dump(services.reuses(practice))
-    data["questions"] = PracticeQuestionSchema(many=True).dump(services.questions(user, practice))
-    return data
+    return _Detail(user, practice)
 
 
 @blp.route("/practices/<int:practice_id>")

@@ -603,6 +603,8 @@ def _matching(user, parsed, filters: Filters, *, include_drafts: bool):
         status_ok = Practice.status.in_(VISIBLE_STATUSES)
     rank = sa.literal(0.0)
     stmt = sa.select(Practice.id.label("id")).where(visible, status_ok)
+    if parsed.nothing:
+        stmt = stmt.where(sa.false())
     if parsed.positive:
         if dialect == "sqlite":
             stmt = stmt.join(_fts, _fts.c.rowid == Practice.id).where(

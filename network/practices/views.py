@@ -247,11 +247,10 @@ def archive(practice_id):
 # --- revisions --------------------------------------------------------------------------------------
 
 @bp.route("/<int:practice_id>/versionen")
+@login_required
 def revisions(practice_id):
     """All revisions of a practice; two chosen ones side by side."""
     practice = services.get_practice_or_404(current_user, practice_id)
-    if not services.is_own(current_user, practice) and not can(current_user, "practice.view"):
-        abort(404)
     revs = services.revisions(practice)
     diff, left, right = None, None, None
     a, b = request.args.get("a", ""), request.args.get("b", "")
