@@ -199,7 +199,7 @@ def send_stored(storage_name: str, download_name: str, content_type: str):
     resp = send_file(_path(storage_name), mimetype=content_type, as_attachment=True,
                      download_name=clean_filename(download_name), max_age=0, conditional=True)
     resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
 

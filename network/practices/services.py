@@ -51,8 +51,16 @@ def visible_clause(user):
     return shared
 
 
+def _id_or_404(value) -> int:
+    """URL ids beyond a 64-bit integer can name no row (and would overflow the database driver)."""
+    if not isinstance(value, int) or not 0 < value < 2 ** 63:
+        abort(404)
+    return value
+
+
 def get_practice_or_404(user, practice_id) -> Practice:
     """A practice the user may see, or 404 (also for another city's draft)."""
+    _id_or_404(practice_id)
     practice = db.session.execute(
         sa.select(Practice).where(Practice.id == practice_id, visible_clause(user))
     ).scalar_one_or_none()
@@ -284,6 +292,7 @@ def revisions(practice: Practice) -> list[PracticeRevision]:
 
 
 def get_revision_or_404(practice: Practice, revision_id) -> PracticeRevision:
+    _id_or_404(revision_id)
     rev = db.session.execute(sa.select(PracticeRevision).where(
         PracticeRevision.id == revision_id, PracticeRevision.practice_id == practice.id)).scalar_one_or_none()
     if rev is None:
@@ -368,6 +377,7 @@ def add_attachment(actor, practice: Practice, file_storage) -> PracticeAttachmen
 
 
 def get_attachment_or_404(practice: Practice, attachment_id) -> PracticeAttachment:
+    _id_or_404(attachment_id)
     att = db.session.execute(sa.select(PracticeAttachment).where(
         PracticeAttachment.id == attachment_id, PracticeAttachment.practice_id == practice.id)).scalar_one_or_none()
     if att is None:
@@ -494,6 +504,7 @@ def ask_question(actor, practice: Practice, text) -> PracticeQuestion:
 
 
 def get_question_or_404(user, question_id) -> PracticeQuestion:
+    _id_or_404(question_id)
     q = db.session.get(PracticeQuestion, question_id)
     if q is None:
         abort(404)

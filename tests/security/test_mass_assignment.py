@@ -91,8 +91,16 @@ MASS_ASSIGNMENT: list[Case] = [
 
 def _domain_cases():
     """Cases that a domain's builder module contributes (its FORM_DATA and world setup live there too)."""
-    from tests.security.builders import topics
-    return topics.mass_assignment_cases(Case)
+    import importlib
+    import pkgutil
+
+    from tests.security import builders
+    out = []
+    for name in sorted(m.name for m in pkgutil.iter_modules(builders.__path__)):
+        mod = importlib.import_module(f"tests.security.builders.{name}")
+        if hasattr(mod, "mass_assignment_cases"):
+            out += mod.mass_assignment_cases(Case)
+    return out
 
 
 MASS_ASSIGNMENT += _domain_cases()
