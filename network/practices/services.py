@@ -585,6 +585,7 @@ class Filters:
 class SearchHit:
     practice: Practice
     snippet: object  # Markup
+    title: object = ""  # Markup: the title with the hits in <mark>
 
 
 @dataclass
@@ -652,6 +653,24 @@ def _plain(markdown_text: str) -> str:
     return re.sub(r"[*_`#>\[\]|]+", " ", markdown_text or "")
 
 
+def _marked(window: str, ranges) -> object:
+    """Escape first, then wrap the hit ranges in <mark>."""
+    from markupsafe import Markup, escape
+    out, pos = [], 0
+    for a, b in ranges:
+        out.append(str(escape(window[pos:a])))
+        out.append("<mark>" + str(escape(window[a:b])) + "</mark>")
+        pos = b
+    out.append(str(escape(window[pos:])))
+    return Markup("".join(out))
+
+
+def marked_title(practice: Practice, parsed) -> object:
+    from markupsafe import escape
+    found = textsearch.highlight(practice.title, parsed, width=10_000) if not parsed.empty else None
+    return _marked(*found) if found else escape(practice.title)
+
+
 def snippet(practice: Practice, parsed) -> object:
     """An escaped excerpt with the hits in <mark> (summary first, then the sections)."""
     from markupsafe import Markup, escape
@@ -660,14 +679,7 @@ def snippet(practice: Practice, parsed) -> object:
         for text in texts:
             found = textsearch.highlight(_plain(text), parsed)
             if found:
-                window, ranges = found
-                out, pos = [], 0
-                for a, b in ranges:
-                    out.append(str(escape(window[pos:a])))
-                    out.append("<mark>" + str(escape(window[a:b])) + "</mark>")
-                    pos = b
-                out.append(str(escape(window[pos:])))
-                return Markup("".join(out))
+                return _marked(*found)
     text = _plain(practice.summary or next((t for t in texts if t), ""))
     short = text[:280] + ("…" if len(text) > 280 else "")
     return Markup(escape(short))
@@ -689,7 +701,7 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
         sa.select(Practice).join(matching, matching.c.id == Practice.id)
         .options(selectinload(Practice.topics)).order_by(*order)
         .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    hits = [SearchHit(p, snippet(p, parsed)) for p in rows]
+    hits = [SearchHit(p, snippet(p, parsed), marked_title(p, parsed)) for p in rows]
     facets = _facets(matching)
     return SearchResult(query=q or "", parsed=parsed, filters=filters, hits=hits, total=total, page=page,
                         pages=pages, facets=facets)
