@@ -150,7 +150,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=100_000)
     parser.add_argument("--db", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="runs per query type")
     args = parser.parse_args()
+    REPEAT = args.repeat
     results = {}
     for kind in args.db or ["sqlite", "postgresql"]:
         print(f"== {kind}: generating {args.n} practices ...", flush=True)

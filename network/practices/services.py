@@ -614,7 +614,10 @@ def _matching(user, parsed, filters: Filters, *, include_drafts: bool):
     else:
         status_ok = Practice.status.in_(VISIBLE_STATUSES)
     rank = sa.literal(0.0)
-    stmt = sa.select(Practice.id.label("id")).where(visible, status_ok)
+    stmt = sa.select(Practice.id.label("id"), Practice.municipality_id.label("municipality_id"),
+                     Practice.field_id.label("field_id"), _year_expr().label("year"),
+                     sa.func.coalesce(Practice.published_at, Practice.created_at).label("sortkey")
+                     ).where(visible, status_ok)
     if parsed.nothing:
         stmt = stmt.where(sa.false())
     if parsed.positive:
@@ -687,50 +690,63 @@ def snippet(practice: Practice, parsed) -> object:
 
 def search(user, q: str | None = "", filters: Filters | None = None, *, page: int = 1, per_page: int | None = None,
            include_drafts: bool = False) -> SearchResult:
-    """Full-text search over the practices the user may see, with facets that count only those."""
+    """Full-text search over the practices the user may see, with facets that count only those.
+
+    Two statements whatever the size: the count and the four facets share one materialized evaluation of
+    the match (a CTE), the result page is the second.
+    """
     filters = filters or Filters()
     per_page = per_page or current_app.config.get("PRACTICES_PER_PAGE", 20)
     parsed = textsearch.parse_query(q)
-    matching = _matching(user, parsed, filters, include_drafts=include_drafts).subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0
+    matching = _matching(user, parsed, filters, include_drafts=include_drafts)
+    total, facets = _count_and_facets(matching)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    order = ([matching.c.rank] if parsed.positive else []) + [
-        sa.func.coalesce(Practice.published_at, Practice.created_at).desc(), Practice.id.desc()]
-    rows = db.session.execute(
-        sa.select(Practice).join(matching, matching.c.id == Practice.id)
-        .options(selectinload(Practice.topics)).order_by(*order)
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    m = matching.subquery()
+    order = ([m.c.rank] if parsed.positive else []) + [m.c.sortkey.desc(), m.c.id.desc()]
+    ids = db.session.execute(sa.select(m.c.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+                             ).scalars().all()
+    by_id = {p.id: p for p in db.session.execute(
+        sa.select(Practice).where(Practice.id.in_(ids)).options(selectinload(Practice.topics))).scalars()} \
+        if ids else {}
+    rows = [by_id[i] for i in ids if i in by_id]
     hits = [SearchHit(p, snippet(p, parsed), marked_title(p, parsed)) for p in rows]
-    facets = _facets(matching)
     return SearchResult(query=q or "", parsed=parsed, filters=filters, hits=hits, total=total, page=page,
                         pages=pages, facets=facets)
 
 
-def _facets(matching) -> dict:
-    ids = sa.select(matching.c.id)
-    topic_rows = db.session.execute(
-        sa.select(Topic.slug, Topic.name, sa.func.count(practice_topic.c.practice_id))
-        .join(practice_topic, practice_topic.c.topic_id == Topic.id)
-        .where(practice_topic.c.practice_id.in_(ids)).group_by(Topic.slug, Topic.name)
-        .order_by(sa.func.count(practice_topic.c.practice_id).desc(), Topic.name)).all()
-    field_rows = db.session.execute(
-        sa.select(FieldOfAction.slug, FieldOfAction.name, sa.func.count(Practice.id))
-        .join(Practice, Practice.field_id == FieldOfAction.id).where(Practice.id.in_(ids))
-        .group_by(FieldOfAction.slug, FieldOfAction.name).order_by(sa.func.count(Practice.id).desc(),
-                                                                    FieldOfAction.name)).all()
-    city_rows = db.session.execute(
-        sa.select(Municipality.slug, Municipality.name, sa.func.count(Practice.id))
-        .join(Practice, Practice.municipality_id == Municipality.id).where(Practice.id.in_(ids))
-        .group_by(Municipality.slug, Municipality.name).order_by(sa.func.count(Practice.id).desc(),
-                                                                  Municipality.name)).all()
-    year = _year_expr().label("year")
-    year_rows = db.session.execute(
-        sa.select(year, sa.func.count(Practice.id)).where(Practice.id.in_(ids)).group_by(year)
-        .order_by(year.desc())).all()
-    return {"topic": [(s, n, c) for s, n, c in topic_rows], "field": [(s, n, c) for s, n, c in field_rows],
-            "city": [(s, n, c) for s, n, c in city_rows],
-            "year": [(int(y), str(int(y)), c) for y, c in year_rows if y is not None]}
+def _count_and_facets(matching) -> tuple[int, dict]:
+    """One statement: the number of matches and the counts per topic, field of action, city and year."""
+    m = matching.cte("m").prefix_with("MATERIALIZED")
+    text = sa.String()
+
+    def lit(value):
+        return sa.literal(value, text)
+
+    count = sa.func.count()
+    parts = [
+        sa.select(lit("total"), lit(""), lit(""), count).select_from(m),
+        sa.select(lit("topic"), Topic.slug, Topic.name, count).select_from(
+            m.join(practice_topic, practice_topic.c.practice_id == m.c.id).join(
+                Topic, Topic.id == practice_topic.c.topic_id)).group_by(Topic.slug, Topic.name),
+        sa.select(lit("field"), FieldOfAction.slug, FieldOfAction.name, count).select_from(
+            m.join(FieldOfAction, FieldOfAction.id == m.c.field_id)).group_by(FieldOfAction.slug, FieldOfAction.name),
+        sa.select(lit("city"), Municipality.slug, Municipality.name, count).select_from(
+            m.join(Municipality, Municipality.id == m.c.municipality_id)).group_by(Municipality.slug, Municipality.name),
+        sa.select(lit("year"), sa.cast(m.c.year, text), sa.cast(m.c.year, text), count).select_from(m)
+        .group_by(m.c.year),
+    ]
+    total, facets = 0, {"topic": [], "field": [], "city": [], "year": []}
+    for kind, key, name, n in db.session.execute(sa.union_all(*parts)).all():
+        if kind == "total":
+            total = n
+        elif key is not None:
+            facets[kind].append((key, name, n))
+    for kind in ("topic", "field", "city"):
+        facets[kind].sort(key=lambda row: (-row[2], row[1]))
+    facets["year"] = sorted(((int(float(k)), str(int(float(k))), n) for k, _n, n in facets["year"]),
+                            key=lambda row: -row[0])
+    return total, facets
 
 
 # --- lists for pages, panels and feeds ------------------------------------------------------------
