@@ -79,6 +79,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    """Leave out what a domain creates by hand (FTS5 tables, pg_trgm/GIN indexes): see UNMANAGED_NAMES."""
+    from network.practices.models import UNMANAGED_NAMES
+    return name not in UNMANAGED_NAMES
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -99,6 +105,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

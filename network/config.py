@@ -114,3 +114,10 @@ class DefaultConfig:
     FUNDING_REMINDER_DAYS = (30, 14, 3)
     #: how often the scheduler looks for due funding reminders
     FUNDING_REMINDER_SECONDS = 3600
+    # --- practices (Praxisberichte) and shared uploads ---
+    #: where uploaded files are stored (outside static/); None means instance/uploads
+    UPLOAD_FOLDER = None
+    #: largest accepted upload in bytes (20 MB)
+    MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    #: results per page of the practice search and list
+    PRACTICES_PER_PAGE = 20

@@ -1,24 +1,34 @@
-"""Markdown for user texts: CommonMark (tables, strikethrough) without raw HTML or images, sanitised with nh3."""
+"""Markdown for user-written texts: CommonMark (markdown-it-py, tables, strikethrough) without raw HTML or
+images, sanitised with nh3."""
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-       .enable("table").enable("strikethrough").disable("image"))
+#: the tags a rendered text may contain; everything else is stripped by nh3
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "del", "s",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
 
-_TAGS = {"p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4", "h5",
-         "h6", "hr", "table", "thead", "tbody", "tr", "th", "td"}
+_md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+       .enable(["table", "strikethrough"]).disable("image"))
+
+
+def _shift_headings(html: str) -> str:
+    # a page already has h1/h2; a heading written as "# Titel" in a text becomes h3 at most
+    for level in range(6, 0, -1):
+        target = min(6, level + 2)
+        html = html.replace(f"<h{level}>", f"<h{target}>").replace(f"</h{level}>", f"</h{target}>")
+    return html
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Sanitised HTML for a Markdown text (no scripts, styles, images or raw HTML)."""
+    """Render Markdown to safe HTML: no raw HTML, no images, only http(s)/mailto links (rel="nofollow noopener")."""
     if not text:
         return Markup("")
-    html = _md.render(text)
-    # headings of user text never outrank the page's own headings
-    for level in ("h1", "h2"):
-        html = html.replace(f"<{level}>", "<h3>").replace(f"</{level}>", "</h3>")
-    clean = nh3.clean(html, tags=_TAGS, attributes={"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}},
+    html = _shift_headings(_md.render(text))
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
     return Markup(clean)

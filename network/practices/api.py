@@ -1,0 +1,337 @@
+"""API: practices (search, read, write, publish, revisions), the own city's reuse mark, questions and answers."""
+
+from flask import url_for
+from marshmallow import EXCLUDE, Schema, fields
+
+from network.core.apiauth import api_user, make_blueprint
+from network.core.errors import api_error
+from network.core.validation import ValidationFailed
+from network.extensions import db
+from network.practices import services
+from network.practices.models import SECTIONS
+
+blp = make_blueprint("practices_api", __name__, "", "Praxisberichte, Nachnutzung und Fragen")
+
+_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
+
+
+def _error(exc: ValidationFailed):
+    """A service's German messages as the error envelope; nothing is written."""
+    db.session.rollback()
+    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
+
+
+class _In(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Text(fields.String):
+    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
+                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
+
+
+class PracticeCityRefSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class PracticeTopicRefSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+
+
+class PracticeSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    summary = fields.String()
+    status = fields.String(metadata={"description": "draft, published oder archived"})
+    visibility = fields.String(metadata={"description": "network oder public"})
+    municipality = fields.Nested(PracticeCityRefSchema)
+    field = fields.Function(lambda p: {"slug": p.field.slug, "name": p.field.name} if p.field else None,
+                            allow_none=True)
+    topics = fields.List(fields.Nested(PracticeTopicRefSchema))
+    tags = fields.Function(lambda p: p.tag_list)
+    project_id = fields.Integer(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime()
+    version = fields.Integer(metadata={"description": "beim Ändern mitsenden (PATCH)"})
+    is_example = fields.Boolean()
+    url = fields.Function(lambda p: url_for("practices.detail", practice_id=p.id, _external=True))
+
+
+class PracticeReuseSchema(Schema):
+    municipality = fields.Nested(PracticeCityRefSchema)
+    status = fields.String(metadata={"description": "interested, adopting oder adopted"})
+    note = fields.String()
+    saved_days = fields.Integer(allow_none=True)
+    updated_at = fields.DateTime()
+
+
+class PracticeQuestionSchema(Schema):
+    id = fields.Integer()
+    practice_id = fields.Integer()
+    municipality = fields.Nested(PracticeCityRefSchema)
+    question = fields.String()
+    answer = fields.String()
+    created_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
+
+
+class PracticeDetailSchema(PracticeSchema):
+    sections = fields.Function(lambda p: {k: p.section(k) for k in SECTIONS},
+                               metadata={"description": "Abschnitt → Markdown: " + ", ".join(SECTIONS)})
+    reuses = fields.List(fields.Nested(PracticeReuseSchema))
+    questions = fields.List(fields.Nested(PracticeQuestionSchema))
+
+
+class PracticeHitSchema(Schema):
+    practice = fields.Nested(PracticeSchema)
+    snippet = fields.Function(lambda h: str(h.snippet), metadata={"description": "HTML, Treffer in <mark>"})
+
+
+class PracticeFacetSchema(Schema):
+    value = fields.Raw()
+    name = fields.String()
+    count = fields.Integer()
+
+
+class PracticeSearchSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()
+    hits = fields.List(fields.Nested(PracticeHitSchema))
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(PracticeFacetSchema)))
+
+
+class PracticeRevisionSchema(Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    created_at = fields.DateTime()
+    author = fields.Function(lambda r: r.author.name if r.author else None, allow_none=True)
+    note = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    sections = fields.Dict()
+
+
+class PracticeSearchQuery(_In):
+    q = Text(metadata={"description": "Suchbegriffe; \"Phrase\", -ausschließen"})
+    topic = Text(metadata={"description": "Slug eines Themas"})
+    municipality = Text(metadata={"description": "Slug einer Kommune"})
+    field = Text(metadata={"description": "Slug eines Handlungsfelds"})
+    year = fields.Integer(metadata={"description": "Jahr der Veröffentlichung"})
+    page = fields.Integer(metadata={"description": "Seite (ab 1)"})
+
+
+class PracticeIn(_In):
+    title = Text()
+    summary = Text()
+    sections = fields.Raw(metadata={"description": "Abschnitt → Markdown: " + ", ".join(SECTIONS)})
+    visibility = Text(metadata={"description": "network oder public"})
+    field_id = fields.Raw(allow_none=True)
+    topic_ids = fields.Raw(metadata={"description": "Liste von Themen-IDs"})
+    tags = fields.Raw(metadata={"description": "Liste oder durch Kommas getrennt"})
+    project_id = fields.Raw(allow_none=True)
+
+
+class PracticePatch(PracticeIn):
+    version = fields.Raw(metadata={"description": "die zuletzt gelesene Version (erforderlich; fehlt sie, antwortet die API 409)"})
+
+
+class PublishIn(_In):
+    version = fields.Raw(metadata={"description": "optional: die zuletzt gelesene Version"})
+
+
+class ReuseIn(_In):
+    status = Text(metadata={"description": "interested, adopting oder adopted"})
+    note = Text()
+    saved_days = fields.Raw(allow_none=True)
+
+
+class QuestionIn(_In):
+    question = Text()
+
+
+class AnswerIn(_In):
+    answer = Text()
+
+
+def _facets(result):
+    return {k: [{"value": v, "name": n, "count": c} for v, n, c in rows] for k, rows in result.facets.items()}
+
+
+@blp.route("/practices")
+@blp.arguments(PracticeSearchQuery, location="query")
+@blp.response(200, PracticeSearchSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+def list_practices(query):
+    """Search practices the token owner may see (empty q: newest first), with facets."""
+    filters = services.Filters(topic=(query.get("topic") or "")[:80], field=(query.get("field") or "")[:80],
+                               city=(query.get("municipality") or "")[:80], year=query.get("year"))
+    page = min(max(1, query.get("page") or 1), 10_000)
+    result = services.search(api_user(), query.get("q", ""), filters, page=page, include_drafts=True)
+    return {"total": result.total, "page": result.page, "pages": result.pages, "hits": result.hits,
+            "facets": _facets(result)}
+
+
+class _Detail:
+    """A practice plus the lists the detail schema shows (reuse marks, the questions the user may see)."""
+
+    def __init__(self, user, practice):
+        self._practice = practice
+        self.reuses = services.reuses(practice)
+        self.questions = services.questions(user, practice)
+
+    def __getattr__(self, name):
+        return getattr(self._practice, name)
+
+
+def _detail(user, practice):
+    return _Detail(user, practice)
+
+
+@blp.route("/practices/<int:practice_id>")
+@blp.response(200, PracticeDetailSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(404, response="NOT_FOUND")
+def get_practice(practice_id):
+    """One practice with its sections, reuse marks and questions."""
+    user = api_user()
+    return _detail(user, services.get_practice_or_404(user, practice_id))
+
+
+@blp.route("/practices", methods=["POST"])
+@blp.arguments(PracticeIn)
+@blp.response(201, PracticeDetailSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def create_practice(data):
+    """Start a draft for the token owner's city."""
+    user = api_user()
+    try:
+        practice = services.create_practice(user, data)
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _detail(user, practice)
+
+
+@blp.route("/practices/<int:practice_id>", methods=["PATCH"])
+@blp.arguments(PracticePatch)
+@blp.response(200, PracticeDetailSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def patch_practice(data, practice_id):
+    """Change a practice of the own city (fields not sent stay); a stale version answers 409."""
+    user = api_user()
+    practice = services.get_practice_or_404(user, practice_id)
+    merged = {"title": practice.title, "summary": practice.summary, "sections": dict(practice.sections or {}),
+              "visibility": practice.visibility, "field_id": practice.field_id, "tags": practice.tags,
+              "topic_ids": [t.id for t in practice.topics]}
+    if practice.project_id is not None:
+        merged["project_id"] = practice.project_id
+    for key, value in data.items():
+        if key == "sections" and isinstance(value, dict):
+            merged["sections"] = {**merged["sections"], **value}
+        elif key != "version":
+            merged[key] = value
+    try:
+        services.update_practice(user, practice, merged, version=data.get("version"))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _detail(user, practice)
+
+
+@blp.route("/practices/<int:practice_id>/publish", methods=["POST"])
+@blp.arguments(PublishIn)
+@blp.response(200, PracticeDetailSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def publish_practice(data, practice_id):
+    """A lead of the city publishes the practice."""
+    user = api_user()
+    practice = services.get_practice_or_404(user, practice_id)
+    try:
+        services.publish_practice(user, practice, version=data.get("version"))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return _detail(user, practice)
+
+
+@blp.route("/practices/<int:practice_id>/revisions")
+@blp.response(200, PracticeRevisionSchema(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(404, response="NOT_FOUND")
+def list_revisions(practice_id):
+    """Every revision of the practice, newest first."""
+    practice = services.get_practice_or_404(api_user(), practice_id)
+    return services.revisions(practice)
+
+
+@blp.route("/practices/<int:practice_id>/reuse", methods=["PUT"])
+@blp.arguments(ReuseIn)
+@blp.response(200, PracticeReuseSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def put_reuse(data, practice_id):
+    """Set the token owner's city's reuse mark on the practice."""
+    user = api_user()
+    practice = services.get_practice_or_404(user, practice_id)
+    try:
+        mark = services.set_reuse(user, practice, data.get("status"), data.get("note", ""), data.get("saved_days"))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return mark
+
+
+@blp.route("/practices/<int:practice_id>/questions", methods=["POST"])
+@blp.arguments(QuestionIn)
+@blp.response(201, PracticeQuestionSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def ask_question(data, practice_id):
+    """Ask the authoring city a question."""
+    user = api_user()
+    practice = services.get_practice_or_404(user, practice_id)
+    try:
+        q = services.ask_question(user, practice, data.get("question"))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return q
+
+
+@blp.route("/questions/<int:question_id>/answer", methods=["POST"])
+@blp.arguments(AnswerIn)
+@blp.response(200, PracticeQuestionSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def answer_question(data, question_id):
+    """The authoring city answers a question."""
+    user = api_user()
+    q = services.get_question_or_404(user, question_id)
+    try:
+        q = services.answer_question(user, q, data.get("answer"))
+    except ValidationFailed as exc:
+        return _error(exc)
+    db.session.commit()
+    return q

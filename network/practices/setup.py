@@ -1,0 +1,106 @@
+"""Practices at the extension points: page panels, the weekly digest, following, personal data."""
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from network.core.hooks import (DigestItem, DigestSection, provide, register_digest_section, register_panel,
+                                register_personal_data)
+from network.core.permissions import can
+from network.extensions import db
+
+
+def topic_panel(user, topic=None, **kw):
+    """The topic page: practices on this topic the user may see."""
+    from network.practices import services
+    if topic is None:
+        return None
+    items = services.practices_on_topic(user, topic)
+    return "practices/_panel_list.html", {"items": items, "title": _("Praxisberichte zu diesem Thema"),
+                                          "key": "topic", "level": 3, "empty": _("Noch keine Praxisberichte zu diesem Thema.")}
+
+
+def municipality_panel(user, city=None, **kw):
+    """The city page: the city's published practices the user may see."""
+    from network.practices import services
+    if city is None:
+        return None
+    items = services.practices_of_city(user, city)
+    return "practices/_panel_list.html", {"items": items, "title": _("Praxisberichte dieser Kommune"),
+                                          "key": "city", "level": 2, "empty": _("Noch keine veröffentlichten Praxisberichte.")}
+
+
+def dashboard_panel(user, **kw):
+    """The dashboard: questions waiting for the city's answer, the city's drafts."""
+    from network.practices import services
+    if getattr(user, "municipality_id", None) is None or not can(user, "practice.write"):
+        return None
+    return "practices/_panel_dashboard.html", {"questions": services.open_questions_for_city(user, 10),
+                                               "drafts": services.own_drafts(user, 10)}
+
+
+def digest_section(user, since, until, follows):
+    """New practices in followed topics, visible to the user, published in (since, until]."""
+    from network.practices import services
+    from network.practices.models import Practice, practice_topic
+    topic_ids = set((follows or {}).get("topic") or ())
+    if not topic_ids:
+        return None
+    rows = db.session.execute(
+        sa.select(Practice).where(services.visible_clause(user), Practice.status == "published",
+                                  Practice.published_at > since, Practice.published_at <= until,
+                                  Practice.id.in_(sa.select(practice_topic.c.practice_id)
+                                                  .where(practice_topic.c.topic_id.in_(topic_ids))))
+        .order_by(Practice.published_at).limit(50)).scalars().all()
+    items = [DigestItem(title=p.title, url=url_for("practices.detail", practice_id=p.id, _external=True),
+                        detail=p.municipality.name) for p in rows]
+    return DigestSection(key="practices", title=_("Neue Praxisberichte in Ihren Themen"), items=items)
+
+
+def follow_practice(user, practice_id):
+    """(title, url) of a practice the user may see, for following; else None."""
+    from network.practices import services
+    from network.practices.models import Practice
+    p = db.session.execute(sa.select(Practice).where(Practice.id == practice_id, services.visible_clause(user))
+                           ).scalar_one_or_none()
+    if p is None:
+        return None
+    return p.title, url_for("practices.detail", practice_id=p.id)
+
+
+def export_personal_data(user) -> dict:
+    """Rows of the practices domain that name the user."""
+    from network.practices.models import (Practice, PracticeAttachment, PracticeQuestion, PracticeReuse,
+                                          PracticeRevision)
+
+    def rows(model, *conds, cols):
+        out = []
+        for obj in db.session.execute(sa.select(model).where(sa.or_(*conds))).scalars():
+            out.append({c: (getattr(obj, c).isoformat() if hasattr(getattr(obj, c), "isoformat")
+                            else getattr(obj, c)) for c in cols})
+        return out
+
+    return {
+        "practice": rows(Practice, Practice.author_id == user.id, Practice.published_by_id == user.id,
+                         cols=("id", "title", "status", "created_at")),
+        "practice_revision": rows(PracticeRevision, PracticeRevision.author_id == user.id,
+                                  cols=("id", "practice_id", "number", "created_at")),
+        "practice_attachment": rows(PracticeAttachment, PracticeAttachment.uploaded_by_id == user.id,
+                                    cols=("id", "practice_id", "original_name", "created_at")),
+        "practice_reuse": rows(PracticeReuse, PracticeReuse.user_id == user.id,
+                               cols=("id", "practice_id", "status", "note", "updated_at")),
+        "practice_question": rows(PracticeQuestion, PracticeQuestion.asked_by_id == user.id,
+                                  PracticeQuestion.answered_by_id == user.id,
+                                  cols=("id", "practice_id", "question", "answer", "created_at")),
+    }
+
+
+def init_app(app):
+    register_panel(app, "topic", topic_panel, 20)
+    register_panel(app, "municipality", municipality_panel, 20)
+    register_panel(app, "dashboard", dashboard_panel, 20)
+    register_digest_section(app, digest_section, 20)
+    provide(app, "follow.practice", follow_practice)
+    # authored texts stay with the city when an account is deleted (the user row is anonymised)
+    register_personal_data(app, ["practice", "practice_revision", "practice_attachment", "practice_reuse",
+                                 "practice_question"], export_personal_data)
