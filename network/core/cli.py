@@ -4,7 +4,21 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-network_cli = AppGroup("network", help="Städtenetz: Betrieb und Demo-Daten.")
+
+
+class _NetworkGroup(AppGroup):
+    """Every command runs like a scheduler job: links in mails it queues are absolute (SERVER_NAME or PUBLIC_URL)."""
+
+    def invoke(self, ctx):
+        from network.core.scheduler import job_context
+        from flask.cli import ScriptInfo
+        info = ctx.ensure_object(ScriptInfo)
+        app = info.load_app()
+        with app.app_context(), job_context(app):
+            return super().invoke(ctx)
+
+
+network_cli = _NetworkGroup("network", help="Städtenetz: Betrieb und Demo-Daten.")
 
 
 @network_cli.command("scheduler")
