@@ -140,6 +140,13 @@ def _seed_topics() -> dict:
     return counts
 
 
+#: German names for the counts the domains' demo seeds return
+LABELS = {"projects": "Vorhaben", "status_reports": "Sachstandsberichte", "practices": "Praxisberichte",
+          "practice_revisions": "Fassungen", "practice_reuse": "Nachnutzungen", "practice_questions": "Fragen",
+          "meeting bodies": "Gremien", "meetings": "Treffen", "funding_calls": "Förderaufrufe",
+          "funding_applications": "Verbundanträge"}
+
+
 def is_empty() -> bool:
     """True when no city exists yet (make run seeds only then)."""
     from network.municipalities.models import Municipality
@@ -159,6 +166,6 @@ def seed_demo_command(if_empty):
     db.session.commit()
     click.echo(f"Demo-Daten: {counts['municipalities']} Kommunen, {counts['users']} Konten, "
                f"{counts['fields_of_action']} Handlungsfelder, {counts['topics']} Themen angelegt"
-               + "".join(f", {label}: {n}" for label, n in counts.items()
+               + "".join(f", {LABELS.get(label, label)}: {n}" for label, n in counts.items()
                          if label not in ("municipalities", "users", "fields_of_action", "topics"))
                + f". Passwort aller Demo-Konten: {DEMO_PASSWORD}")
