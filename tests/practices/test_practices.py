@@ -33,7 +33,7 @@ def test_staff_writes_a_draft_with_revision_and_index(login_as, staff_a, topic):
     assert "terminvergab" in db.session.get(PracticeSearch, p.id).terms
     page = c.get(f"/praxis/{p.id}").get_data(as_text=True)
     assert "<strong>Terminportal</strong>" in page
-    assert 'rel="nofollow noopener"' in page
+    assert 'rel="noopener noreferrer nofollow"' in page
     assert "<script>alert(1)</script>" not in page
 
 

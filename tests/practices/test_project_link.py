@@ -17,8 +17,7 @@ def projects(app):
         return [(41, "E-Akte im Bauamt"), (42, "Digitaler Posteingang")]
 
     provide(app, "inventory.city_projects", city_projects)
-    yield calls
-    _registry(app)["providers"].pop("inventory.city_projects", None)
+    yield calls  # tests/conftest.py puts the inventory's own provider back
 
 
 def _data(**over):
@@ -27,7 +26,8 @@ def _data(**over):
     return data
 
 
-def test_without_inventory_the_field_is_hidden(login_as, staff_a):
+def test_without_inventory_the_field_is_hidden(app, login_as, staff_a):
+    _registry(app)["providers"].pop("inventory.city_projects", None)  # as if the inventory were not installed
     html = login_as(staff_a).get("/praxis/neu").get_data(as_text=True)
     assert 'id="project_id"' not in html
 
