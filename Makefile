@@ -46,10 +46,11 @@ run: db
 	$(FLASK) network scheduler & \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# both databases at once (two processes, each with its own throwaway databases and live servers);
+# --output-sync prints each run's output in one piece when it ends
 test: test-deps
 	bash scripts/ensure-postgres.sh
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	@echo "=== Tests auf SQLite ==="

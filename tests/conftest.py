@@ -234,8 +234,19 @@ def live_app():
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (once per session)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
     from tests.live import launch_browser
+
+    if not getattr(Page.content, "_waits_for_load", False):
+        # a click that submits a form returns once the next page starts loading; reading the page
+        # before its load event could see half a document (flaky under load), so content() waits for it
+        original = Page.content
+
+        def content(self):
+            self.wait_for_load_state("load")
+            return original(self)
+        content._waits_for_load = True
+        Page.content = content
     with sync_playwright() as p:
         b = launch_browser(p)
         yield b

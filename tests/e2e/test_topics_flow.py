@@ -24,7 +24,8 @@ def test_claim_confirm_and_matrix(live_app, browser):
     lead.goto(base + "/themen/projektmanagement")
     assert "ohne Federführung" in lead.content()
     lead.fill("#claim-note", "Wir bringen eine Projektmanagement-Vorlage mit.")
-    lead.click("main button:has-text('Federführung übernehmen')")
+    with lead.expect_navigation():  # POST, redirect, GET: read the page only after it arrived
+        lead.click("main button:has-text('Federführung übernehmen')")
     assert "Die Federführung ist beantragt" in lead.content()
     assert "beantragt von Stutensee – wartet auf Bestätigung" in lead.content()
     mail = live_app.sink.wait_for("koordination@staedtenetz.example", "Federführung beantragt: Projektmanagement")
@@ -32,7 +33,8 @@ def test_claim_confirm_and_matrix(live_app, browser):
 
     coord_ctx, coord = _login(browser, base, "koordination@staedtenetz.example")
     coord.goto(base + "/themen/projektmanagement")
-    coord.click("main button:has-text('Bestätigen')")
+    with coord.expect_navigation():
+        coord.click("main button:has-text('Bestätigen')")
     assert "Der Antrag wurde bestätigt." in coord.content()
     assert "Federführung bestätigt" in coord.content()  # history
 
