@@ -46,6 +46,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, STAEDTENETZ_* env, test_config."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
                 instance_path=os.environ.get("STAEDTENETZ_INSTANCE_PATH") or None)
+    # ids in URLs are database integers: a larger number matches no route (404), never a database error
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseIdConverter(IntegerConverter):
+        def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+            super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object("network.config.DefaultConfig")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("STAEDTENETZ")

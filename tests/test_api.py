@@ -55,3 +55,19 @@ def test_deactivated_users_token_stops_working(client, staff_a, lead_a):
     set_active(lead_a, staff_a, False)
     db.session.commit()
     assert client.get("/api/v1/me", headers=h).status_code == 401
+
+
+def test_ids_beyond_the_database_integer_answer_404_not_500(app, client, login_as, lead_a):
+    """Schemathesis found it on PostgreSQL: /api/v1/projects/40731574715010 raised 'integer out of range'."""
+    from network.accounts.services import create_api_token
+    from network.extensions import db
+    _t, plain = create_api_token(lead_a, "gross")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    for path in ("/api/v1/projects/40731574715010", "/api/v1/practices/2147483648", "/api/v1/meetings/99999999999"):
+        resp = app.test_client().get(path, headers=headers)
+        assert resp.status_code == 404, path
+        assert resp.get_json()["error"]["code"] == "not_found"
+    login_as(lead_a)
+    assert client.get("/vorhaben/projekt/2147483648").status_code == 404
+    assert client.get("/vorhaben/projekt/2147483647").status_code == 404
