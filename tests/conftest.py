@@ -27,6 +27,17 @@ def pytest_configure(config):
     account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The rendering gates (axe crawl, screenshots, keyboard, XSS in the browser) check HTML, CSS and scripts,
+    which are the same on both databases: they run in the SQLite pass only. Flows and everything else run on both."""
+    if db_kind() != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="rendering gate: runs in the SQLite pass (same pages on both databases)")
+    for item in items:
+        if item.get_closest_marker("rendering"):
+            item.add_marker(skip)
+
+
 def pytest_report_header(config):
     return f"Städtenetz test database: {db_kind()}"
 
@@ -58,6 +69,8 @@ def app(database_url, tmp_path_factory):
         "MAIL_BACKEND": "locmem",
         "SERVER_NAME": "staedtenetz.test",
         "PREFERRED_URL_SCHEME": "http",
+        # the SQLite and PostgreSQL runs go at the same time: each keeps its uploads to itself
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
     })
     app.test_client_class = IsolatedClient
     with app.app_context():

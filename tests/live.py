@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -97,6 +98,8 @@ class LiveApp:
             "STAEDTENETZ_RATELIMIT_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
         })
+        if getattr(self, "instance_path", None):  # uploads and locks of this live app stay its own
+            env["STAEDTENETZ_INSTANCE_PATH"] = self.instance_path
         env.update(self.extra_env)
         return env
 
@@ -108,6 +111,7 @@ class LiveApp:
     def start(self):
         from tests.conftest import free_port
         self.sink = SmtpSink().start()
+        self.instance_path = tempfile.mkdtemp(prefix="staedtenetz-live-")
         self.database_url = new_database_url("live")
         self.flask("db", "upgrade")
         if self.seed:

@@ -1,7 +1,7 @@
 """API: practices (search, read, write, publish, revisions), the own city's reuse mark, questions and answers."""
 
 from flask import url_for
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from network.core.apiauth import api_user, make_blueprint
 from network.core.errors import api_error
@@ -121,8 +121,10 @@ class PracticeSearchQuery(_In):
     topic = Text(metadata={"description": "Slug eines Themas"})
     municipality = Text(metadata={"description": "Slug einer Kommune"})
     field = Text(metadata={"description": "Slug eines Handlungsfelds"})
-    year = fields.Integer(metadata={"description": "Jahr der Veröffentlichung"})
-    page = fields.Integer(metadata={"description": "Seite (ab 1)"})
+    year = fields.Integer(validate=validate.Range(1900, 2999, error="Das Jahr muss zwischen 1900 und 2999 liegen."),
+                          metadata={"description": "Jahr der Veröffentlichung"})
+    page = fields.Integer(validate=validate.Range(1, 10_000, error="Die Seite muss zwischen 1 und 10000 liegen."),
+                          metadata={"description": "Seite (ab 1)"})
 
 
 class PracticeIn(_In):

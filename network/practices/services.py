@@ -647,7 +647,7 @@ def _matching(user, parsed, filters: Filters, *, include_drafts: bool):
     if filters.city:
         stmt = stmt.where(Practice.municipality_id.in_(
             sa.select(Municipality.id).where(Municipality.slug == filters.city)))
-    if filters.year:
+    if filters.year and 1900 <= filters.year <= 2999:
         stmt = stmt.where(_year_expr() == filters.year)
     return stmt.add_columns(rank.label("rank"))
 

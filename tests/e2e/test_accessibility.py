@@ -13,10 +13,10 @@ import pytest
 from tests.crawl import crawl, summary
 from tests.e2e.conftest import PRINCIPALS, report
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.rendering]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-MAX_PAGES = 60
+MAX_PAGES = 100
 #: URLs per Flask endpoint: nine city pages share one template; three of them are enough, the rest of the
 #: budget goes to other kinds of page
 PER_ENDPOINT = 3

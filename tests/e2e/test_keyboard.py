@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.rendering]
 
 # What the focused element looks like: a visible focus needs an outline or a box-shadow (WCAG 2.4.7).
 _FOCUS_STATE = """() => {

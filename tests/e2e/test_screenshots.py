@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 from tests.e2e.test_accessibility import format_violations, run_axe
 from tests.crawl import PageRecord
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.rendering]
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 

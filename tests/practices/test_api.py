@@ -65,3 +65,17 @@ def test_api_types_are_checked(api, staff_a):
     resp = api(staff_a, "POST", "/api/v1/practices", {"title": "Gut", "sections": {"solution": 5},
                                                       "topic_ids": ["abc"]})
     assert resp.status_code == 422 and {"solution", "topic_ids"} <= set(resp.json["error"]["fields"])
+
+
+def test_search_years_and_pages_out_of_range_answer_422(app, staff_b):
+    """Schemathesis found it on PostgreSQL: year=-27222378974 overflowed the database integer."""
+    from network.accounts.services import create_api_token
+    from network.extensions import db
+    _t, plain = create_api_token(staff_b, "jahr")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    for query in ("year=-27222378974", "year=99999", "page=0", "page=99999999999"):
+        resp = app.test_client().get(f"/api/v1/practices?{query}", headers=headers)
+        assert resp.status_code == 422, query
+        assert resp.get_json()["error"]["code"]
+    assert app.test_client().get("/api/v1/practices?year=2026", headers=headers).status_code == 200

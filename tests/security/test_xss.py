@@ -199,6 +199,7 @@ def _check_pages(browser, live, pages, *, bypass_csp):
     return dialogs, problems
 
 
+@pytest.mark.rendering
 def test_payloads_never_run_in_the_browser(xss_live, browser):
     live, pages, mails, stats = xss_live
     started = time.time()
