@@ -2,6 +2,7 @@
 
 from flask import g, request
 from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields
 
 from network.extensions import csrf
 
@@ -39,3 +40,32 @@ def make_blueprint(name: str, import_name: str, url_prefix: str, description: st
         return response
 
     return blp
+
+
+# --- shared by every domain's api.py ---------------------------------------------------------
+
+
+#: HTTP status of a ValidationFailed -> the envelope's error code
+ERROR_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 410: "gone", 422: "invalid"}
+
+
+def service_error(exc):
+    """A service's German messages (ValidationFailed) as the API's error envelope; nothing is written."""
+    from network.core.errors import api_error
+    from network.extensions import db
+    db.session.rollback()
+    return api_error(exc.status, ERROR_CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
+
+
+class InputSchema(Schema):
+    """Request bodies: the services check every value and answer in German; unknown keys are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Text(fields.String):
+    """A string field whose type error is German like the services' messages."""
+
+    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
+                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}

@@ -1,9 +1,9 @@
 """API: funding calls (radar, record, edit, interest) and joint applications (workspace, partners)."""
 
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
-from network.core.apiauth import api_user, make_blueprint
+from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
 from network.core.errors import api_error
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
@@ -14,25 +14,6 @@ from network.funding.models import FUNDERS
 from network.municipalities.models import Municipality
 
 blp = make_blueprint("funding_api", __name__, "", "Förderaufrufe, Interesse und Verbundanträge")
-
-_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
-
-
-def _error(exc: ValidationFailed):
-    """A service's German messages as the API's error envelope; nothing is written."""
-    db.session.rollback()
-    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
-
-
-class _In(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class Text(fields.String):
-    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
-                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
-
 
 class Amount(fields.Decimal):
     """Euros as a string with two decimals ("1234.50"), null when not given."""

@@ -3,10 +3,9 @@
 from flask import current_app
 from flask_babel import get_locale
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import api_user, make_blueprint
-from network.core.errors import api_error
+from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
 from network.core.validation import ValidationFailed
 from network.extensions import csrf, db, limiter
 from network.interest import privacy, services
@@ -18,24 +17,6 @@ blp = make_blueprint("interest_api", __name__, "", "Interessensbekundungen, Folg
 public_blp = Blueprint("interest_public_api", __name__, url_prefix="/api/v1",
                        description="Öffentliche Interessensbekundung (ohne Token, begrenzt)")
 csrf.exempt(public_blp)
-
-_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 410: "gone", 422: "invalid"}
-
-
-def _error(exc: ValidationFailed):
-    db.session.rollback()
-    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
-
-
-class _In(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class Text(fields.String):
-    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
-                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
-
 
 _NO_NUL = r"^[^\x00]*$"
 #: at least one character that is not white space (spelled out: JSON Schema and Python differ on \s)

@@ -1,23 +1,13 @@
 """API: a city's projects (list, create, read, change with version, delete) and its status reports."""
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import Schema, fields
 
-from network.core.apiauth import api_user, make_blueprint
-from network.core.errors import api_error
+from network.core.apiauth import InputSchema as _In, api_user, make_blueprint, service_error as _error
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.inventory import services
 
 blp = make_blueprint("inventory_api", __name__, "", "Vorhaben und Sachstandsberichte der Kommunen")
-
-_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
-
-
-def _error(exc: ValidationFailed):
-    """A service's German messages as the API's error envelope; nothing is written."""
-    db.session.rollback()
-    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
-
 
 def _month(value):
     return f"{value.year:04d}-{value.month:02d}" if value else None
@@ -108,11 +98,6 @@ class ReportDetailSchema(ReportSchema):
     changes = fields.Nested(ReportChangesSchema, allow_none=True,
                             metadata={"description": "Änderungen gegenüber dem vorigen Bericht"})
     counts = fields.Nested(ReportCountsSchema)
-
-
-class _In(Schema):
-    class Meta:
-        unknown = EXCLUDE
 
 
 class ProjectInSchema(_In):

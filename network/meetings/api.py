@@ -1,8 +1,8 @@
 """API: bodies, meetings, RSVPs, date polls and agendas (only for members of a body and the coordination)."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import api_user, make_blueprint
+from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
 from network.core.errors import api_error
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
@@ -11,31 +11,12 @@ from network.meetings import services
 
 blp = make_blueprint("meetings_api", __name__, "", "Gremien, Treffen, Terminumfragen, Tagesordnungen, Zusagen")
 
-_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
-
-
 @blp.before_request
 def _organisers_only():
     """Creating meetings: a missing right answers 403 before the body is validated (422)."""
     from flask import g, request
     if request.endpoint == "meetings_api.create_meeting" and request.method == "POST" and g.get("api_user"):
         require(g.api_user, "meeting.organise")
-
-
-def _error(exc: ValidationFailed):
-    """A service's German messages as the API's error envelope; nothing is written."""
-    db.session.rollback()
-    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
-
-
-class _In(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class Text(fields.String):
-    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
-                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
 
 
 class MeetingCityRef(Schema):

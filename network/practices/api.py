@@ -1,35 +1,15 @@
 """API: practices (search, read, write, publish, revisions), the own city's reuse mark, questions and answers."""
 
 from flask import url_for
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import api_user, make_blueprint
-from network.core.errors import api_error
+from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.practices import services
 from network.practices.models import SECTIONS
 
 blp = make_blueprint("practices_api", __name__, "", "Praxisberichte, Nachnutzung und Fragen")
-
-_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
-
-
-def _error(exc: ValidationFailed):
-    """A service's German messages as the error envelope; nothing is written."""
-    db.session.rollback()
-    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
-
-
-class _In(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class Text(fields.String):
-    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
-                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
-
 
 class PracticeCityRefSchema(Schema):
     slug = fields.String()

@@ -1,36 +1,13 @@
 """API: fields of action, topics, lead claims and the own city's participation."""
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import Schema, fields
 
-from network.core.apiauth import api_user, make_blueprint
-from network.core.errors import api_error
+from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.topics import services
 
 blp = make_blueprint("topics_api", __name__, "", "Handlungsfelder, Themen und Federführung")
-
-_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid"}
-
-
-def _error(exc: ValidationFailed):
-    """A service's German messages as the API's error envelope; nothing is written."""
-    db.session.rollback()
-    return api_error(exc.status, _CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
-
-
-class _In(Schema):
-    class Meta:
-        # the services check every value and answer in German; unknown keys are ignored
-        unknown = EXCLUDE
-
-
-class Text(fields.String):
-    """A string field whose type error is German like the services' messages."""
-
-    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
-                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
-
 
 class CityRefSchema(Schema):
     slug = fields.String()
