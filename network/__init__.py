@@ -126,6 +126,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from network.core.scheduler import register_job
     register_job(app, "outbox", deliver_outbox, seconds_config="SCHEDULER_OUTBOX_SECONDS")
 
+    # last: every view function registered above answers through the one request boundary
+    from network.core.boundary import init_boundary
+    init_boundary(app)
+
     return app
 
 

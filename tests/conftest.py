@@ -102,12 +102,7 @@ def _app_context(request, app):
     limiter.enabled = False  # another test's create_app() with the defaults switches the global limiter on
     ctx = app.test_request_context()
     ctx.push()
-    # a test may swap a domain's provider (core/hooks.py) for a stand-in: the real ones come back afterwards
-    providers = app.extensions["staedtenetz_hooks"]["providers"]
-    saved_providers = dict(providers)
     yield
-    providers.clear()
-    providers.update(saved_providers)
     db.session.rollback()
     _empty_all_tables()
     db.session.remove()

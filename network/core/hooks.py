@@ -27,23 +27,14 @@ No domain imports another domain's views. Each domain package may have a ``setup
   It is called inside ``force_locale(user.language)``, so gettext works; it must only list what the user
   may see.
 
-* providers: ``provide(app, name, fn)`` lets a domain offer a function another domain calls when it is
-  there (``provided(name)`` returns it or None). Names in use:
-    "inventory.matching_projects"  fn(user, municipality_id, field_ids, topic_ids) -> list[dict(id, title,
-                                   url, status, status_label)]: the city's ideas and projects in progress
-                                   without funding that share a field of action or topic (funding radar)
-    "inventory.city_projects"      fn(user, municipality_id) -> list[(id, title)] (practice form)
-    "follow.practice", "follow.body"  fn(user, id) -> (title, url) | None when the user may see it
-                                   (following; topics and municipalities are resolved by the interest domain)
-
 * personal data: ``register_personal_data(app, tables, export_fn, erase_fn=None)``: ``tables`` names
   every table of the domain that holds a user's personal data (a column referencing users.id or an email
   address); ``export_fn(user) -> {table: [row dicts]}`` for the data export; ``erase_fn(user)`` removes
   purely personal rows (votes, RSVPs, follows) when the account is deleted (authored content stays with the
   city; the user row itself is anonymised as "ehemaliges Mitglied").
 
-* events: ``network_event.send(current_app._get_current_object(), **payload)`` when something
-  happened that followers may want to hear about immediately (see network_event below).
+* events are typed signals, not hooks: each domain declares its own in ``<domain>/signals.py`` (see
+  ``core/signals.py``); domains that need another's data import its services directly.
 """
 
 from __future__ import annotations
@@ -51,22 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from blinker import Namespace
 from flask import current_app
-
-_signals = Namespace()
-
-#: Sent by a domain, inside the transaction of the change, when something happened that followers of a
-#: topic, city, practice or body may want to hear about. Keyword arguments:
-#:   kind: str            e.g. "practice.published", "topic.lead_changed", "meeting.scheduled",
-#:                        "minutes.published", "funding.call_created"
-#:   targets: list[tuple[str, int]]  what it concerns: ("topic", id), ("municipality", id),
-#:                        ("practice", id), ("body", id)
-#:   title: str           one line in German, e.g. the practice title
-#:   url: str             absolute path of the page (url_for(..., _external=False))
-#:   audience: str        "public" | "network" | "body:<id>" | "city:<id>" — who may be told
-#:   actor_id: int | None the user who caused it (not told about their own action)
-network_event = _signals.signal("network-event")
 
 
 @dataclass
@@ -99,15 +75,7 @@ class DigestSection:
 
 def _registry(app) -> dict:
     return app.extensions.setdefault("staedtenetz_hooks", {"panels": {}, "calendar": [], "digest": [],
-                                                           "providers": {}, "personal_data": []})
-
-
-def provide(app, name: str, fn) -> None:
-    _registry(app)["providers"][name] = fn
-
-
-def provided(name: str):
-    return _registry(current_app)["providers"].get(name)
+                                                           "personal_data": []})
 
 
 def register_personal_data(app, tables: list[str], export_fn, erase_fn=None) -> None:

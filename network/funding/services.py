@@ -15,12 +15,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from network.accounts.models import User
 from network.core import audit
-from network.core.hooks import network_event, provided
 from network.core.models import utcnow
 from network.core.outbox import queue_mail
 from network.core.permissions import can, require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
+from network.funding.signals import funding_call_published
 from network.funding.models import (APPLICATION_STATUSES, FUNDERS, Application, ApplicationEvent,
                                     ApplicationMember, ApplicationNote, ChecklistItem, FundingCall, FundingDeadline,
                                     FundingInterest, FundingReminder, berlin_today, call_field, call_topic)
@@ -298,11 +298,11 @@ def own_applications_by_call(user, call_ids) -> dict[int, list[Application]]:
 
 def matching_projects(user, call: FundingCall) -> list[dict]:
     """"Passt zu Ihren Vorhaben": the inventory's matching projects of the viewer's own city (when there)."""
-    fn = provided("inventory.matching_projects")
+    from network.inventory.services import matching_projects as inventory_matches
     city_id = getattr(user, "municipality_id", None)
-    if fn is None or city_id is None or not (call.fields or call.topics):
+    if city_id is None or not (call.fields or call.topics):
         return []
-    return list(fn(user, city_id, [f.id for f in call.fields], [t.id for t in call.topics]) or [])
+    return list(inventory_matches(user, city_id, [f.id for f in call.fields], [t.id for t in call.topics]) or [])
 
 
 def own_interest(user, call) -> FundingInterest | None:
@@ -415,10 +415,9 @@ def create_call(actor, data: dict, *, is_example: bool = False) -> FundingCall:
     db.session.add(call)
     db.session.flush()
     audit.record(actor, "funding.call_created", obj=call, summary=f"Förderaufruf {call.title} erfasst")
-    network_event.send(current_app._get_current_object(), kind="funding.call_published",
-                       targets=[("topic", t.id) for t in call.topics], title=call.title,
-                       url=_path("funding.detail", call_id=call.id), audience="network",
-                       actor_id=getattr(actor, "id", None))
+    funding_call_published.send(call=call, targets=[("topic", t.id) for t in call.topics], title=call.title,
+                                url=_path("funding.detail", call_id=call.id), audience="network",
+                                actor_id=getattr(actor, "id", None))
     db.session.flush()
     return call
 

@@ -26,13 +26,14 @@ TARGET_TYPES = {
     "body": _l("Gremium"),
 }
 
-#: kinds of network events a follower hears about (core/hooks.py network_event)
+#: kinds of events a follower hears about (the typed signals of interest/setup.py follower_events), by preference key
 EVENT_KINDS = {
     "practice.published": _l("Neuer Praxisbericht"),
     "topic.lead_changed": _l("Neue Federführung eines Themas"),
     "meeting.scheduled": _l("Treffen angesetzt"),
     "minutes.published": _l("Protokoll veröffentlicht"),
     "funding.call_published": _l("Neuer Förderaufruf"),
+    "report.published": _l("Neuer Sachstandsbericht"),
 }
 
 #: which followed things an event kind concerns (for the weekly digest's `follows`)
@@ -42,6 +43,7 @@ KIND_TARGETS = {
     "meeting.scheduled": ("body", "topic", "municipality"),
     "minutes.published": ("body", "topic"),
     "funding.call_published": ("topic",),
+    "report.published": ("municipality",),
 }
 
 MODES = {

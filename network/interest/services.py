@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from network.accounts.models import User, hash_secret
 from network.core import audit
-from network.core.hooks import DigestItem, DigestSection, digest_sections, provided
+from network.core.hooks import DigestItem, DigestSection, digest_sections
 from network.core.models import utcnow
 from network.core.outbox import queue_mail
 from network.core.permissions import can, require
@@ -417,10 +417,9 @@ def resolve_targets(user, pairs) -> dict:
         for m in db.session.execute(sa.select(Municipality).where(Municipality.id.in_(by_type["municipality"]),
                                                                   Municipality.status == "member")).scalars():
             out[("municipality", m.id)] = (m.name, url_for("municipalities.detail", slug=m.slug))
-    for kind in ("practice", "body"):
-        fn = provided(f"follow.{kind}")
-        if fn is None:
-            continue
+    from network.meetings.services import follow_body
+    from network.practices.services import follow_practice
+    for kind, fn in (("practice", follow_practice), ("body", follow_body)):
         for ident in by_type.get(kind, ()):
             resolved = fn(user, ident)
             if resolved:
@@ -593,9 +592,9 @@ def _may_hear(user, audience) -> bool:
     if kind == "city":
         return str(user.municipality_id) == ident
     if kind == "body":
-        fn = provided("follow.body")
+        from network.meetings.services import follow_body
         try:
-            return bool(fn and fn(user, int(ident)))
+            return bool(follow_body(user, int(ident)))
         except ValueError:
             return False
     return False
@@ -631,10 +630,17 @@ def notify_followers(kind: str, targets, title: str, url: str, audience: str | N
     return sent
 
 
-def on_network_event(sender, **payload):
-    """Receiver of core.hooks.network_event (connected once in setup.init_app)."""
-    notify_followers(payload.get("kind"), payload.get("targets"), payload.get("title") or "",
-                     payload.get("url") or "/", payload.get("audience"), payload.get("actor_id"))
+def follower_receiver(kind: str):
+    """A receiver for one typed event signal that mails the followers who chose "immediately" for `kind`.
+
+    `kind` is the key of the followers' preference (EVENT_KINDS), stored per user; setup.init_app connects
+    one receiver per signal.
+    """
+    def receive(sender, *, targets, title, url, audience, actor_id, **_obj):
+        notify_followers(kind, targets, title or "", url or "/", audience, actor_id)
+    receive.__name__ = f"notify_followers_of_{kind.replace('.', '_')}"
+    receive.__doc__ = f"Mail the followers who hear about {kind} immediately."
+    return receive
 
 
 # --- weekly digest -----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from network.core.hooks import network_event, register_digest_section, register_panel, register_personal_data
+from network.core.hooks import register_digest_section, register_panel, register_personal_data
 from network.core.permissions import can
 from network.core.scheduler import register_job
 
@@ -52,6 +52,30 @@ def dashboard_panel(user, **_kw):
     return "interest/_dashboard_panel.html", {"recent": recent, "open": open_}
 
 
+#: the typed events followers hear about, with the preference key (models.EVENT_KINDS) each one is filed under
+def follower_events():
+    from network.funding.signals import funding_call_published
+    from network.inventory.signals import report_published
+    from network.meetings.signals import meeting_scheduled, minutes_published
+    from network.practices.signals import practice_published
+    from network.topics.signals import topic_lead_changed
+    return {practice_published: "practice.published", topic_lead_changed: "topic.lead_changed",
+            meeting_scheduled: "meeting.scheduled", minutes_published: "minutes.published",
+            funding_call_published: "funding.call_published", report_published: "report.published"}
+
+
+_RECEIVERS: dict = {}
+
+
+def connect_follower_events() -> None:
+    """Connect one receiver per event signal, once per process (create_app may run many times in tests)."""
+    from network.interest.services import follower_receiver
+    for signal, kind in follower_events().items():
+        if signal not in _RECEIVERS:
+            _RECEIVERS[signal] = follower_receiver(kind)
+            signal.connect(_RECEIVERS[signal])
+
+
 def init_app(app):
     from network.extensions import api
     from network.interest import privacy, services
@@ -67,7 +91,6 @@ def init_app(app):
     register_panel(app, "dashboard", dashboard_panel, 20)
     register_digest_section(app, services.lead_changes_section, 20)
     register_personal_data(app, list(privacy.INTEREST_TABLES), privacy.interest_export, privacy.interest_erase)
-    # a strong reference, connected once (blinker ignores a second connect of the same function)
-    network_event.connect(services.on_network_event, weak=False)
+    connect_follower_events()
     app.jinja_env.globals["follow_state"] = lambda follow_type, follow_id: services.is_following(
         current_user, follow_type, follow_id)

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Forbidden
 
 from network.core import audit
-from network.core.hooks import network_event
+from network.inventory.signals import report_published
 from network.core.models import utcnow
 from network.core.permissions import can, require, roles_of
 from network.core.tenancy import scope
@@ -637,8 +637,7 @@ def freeze_report(actor, data: dict) -> StatusReport:
                                    **{k: getattr(p, k) for k in SNAPSHOT_FIELDS}))
     audit.record(actor, "report.published", obj=report,
                  summary=f"{title} veröffentlicht ({len(projects)} Vorhaben)")
-    network_event.send(current_app._get_current_object(), kind="report.published",
-                       targets=[("municipality", city.id)], title=f"{city.name}: {title}",
+    report_published.send(report=report, targets=[("municipality", city.id)], title=f"{city.name}: {title}",
                        url=url_for("inventory.report", report_id=report.id),
                        audience="city:%d" % city.id if visibility == "city" else visibility, actor_id=actor.id)
     db.session.flush()

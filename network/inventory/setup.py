@@ -3,7 +3,7 @@ personal data, the cleanup job for unfinished CSV uploads, the Markdown filter."
 
 import sqlalchemy as sa
 
-from network.core.hooks import provide, register_panel, register_personal_data
+from network.core.hooks import register_panel, register_personal_data
 from network.core.markdown import render_markdown
 from network.core.scheduler import register_job
 
@@ -74,7 +74,5 @@ def init_app(app):
     register_panel(app, "topic", _topic_panel, order=20)
     register_panel(app, "municipality", _city_panel, order=20)
     register_panel(app, "dashboard", _dashboard_panel, order=20)
-    provide(app, "inventory.matching_projects", services.matching_projects)
-    provide(app, "inventory.city_projects", services.city_projects)
     register_personal_data(app, ["project", "status_report", "project_import"], _export, _erase)
     register_job(app, "inventory-purge-uploads", _purge, seconds_config="SCHEDULER_INVENTORY_PURGE_SECONDS")

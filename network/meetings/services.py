@@ -15,13 +15,14 @@ from werkzeug.exceptions import Forbidden
 
 from network.accounts.models import User
 from network.core import audit
-from network.core.hooks import CalendarEntry, network_event
+from network.core.hooks import CalendarEntry
 from network.core.models import utcnow
 from network.core.outbox import queue_mail
 from network.core.permissions import can, require, roles_of
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.meetings.ical import BERLIN, to_ics
+from network.meetings.signals import meeting_scheduled, minutes_published
 from network.meetings.models import (BODY_KINDS, POLL_ANSWERS, RSVP_RESPONSES, ActionItem, AgendaItem, Body,
                                      BodyCity, BodyPerson, CalendarFeed, Decision, Meeting, PollSlot, PollVote,
                                      Rsvp)
@@ -597,9 +598,9 @@ def _invite(meeting: Meeting, kind: str, reason: str = "") -> int:
 def _scheduled(actor, meeting: Meeting) -> None:
     _invite(meeting, "invitation")
     targets = [("body", meeting.body_id)] + ([("topic", meeting.body.topic_id)] if meeting.body.topic_id else [])
-    network_event.send(current_app._get_current_object(), kind="meeting.scheduled", targets=targets,
-                       title=meeting.title, url=_path("meetings.detail", meeting_id=meeting.id),
-                       audience=f"body:{meeting.body_id}", actor_id=getattr(actor, "id", None))
+    meeting_scheduled.send(meeting=meeting, targets=targets, title=meeting.title,
+                           url=_path("meetings.detail", meeting_id=meeting.id), audience=f"body:{meeting.body_id}",
+                           actor_id=getattr(actor, "id", None))
 
 
 def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = None) -> list[Meeting]:
@@ -1019,9 +1020,9 @@ def save_minutes(actor, meeting: Meeting, text: str, *, publish: bool = False, v
     _flush_or_conflict()
     if first:
         targets = [("body", meeting.body_id)] + ([("topic", meeting.body.topic_id)] if meeting.body.topic_id else [])
-        network_event.send(current_app._get_current_object(), kind="minutes.published", targets=targets,
-                           title=meeting.title, url=_path("meetings.detail", meeting_id=meeting.id),
-                           audience=f"body:{meeting.body_id}", actor_id=actor.id)
+        minutes_published.send(meeting=meeting, targets=targets, title=meeting.title,
+                               url=_path("meetings.detail", meeting_id=meeting.id),
+                               audience=f"body:{meeting.body_id}", actor_id=actor.id)
     return meeting
 
 
@@ -1156,3 +1157,13 @@ def feed_ics(user) -> str:
     from network.core.hooks import calendar_entries
     name = _("%(network)s – Termine", network=current_app.config.get("NETWORK_NAME", "Städtenetz"))
     return to_ics(calendar_entries(user), name=name, method="PUBLISH")
+
+
+# --- following (used by the interest domain) ---------------------------------------------------
+
+def follow_body(user, body_id):
+    """(name, url) of a body the user may see, for the interest domain's follow button."""
+    body = db.session.get(Body, body_id)
+    if body is None or not can(user, "meeting.view") or not is_member(user, body):
+        return None
+    return body.name, _path("meetings.body", body_id=body.id)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
-from network.core.hooks import (DigestItem, DigestSection, provide, register_calendar_source,
+from network.core.hooks import (DigestItem, DigestSection, register_calendar_source,
                                 register_digest_section, register_panel, register_personal_data)
 from network.core.models import utcnow
 from network.core.permissions import can
@@ -25,7 +25,6 @@ def init_app(app) -> None:
     register_panel(app, "topic", topic_panel, 40)
     register_panel(app, "profile", profile_panel, 40)
     register_digest_section(app, digest_section, 30)
-    provide(app, "follow.body", follow_body)
     register_personal_data(app, ["rsvp", "poll_vote", "calendar_feed", "body_person", "meeting", "agenda_item"],
                            export_personal_data,
                            erase_personal_data)
@@ -85,16 +84,6 @@ def digest_section(user, since, until, follows):
         items.append(DigestItem(title=a.text[:120], url=services._abs("meetings.detail", meeting_id=a.meeting_id),
                                 detail=detail))
     return DigestSection(key="meetings", title=_("Treffen und Aufgaben"), items=items)
-
-
-def follow_body(user, body_id):
-    """(name, url) of a body the user may see, for the interest domain's follow button."""
-    from network.meetings import services
-    from network.meetings.models import Body
-    body = db.session.get(Body, body_id)
-    if body is None or not can(user, "meeting.view") or not services.is_member(user, body):
-        return None
-    return body.name, services._path("meetings.body", body_id=body.id)
 
 
 def export_personal_data(user) -> dict:

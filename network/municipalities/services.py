@@ -10,6 +10,7 @@ from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import KINDS, Municipality, make_slug
+from network.municipalities.signals import city_left
 
 
 def _check_fields(c: Checker, data: dict, *, current: Municipality | None = None) -> dict:
@@ -103,6 +104,7 @@ def set_membership(actor, city: Municipality, *, member: bool, reason: str) -> M
             set_active(actor, user, False)
         audit.record(actor, "municipality.left", obj=city, summary=f"{city.name} aus dem Netzwerk ausgetreten: {reason}",
                      deactivated=[u.id for u in accounts])
+        city_left.send(municipality=city, actor=actor, reason=reason)
     db.session.flush()
     return city
 

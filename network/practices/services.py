@@ -17,7 +17,6 @@ from network.accounts.models import User
 from network.core import audit
 from network.core import files
 from network.core import search as textsearch
-from network.core.hooks import network_event, provided
 from network.core.markdown import render_markdown
 from network.core.models import utcnow
 from network.core.outbox import queue_mail
@@ -25,6 +24,7 @@ from network.core.permissions import can, require, roles_of
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import Municipality
+from network.practices.signals import practice_published
 from network.practices.models import (REUSE_STATUSES, SECTIONS, VISIBILITIES, Practice, PracticeAttachment,
                                       PracticeQuestion, PracticeReuse, PracticeRevision, PracticeSearch,
                                       practice_topic)
@@ -90,10 +90,10 @@ def field_choices():
 
 def project_choices(user) -> list[tuple[int, str]] | None:
     """The own city's projects from the inventory domain, or None when that domain is absent."""
-    fn = provided("inventory.city_projects")
-    if fn is None or getattr(user, "municipality_id", None) is None:
+    from network.inventory.services import city_projects
+    if getattr(user, "municipality_id", None) is None:
         return None
-    return list(fn(user, user.municipality_id))
+    return list(city_projects(user, user.municipality_id))
 
 
 # --- checking input ---------------------------------------------------------------------------
@@ -260,8 +260,7 @@ def publish_practice(actor, practice: Practice, *, version=None) -> Practice:
     reindex(practice)
     audit.record(actor, "practice.published", obj=practice, summary=f"Praxisbericht {practice.title} veröffentlicht")
     if first:
-        network_event.send(current_app._get_current_object(), kind="practice.published",
-                           targets=[("practice", practice.id), ("municipality", practice.municipality_id)]
+        practice_published.send(practice=practice, targets=[("practice", practice.id), ("municipality", practice.municipality_id)]
                            + [("topic", t.id) for t in practice.topics],
                            title=practice.title,
                            url=url_for("practices.detail", practice_id=practice.id) if has_request_context() else
@@ -795,3 +794,14 @@ def open_questions_for_city(user, limit: int = 20) -> list[PracticeQuestion]:
 def rendered_sections(practice: Practice) -> list[tuple[str, str, object]]:
     return [(key, str(label), render_markdown(practice.section(key))) for key, label in SECTIONS.items()
             if practice.section(key)]
+
+
+# --- following (used by the interest domain) ---------------------------------------------------
+
+def follow_practice(user, practice_id):
+    """(title, url) of a practice the user may see, for following; else None."""
+    p = db.session.execute(sa.select(Practice).where(Practice.id == practice_id, visible_clause(user))
+                           ).scalar_one_or_none()
+    if p is None:
+        return None
+    return p.title, url_for("practices.detail", practice_id=p.id)

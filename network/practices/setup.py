@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
-from network.core.hooks import (DigestItem, DigestSection, provide, register_digest_section, register_panel,
+from network.core.hooks import (DigestItem, DigestSection, register_digest_section, register_panel,
                                 register_personal_data)
 from network.core.permissions import can
 from network.extensions import db
@@ -57,17 +57,6 @@ def digest_section(user, since, until, follows):
     return DigestSection(key="practices", title=_("Neue Praxisberichte in Ihren Themen"), items=items)
 
 
-def follow_practice(user, practice_id):
-    """(title, url) of a practice the user may see, for following; else None."""
-    from network.practices import services
-    from network.practices.models import Practice
-    p = db.session.execute(sa.select(Practice).where(Practice.id == practice_id, services.visible_clause(user))
-                           ).scalar_one_or_none()
-    if p is None:
-        return None
-    return p.title, url_for("practices.detail", practice_id=p.id)
-
-
 def export_personal_data(user) -> dict:
     """Rows of the practices domain that name the user."""
     from network.practices.models import (Practice, PracticeAttachment, PracticeQuestion, PracticeReuse,
@@ -100,7 +89,6 @@ def init_app(app):
     register_panel(app, "municipality", municipality_panel, 20)
     register_panel(app, "dashboard", dashboard_panel, 20)
     register_digest_section(app, digest_section, 20)
-    provide(app, "follow.practice", follow_practice)
     # authored texts stay with the city when an account is deleted (the user row is anonymised)
     register_personal_data(app, ["practice", "practice_revision", "practice_attachment", "practice_reuse",
                                  "practice_question"], export_personal_data)

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import abort, current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Forbidden
 
@@ -18,6 +17,7 @@ from network.core.permissions import can, require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import Municipality, make_slug
+from network.topics.signals import topic_lead_changed
 from network.topics.models import (OPEN_STATUSES, PARTICIPATION_STATUSES, FieldOfAction, LeadClaim, LeadEvent,
                                    Participation, Topic)
 
@@ -310,16 +310,14 @@ def _notify(users, notice, subject, topic, *, actor=None, city=None, reason="", 
 
 def _lead_changed(topic, actor, city):
     """Tell followers of the topic (interest domain) that its lead changed; inside the change's transaction."""
-    from network.core.hooks import network_event
     title = (_("%(topic)s: Federführung bei %(city)s", topic=topic.name, city=city.name) if city is not None else
              _("%(topic)s: ohne Federführung", topic=topic.name))
     try:
         path = url_for("topics.detail", slug=topic.slug)
     except RuntimeError:  # no request and no SERVER_NAME (CLI)
         path = f"/themen/{topic.slug}"
-    network_event.send(current_app._get_current_object(), kind="topic.lead_changed", targets=[("topic", topic.id)],
-                       title=title, url=path, audience="network",
-                       actor_id=getattr(actor, "id", None))
+    topic_lead_changed.send(topic=topic, municipality=city, targets=[("topic", topic.id)], title=title, url=path,
+                            audience="network", actor_id=getattr(actor, "id", None))
 
 
 def _decision_and_reason(c: Checker, decision, reason, *, reason_required_for="decline"):
@@ -826,12 +824,7 @@ def release_city(session, city: Municipality) -> int:
     return len(claims)
 
 
-@sa.event.listens_for(Session, "before_flush")
-def _city_left(session, flush_context, instances):
-    """Whoever sets Municipality.status to "left", the city's leads end in the same transaction."""
-    for obj in list(session.dirty):
-        if isinstance(obj, Municipality) and obj.status == "left":
-            history = sa.inspect(obj).attrs.status.history
-            if history.has_changes() and "left" not in (history.deleted or ()):
-                release_city(session, obj)
+def on_city_left(sender, *, municipality, actor, reason) -> None:
+    """Receiver of municipalities.signals.city_left (connected in topics/setup.py): the city's claims end."""
+    release_city(db.session, municipality)
 

@@ -48,4 +48,7 @@ def dashboard_panel(user):
 
 
 def init_app(app):
+    from network.municipalities.signals import city_left
+    from network.topics.services import on_city_left
     register_panel(app, "dashboard", dashboard_panel, order=10)
+    city_left.connect(on_city_left)  # blinker keeps one connection per receiver

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from network.core import hooks
 from network.extensions import db
 from network.funding import services
+from network.funding.signals import funding_call_published
 from network.funding.models import FundingCall, FundingInterest, berlin_today
 from tests.conftest import row_count
 from tests.funding.conftest import make_call
@@ -18,8 +18,8 @@ def test_lead_records_a_call_through_the_form(client, login_as, lead_a, field, t
     events = []
 
     def listener(sender, **kw):
-        events.append(kw)
-    hooks.network_event.connect(listener)
+        events.append(dict(kw, call_id=kw["call"].id))
+    funding_call_published.connect(listener)
     try:
         login_as(lead_a)
         resp = client.post("/foerderung/neu", data={
@@ -29,13 +29,13 @@ def test_lead_records_a_call_through_the_form(client, login_as, lead_a, field, t
             "deadlines-1-label": "Vollantrag", "deadlines-1-due_on": "2027-03-31",
             "field_ids": [str(field.id)], "topic_ids": [str(topic.id)], "checked_on": "01.11.2026"})
     finally:
-        hooks.network_event.disconnect(listener)
+        funding_call_published.disconnect(listener)
     assert resp.status_code == 302
     call = db.session.execute(sa.select(FundingCall)).scalar_one()
     assert [(d.label, d.due_on.isoformat()) for d in call.deadlines] == [
         ("Interessenbekundung", "2027-01-15"), ("Vollantrag", "2027-03-31")]
     assert str(call.max_amount) == "1500000.50" and call.joint_allowed and call.created_by_id == lead_a.id
-    assert [e["kind"] for e in events] == ["funding.call_published"]
+    assert [e["call_id"] for e in events] == [call.id]
     assert events[0]["targets"] == [("topic", topic.id)] and events[0]["audience"] == "network"
     page = client.get(f"/foerderung/{call.id}").get_data(as_text=True)
     assert "1.500.000,50\xa0€" in page and "Vollantrag" in page
@@ -189,22 +189,16 @@ def test_interest_on_closed_call_is_refused(client, login_as, lead_a):
 
 
 @pytest.fixture
-def fake_inventory(app):
-    """A stand-in for the inventory domain's provider; restored afterwards."""
-    registry = app.extensions["staedtenetz_hooks"]["providers"]
-    before = registry.get("inventory.matching_projects")
+def fake_inventory(monkeypatch):
+    """A stand-in for the inventory domain's matching; restored afterwards."""
     calls = []
 
     def provider(user, municipality_id, field_ids, topic_ids):
         calls.append((user.id, municipality_id, sorted(field_ids), sorted(topic_ids)))
         return [{"id": 7, "title": f"Vorhaben der Kommune {municipality_id}", "url": "/vorhaben/7",
                  "status": "idea", "status_label": "Idee"}]
-    hooks.provide(app, "inventory.matching_projects", provider)
+    monkeypatch.setattr("network.inventory.services.matching_projects", provider)
     yield calls
-    if before is None:
-        registry.pop("inventory.matching_projects", None)
-    else:
-        registry["inventory.matching_projects"] = before
 
 
 def test_matching_asks_only_for_the_viewers_city(client, login_as, staff_a, coordinator, call, field, topic,
@@ -221,16 +215,10 @@ def test_matching_asks_only_for_the_viewers_city(client, login_as, staff_a, coor
     assert len(fake_inventory) == 1
 
 
-def test_matching_shows_nothing_without_the_inventory(app, client, login_as, staff_a, call):
-    registry = app.extensions["staedtenetz_hooks"]["providers"]
-    saved = registry.pop("inventory.matching_projects", None)
-    try:
-        login_as(staff_a)
-        html = client.get(f"/foerderung/{call.id}").get_data(as_text=True)
-        assert "Keine Vorhaben Ihrer Kommune" in html
-    finally:
-        if saved is not None:
-            registry["inventory.matching_projects"] = saved
+def test_matching_shows_nothing_without_matching_projects(client, login_as, staff_a, call):
+    login_as(staff_a)
+    html = client.get(f"/foerderung/{call.id}").get_data(as_text=True)
+    assert "Keine Vorhaben Ihrer Kommune" in html
 
 
 def test_mark_checked_today_clears_the_stale_flag(client, login_as, lead_b, staff_a):

@@ -135,7 +135,7 @@ def test_other_domains_sections_get_the_weekly_follows(app, city_a, staff_a, lea
                                                                                      "http://x/1")])
     db.session.add(Follow(user_id=staff_a.id, target_type="municipality", target_id=city_a.id))
     db.session.add(Follow(user_id=staff_a.id, target_type="topic", target_id=topics[0].id))
-    for kind in ("practice.published", "meeting.scheduled"):
+    for kind in ("practice.published", "meeting.scheduled", "report.published"):
         db.session.add(NotificationPreference(user_id=staff_a.id, kind=kind, mode="off"))
     db.session.commit()
     entries = app.extensions["staedtenetz_hooks"]["digest"]
@@ -146,7 +146,7 @@ def test_other_domains_sections_get_the_weekly_follows(app, city_a, staff_a, lea
         entries.remove((99, section))
     since, until, follows = seen[staff_a.id]
     assert until == MONDAY and since == MONDAY - timedelta(days=7)
-    # practices and meetings are off: a followed city matters to no weekly kind, so it is left out
+    # practices, meetings and reports are off: a followed city matters to no weekly kind, so it is left out
     assert follows["topic"] == {topics[0].id} and follows["municipality"] == set()
     [mail] = _digests(staff_a)
     assert "Offene Aufgaben" in mail.body_text and "Protokoll prüfen" in mail.body_text

@@ -1,8 +1,8 @@
-"""Following: the toggle, the settings page, immediate notifications through network_event, the API."""
+"""Following: the toggle, the settings page, immediate notifications through the typed event signals, the API."""
 
 import sqlalchemy as sa
 
-from network.core.hooks import network_event, provide
+from network.practices.signals import practice_published
 from network.extensions import db
 from network.interest import services
 from network.interest.models import Follow, NotificationPreference
@@ -53,16 +53,14 @@ def test_follow_refuses_bad_and_invisible_targets(client, city_a, staff_a, lead_
     assert client.get("/folgen").status_code == 405
 
 
-def test_practice_and_body_resolve_through_providers(app, client, staff_a, login_as):
-    registry = app.extensions["staedtenetz_hooks"]["providers"]
-    try:
-        provide(app, "follow.practice", lambda user, ident: ("Praxis X", "/praxis/1") if ident == 1 else None)
-        login_as(staff_a)
-        assert client.post("/folgen", data={"type": "practice", "id": "1"}).status_code == 302
-        assert client.post("/folgen", data={"type": "practice", "id": "2"}).status_code == 404
-        assert "Praxis X" in client.get("/profil/benachrichtigungen").get_data(as_text=True)
-    finally:
-        registry.pop("follow.practice", None)
+def test_practice_and_body_resolve_through_their_domains(monkeypatch, client, staff_a, login_as):
+    # the practices domain decides what may be followed (network.practices.services.follow_practice)
+    monkeypatch.setattr("network.practices.services.follow_practice",
+                        lambda user, ident: ("Praxis X", "/praxis/1") if ident == 1 else None)
+    login_as(staff_a)
+    assert client.post("/folgen", data={"type": "practice", "id": "1"}).status_code == 302
+    assert client.post("/folgen", data={"type": "practice", "id": "2"}).status_code == 404
+    assert "Praxis X" in client.get("/profil/benachrichtigungen").get_data(as_text=True)
 
 
 def test_preferences_are_saved_and_bad_values_refused(client, staff_a, login_as):
@@ -113,20 +111,23 @@ def test_event_audience_and_unknown_kinds(app, city_a, city_b, staff_a, staff_b)
         db.session.add(Follow(user_id=user.id, target_type="municipality", target_id=city_a.id))
         _immediately(user, "practice.published")
     db.session.commit()
-    network_event.send(app, kind="practice.published", targets=[("municipality", city_a.id)],
-                       title="Nur für Ettlingen", url="/praxis/1", audience=f"city:{city_a.id}", actor_id=None)
-    network_event.send(app, kind="unbekannt", targets=[("municipality", city_a.id)], title="X", url="/")
-    network_event.send(app, kind="practice.published", targets=[("municipality", city_a.id)],
-                       title="Geheim", url="/", audience="body:1")  # no body provider: nobody
+    practice_published.send(practice=None, targets=[("municipality", city_a.id)],
+                            title="Nur für Ettlingen", url="/praxis/1", audience=f"city:{city_a.id}", actor_id=None)
+    practice_published.send(practice=None, targets=[("municipality", city_a.id)],
+                            title="Geheim", url="/", audience="body:1", actor_id=None)  # no such body: nobody
     db.session.commit()
     assert [m.subject for m in mails_to(staff_a.email)] == ["Neuer Praxisbericht: Nur für Ettlingen"]
     assert mails_to(staff_b.email) == []
 
 
 def test_receiver_is_connected_once(app):
-    receivers = [r for r in network_event.receivers.values()
-                 if getattr(r, "__name__", "") == "on_network_event"]
-    assert len(receivers) == 1
+    from network import create_app
+    from network.interest.setup import follower_events
+    create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})  # a second app
+    for signal, kind in follower_events().items():
+        receivers = [r for r in signal.receivers.values()
+                     if getattr(r, "__name__", "").startswith("notify_followers_of_")]
+        assert len(receivers) == 1, kind
 
 
 def test_unsubscribe_link_from_an_event_mail(client, city_a, staff_a, topics):

@@ -1,10 +1,11 @@
-"""Providers for funding and practices, personal data, the upload cleanup job, staff draft rules."""
+"""Services used by funding and practices, personal data, the upload cleanup job, staff draft rules."""
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from network.core.hooks import personal_data_sources, provided
+from network.core.hooks import personal_data_sources
+from network.inventory.services import city_projects, matching_projects
 from network.core.models import utcnow
 from network.extensions import db
 from network.inventory import importer
@@ -14,8 +15,8 @@ from tests.factories import make_user
 from tests.inventory.conftest import make_project
 
 
-def test_matching_projects_provider(lead_b, city_a, fields, topic, projects):
-    fn = provided("inventory.matching_projects")
+def test_matching_projects(lead_b, city_a, fields, topic, projects):
+    fn = matching_projects
     make_project(city_a, fields[1], title="Finanziert", status="idea", funding_source="Land")
     make_project(city_a, fields[1], title="Fertig", status="done")
     db.session.commit()
@@ -28,8 +29,8 @@ def test_matching_projects_provider(lead_b, city_a, fields, topic, projects):
     assert fn(lead_b, city_a.id, [], []) == []
 
 
-def test_city_projects_provider(lead_a, lead_b, city_a, projects):
-    fn = provided("inventory.city_projects")
+def test_city_projects(lead_a, lead_b, city_a, projects):
+    fn = city_projects
     assert {t for _i, t in fn(lead_b, city_a.id)} == {"Digitale Akte Ettlingen", "Ladesäulen Ettlingen"}
     own = {t for _i, t in fn(lead_a, city_a.id)}
     assert "Geheimes Vorhaben Ettlingen" in own and "Entwurf Ettlingen" not in own

@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from network.core.hooks import digest_sections, network_event, personal_data_sources, provided
+from network.core.hooks import digest_sections, personal_data_sources
+from network.meetings.signals import meeting_scheduled
 from network.core.models import utcnow
 from network.extensions import db
 from network.meetings import services
@@ -30,18 +31,18 @@ def test_digest_follow_and_events(app, coordinator, fachgruppe, lead_a, body_b_o
 
     def listen(sender, **kw):
         events.append(kw)
-    network_event.connect(listen)
+    meeting_scheduled.connect(listen)
     try:
         m = services.create_meeting(coordinator, fachgruppe, meeting_data(future(5)))
     finally:
-        network_event.disconnect(listen)
-    assert events[0]["kind"] == "meeting.scheduled" and events[0]["targets"] == [("body", fachgruppe.id)]
+        meeting_scheduled.disconnect(listen)
+    assert events[0]["meeting"] is m and events[0]["targets"] == [("body", fachgruppe.id)]
     assert events[0]["audience"] == f"body:{fachgruppe.id}"
     db.session.commit()
     sections = digest_sections(lead_a, utcnow() - timedelta(days=7), utcnow())
     (section,) = [s for s in sections if s.key == "meetings"]
     assert [i.title for i in section.items] == [m.title]
-    follow = provided("follow.body")
+    follow = services.follow_body
     assert follow(lead_a, fachgruppe.id)[0] == "Fachgruppe"
     assert follow(lead_a, body_b_only.id) is None
 

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from flask_login import AnonymousUserMixin
 
-from network.core.hooks import digest_sections, personal_data_sources, provided
+from network.core.hooks import digest_sections, personal_data_sources
+from network.practices.services import follow_practice
 from network.core.models import utcnow
 from tests.practices.conftest import write
 
@@ -27,11 +28,11 @@ def test_digest_lists_new_visible_practices_in_followed_topics(app, lead_a, staf
         assert digest_sections(staff_b, now - timedelta(days=7), now, {}) == []
 
 
-def test_follow_provider_only_for_visible_practices(app, lead_a, staff_b):
+def test_follow_only_visible_practices(app, lead_a, staff_b):
     pub = write(lead_a, "Netzwerkbericht", publish_as=lead_a)
     draft = write(lead_a, "Entwurf")
     with app.test_request_context():
-        follow = provided("follow.practice")
+        follow = follow_practice
         assert follow(staff_b, pub.id) == ("Netzwerkbericht", f"/praxis/{pub.id}")
         assert follow(staff_b, draft.id) is None
         assert follow(AnonymousUserMixin(), pub.id) is None

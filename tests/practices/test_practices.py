@@ -5,7 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from network.core.hooks import network_event
+from network.practices.signals import practice_published
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.practices import services
@@ -122,9 +122,9 @@ def test_publish_by_lead_only_sends_event_once(app, login_as, staff_a, lead_a, t
     events = []
 
     def listener(sender, **kw):
-        events.append(kw)
+        events.append(dict(kw, practice_id=kw["practice"].id))
 
-    network_event.connect(listener)
+    practice_published.connect(listener)
     try:
         c = login_as(staff_a)
         assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"version": str(p.version)}).status_code == 403
@@ -139,9 +139,9 @@ def test_publish_by_lead_only_sends_event_once(app, login_as, staff_a, lead_a, t
         current = str(db.session.get(Practice, p.id).version)
         assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"version": current}).status_code == 302
     finally:
-        network_event.disconnect(listener)
+        practice_published.disconnect(listener)
     assert len(events) == 1
-    assert events[0]["kind"] == "practice.published" and ("topic", topic.id) in events[0]["targets"]
+    assert events[0]["practice_id"] == p.id and ("topic", topic.id) in events[0]["targets"]
     assert events[0]["audience"] == "network" and events[0]["url"] == f"/praxis/{p.id}"
 
 

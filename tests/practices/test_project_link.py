@@ -1,35 +1,28 @@
-"""The optional project of the own inventory: shown and checked only when the inventory provides projects."""
+"""The optional project of the own inventory: chosen from the own city's projects only."""
 
 import pytest
 import sqlalchemy as sa
 
-from network.core.hooks import _registry, provide
 from network.extensions import db
 from network.practices.models import Practice
 
 
 @pytest.fixture
-def projects(app):
+def projects(monkeypatch):
     calls = []
 
     def city_projects(user, municipality_id):
         calls.append(municipality_id)
         return [(41, "E-Akte im Bauamt"), (42, "Digitaler Posteingang")]
 
-    provide(app, "inventory.city_projects", city_projects)
-    yield calls  # tests/conftest.py puts the inventory's own provider back
+    monkeypatch.setattr("network.inventory.services.city_projects", city_projects)
+    yield calls
 
 
 def _data(**over):
     data = {"title": "Mit Vorhaben", "visibility": "network", "action": "save", "version": ""}
     data.update(over)
     return data
-
-
-def test_without_inventory_the_field_is_hidden(app, login_as, staff_a):
-    _registry(app)["providers"].pop("inventory.city_projects", None)  # as if the inventory were not installed
-    html = login_as(staff_a).get("/praxis/neu").get_data(as_text=True)
-    assert 'id="project_id"' not in html
 
 
 def test_with_inventory_own_projects_only(login_as, staff_a, projects):

@@ -159,10 +159,11 @@ def test_unknown_topic_404(login_as, lead_a):
     assert login_as(lead_a).post("/themen/gibt-es-nicht/federfuehrung", data={}).status_code == 404
 
 
-def test_city_leaving_loses_its_leads(login_as, topic, city_a, city_b, lead_b):
+def test_city_leaving_loses_its_leads(login_as, topic, city_a, city_b, lead_b, coordinator):
+    from network.municipalities.services import set_membership
     give_lead(topic, city_a)
     db.session.commit()
-    city_a.status = "left"
+    set_membership(coordinator, city_a, member=False, reason="Austritt zum Jahresende")  # sends city_left
     db.session.commit()
     claim = claims_of(topic)[0]
     assert claim.status == "ended" and "ausgetreten" in claim.reason
