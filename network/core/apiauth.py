@@ -32,13 +32,6 @@ def make_blueprint(name: str, import_name: str, url_prefix: str, description: st
         g.api_user = user
         return None
 
-    @blp.after_request
-    def commit_token_use(response):
-        from network.extensions import db
-        if response.status_code < 400:
-            db.session.commit()
-        return response
-
     return blp
 
 
@@ -50,11 +43,13 @@ ERROR_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 410: "gone",
 
 
 def service_error(exc):
-    """A service's German messages (ValidationFailed) as the API's error envelope; nothing is written."""
-    from network.core.errors import api_error
-    from network.extensions import db
-    db.session.rollback()
-    return api_error(exc.status, ERROR_CODES.get(exc.status, "invalid"), next(iter(exc.errors.values())), exc.errors)
+    """A service's German messages (ValidationFailed) as the API's error envelope; nothing is written.
+
+    Handlers do not call this: they let the service raise and core/boundary.py answers. It stays for code
+    outside a request handler that must build the same envelope.
+    """
+    from network.core.boundary import invalid_response
+    return invalid_response(exc)
 
 
 class InputSchema(Schema):
@@ -69,3 +64,22 @@ class Text(fields.String):
 
     default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
                               "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
+
+
+# --- references to other resources, the same everywhere --------------------------------------------
+
+
+class CityRef(Schema):
+    """A municipality referenced by another resource."""
+
+    id = fields.Integer(metadata={"description": "Kennung der Kommune"})
+    slug = fields.String(metadata={"description": "Kurzname in Adressen, z. B. ettlingen"})
+    name = fields.String(metadata={"description": "Name der Kommune"})
+
+
+class NamedRef(Schema):
+    """A topic, field of action, body or other named resource referenced by another resource."""
+
+    id = fields.Integer(metadata={"description": "Kennung"})
+    slug = fields.String(metadata={"description": "Kurzname in Adressen (wo vorhanden)"})
+    name = fields.String(metadata={"description": "Name"})
