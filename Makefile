@@ -54,11 +54,11 @@ test: test-deps
 
 test-sqlite:
 	@echo "=== Tests auf SQLite ==="
-	STAEDTENETZ_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	STAEDTENETZ_TEST_DB=sqlite $(BIN)/pytest --durations=10 $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "=== Tests auf PostgreSQL ==="
-	STAEDTENETZ_TEST_DB=postgresql STAEDTENETZ_TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	STAEDTENETZ_TEST_DB=postgresql STAEDTENETZ_TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) $(BIN)/pytest --durations=10 $(PYTEST_ARGS)
 
 screenshots: test-deps
 	STAEDTENETZ_TEST_DB=sqlite STAEDTENETZ_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/test_screenshots.py -q
