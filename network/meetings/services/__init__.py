@@ -9,7 +9,8 @@ from network.meetings.services.agenda import (add_agenda_item, agenda, agenda_ac
                                               previous_meeting, proposals_open)
 from network.meetings.services.bodies import create_body, default_title, last_hosts, suggestions, update_body
 from network.meetings.services.calendar import (calendar_entry, calendar_source, feed_ics, feed_of, ical_domain,
-                                                meeting_ics, place, renew_feed, user_for_feed)
+                                                meeting_ics, place, renew_feed, revoke_calendar_feed,
+                                                user_for_feed)
 from network.meetings.services.invitations import rsvp_people
 from network.meetings.services.membership import (active_topics, all_people, body_cities, body_persons, follow_body,
                                                   get_body_or_404, get_meeting_or_404, is_member, may_organise,
@@ -25,7 +26,6 @@ from network.meetings.services.schedule import (body_history, cancel_meeting, cr
                                                 running_polls, upcoming_meetings, update_meeting)
 from network.meetings.services.times import local_datetime, parse_iso
 
-
 __all__ = [
     "MAX_TEXT", "MAX_MINUTES", "LINK_RE", "MAX_ID", "external_url", "local_url", "rsvp_people",
     "member_body_clause", "is_member", "topic_lead_city_id", "may_organise", "require_organiser", "visible_bodies",
@@ -38,5 +38,5 @@ __all__ = [
     "record_rsvp", "is_over", "attendees", "own_rsvp", "may_write_minutes", "save_minutes", "minutes_visible",
     "add_decision", "add_action_item", "get_action_or_404", "set_action_status", "meeting_records",
     "open_actions_of_city", "ical_domain", "place", "calendar_entry", "meeting_ics", "feed_of", "renew_feed",
-    "user_for_feed", "calendar_source", "feed_ics",
+    "revoke_calendar_feed", "user_for_feed", "calendar_source", "feed_ics",
 ]

@@ -25,7 +25,7 @@ def local_datetime(c: Checker, field: str, day: str, clock: str, *, label: str) 
     if aware.astimezone(timezone.utc).astimezone(BERLIN).replace(tzinfo=None) != naive:
         c.add(field, _("Diese Uhrzeit gibt es wegen der Umstellung auf Sommerzeit nicht."))
         return None
-    return aware
+    return aware.astimezone(timezone.utc)  # as it comes back from the database
 
 
 def parse_iso(c: Checker, field: str, value, *, label: str) -> datetime | None:
@@ -40,7 +40,7 @@ def parse_iso(c: Checker, field: str, value, *, label: str) -> datetime | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=BERLIN)
-    return dt
+    return dt.astimezone(timezone.utc)
 
 
 def _times(c: Checker, data: dict, *, required: bool) -> tuple[datetime | None, datetime | None]:
