@@ -15,7 +15,8 @@ from network.extensions import db
 from network.meetings.models import ActionItem, Decision, Meeting
 from network.meetings.services._common import (MAX_MINUTES, MAX_TEXT, _valid_id, check_stale, flush_or_conflict,
                                                local_url)
-from network.meetings.services.membership import get_meeting_or_404, is_member, may_organise, member_body_clause
+from network.meetings.services.membership import (body_cities, get_meeting_or_404, is_member, may_organise,
+                                                  member_body_clause)
 from network.meetings.signals import minutes_published
 from network.municipalities.models import Municipality
 
@@ -89,6 +90,9 @@ def add_action_item(actor, meeting: Meeting, data: dict) -> ActionItem:
         city_id = None
     if not _valid_id(city_id) or db.session.get(Municipality, city_id) is None:
         c.add("action_city", _("Bitte wählen Sie die verantwortliche Kommune."))
+    elif city_id not in {m.id for m in body_cities(meeting.body_id)}:
+        # the responsible city's leads are reminded of the item: it must be a member city of the body
+        c.add("action_city", _("Die verantwortliche Kommune muss Mitglied des Gremiums sein."))
     due = None
     raw = (data.get("due_date") or "").strip()
     if raw:
