@@ -26,6 +26,30 @@ def _valid_id(value) -> bool:
     return isinstance(value, int) and 0 < value <= MAX_ID
 
 
+def optional_id(raw) -> int | None:
+    """An id from a form or API body: None when empty, -1 (matches no row) when not a whole number."""
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1
+
+
+def optional_int(c, field: str, raw, low: int, high: int, message: str, default: int | None = None) -> int | None:
+    """An optional whole number from ``low`` to ``high``; anything else adds ``message`` to ``field``."""
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not low <= value <= high:
+        c.add(field, message)
+        return default
+    return value
+
+
 def _is_coordinator(user) -> bool:
     return "coordinator" in roles_of(user)
 

@@ -11,7 +11,7 @@ from network.core.models import utcnow
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.meetings.models import ActionItem, AgendaItem, Meeting
-from network.meetings.services._common import LINK_RE, _valid_id
+from network.meetings.services._common import LINK_RE, _valid_id, optional_id, optional_int
 from network.meetings.services.membership import _require_member, _require_organiser, may_organise
 from network.municipalities.models import Municipality
 from network.topics.models import Topic
@@ -29,31 +29,15 @@ def _check_item(c: Checker, data: dict) -> dict:
     out = {"title": c.text("title", data.get("title"), label=_("einen Titel"), max_len=200),
            "presenter_name": c.text("presenter_name", data.get("presenter_name"), label=_("eine vortragende Person"),
                                     required=False, max_len=120)}
-    raw = data.get("duration_minutes")
-    try:
-        out["duration"] = int(raw) if raw not in (None, "") else 15
-        if not 1 <= out["duration"] <= 480:
-            raise ValueError
-    except (TypeError, ValueError):
-        c.add("duration_minutes", _("Die Dauer muss zwischen 1 und 480 Minuten liegen."))
-        out["duration"] = 15
-    out["city_id"] = None
-    raw = data.get("presenter_municipality_id")
-    if raw not in (None, ""):
-        try:
-            out["city_id"] = int(raw)
-        except (TypeError, ValueError):
-            out["city_id"] = -1
-        if not _valid_id(out["city_id"]) or db.session.get(Municipality, out["city_id"]) is None:
-            c.add("presenter_municipality_id", _("Diese Kommune gibt es nicht."))
-            out["city_id"] = None
-    out["topic_id"] = None
-    raw = data.get("topic_id")
-    if raw not in (None, ""):
-        try:
-            out["topic_id"] = int(raw)
-        except (TypeError, ValueError):
-            out["topic_id"] = -1
+    out["duration"] = optional_int(c, "duration_minutes", data.get("duration_minutes"), 1, 480,
+                                   _("Die Dauer muss zwischen 1 und 480 Minuten liegen."), default=15)
+    out["city_id"] = optional_id(data.get("presenter_municipality_id"))
+    if out["city_id"] is not None and (not _valid_id(out["city_id"])
+                                       or db.session.get(Municipality, out["city_id"]) is None):
+        c.add("presenter_municipality_id", _("Diese Kommune gibt es nicht."))
+        out["city_id"] = None
+    out["topic_id"] = optional_id(data.get("topic_id"))
+    if out["topic_id"] is not None:
         topic = db.session.get(Topic, out["topic_id"]) if _valid_id(out["topic_id"]) else None
         if topic is None or topic.status != "active":
             c.add("topic_id", _("Dieses Thema gibt es nicht."))

@@ -61,23 +61,21 @@ def _check_body(c: Checker, data: dict, current: Body | None = None) -> dict:
             "city_ids": city_ids, "person_ids": person_ids}
 
 
+def _sync(model, column, body: Body, wanted) -> None:
+    """Make the body's rows of ``model`` (member cities or persons) exactly ``wanted`` (ids in ``column``)."""
+    have = {getattr(row, column): row for row in db.session.execute(
+        sa.select(model).where(model.body_id == body.id)).scalars()}
+    for key, row in have.items():
+        if key not in wanted:
+            db.session.delete(row)
+    for key in wanted:
+        if key not in have:
+            db.session.add(model(body_id=body.id, **{column: key}))
+
+
 def _set_members(body: Body, city_ids, person_ids) -> None:
-    have_c = {bc.municipality_id: bc for bc in db.session.execute(
-        sa.select(BodyCity).where(BodyCity.body_id == body.id)).scalars()}
-    for cid, row in have_c.items():
-        if cid not in city_ids:
-            db.session.delete(row)
-    for cid in city_ids:
-        if cid not in have_c:
-            db.session.add(BodyCity(body_id=body.id, municipality_id=cid))
-    have_p = {bp.user_id: bp for bp in db.session.execute(
-        sa.select(BodyPerson).where(BodyPerson.body_id == body.id)).scalars()}
-    for uid, row in have_p.items():
-        if uid not in person_ids:
-            db.session.delete(row)
-    for uid in person_ids:
-        if uid not in have_p:
-            db.session.add(BodyPerson(body_id=body.id, user_id=uid))
+    _sync(BodyCity, "municipality_id", body, city_ids)
+    _sync(BodyPerson, "user_id", body, person_ids)
 
 
 def create_body(actor, data: dict) -> Body:

@@ -13,7 +13,7 @@ from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.meetings.models import Body, Decision, Meeting
-from network.meetings.services._common import MAX_TEXT, check_stale, flush_or_conflict
+from network.meetings.services._common import MAX_TEXT, check_stale, flush_or_conflict, optional_id, optional_int
 from network.meetings.services.invitations import _invite, _scheduled
 from network.meetings.services.membership import _require_organiser, body_cities, member_body_clause
 from network.meetings.services.times import _times, local_datetime, parse_iso
@@ -22,29 +22,17 @@ from network.municipalities.models import Municipality
 
 def _check_meeting(c: Checker, body: Body, data: dict, current: Meeting | None = None) -> dict:
     out = {}
-    raw_number = data.get("number")
-    if raw_number in (None, ""):
-        out["number"] = None
-    else:
-        try:
-            out["number"] = int(raw_number)
-            if not 1 <= out["number"] <= 10000:
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add("number", _("Die laufende Nummer muss eine ganze Zahl zwischen 1 und 10000 sein."))
-        else:
-            clash = db.session.execute(sa.select(Meeting.id).where(Meeting.body_id == body.id,
-                                                                   Meeting.number == out["number"])).scalar()
-            if clash is not None and (current is None or clash != current.id):
-                c.add("number", _("Diese Nummer hat schon ein anderes Treffen dieses Gremiums."))
+    out["number"] = optional_int(c, "number", data.get("number"), 1, 10000,
+                                 _("Die laufende Nummer muss eine ganze Zahl zwischen 1 und 10000 sein."))
+    if out["number"] is not None:
+        clash = db.session.execute(sa.select(Meeting.id).where(Meeting.body_id == body.id,
+                                                               Meeting.number == out["number"])).scalar()
+        if clash is not None and (current is None or clash != current.id):
+            c.add("number", _("Diese Nummer hat schon ein anderes Treffen dieses Gremiums."))
     out["title"] = c.text("title", data.get("title"), label=_("einen Titel"), max_len=200)
-    host = data.get("host_id")
+    host = optional_id(data.get("host_id"))
     out["host_id"] = None
-    if host not in (None, ""):
-        try:
-            host = int(host)
-        except (TypeError, ValueError):
-            host = -1
+    if host is not None:
         if host not in {m.id for m in body_cities(body.id)}:
             c.add("host_id", _("Gastgeberin muss eine Mitgliedskommune des Gremiums sein."))
         else:
@@ -54,16 +42,8 @@ def _check_meeting(c: Checker, body: Body, data: dict, current: Meeting | None =
     out["online_url"] = c.url("online_url", data.get("online_url"), label=_("Der Online-Link"))
     out["description"] = c.text("description", data.get("description"), label=_("Hinweise"), required=False,
                                 max_len=MAX_TEXT)
-    raw_cap = data.get("capacity")
-    out["capacity"] = None
-    if raw_cap not in (None, ""):
-        try:
-            out["capacity"] = int(raw_cap)
-            if not 1 <= out["capacity"] <= 10000:
-                raise ValueError
-        except (TypeError, ValueError):
-            c.add("capacity", _("Die Teilnehmerzahl muss eine ganze Zahl zwischen 1 und 10000 sein."))
-            out["capacity"] = None
+    out["capacity"] = optional_int(c, "capacity", data.get("capacity"), 1, 10000,
+                                   _("Die Teilnehmerzahl muss eine ganze Zahl zwischen 1 und 10000 sein."))
     if "proposal_cutoff" in data:
         out["cutoff"] = parse_iso(c, "proposal_cutoff", data.get("proposal_cutoff"), label=_("den Einsendeschluss"))
     elif (data.get("cutoff_date") or "").strip():
