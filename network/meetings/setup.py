@@ -85,19 +85,19 @@ def end_calendar_feed(sender, user, reason) -> None:
 def digest_section(user, since, until, follows):
     """Upcoming meetings of the user's bodies in the next 14 days and the own city's open action items."""
     from network.meetings import services
-    from network.meetings.services import external_url
     if not can(user, "meeting.view"):
         return None
     items = []
     for m in services.upcoming_meetings(user, limit=20, until=utcnow() + timedelta(days=14)):
-        items.append(DigestItem(title=m.title, url=external_url("meetings.detail", meeting_id=m.id),
-                                detail=format_datetime(m.starts_at, "medium") + (f" – {m.host.name}" if m.host else "")))
+        when = format_datetime(m.starts_at, "medium") + (f" – {m.host.name}" if m.host else "")
+        items.append(DigestItem(title=m.title, url=services.external_url("meetings.detail", meeting_id=m.id),
+                                detail=when))
     for a in services.open_actions_of_city(user):
         detail = _("Aufgabe aus %(title)s", title=a.meeting.title)
         if a.due_date:
             detail += " – " + _("fällig am %(date)s", date=format_date(a.due_date, "medium"))
-        items.append(DigestItem(title=a.text[:120], url=external_url("meetings.detail", meeting_id=a.meeting_id),
-                                detail=detail))
+        url = services.external_url("meetings.detail", meeting_id=a.meeting_id)
+        items.append(DigestItem(title=a.text[:120], url=url, detail=detail))
     return DigestSection(key="meetings", title=_("Treffen und Aufgaben"), items=items)
 
 

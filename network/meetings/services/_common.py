@@ -23,6 +23,7 @@ MAX_ID = 2**63 - 1
 
 
 def _valid_id(value) -> bool:
+    """A whole number that can be a database id."""
     return isinstance(value, int) and 0 < value <= MAX_ID
 
 
@@ -51,10 +52,12 @@ def optional_int(c, field: str, raw, low: int, high: int, message: str, default:
 
 
 def _is_coordinator(user) -> bool:
+    """The network coordination sees and organises every body."""
     return "coordinator" in roles_of(user)
 
 
 def external_url(endpoint, **kw) -> str:
+    """Absolute URL of a page ('' outside a request, e.g. in a CLI without SERVER_NAME)."""
     try:
         return url_for(endpoint, _external=True, **kw)
     except RuntimeError:
@@ -62,6 +65,7 @@ def external_url(endpoint, **kw) -> str:
 
 
 def local_url(endpoint, **kw) -> str:
+    """Path of a page ('' outside a request)."""
     try:
         return url_for(endpoint, **kw)
     except RuntimeError:

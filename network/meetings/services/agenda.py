@@ -18,6 +18,7 @@ from network.topics.models import Topic
 
 
 def proposals_open(meeting: Meeting) -> bool:
+    """Members may still propose items: before the cutoff (or the start), never when cancelled."""
     if meeting.status == "cancelled":
         return False
     if meeting.proposal_cutoff is not None:
@@ -26,6 +27,7 @@ def proposals_open(meeting: Meeting) -> bool:
 
 
 def _check_item(c: Checker, data: dict) -> dict:
+    """Checked fields of an agenda item (messages collect in ``c``)."""
     out = {"title": c.text("title", data.get("title"), label=_("einen Titel"), max_len=200),
            "presenter_name": c.text("presenter_name", data.get("presenter_name"), label=_("eine vortragende Person"),
                                     required=False, max_len=120)}
@@ -80,6 +82,7 @@ def add_agenda_item(actor, meeting: Meeting, data: dict) -> AgendaItem:
 
 
 def get_item_or_404(meeting: Meeting, item_id) -> AgendaItem:
+    """An agenda item of this meeting, else 404."""
     item = db.session.get(AgendaItem, item_id) if _valid_id(item_id) else None
     if item is None or item.meeting_id != meeting.id:
         abort(404)
@@ -118,6 +121,7 @@ def agenda_action(actor, meeting: Meeting, item: AgendaItem, action: str, durati
 
 
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """All items of the meeting in their order."""
     return db.session.execute(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                               .order_by(AgendaItem.position, AgendaItem.id)).scalars().all()
 

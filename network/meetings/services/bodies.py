@@ -18,6 +18,7 @@ from network.topics.models import Topic
 
 
 def _int_ids(values) -> list[int]:
+    """Whole-number ids from a list; anything out of range becomes -1 (which matches no row)."""
     out = []
     for v in values or []:
         try:
@@ -28,6 +29,7 @@ def _int_ids(values) -> list[int]:
 
 
 def _check_body(c: Checker, data: dict, current: Body | None = None) -> dict:
+    """Checked fields of a body (messages collect in ``c``; raises at the end)."""
     kind = c.choice("kind", data.get("kind"), BODY_KINDS, label=_("die Art des Gremiums"))
     name = c.text("name", data.get("name"), label=_("einen Namen"), max_len=160)
     description = c.text("description", data.get("description"), label=_("eine Beschreibung"), required=False,
@@ -74,6 +76,7 @@ def _sync(model, column, body: Body, wanted) -> None:
 
 
 def _set_members(body: Body, city_ids, person_ids) -> None:
+    """The body's member cities and persons become exactly the given ids."""
     _sync(BodyCity, "municipality_id", body, city_ids)
     _sync(BodyPerson, "user_id", body, person_ids)
 
@@ -133,6 +136,7 @@ def suggestions(body: Body) -> dict:
 
 
 def default_title(body: Body, number: int | None) -> str:
+    """The suggested title: "<number>. Plenum", "<number>. Fachgruppentreffen" or the group's name."""
     noun = {"plenum": _("Plenum"), "fachgruppe": _("Fachgruppentreffen")}.get(body.kind, body.name)
     if body.kind == "projektgruppe":
         noun = _("Treffen %(name)s", name=body.name)

@@ -20,10 +20,12 @@ from network.meetings.services.membership import member_body_clause
 
 
 def ical_domain() -> str:
+    """The domain part of the calendar UIDs."""
     return current_app.config.get("MEETINGS_ICAL_DOMAIN") or current_app.config.get("SERVER_NAME") or "staedtenetz"
 
 
 def place(meeting: Meeting) -> str:
+    """Address, room and online link in one line."""
     parts = [p for p in (meeting.address, meeting.room) if p]
     if meeting.online_url:
         parts.append(_("online: %(url)s", url=meeting.online_url))

@@ -14,6 +14,7 @@ from network.meetings.signals import meeting_scheduled
 
 
 def rsvp_people(meeting: Meeting, responses=("yes", "maybe")) -> list[User]:
+    """Active people who answered the meeting with one of ``responses``."""
     return db.session.execute(sa.select(User).join(Rsvp, Rsvp.user_id == User.id).where(
         Rsvp.meeting_id == meeting.id, Rsvp.response.in_(responses), User.active.is_(True))).scalars().all()
 
@@ -39,6 +40,7 @@ def _invite(meeting: Meeting, kind: str, reason: str = "") -> int:
 
 
 def _scheduled(actor, meeting: Meeting) -> None:
+    """A meeting got its date: invitations go out and followers hear of it."""
     _invite(meeting, "invitation")
     targets = [("body", meeting.body_id)] + ([("topic", meeting.body.topic_id)] if meeting.body.topic_id else [])
     meeting_scheduled.send(meeting=meeting, targets=targets, title=meeting.title,

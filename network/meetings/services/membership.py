@@ -53,6 +53,7 @@ def may_organise(user, body: Body) -> bool:
 
 
 def _require_organiser(user, body: Body) -> None:
+    """403 unless the user organises this body."""
     require(user, "meeting.organise")
     if not may_organise(user, body):
         raise Forbidden()
@@ -62,6 +63,7 @@ require_organiser = _require_organiser
 
 
 def _require_member(user, body: Body, permission: str = "meeting.view") -> None:
+    """403 without the right, 404 for a body the user is not a member of."""
     require(user, permission)
     if not is_member(user, body):
         abort(404)
@@ -108,16 +110,19 @@ def get_meeting_or_404(user, meeting_id) -> Meeting:
 
 
 def body_cities(body_id) -> list[Municipality]:
+    """The body's member cities by name."""
     return db.session.execute(sa.select(Municipality).join(BodyCity, BodyCity.municipality_id == Municipality.id)
                               .where(BodyCity.body_id == body_id).order_by(Municipality.name)).scalars().all()
 
 
 def body_persons(body_id) -> list[User]:
+    """The body's member persons by name."""
     return db.session.execute(sa.select(User).join(BodyPerson, BodyPerson.user_id == User.id)
                               .where(BodyPerson.body_id == body_id).order_by(User.name)).scalars().all()
 
 
 def member_cities():
+    """Every member city of the network by name (choices in forms)."""
     return db.session.execute(sa.select(Municipality).where(Municipality.status == "member")
                               .order_by(Municipality.name)).scalars().all()
 
@@ -128,6 +133,7 @@ def all_people():
 
 
 def active_topics():
+    """Active topics by name (choices in forms)."""
     return db.session.execute(sa.select(Topic).where(Topic.status == "active").order_by(Topic.name)).scalars().all()
 
 

@@ -30,6 +30,7 @@ def may_write_minutes(user, meeting: Meeting) -> bool:
 
 
 def _require_minutes(user, meeting: Meeting) -> None:
+    """403 unless the user writes this meeting's minutes; 409 for a meeting that did not take place."""
     require(user, "meeting.organise")
     if not may_write_minutes(user, meeting):
         raise Forbidden()
@@ -64,11 +65,13 @@ def save_minutes(actor, meeting: Meeting, text: str, *, publish: bool = False, v
 
 
 def minutes_visible(user, meeting: Meeting) -> bool:
+    """Published minutes for every member; a draft only for its writers."""
     return meeting.minutes_status == "published" or (meeting.minutes_status == "draft"
                                                      and may_write_minutes(user, meeting))
 
 
 def add_decision(actor, meeting: Meeting, text: str) -> Decision:
+    """Minute writer: record a decision (Beschluss) of the meeting."""
     _require_minutes(actor, meeting)
     c = Checker()
     text = c.text("decision_text", text, label=_("den Beschluss"), max_len=MAX_TEXT)
@@ -81,6 +84,7 @@ def add_decision(actor, meeting: Meeting, text: str) -> Decision:
 
 
 def add_action_item(actor, meeting: Meeting, data: dict) -> ActionItem:
+    """Minute writer: record an action item for a member city of the body, with an optional due date."""
     _require_minutes(actor, meeting)
     c = Checker()
     text = c.text("action_text", data.get("text"), label=_("die Aufgabe"), max_len=MAX_TEXT)
@@ -109,6 +113,7 @@ def add_action_item(actor, meeting: Meeting, data: dict) -> ActionItem:
 
 
 def get_action_or_404(user, item_id) -> ActionItem:
+    """An action item of a meeting the user may see, else 404."""
     item = db.session.get(ActionItem, item_id) if _valid_id(item_id) else None
     if item is None:
         abort(404)
@@ -133,6 +138,7 @@ def set_action_status(actor, item: ActionItem, status: str) -> ActionItem:
 
 
 def meeting_records(meeting: Meeting) -> dict:
+    """The meeting's decisions and action items."""
     return {
         "decisions": db.session.execute(sa.select(Decision).where(Decision.meeting_id == meeting.id)
                                         .order_by(Decision.id)).scalars().all(),

@@ -18,6 +18,7 @@ from network.meetings.services.times import _times
 
 
 def slots(meeting: Meeting) -> list[PollSlot]:
+    """The poll's proposed dates in order."""
     return db.session.execute(sa.select(PollSlot).where(PollSlot.meeting_id == meeting.id)
                               .order_by(PollSlot.starts_at)).scalars().all()
 
@@ -44,6 +45,7 @@ def add_slot(actor, meeting: Meeting, data: dict) -> PollSlot:
 
 
 def delete_slot(actor, meeting: Meeting, slot: PollSlot) -> None:
+    """Organiser: remove a proposed date (its answers go with it) while the poll runs."""
     _require_organiser(actor, meeting.body)
     if meeting.status != "polling":
         raise ValidationFailed({"slot": _("Die Terminumfrage ist beendet.")}, 409)
@@ -53,6 +55,7 @@ def delete_slot(actor, meeting: Meeting, slot: PollSlot) -> None:
 
 
 def get_slot_or_404(meeting: Meeting, slot_id) -> PollSlot:
+    """A slot of this meeting's poll, else 404."""
     slot = db.session.get(PollSlot, slot_id) if _valid_id(slot_id) else None
     if slot is None or slot.meeting_id != meeting.id:
         abort(404)

@@ -50,6 +50,7 @@ def record_rsvp(actor, meeting: Meeting, response, note: str = "") -> Rsvp:
 
 
 def is_over(meeting: Meeting) -> bool:
+    """The meeting has ended."""
     return meeting.ends_at is not None and meeting.ends_at < utcnow()
 
 
@@ -72,5 +73,6 @@ def attendees(meeting: Meeting) -> dict:
 
 
 def own_rsvp(user, meeting: Meeting) -> Rsvp | None:
+    """The user's own answer to the meeting, if any."""
     return db.session.execute(sa.select(Rsvp).where(Rsvp.meeting_id == meeting.id,
                                                     Rsvp.user_id == user.id)).scalar()

@@ -21,6 +21,7 @@ from network.municipalities.models import Municipality
 
 
 def _check_meeting(c: Checker, body: Body, data: dict, current: Meeting | None = None) -> dict:
+    """Checked fields of a meeting from a form or the API (messages collect in ``c``)."""
     out = {}
     out["number"] = optional_int(c, "number", data.get("number"), 1, 10000,
                                  _("Die laufende Nummer muss eine ganze Zahl zwischen 1 und 10000 sein."))
@@ -144,6 +145,7 @@ def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = 
 
 
 def running_polls(user) -> list[Meeting]:
+    """Meetings of the user's bodies whose date poll runs, newest first."""
     return db.session.execute(sa.select(Meeting).where(member_body_clause(user, Meeting.body_id),
                                                        Meeting.status == "polling")
                               .order_by(Meeting.created_at.desc())).scalars().all()
@@ -167,6 +169,7 @@ def body_history(user, body: Body, q: str | None = None) -> list[Meeting]:
 
 
 def decisions_by_meeting(meeting_ids) -> dict:
+    """Decisions of the given meetings, grouped by meeting id (one query)."""
     out = defaultdict(list)
     if meeting_ids:
         for d in db.session.execute(sa.select(Decision).where(Decision.meeting_id.in_(meeting_ids))
