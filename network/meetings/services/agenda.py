@@ -7,8 +7,9 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 
 from network.core import audit
+from network.core.boundary import Conflict
 from network.core.models import utcnow
-from network.core.validation import Checker, ValidationFailed
+from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import ActionItem, AgendaItem, Meeting
 from network.meetings.services._common import LINK_RE, _valid_id, optional_id, optional_int
@@ -61,10 +62,10 @@ def add_agenda_item(actor, meeting: Meeting, data: dict) -> AgendaItem:
     _require_member(actor, meeting.body, "meeting.propose_item")
     organiser = may_organise(actor, meeting.body)
     if not organiser and not proposals_open(meeting):
-        raise ValidationFailed({"title": _("Vorschläge für die Tagesordnung sind nicht mehr möglich: "
-                                           "der Einsendeschluss ist vorbei.")}, 409)
+        raise Conflict({"title": _("Vorschläge für die Tagesordnung sind nicht mehr möglich: "
+                                   "der Einsendeschluss ist vorbei.")})
     if meeting.status == "cancelled":
-        raise ValidationFailed({"title": _("Das Treffen ist abgesagt.")}, 409)
+        raise Conflict({"title": _("Das Treffen ist abgesagt.")})
     c = Checker()
     v = _check_item(c, data)
     c.done()

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
 
 from network.core import audit
+from network.core.boundary import Conflict
 from network.core.models import utcnow
 from network.core.permissions import can, require
-from network.core.validation import Checker, ValidationFailed
+from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import ActionItem, Decision, Meeting
 from network.meetings.services._common import (MAX_MINUTES, MAX_TEXT, _valid_id, check_stale, flush_or_conflict,
@@ -35,7 +36,7 @@ def _require_minutes(user, meeting: Meeting) -> None:
     if not may_write_minutes(user, meeting):
         raise Forbidden()
     if meeting.status != "scheduled":
-        raise ValidationFailed({"minutes": _("Protokolle gibt es nur für stattgefundene Treffen.")}, 409)
+        raise Conflict({"minutes": _("Protokolle gibt es nur für stattgefundene Treffen.")})
 
 
 def save_minutes(actor, meeting: Meeting, text: str, *, publish: bool = False, version=None) -> Meeting:

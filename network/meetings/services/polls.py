@@ -7,8 +7,9 @@ from sqlalchemy.exc import IntegrityError
 
 from network.accounts.models import User
 from network.core import audit
+from network.core.boundary import Conflict
 from network.core.models import utcnow
-from network.core.validation import Checker, ValidationFailed
+from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import Meeting, POLL_ANSWERS, PollSlot, PollVote
 from network.meetings.services._common import _valid_id, flush_or_conflict
@@ -27,7 +28,7 @@ def add_slot(actor, meeting: Meeting, data: dict) -> PollSlot:
     """Organiser: propose a date for the poll."""
     _require_organiser(actor, meeting.body)
     if meeting.status != "polling":
-        raise ValidationFailed({"date": _("Die Terminumfrage ist beendet.")}, 409)
+        raise Conflict({"date": _("Die Terminumfrage ist beendet.")})
     c = Checker()
     start, end = _times(c, data, required=True)
     if start and start < utcnow() and "date" not in c.errors:
@@ -35,8 +36,8 @@ def add_slot(actor, meeting: Meeting, data: dict) -> PollSlot:
     c.done()
     if db.session.execute(sa.select(PollSlot.id).where(PollSlot.meeting_id == meeting.id,
                                                       PollSlot.starts_at == start)).first():
-        raise ValidationFailed({"starts_at" if "starts_at" in data else "date":
-                                _("Diesen Termin gibt es in der Umfrage schon.")}, 409)
+        raise Conflict({"starts_at" if "starts_at" in data else "date":
+                        _("Diesen Termin gibt es in der Umfrage schon.")})
     slot = PollSlot(meeting_id=meeting.id, starts_at=start, ends_at=end)
     db.session.add(slot)
     audit.record(actor, "meeting.slot_added", obj=meeting, summary=f"Terminvorschlag für {meeting.title}")
@@ -48,7 +49,7 @@ def delete_slot(actor, meeting: Meeting, slot: PollSlot) -> None:
     """Organiser: remove a proposed date (its answers go with it) while the poll runs."""
     _require_organiser(actor, meeting.body)
     if meeting.status != "polling":
-        raise ValidationFailed({"slot": _("Die Terminumfrage ist beendet.")}, 409)
+        raise Conflict({"slot": _("Die Terminumfrage ist beendet.")})
     db.session.delete(slot)
     audit.record(actor, "meeting.slot_deleted", obj=meeting, summary=f"Terminvorschlag für {meeting.title} entfernt")
     db.session.flush()
@@ -66,7 +67,7 @@ def cast_votes(actor, meeting: Meeting, answers: dict) -> int:
     """A member answers yes / if need be / no per slot; answering again replaces the earlier answer."""
     _require_member(actor, meeting.body, "meeting.vote")
     if meeting.status != "polling":
-        raise ValidationFailed({"votes": _("Die Terminumfrage ist beendet.")}, 409)
+        raise Conflict({"votes": _("Die Terminumfrage ist beendet.")})
     own = {s.id: s for s in slots(meeting)}
     c = Checker()
     clean = {}
@@ -126,7 +127,7 @@ def pick_slot(actor, meeting: Meeting, slot: PollSlot) -> Meeting:
     """Organiser: the chosen slot becomes the date; invitations go out."""
     _require_organiser(actor, meeting.body)
     if meeting.status != "polling":
-        raise ValidationFailed({"slot": _("Die Terminumfrage ist bereits beendet.")}, 409)
+        raise Conflict({"slot": _("Die Terminumfrage ist bereits beendet.")})
     meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
     meeting.status = "scheduled"
     audit.record(actor, "meeting.slot_picked", obj=meeting, summary=f"Termin für {meeting.title} festgelegt")

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from network.core import audit
+from network.core.boundary import Conflict
 from network.core.models import utcnow
-from network.core.validation import Checker, ValidationFailed
+from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import Meeting, RSVP_RESPONSES, Rsvp
 from network.meetings.services.membership import _require_member
@@ -18,9 +19,9 @@ def record_rsvp(actor, meeting: Meeting, response, note: str = "") -> Rsvp:
     """A person's yes / no / maybe with a note; one row per person (answering again replaces it)."""
     _require_member(actor, meeting.body, "meeting.rsvp")
     if meeting.status == "cancelled":
-        raise ValidationFailed({"response": _("Das Treffen ist abgesagt.")}, 409)
+        raise Conflict({"response": _("Das Treffen ist abgesagt.")})
     if is_over(meeting):
-        raise ValidationFailed({"response": _("Das Treffen ist vorbei; Antworten sind nicht mehr möglich.")}, 409)
+        raise Conflict({"response": _("Das Treffen ist vorbei; Antworten sind nicht mehr möglich.")})
     c = Checker()
     c.choice("response", response, RSVP_RESPONSES, label=_("Ihre Antwort"))
     note = c.text("note", note, label=_("eine Anmerkung"), required=False, max_len=500)

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from network.core import audit
+from network.core.boundary import Conflict
 from network.core.models import utcnow
 from network.core.permissions import require
-from network.core.validation import Checker, ValidationFailed
+from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import Body, Decision, Meeting
 from network.meetings.services._common import MAX_TEXT, check_stale, flush_or_conflict, optional_id, optional_int
@@ -77,8 +78,8 @@ def create_meeting(actor, body: Body, data: dict) -> Meeting:
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
-        raise ValidationFailed({"number": _("Diese Nummer hat schon ein anderes Treffen dieses Gremiums.")}, 409)
+        # the same number was taken in parallel; the request boundary rolls the session back
+        raise Conflict({"number": _("Diese Nummer hat schon ein anderes Treffen dieses Gremiums.")}) from None
     audit.record(actor, "meeting.created", obj=meeting, summary=f"Treffen {meeting.title} angelegt")
     if meeting.status == "scheduled":
         _scheduled(actor, meeting)
@@ -93,7 +94,7 @@ def update_meeting(actor, meeting: Meeting, data: dict, *, version=None) -> Meet
     """Change a meeting; a change of time or place raises SEQUENCE and sends an update to the invitees."""
     _require_organiser(actor, meeting.body)
     if meeting.status == "cancelled":
-        raise ValidationFailed({"status": _("Ein abgesagtes Treffen kann nicht mehr geändert werden.")}, 409)
+        raise Conflict({"status": _("Ein abgesagtes Treffen kann nicht mehr geändert werden.")})
     check_stale(meeting, version)
     c = Checker()
     v = _check_meeting(c, meeting.body, data, meeting)
@@ -119,7 +120,7 @@ def cancel_meeting(actor, meeting: Meeting, reason: str = "") -> Meeting:
     """Call a meeting off: METHOD:CANCEL to everyone invited."""
     _require_organiser(actor, meeting.body)
     if meeting.status == "cancelled":
-        raise ValidationFailed({"status": _("Das Treffen ist bereits abgesagt.")}, 409)
+        raise Conflict({"status": _("Das Treffen ist bereits abgesagt.")})
     c = Checker()
     reason = c.text("reason", reason, label=_("eine Begründung"), required=False, max_len=1000)
     c.done()
