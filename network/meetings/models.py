@@ -274,8 +274,16 @@ class CalendarFeed(db.Model):
     secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    #: the plain secret, set only on the object that was just created or renewed (shown to its owner once)
+    #: the plain secret, set only on the object that was just created or renewed (shown to its owner once);
+    #: forgotten when the object is expired (after the commit) or loaded again
     secret = None
+
+
+@sa.event.listens_for(CalendarFeed, "expire")
+@sa.event.listens_for(CalendarFeed, "refresh")
+def _forget_plain_secret(feed, *_args) -> None:
+    """The plain secret lives only until the transaction that stored its hash ends."""
+    feed.__dict__.pop("secret", None)
 
 
 class MeetingNotice(db.Model):

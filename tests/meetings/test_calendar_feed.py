@@ -30,6 +30,10 @@ def test_only_the_hash_of_the_secret_is_stored(lead_a):
     assert services.feed_of(lead_a).secret is None  # loaded again: the plain secret is nowhere
     assert services.user_for_feed(plain).id == lead_a.id
     assert services.user_for_feed(rows[0]["secret_hash"]) is None  # the hash itself opens nothing
+    renewed = services.renew_feed(lead_a)
+    assert renewed.secret and renewed.secret != plain
+    db.session.commit()
+    assert renewed.secret is None  # forgotten once the transaction that stored its hash ended
 
 
 def test_address_is_shown_once_then_only_since_when(as_user, client, lead_a, fachgruppe):
