@@ -2,11 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
-from network.core.errors import api_error
+from network.core.apiauth import CityRef, InputSchema as _In, Text, api_user, make_blueprint
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
-from network.extensions import db
 from network.meetings import services
 
 blp = make_blueprint("meetings_api", __name__, "", "Gremien, Treffen, Terminumfragen, Tagesordnungen, Zusagen")
@@ -17,12 +15,6 @@ def _organisers_only():
     from flask import g, request
     if request.endpoint == "meetings_api.create_meeting" and request.method == "POST" and g.get("api_user"):
         require(g.api_user, "meeting.organise")
-
-
-class MeetingCityRef(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
 
 
 class BodySchema(Schema):
@@ -41,7 +33,7 @@ class MeetingSchema(Schema):
     number = fields.Integer(allow_none=True)
     title = fields.String()
     status = fields.String(metadata={"description": "polling, scheduled oder cancelled"})
-    host = fields.Nested(MeetingCityRef, allow_none=True)
+    host = fields.Nested(CityRef, allow_none=True)
     address = fields.String()
     room = fields.String()
     online_url = fields.String()
@@ -191,16 +183,11 @@ def create_meeting(data):
     try:
         body_id = int(data.get("body_id"))
     except (TypeError, ValueError):
-        return api_error(422, "invalid", "Bitte geben Sie das Gremium an (body_id).",
-                         {"body_id": "Bitte geben Sie das Gremium an (body_id)."})
+        raise ValidationFailed({"body_id": "Bitte geben Sie das Gremium an (body_id)."}) from None
     body = services.get_body_or_404(user, body_id)
     data = dict(data)
     data.setdefault("starts_at", None)
-    try:
-        meeting = services.create_meeting(user, body, data)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    meeting = services.create_meeting(user, body, data)
     return _meeting_out(meeting, user)
 
 
@@ -228,11 +215,7 @@ def patch_meeting(data, meeting_id):
                "starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
                "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else None}
     current.update({k: v for k, v in data.items() if k not in ("version", "body_id")})
-    try:
-        services.update_meeting(user, meeting, current, version=data.get("version"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    services.update_meeting(user, meeting, current, version=data.get("version"))
     return _meeting_out(meeting, user)
 
 
@@ -244,11 +227,7 @@ def rsvp(data, meeting_id):
     """Answer the invitation: yes, no or maybe (answering again replaces the answer)."""
     user = api_user()
     meeting = services.get_meeting_or_404(user, meeting_id)
-    try:
-        row = services.record_rsvp(user, meeting, data.get("response"), data.get("note", ""))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    row = services.record_rsvp(user, meeting, data.get("response"), data.get("note", ""))
     return {"response": row.response, "note": row.note,
             "waiting_list": row.id in services.attendees(meeting)["waiting_ids"]}
 
@@ -271,24 +250,20 @@ def post_poll(data, meeting_id):
     user = api_user()
     meeting = services.get_meeting_or_404(user, meeting_id)
     services.require_organiser(user, meeting.body)
-    try:
-        if data.get("pick_slot_id") not in (None, ""):
-            try:
-                slot_id = int(data["pick_slot_id"])
-            except (TypeError, ValueError):
-                raise ValidationFailed({"pick_slot_id": "Bitte geben Sie die ID eines Termins an."})
-            services.pick_slot(user, meeting, services.get_slot_or_404(meeting, slot_id))
-        else:
-            new = data.get("slots")
-            if not new or not isinstance(new, list):
-                raise ValidationFailed({"slots": "Bitte geben Sie mindestens einen Termin an (slots)."})
-            for s in new:
-                if not isinstance(s, dict):
-                    raise ValidationFailed({"slots": "Jeder Termin braucht starts_at und ends_at."})
-                services.add_slot(user, meeting, {"starts_at": s.get("starts_at"), "ends_at": s.get("ends_at")})
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    if data.get("pick_slot_id") not in (None, ""):
+        try:
+            slot_id = int(data["pick_slot_id"])
+        except (TypeError, ValueError):
+            raise ValidationFailed({"pick_slot_id": "Bitte geben Sie die ID eines Termins an."})
+        services.pick_slot(user, meeting, services.get_slot_or_404(meeting, slot_id))
+    else:
+        new = data.get("slots")
+        if not new or not isinstance(new, list):
+            raise ValidationFailed({"slots": "Bitte geben Sie mindestens einen Termin an (slots)."})
+        for s in new:
+            if not isinstance(s, dict):
+                raise ValidationFailed({"slots": "Jeder Termin braucht starts_at und ends_at."})
+            services.add_slot(user, meeting, {"starts_at": s.get("starts_at"), "ends_at": s.get("ends_at")})
     return _poll_out(meeting, user)
 
 
@@ -304,13 +279,8 @@ def post_votes(data, meeting_id):
     if isinstance(votes, list):
         votes = {str(v.get("slot_id")): v.get("answer") for v in votes if isinstance(v, dict)}
     if not isinstance(votes, dict):
-        return api_error(422, "invalid", "Bitte geben Sie Ihre Antworten an (votes).",
-                         {"votes": "Bitte geben Sie Ihre Antworten an (votes)."})
-    try:
-        services.cast_votes(user, meeting, votes)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+        raise ValidationFailed({"votes": "Bitte geben Sie Ihre Antworten an (votes)."})
+    services.cast_votes(user, meeting, votes)
     return _poll_out(meeting, user)
 
 
@@ -330,9 +300,5 @@ def post_agenda(data, meeting_id):
     """Propose an item (members, until the cutoff) or add it (organiser)."""
     user = api_user()
     meeting = services.get_meeting_or_404(user, meeting_id)
-    try:
-        services.add_agenda_item(user, meeting, data)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    services.add_agenda_item(user, meeting, data)
     return _agenda_out(meeting)

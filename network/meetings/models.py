@@ -265,14 +265,25 @@ class ActionItem(db.Model):
 
 
 class CalendarFeed(db.Model):
-    """The secret of a user's personal calendar subscription; renewing replaces it."""
+    """A user's personal calendar subscription; renewing replaces its secret, ending it deletes the row."""
 
     __tablename__ = "calendar_feed"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False)
-    #: random URL-safe secret (256 bit); shown to its owner on the profile page
-    secret: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    #: sha256 of the random URL-safe secret (256 bit) in the feed's address; the secret itself is not stored
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    #: the plain secret, set only on the object that was just created or renewed (shown to its owner once);
+    #: forgotten when the object is expired (after the commit) or loaded again
+    secret = None
+
+
+@sa.event.listens_for(CalendarFeed, "expire")
+@sa.event.listens_for(CalendarFeed, "refresh")
+def _forget_plain_secret(feed, *_args) -> None:
+    """The plain secret lives only until the transaction that stored its hash ends."""
+    feed.__dict__.pop("secret", None)
 
 
 class MeetingNotice(db.Model):

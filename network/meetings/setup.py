@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
+from network.accounts.signals import credentials_revoked
 from network.core.hooks import (DigestItem, DigestSection, register_calendar_source,
                                 register_digest_section, register_panel, register_personal_data)
 from network.core.models import utcnow
@@ -19,6 +20,7 @@ def init_app(app) -> None:
     from network.meetings import services
     from network.meetings.tasks import send_reminders
 
+    credentials_revoked.connect(end_calendar_feed)
     register_job(app, "meeting-reminders", send_reminders, seconds_config="MEETING_REMINDER_SECONDS", seconds=300)
     register_calendar_source(app, services.calendar_source)
     register_panel(app, "dashboard", dashboard_panel, 30)
@@ -61,11 +63,23 @@ def topic_panel(user, topic):
 
 
 def profile_panel(user):
-    """The personal calendar subscription address and the button to renew it."""
+    """The calendar subscription: its address once, right after it was made; later since when, renew or end."""
+    from flask import session, url_for
+
     from network.meetings import services
+    from network.meetings.views.calendar import NEW_FEED_KEY
     if not can(user, "meeting.calendar"):
         return None
-    return "meetings/_panel_profile.html", {"feed": services.feed_of(user)}
+    feed = services.feed_of(user)
+    secret = session.pop(NEW_FEED_KEY, None)
+    new_url = url_for("meetings.feed", secret=secret, _external=True) if feed and secret else None
+    return "meetings/_panel_profile.html", {"feed": feed, "new_url": new_url}
+
+
+def end_calendar_feed(sender, user, reason) -> None:
+    """Receiver of accounts' credentials_revoked: a reset, change or deactivation ends the calendar feed."""
+    from network.meetings import services
+    services.revoke_calendar_feed(user)
 
 
 def digest_section(user, since, until, follows):
@@ -75,18 +89,20 @@ def digest_section(user, since, until, follows):
         return None
     items = []
     for m in services.upcoming_meetings(user, limit=20, until=utcnow() + timedelta(days=14)):
-        items.append(DigestItem(title=m.title, url=services._abs("meetings.detail", meeting_id=m.id),
-                                detail=format_datetime(m.starts_at, "medium") + (f" – {m.host.name}" if m.host else "")))
+        when = format_datetime(m.starts_at, "medium") + (f" – {m.host.name}" if m.host else "")
+        items.append(DigestItem(title=m.title, url=services.external_url("meetings.detail", meeting_id=m.id),
+                                detail=when))
     for a in services.open_actions_of_city(user):
         detail = _("Aufgabe aus %(title)s", title=a.meeting.title)
         if a.due_date:
             detail += " – " + _("fällig am %(date)s", date=format_date(a.due_date, "medium"))
-        items.append(DigestItem(title=a.text[:120], url=services._abs("meetings.detail", meeting_id=a.meeting_id),
-                                detail=detail))
+        url = services.external_url("meetings.detail", meeting_id=a.meeting_id)
+        items.append(DigestItem(title=a.text[:120], url=url, detail=detail))
     return DigestSection(key="meetings", title=_("Treffen und Aufgaben"), items=items)
 
 
 def export_personal_data(user) -> dict:
+    """The user's meetings data; of the calendar feed only when it was made (never its secret or hash)."""
     from network.meetings.models import AgendaItem, BodyPerson, CalendarFeed, Meeting, PollVote, Rsvp
 
     def rows(model, cols, column=None):
@@ -105,6 +121,7 @@ def export_personal_data(user) -> dict:
 
 
 def erase_personal_data(user) -> None:
+    """Remove the user's answers, votes, feed and memberships (what they organised stays with the network)."""
     from network.meetings.models import BodyPerson, CalendarFeed, PollVote, Rsvp
     for model in (Rsvp, PollVote, CalendarFeed, BodyPerson):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))

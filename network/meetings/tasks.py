@@ -9,8 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from network.accounts.models import User
@@ -29,7 +28,7 @@ def _attendees(meeting):
     declined = set(db.session.execute(sa.select(Rsvp.user_id).where(Rsvp.meeting_id == meeting.id,
                                                                     Rsvp.response == "no")).scalars())
     people, seen = [], set()
-    for u in services.recipients(meeting.body) + services._rsvp_people(meeting):
+    for u in services.recipients(meeting.body) + services.rsvp_people(meeting):
         if u.id not in declined and u.id not in seen:
             seen.add(u.id)
             people.append(u)
@@ -57,7 +56,7 @@ def due_notices(now=None) -> list[tuple[str, int, str, dict]]:
         Meeting.minutes_status == "published", Meeting.minutes_published_at >= window)).scalars().all()
     for m in published:
         seen = set()
-        for u in services.recipients(m.body) + services._rsvp_people(m):
+        for u in services.recipients(m.body) + services.rsvp_people(m):
             if u.id not in seen:
                 seen.add(u.id)
                 out.append((f"minutes:{m.id}:{u.id}", u.id, "minutes", {"meeting_id": m.id}))
@@ -79,6 +78,7 @@ def due_notices(now=None) -> list[tuple[str, int, str, dict]]:
 
 
 def _send(key, user_id, kind, ids) -> bool:
+    """One reminder: the ledger row first (its unique key stops a second scheduler), then the mail."""
     user = db.session.get(User, user_id)
     db.session.add(MeetingNotice(key=key))
     db.session.flush()  # the unique key: a second scheduler stops here
@@ -95,7 +95,7 @@ def _send(key, user_id, kind, ids) -> bool:
     queue_mail(user.email, "meetings/notice", subject=subject, locale=user.language,
                municipality_id=user.municipality_id, person=user, notice=kind, meeting=meeting, item=item,
                days=ids.get("days"), when=meeting.starts_at, place=services.place(meeting), reason="",
-               link=services._abs("meetings.detail", meeting_id=meeting.id))
+               link=services.external_url("meetings.detail", meeting_id=meeting.id))
     return True
 
 

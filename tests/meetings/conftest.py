@@ -1,5 +1,6 @@
 """Fixtures for meetings: a Fachgruppe of cities A and B, a project group led by A, helpers."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -22,6 +23,15 @@ def future(days=14, hh=10):
 def form_times(start: datetime, minutes=180) -> dict:
     end = start + timedelta(minutes=minutes)
     return {"date": start.date().isoformat(), "start_time": start.strftime("%H:%M"), "end_time": end.strftime("%H:%M")}
+
+
+def new_feed_url(client) -> str:
+    """Make or renew the calendar feed as the logged-in user; its address, read from the profile (shown once)."""
+    assert client.post("/treffen/kalender/erneuern").status_code == 302
+    html = client.get("/profil").get_data(as_text=True)
+    match = re.search(r'id="calendar-url" readonly value="http://[^/"]+(/calendar/[^"]+\.ics)"', html)
+    assert match, html[html.find("h-calendar"):][:1500]
+    return match.group(1)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from network.core.hooks import CalendarEntry
 from network.extensions import db
 from network.meetings import services
 from network.meetings.ical import BERLIN
-from tests.meetings.conftest import berlin, form_times, meeting_data
+from tests.meetings.conftest import berlin, form_times, meeting_data, new_feed_url
 
 
 def _events_both(text):
@@ -83,13 +83,12 @@ def test_ics_download_and_personal_feed(as_user, client, coordinator, fachgruppe
     resp = c.get(f"/meetings/{mine.id}.ics")
     assert resp.status_code == 200 and resp.mimetype == "text/calendar"
     assert c.get(f"/meetings/{other.id}.ics").status_code == 404
-    assert c.post("/treffen/kalender/erneuern").status_code == 302
-    feed = services.feed_of(lead_a)
+    url = new_feed_url(c)
     # a funding deadline from another domain's calendar source joins the feed
     deadline = CalendarEntry(uid="funding-1@x", summary="Frist Förderaufruf", start=datetime(2027, 6, 1).date())
     register_calendar_source(app, lambda user: [deadline])
     try:
-        resp = client.get(f"/calendar/{feed.secret}.ics")  # no cookies
+        resp = client.get(url)  # no cookies
     finally:
         app.extensions["staedtenetz_hooks"]["calendar"].pop()
     assert resp.status_code == 200
@@ -100,11 +99,10 @@ def test_ics_download_and_personal_feed(as_user, client, coordinator, fachgruppe
     assert mine.title in summaries and "Frist Förderaufruf" in summaries and "Geheimes Treffen" not in summaries
     assert {v.summary.value for v in vevents} == summaries
     # renewing: the old address stops working
-    old = feed.secret
-    c.post("/treffen/kalender/erneuern")
+    new = new_feed_url(c)
     db.session.expire_all()
-    assert client.get(f"/calendar/{old}.ics").status_code == 404
-    assert client.get(f"/calendar/{services.feed_of(lead_a).secret}.ics").status_code == 200
+    assert client.get(url).status_code == 404
+    assert client.get(new).status_code == 200
     assert client.get("/calendar/raten.ics").status_code == 404
 
 

@@ -1,0 +1,143 @@
+"""Bodies (Gremien): create and change them with their members; suggested number, title and host."""
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from network.accounts.models import User
+from network.core import audit
+from network.core.permissions import require
+from network.core.validation import Checker
+from network.extensions import db
+from network.meetings.models import BODY_KINDS, Body, BodyCity, BodyPerson, Meeting
+from network.meetings.services._common import MAX_TEXT, _valid_id, check_stale, flush_or_conflict
+from network.meetings.services.membership import body_cities
+from network.municipalities.models import Municipality
+from network.topics.models import Topic
+
+
+def _int_ids(values) -> list[int]:
+    """Whole-number ids from a list; anything out of range becomes -1 (which matches no row)."""
+    out = []
+    for v in values or []:
+        try:
+            out.append(int(v))
+        except (TypeError, ValueError):
+            continue
+    return sorted({v for v in out if _valid_id(v)} | {-1 for v in out if not _valid_id(v)})
+
+
+def _check_body(c: Checker, data: dict, current: Body | None = None) -> dict:
+    """Checked fields of a body (messages collect in ``c``; raises at the end)."""
+    kind = c.choice("kind", data.get("kind"), BODY_KINDS, label=_("die Art des Gremiums"))
+    name = c.text("name", data.get("name"), label=_("einen Namen"), max_len=160)
+    description = c.text("description", data.get("description"), label=_("eine Beschreibung"), required=False,
+                         max_len=MAX_TEXT)
+    topic_id = None
+    raw_topic = data.get("topic_id")
+    if kind == "projektgruppe":
+        try:
+            topic_id = int(raw_topic)
+        except (TypeError, ValueError):
+            c.add("topic_id", _("Eine Projektgruppe gehört zu einem Thema. Bitte wählen Sie eines."))
+        else:
+            if not _valid_id(topic_id) or db.session.get(Topic, topic_id) is None:
+                c.add("topic_id", _("Dieses Thema gibt es nicht."))
+    if name and "name" not in c.errors:
+        clash = db.session.execute(sa.select(Body.id).where(sa.func.lower(Body.name) == name.lower())).scalar()
+        if clash is not None and (current is None or clash != current.id):
+            c.add("name", _("Ein Gremium mit diesem Namen gibt es schon."))
+    city_ids = _int_ids(data.get("city_ids"))
+    known = set(db.session.execute(sa.select(Municipality.id).where(Municipality.id.in_(city_ids))).scalars()) \
+        if city_ids else set()
+    if set(city_ids) - known:
+        c.add("city_ids", _("Bitte wählen Sie nur Kommunen aus der Liste."))
+    person_ids = _int_ids(data.get("person_ids"))
+    known_p = set(db.session.execute(sa.select(User.id).where(User.id.in_(person_ids))).scalars()) \
+        if person_ids else set()
+    if set(person_ids) - known_p:
+        c.add("person_ids", _("Bitte wählen Sie nur Personen aus der Liste."))
+    c.done()
+    return {"kind": kind, "name": name, "description": description, "topic_id": topic_id,
+            "city_ids": city_ids, "person_ids": person_ids}
+
+
+def _sync(model, column, body: Body, wanted) -> None:
+    """Make the body's rows of ``model`` (member cities or persons) exactly ``wanted`` (ids in ``column``)."""
+    have = {getattr(row, column): row for row in db.session.execute(
+        sa.select(model).where(model.body_id == body.id)).scalars()}
+    for key, row in have.items():
+        if key not in wanted:
+            db.session.delete(row)
+    for key in wanted:
+        if key not in have:
+            db.session.add(model(body_id=body.id, **{column: key}))
+
+
+def _set_members(body: Body, city_ids, person_ids) -> None:
+    """The body's member cities and persons become exactly the given ids."""
+    _sync(BodyCity, "municipality_id", body, city_ids)
+    _sync(BodyPerson, "user_id", body, person_ids)
+
+
+def create_body(actor, data: dict) -> Body:
+    """Coordinator: a new body with its member cities and persons."""
+    require(actor, "body.manage")
+    c = Checker()
+    v = _check_body(c, data)
+    body = Body(kind=v["kind"], name=v["name"], description=v["description"], topic_id=v["topic_id"])
+    db.session.add(body)
+    db.session.flush()
+    _set_members(body, v["city_ids"], v["person_ids"])
+    audit.record(actor, "body.created", obj=body, summary=f"Gremium {body.name} angelegt")
+    db.session.flush()
+    return body
+
+
+def update_body(actor, body: Body, data: dict, *, version=None) -> Body:
+    """Coordinator: change a body and its members (version check against concurrent edits)."""
+    require(actor, "body.manage")
+    check_stale(body, version)
+    c = Checker()
+    v = _check_body(c, data, body)
+    body.kind, body.name, body.description, body.topic_id = v["kind"], v["name"], v["description"], v["topic_id"]
+    _set_members(body, v["city_ids"], v["person_ids"])
+    audit.record(actor, "body.updated", obj=body, summary=f"Gremium {body.name} geändert")
+    flush_or_conflict()
+    return body
+
+
+def last_hosts(body_id, limit: int = 5) -> list[Meeting]:
+    """The body's most recent hosted meetings (not cancelled)."""
+    return db.session.execute(
+        sa.select(Meeting).where(Meeting.body_id == body_id, Meeting.host_municipality_id.is_not(None),
+                                 Meeting.status != "cancelled", Meeting.starts_at.is_not(None))
+        .order_by(Meeting.starts_at.desc()).limit(limit)).scalars().all()
+
+
+def suggestions(body: Body) -> dict:
+    """Next sequence number, suggested title and host (the member city that hosted least recently)."""
+    number = (db.session.execute(sa.select(sa.func.max(Meeting.number)).where(Meeting.body_id == body.id)).scalar()
+              or 0) + 1
+    last = dict(db.session.execute(
+        sa.select(Meeting.host_municipality_id, sa.func.max(Meeting.starts_at))
+        .where(Meeting.body_id == body.id, Meeting.status != "cancelled", Meeting.starts_at.is_not(None),
+               Meeting.host_municipality_id.is_not(None))
+        .group_by(Meeting.host_municipality_id)).all())
+    cities = body_cities(body.id)
+    host = None
+    if cities:
+        # never hosted first (by name), then the one whose last turn is longest ago
+        host = min(cities, key=lambda m: (m.id in last, last.get(m.id) or datetime.min.replace(tzinfo=timezone.utc),
+                                          m.name))
+    return {"number": number, "title": default_title(body, number), "host": host, "last_hosts": last_hosts(body.id),
+            "last_hosted": last}
+
+
+def default_title(body: Body, number: int | None) -> str:
+    """The suggested title: "<number>. Plenum", "<number>. Fachgruppentreffen" or the group's name."""
+    noun = {"plenum": _("Plenum"), "fachgruppe": _("Fachgruppentreffen")}.get(body.kind, body.name)
+    if body.kind == "projektgruppe":
+        noun = _("Treffen %(name)s", name=body.name)
+    return f"{number}. {noun}" if number else noun

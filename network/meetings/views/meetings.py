@@ -1,0 +1,150 @@
+"""Meetings pages: schedule and change a meeting, the meeting page with RSVP and cancellation."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from network.core.boundary import on_invalid
+from network.core.markdown import render_markdown
+from network.core.permissions import require
+from network.meetings import services
+from network.meetings.forms import ActionItemForm, CancelForm, DecisionForm, MeetingForm, RsvpForm
+from network.meetings.ical import BERLIN
+from network.meetings.views import bp
+
+
+def _meeting_form_choices(form, body):
+    form.host_id.choices = [("", _("noch offen"))] + [(str(c.id), c.name) for c in services.body_cities(body.id)]
+
+
+def _meeting_data(form):
+    return {k: getattr(form, k).data for k in ("number", "title", "host_id", "date", "start_time", "end_time",
+                                                "address", "room", "online_url", "capacity", "cutoff_date",
+                                                "cutoff_time", "description")}
+
+
+@bp.route("/treffen/neu", methods=["GET", "POST"])
+@login_required
+def new():
+    """Organiser: schedule a meeting (or start a date poll) with suggested number and host."""
+    require(current_user, "meeting.organise")
+    choices = services.organisable_bodies(current_user)
+    if not choices:
+        abort(403)
+    try:
+        body_id = int(request.values.get("gremium", ""))
+    except ValueError:
+        body_id = None
+    b = next((x for x in choices if x.id == body_id), None)
+    if b is None:
+        return render_template("meetings/choose_body.html", bodies=choices)
+    s = services.suggestions(b)
+    form = MeetingForm()
+    _meeting_form_choices(form, b)
+    if request.method == "POST":
+        on_invalid("meetings/meeting_form.html", form, form=form, body=b, s=s, meeting=None)
+        meeting = services.create_meeting(current_user, b, _meeting_data(form))
+        if meeting.status == "polling":
+            flash(_("Das Treffen wurde angelegt. Schlagen Sie jetzt Termine für die Umfrage vor."), "success")
+            return redirect(url_for("meetings.poll", meeting_id=meeting.id))
+        flash(_("Das Treffen wurde angelegt; die Einladungen werden verschickt."), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    form.number.data = str(s["number"])
+    form.title.data = s["title"]
+    form.host_id.data = str(s["host"].id) if s["host"] else ""
+    return render_template("meetings/meeting_form.html", form=form, body=b, s=s, meeting=None)
+
+
+def _fill_meeting_form(form, meeting) -> None:
+    """The stored values in the form's own format (Berlin wall time, strings)."""
+    form.number.data = str(meeting.number or "")
+    form.host_id.data = str(meeting.host_municipality_id or "")
+    form.capacity.data = str(meeting.capacity or "")
+    if meeting.starts_at:
+        form.date.data = meeting.starts_at.astimezone(BERLIN).date().isoformat()
+        form.start_time.data = meeting.starts_at.astimezone(BERLIN).strftime("%H:%M")
+        form.end_time.data = meeting.ends_at.astimezone(BERLIN).strftime("%H:%M")
+    if meeting.proposal_cutoff:
+        form.cutoff_date.data = meeting.proposal_cutoff.astimezone(BERLIN).date().isoformat()
+        form.cutoff_time.data = meeting.proposal_cutoff.astimezone(BERLIN).strftime("%H:%M")
+    form.version.data = str(meeting.version)
+
+
+@bp.route("/treffen/<int:meeting_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id):
+    """Organiser: change a meeting; attendees get an update with a raised SEQUENCE."""
+    meeting = services.get_meeting_or_404(current_user, meeting_id)
+    require(current_user, "meeting.organise")
+    if not services.may_organise(current_user, meeting.body):
+        abort(403)
+    form = MeetingForm(obj=meeting)
+    _meeting_form_choices(form, meeting.body)
+    s = services.suggestions(meeting.body)
+    if request.method == "POST":
+        on_invalid("meetings/meeting_form.html", form, form=form, body=meeting.body, s=s, meeting=meeting)
+        services.update_meeting(current_user, meeting, _meeting_data(form), version=form.version.data)
+        flash(_("Das Treffen wurde gespeichert."), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    _fill_meeting_form(form, meeting)
+    return render_template("meetings/meeting_form.html", form=form, body=meeting.body, s=s, meeting=meeting)
+
+
+def render_detail(meeting, status=200, conflicts=None, **forms):
+    """The meeting page; a form that failed comes back with its messages (a 409 is shown on top)."""
+    # a conflict (409: cancelled, over, closed) concerns the page, not a field: shown on top
+    if status == 409:
+        conflicts = (conflicts or []) + [errs[0] for f in forms.values() for errs in f.errors.values() if errs]
+    rsvp = services.own_rsvp(current_user, meeting)
+    rsvp_form = forms.get("rsvp_form") or RsvpForm(formdata=None, response=rsvp.response if rsvp else "yes",
+                                                   note=rsvp.note if rsvp else "")
+    may_minutes = services.may_write_minutes(current_user, meeting)
+    action_form = forms.get("action_form") or ActionItemForm(formdata=None)
+    action_form.action_city.choices = [("", _("Bitte wählen"))] + [
+        (str(c.id), c.name) for c in services.body_cities(meeting.body_id)]
+    return render_template(
+        "meetings/detail.html", meeting=meeting, rsvp=rsvp, rsvp_form=rsvp_form,
+        att=services.attendees(meeting), ag=services.agenda(meeting), rec=services.meeting_records(meeting),
+        may_organise=services.may_organise(current_user, meeting.body), may_minutes=may_minutes,
+        is_over=services.is_over(meeting), conflicts=conflicts or [],
+        minutes_html=render_markdown(meeting.minutes) if services.minutes_visible(current_user, meeting) else None,
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None), action_form=action_form,
+        cancel_form=forms.get("cancel_form") or CancelForm(formdata=None), poll=services.poll_table(meeting)
+        if meeting.status == "polling" else None), status
+
+
+def detail_on_invalid(meeting, **forms) -> None:
+    """A service error on a form of the meeting page renders the page again with that form's messages."""
+    on_invalid(lambda exc: render_detail(meeting, exc.status, **forms), *forms.values())
+
+
+@bp.route("/treffen/<int:meeting_id>")
+@login_required
+def detail(meeting_id):
+    """A meeting: date and place, RSVP, attendees by city, agenda, minutes, decisions, action items."""
+    return render_detail(services.get_meeting_or_404(current_user, meeting_id))
+
+
+@bp.route("/treffen/<int:meeting_id>/zusage", methods=["POST"])
+@login_required
+def rsvp(meeting_id):
+    """Answer the invitation: yes / no / maybe with a note."""
+    meeting = services.get_meeting_or_404(current_user, meeting_id)
+    form = RsvpForm()
+    detail_on_invalid(meeting, rsvp_form=form)
+    row = services.record_rsvp(current_user, meeting, form.response.data, form.note.data)
+    waiting = row.response == "yes" and row.id in services.attendees(meeting)["waiting_ids"]
+    flash(_("Sie stehen auf der Warteliste.") if waiting else _("Ihre Antwort wurde gespeichert."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.route("/treffen/<int:meeting_id>/absagen", methods=["POST"])
+@login_required
+def cancel(meeting_id):
+    """Organiser: call the meeting off (everyone invited gets a cancellation)."""
+    meeting = services.get_meeting_or_404(current_user, meeting_id)
+    form = CancelForm()
+    detail_on_invalid(meeting, cancel_form=form)
+    services.cancel_meeting(current_user, meeting, form.reason.data)
+    flash(_("Das Treffen wurde abgesagt; alle Eingeladenen werden benachrichtigt."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))

@@ -1,0 +1,76 @@
+"""Meetings pages: the date poll (slots, answers, picking the date)."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from network.core.boundary import on_invalid
+from network.core.permissions import can
+from network.meetings import services
+from network.meetings.forms import SlotForm
+from network.meetings.models import POLL_ANSWERS, POLL_SYMBOLS
+from network.meetings.views import bp
+
+
+def _render_poll(meeting, status=200, slot_form=None, vote_errors=None):
+    table = services.poll_table(meeting)
+    return render_template("meetings/poll.html", meeting=meeting, t=table, answers=POLL_ANSWERS,
+                           symbols=POLL_SYMBOLS, slot_form=slot_form or SlotForm(formdata=None),
+                           may_organise=services.may_organise(current_user, meeting.body),
+                           vote_errors=vote_errors or {}, may_vote=can(current_user, "meeting.vote")), status
+
+
+def _poll_on_invalid(meeting) -> None:
+    """A refused vote or slot action: the poll again, the messages above the table."""
+    on_invalid(lambda exc: _render_poll(meeting, exc.status, vote_errors=exc.errors))
+
+
+@bp.route("/treffen/<int:meeting_id>/umfrage", methods=["GET", "POST"])
+@login_required
+def poll(meeting_id):
+    """The date poll: answers and totals per slot; the organiser adds slots here (POST)."""
+    meeting = services.get_meeting_or_404(current_user, meeting_id)
+    if request.method == "GET":
+        return _render_poll(meeting)
+    form = SlotForm()
+    on_invalid(lambda exc: _render_poll(meeting, exc.status, slot_form=form), form)
+    services.add_slot(current_user, meeting, {"date": form.date.data, "start_time": form.start_time.data,
+                                              "end_time": form.end_time.data})
+    flash(_("Der Terminvorschlag wurde hinzugefügt."), "success")
+    return redirect(url_for("meetings.poll", meeting_id=meeting.id))
+
+
+@bp.route("/treffen/<int:meeting_id>/umfrage/stimmen", methods=["POST"])
+@login_required
+def vote(meeting_id):
+    """A member answers the poll (one radio group per slot)."""
+    meeting = services.get_meeting_or_404(current_user, meeting_id)
+    answers = {k[len("slot-"):]: v for k, v in request.form.items() if k.startswith("slot-")}
+    _poll_on_invalid(meeting)
+    services.cast_votes(current_user, meeting, answers)
+    flash(_("Ihre Antworten wurden gespeichert."), "success")
+    return redirect(url_for("meetings.poll", meeting_id=meeting.id))
+
+
+@bp.route("/treffen/<int:meeting_id>/umfrage/<int:slot_id>/festlegen", methods=["POST"])
+@login_required
+def pick_slot(meeting_id, slot_id):
+    """Organiser: the slot becomes the date and the invitations go out."""
+    meeting = services.get_meeting_or_404(current_user, meeting_id)
+    slot = services.get_slot_or_404(meeting, slot_id)
+    _poll_on_invalid(meeting)
+    services.pick_slot(current_user, meeting, slot)
+    flash(_("Der Termin steht fest; die Einladungen werden verschickt."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.route("/treffen/<int:meeting_id>/umfrage/<int:slot_id>/entfernen", methods=["POST"])
+@login_required
+def delete_slot(meeting_id, slot_id):
+    """Organiser: remove a proposed date (its answers go with it)."""
+    meeting = services.get_meeting_or_404(current_user, meeting_id)
+    slot = services.get_slot_or_404(meeting, slot_id)
+    _poll_on_invalid(meeting)
+    services.delete_slot(current_user, meeting, slot)
+    flash(_("Der Terminvorschlag wurde entfernt."), "success")
+    return redirect(url_for("meetings.poll", meeting_id=meeting.id))
