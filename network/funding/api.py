@@ -3,14 +3,12 @@
 
 from marshmallow import INCLUDE, Schema, fields
 
-from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
+from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
 from network.core.errors import api_error
 from network.core.permissions import require
-from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.funding import services
 from network.funding.models import FUNDERS
-
 from network.municipalities.models import Municipality
 
 blp = make_blueprint("funding_api", __name__, "", "Förderaufrufe, Interesse und Verbundanträge")
@@ -23,17 +21,6 @@ class Amount(fields.Decimal):
         super().__init__(places=2, as_string=True, allow_none=True, metadata=meta, **kw)
 
 
-class FundingCityRefSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-
-
-class FundingRefSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
-
-
 class FundingDeadlineSchema(Schema):
     id = fields.Integer()
     label = fields.String()
@@ -41,7 +28,7 @@ class FundingDeadlineSchema(Schema):
 
 
 class FundingInterestSchema(Schema):
-    municipality = fields.Nested(FundingCityRefSchema)
+    municipality = fields.Nested(CityRef)
     note = fields.String()
     created_at = fields.DateTime()
 
@@ -65,8 +52,8 @@ class FundingCallSchema(Schema):
     status = fields.Function(lambda c: c.status(), metadata={"description": "announced, open oder closed"})
     next_deadline = fields.Function(lambda c: (d := c.next_deadline()) and d.due_on.isoformat(), allow_none=True)
     deadlines = fields.List(fields.Nested(FundingDeadlineSchema))
-    fields_of_action = fields.Function(lambda c: [{"id": f.id, "slug": f.slug, "name": f.name} for f in c.fields])
-    topics = fields.Function(lambda c: [{"id": t.id, "slug": t.slug, "name": t.name} for t in c.topics])
+    fields_of_action = fields.List(fields.Nested(NamedRef), attribute="fields")
+    topics = fields.List(fields.Nested(NamedRef))
     is_example = fields.Boolean()
     version = fields.Integer()
     interested = fields.List(fields.Nested(FundingInterestSchema), dump_only=True,
@@ -120,7 +107,7 @@ class FundingInterestIn(_In):
 
 
 class FundingMemberSchema(Schema):
-    municipality = fields.Nested(FundingCityRefSchema)
+    municipality = fields.Nested(CityRef)
     role = fields.String(metadata={"description": "lead oder partner"})
     status = fields.String(metadata={"description": "invited, accepted oder declined"})
     share_amount = Amount()
@@ -130,7 +117,7 @@ class FundingMemberSchema(Schema):
 class FundingItemSchema(Schema):
     id = fields.Integer()
     title = fields.String()
-    municipality = fields.Nested(FundingCityRefSchema, allow_none=True)
+    municipality = fields.Nested(CityRef, allow_none=True)
     due_on = fields.Date(allow_none=True)
     done = fields.Boolean()
 
@@ -139,7 +126,7 @@ class FundingEventSchema(Schema):
     action = fields.String()
     label = fields.String()
     detail = fields.String()
-    municipality = fields.Nested(FundingCityRefSchema, allow_none=True)
+    municipality = fields.Nested(CityRef, allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -152,7 +139,7 @@ class FundingApplicationSchema(Schema):
     status = fields.String(metadata={"description": "idea, preparing, submitted, granted, rejected, withdrawn"})
     requested_amount = Amount()
     granted_amount = Amount()
-    municipality = fields.Nested(FundingCityRefSchema, metadata={"description": "antragstellende Kommune"})
+    municipality = fields.Nested(CityRef, metadata={"description": "antragstellende Kommune"})
     members = fields.List(fields.Nested(FundingMemberSchema))
     is_example = fields.Boolean()
     version = fields.Integer()
@@ -227,11 +214,7 @@ def list_calls(query):
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def create_call(data):
     """Record a call (coordination, city leads)."""
-    try:
-        call = services.create_call(api_user(), data)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    call = services.create_call(api_user(), data)
     return _call_out([call])[0]
 
 
@@ -257,11 +240,7 @@ def patch_call(data, call_id):
     user = api_user()
     call = services.get_call_or_404(user, call_id)
     version = data.pop("version", None)
-    try:
-        services.update_call(user, call, data, version=call.version if version is None else version)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    services.update_call(user, call, data, version=call.version if version is None else version)
     return _call_out([call])[0]
 
 
@@ -278,13 +257,9 @@ def put_interest(data, call_id):
     call = services.get_call_or_404(user, call_id)
     interested = data.get("interested", True)
     interested = services._bool(interested) if interested is not None else True
-    try:
-        row = services.set_interest(user, call, interested, data.get("note") or "")
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    row = services.set_interest(user, call, interested, data.get("note") or "")
     return {"interested": row is not None, "note": row.note if row else "",
-            "municipality": {"slug": user.municipality.slug, "name": user.municipality.name}}
+            "municipality": CityRef().dump(user.municipality)}
 
 
 @blp.route("/applications")
@@ -312,11 +287,7 @@ def create_application(data):
         return api_error(422, "invalid", "Bitte geben Sie den Förderaufruf an (call_id).",
                          {"call_id": "Bitte geben Sie den Förderaufruf an (call_id)."})
     call = services.get_call_or_404(user, call_id)
-    try:
-        app_ = services.create_application(user, call, data)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    app_ = services.create_application(user, call, data)
     return _detail(app_)
 
 
@@ -352,20 +323,16 @@ def patch_application(data, application_id):
     require(user, "funding.contribute")  # the coordination reads applications, it does not change them
     if not data:
         return api_error(422, "invalid", "Nichts zu ändern: Bitte senden Sie mindestens ein Feld.")
-    try:
-        if "invitation" in data:
-            services.answer_invitation(user, app_, data["invitation"])
-        if "share_amount" in data or "share_note" in data:
-            member = services.membership(user, app_)
-            services.set_share(user, app_, data.get("share_amount", member.share_amount if member else None),
-                               data.get("share_note", member.share_note if member else ""))
-        lead_keys = {k: data[k] for k in ("title", "description", "status", "requested_amount", "granted_amount")
-                     if k in data}
-        if lead_keys:
-            services.update_application(user, app_, lead_keys, version=data.get("version"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    if "invitation" in data:
+        services.answer_invitation(user, app_, data["invitation"])
+    if "share_amount" in data or "share_note" in data:
+        member = services.membership(user, app_)
+        services.set_share(user, app_, data.get("share_amount", member.share_amount if member else None),
+                           data.get("share_note", member.share_note if member else ""))
+    lead_keys = {k: data[k] for k in ("title", "description", "status", "requested_amount", "granted_amount")
+                 if k in data}
+    if lead_keys:
+        services.update_application(user, app_, lead_keys, version=data.get("version"))
     if not services.may_see_application(user, app_):
         return {"id": app_.id, "declined": True}
     return _detail(app_)
@@ -389,9 +356,5 @@ def add_partner(data, application_id):
         city = db.session.query(Municipality).filter(
             (Municipality.slug == str(ref)) | (Municipality.id == (int(ref) if str(ref).isdigit() else -1))).first()
         city_id = city.id if city else -1
-    try:
-        member = services.invite_partner(user, app_, city_id)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    member = services.invite_partner(user, app_, city_id)
     return member
