@@ -77,9 +77,15 @@ def _text(max_len, *, required=False, pattern=_NO_NUL, **meta):
                       metadata={"type": "string", "maxLength": max_len, "pattern": pattern, **meta})
 
 
+def _amount(description="Euro"):
+    """An amount in: a JSON number or text ("1234.50", German "1.234,56"); outside the range a German 422."""
+    return fields.Raw(allow_none=True, metadata={
+        "description": f"{description}; 0 bis 999.999.999.999,99 (Zahl oder Text wie \"1.234,56\")",
+        "minimum": 0, "maximum": 999999999999.99})
+
+
 class FundingCallIn(Schema):
-    """The documented fields; the services also take rate, min_amount, max_amount (number or German text such
-    as "1.234,56"), opens_on, checked_on (YYYY-MM-DD), deadlines ([{label, due_on}]), field_ids, topic_ids and
+    """The documented fields; the services also take opens_on, checked_on (YYYY-MM-DD), deadlines ([{label, due_on}]), field_ids, topic_ids and
     url, and answer every bad value with a German message per field (see docs/funding.md)."""
 
     class Meta:
@@ -92,6 +98,10 @@ class FundingCallIn(Schema):
     eligibility = _text(5000, description="Wer antragsberechtigt ist")
     source = _text(300)
     joint_allowed = fields.Raw(metadata={"type": "boolean", "description": "Verbundanträge zulässig"})
+    rate = fields.Raw(allow_none=True, metadata={"description": "Fördersatz in Prozent, 0 bis 100",
+                                                 "minimum": 0, "maximum": 100})
+    min_amount = _amount("Mindestbetrag in Euro")
+    max_amount = _amount("Höchstbetrag in Euro")
     version = fields.Raw(metadata={"type": "integer", "description": "bei PATCH: die gelesene Version (sonst 409)"})
 
 
@@ -154,17 +164,17 @@ class FundingApplicationIn(_In):
     call_id = fields.Raw(metadata={"description": "ID des Förderaufrufs (erforderlich)"})
     title = fields.Raw()
     description = fields.Raw()
-    requested_amount = fields.Raw()
+    requested_amount = _amount("beantragter Betrag in Euro")
 
 
 class FundingApplicationPatch(_In):
     title = fields.Raw()
     description = fields.Raw()
     status = fields.Raw(metadata={"description": "nur die Leitung der antragstellenden Kommune"})
-    requested_amount = fields.Raw()
-    granted_amount = fields.Raw(metadata={"description": "nur beim Status granted"})
+    requested_amount = _amount("beantragter Betrag in Euro")
+    granted_amount = _amount("bewilligter Betrag in Euro, nur beim Status granted")
     version = fields.Raw()
-    share_amount = fields.Raw(metadata={"description": "Eigenanteil der eigenen Kommune"})
+    share_amount = _amount("Eigenanteil der eigenen Kommune in Euro")
     share_note = fields.Raw()
     invitation = fields.Raw(metadata={"description": "accept oder decline (eingeladene Kommune)"})
 

@@ -13,7 +13,8 @@ from network.municipalities.models import Municipality
 
 MAX_DEADLINES = 5
 MAX_TEXT = 5000
-#: 999.999.999.999,99 fits Numeric(14, 2)
+#: the documented range of every amount (calls, applications, shares): 0 to 999.999.999.999,99 € fits
+#: Numeric(14, 2); the rate is 0 to 100 (parsing.parse_rate)
 MAX_AMOUNT = Decimal("999999999999.99")
 PAGE_SIZE = 50
 #: application states in which deadlines still matter (reminders, calendar)

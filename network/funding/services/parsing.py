@@ -55,14 +55,15 @@ def parse_amount(c: Checker, field: str, value, *, label: str, upper: Decimal = 
 
 
 def parse_rate(c: Checker, field: str, value) -> Decimal | None:
-    """The funding rate in percent, 0–100."""
-    before = dict(c.errors)
-    rate = parse_amount(c, field, value, label=_("Der Fördersatz"), upper=Decimal("1e15"))
-    if rate is not None and rate > 100:
-        c.add(field, _("Der Fördersatz muss zwischen 0 und 100 Prozent liegen."))
+    """The funding rate in percent, 0–100; anything outside (negative, above 100, 1e400) gets the range message."""
+    before = set(c.errors)
+    label = _("Der Fördersatz")
+    rate = parse_amount(c, field, value, label=label, upper=Decimal(100))
+    if field in c.errors and field not in before:
+        outside = (_("%(label)s ist zu groß.", label=label), _("%(label)s darf nicht negativ sein.", label=label))
+        if c.errors[field] in outside or str(value).strip().startswith("-"):
+            c.errors[field] = _("Der Fördersatz muss zwischen 0 und 100 Prozent liegen.")
         return None
-    if field in c.errors and field not in before and value is not None and str(value).strip().startswith("-"):
-        c.errors[field] = _("Der Fördersatz muss zwischen 0 und 100 Prozent liegen.")
     return rate
 
 
