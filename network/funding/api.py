@@ -197,6 +197,17 @@ def check_right_first():
         require(g.api_user, permission)
 
 
+def _errors(*codes):
+    """The documented error answers of a route (one alt_response each; the envelope is core's)."""
+    names = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
+
+    def document(view):
+        for code in codes:
+            view = blp.alt_response(code, response=names[code])(view)
+        return view
+    return document
+
+
 def _call_out(calls):
     interests = services.interests_by_call([c.id for c in calls])
     out = FundingCallSchema(many=True, exclude=("interested",)).dump(calls)
@@ -208,7 +219,7 @@ def _call_out(calls):
 @blp.route("/funding-calls")
 @blp.arguments(FundingCallQuery, location="query")
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@_errors(401)
 def list_calls(query):
     """The radar: calls by the nearest deadline (filters: status, field, topic, funder); 50 per page."""
     data = services.radar(api_user(), status=query.get("status") or "current", funder=query.get("funder"),
@@ -219,9 +230,7 @@ def list_calls(query):
 @blp.route("/funding-calls", methods=["POST"])
 @blp.arguments(FundingCallCreate)
 @blp.response(201)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 422)
 def create_call(data):
     """Record a call (coordination, city leads)."""
     call = services.create_call(api_user(), data)
@@ -230,8 +239,7 @@ def create_call(data):
 
 @blp.route("/funding-calls/<int:call_id>")
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_errors(401, 404)
 def get_call(call_id):
     """One call with deadlines and interested cities."""
     return _call_out([services.get_call_or_404(api_user(), call_id)])[0]
@@ -240,11 +248,7 @@ def get_call(call_id):
 @blp.route("/funding-calls/<int:call_id>", methods=["PATCH"])
 @blp.arguments(FundingCallIn)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 409, 422)
 def patch_call(data, call_id):
     """Change the given fields; send the version you read (a stale one answers 409)."""
     user = api_user()
@@ -257,10 +261,7 @@ def patch_call(data, call_id):
 @blp.route("/funding-calls/<int:call_id>/interest", methods=["PUT"])
 @blp.arguments(FundingInterestIn)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 422)
 def put_interest(data, call_id):
     """Mark ({"interested": true}) or unmark "wir prüfen eine Bewerbung" for the token owner's city."""
     user = api_user()
@@ -274,7 +275,7 @@ def put_interest(data, call_id):
 
 @blp.route("/applications")
 @blp.response(200, FundingApplicationSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@_errors(401)
 def list_applications():
     """Applications the token owner's city takes part in (lead, invited, accepted); the coordination: all."""
     return services.applications_for(api_user())
@@ -283,10 +284,7 @@ def list_applications():
 @blp.route("/applications", methods=["POST"])
 @blp.arguments(FundingApplicationIn)
 @blp.response(201)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 422)
 def create_application(data):
     """Start an application for a call; the token owner's city is the lead applicant."""
     user = api_user()
@@ -311,8 +309,7 @@ def _detail(app_):
 
 @blp.route("/applications/<int:application_id>")
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_errors(401, 404)
 def get_application(application_id):
     """An application's inside: members and shares, checklist, timeline (its cities and the coordination)."""
     return _detail(services.get_application_or_404(api_user(), application_id))
@@ -321,11 +318,7 @@ def get_application(application_id):
 @blp.route("/applications/<int:application_id>", methods=["PATCH"])
 @blp.arguments(FundingApplicationPatch)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 409, 422)
 def patch_application(data, application_id):
     """Lead city: title, description, status, amounts. Any member city: its own share. Invited city: answer."""
     user = api_user()
@@ -351,11 +344,7 @@ def patch_application(data, application_id):
 @blp.route("/applications/<int:application_id>/partners", methods=["POST"])
 @blp.arguments(FundingPartnerIn)
 @blp.response(201, FundingMemberSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 409, 422)
 def add_partner(data, application_id):
     """Lead city: invite a member city (by slug or id) as partner."""
     user = api_user()
