@@ -85,8 +85,8 @@ def _amount(description="Euro"):
 
 
 class FundingCallIn(Schema):
-    """The documented fields; the services also take opens_on, checked_on (YYYY-MM-DD), deadlines ([{label, due_on}]), field_ids, topic_ids and
-    url, and answer every bad value with a German message per field (see docs/funding.md)."""
+    """The documented fields; the services also take opens_on, checked_on (YYYY-MM-DD), deadlines
+    ([{label, due_on}]), field_ids, topic_ids and url, and answer every bad value with a German message per field (see docs/funding.md)."""
 
     class Meta:
         unknown = INCLUDE

@@ -13,7 +13,8 @@ from network.funding.services.radar import calls_query
 def relevant_call_ids_stmt(city_id):
     """Calls the city is interested in or applies to (lead or accepted partner of an active application)."""
     interest = sa.select(FundingInterest.call_id).where(FundingInterest.municipality_id == city_id)
-    applying = (sa.select(Application.call_id).join(ApplicationMember, ApplicationMember.application_id == Application.id)
+    applying = (sa.select(Application.call_id)
+                .join(ApplicationMember, ApplicationMember.application_id == Application.id)
                 .where(ApplicationMember.municipality_id == city_id, ApplicationMember.status == "accepted",
                        Application.status.in_(ACTIVE_APPLICATION + ("submitted",))))
     return sa.union(interest, applying)
