@@ -80,13 +80,14 @@ def _text(max_len, *, required=False, pattern=_NO_NUL, **meta):
 def _amount(description="Euro"):
     """An amount in: a JSON number or text ("1234.50", German "1.234,56"); outside the range a German 422."""
     return fields.Raw(allow_none=True, metadata={
-        "description": f"{description}; 0 bis 999.999.999.999,99 (Zahl oder Text wie \"1.234,56\")",
-        "minimum": 0, "maximum": 999999999999.99})
+        "description": f"{description}; 0 bis 999.999.999.999,99 (Zahl oder Text wie \"1.234,56\")"})
 
 
 class FundingCallIn(Schema):
-    """The documented fields; the services also take opens_on, checked_on (YYYY-MM-DD), deadlines
-    ([{label, due_on}]), field_ids, topic_ids and url, and answer every bad value with a German message per field (see docs/funding.md)."""
+    """The documented fields; the services also take rate (percent, 0 to 100), min_amount and max_amount (euro,
+    0 to 999.999.999.999,99; a number or text such as "1.234,56"), opens_on, checked_on (YYYY-MM-DD), deadlines
+    ([{label, due_on}]), field_ids, topic_ids and url, and answer every bad value with a German message per field
+    (see docs/funding.md)."""
 
     class Meta:
         unknown = INCLUDE
@@ -98,10 +99,6 @@ class FundingCallIn(Schema):
     eligibility = _text(5000, description="Wer antragsberechtigt ist")
     source = _text(300)
     joint_allowed = fields.Raw(metadata={"type": "boolean", "description": "Verbundanträge zulässig"})
-    rate = fields.Raw(allow_none=True, metadata={"description": "Fördersatz in Prozent, 0 bis 100",
-                                                 "minimum": 0, "maximum": 100})
-    min_amount = _amount("Mindestbetrag in Euro")
-    max_amount = _amount("Höchstbetrag in Euro")
     version = fields.Raw(metadata={"type": "integer", "description": "bei PATCH: die gelesene Version (sonst 409)"})
 
 
