@@ -3,14 +3,12 @@
 
 from marshmallow import INCLUDE, Schema, fields
 
-from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
+from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
 from network.core.errors import api_error
 from network.core.permissions import require
-from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.funding import services
 from network.funding.models import FUNDERS
-
 from network.municipalities.models import Municipality
 
 blp = make_blueprint("funding_api", __name__, "", "Förderaufrufe, Interesse und Verbundanträge")
@@ -23,17 +21,6 @@ class Amount(fields.Decimal):
         super().__init__(places=2, as_string=True, allow_none=True, metadata=meta, **kw)
 
 
-class FundingCityRefSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-
-
-class FundingRefSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
-
-
 class FundingDeadlineSchema(Schema):
     id = fields.Integer()
     label = fields.String()
@@ -41,7 +28,7 @@ class FundingDeadlineSchema(Schema):
 
 
 class FundingInterestSchema(Schema):
-    municipality = fields.Nested(FundingCityRefSchema)
+    municipality = fields.Nested(CityRef)
     note = fields.String()
     created_at = fields.DateTime()
 
@@ -65,8 +52,8 @@ class FundingCallSchema(Schema):
     status = fields.Function(lambda c: c.status(), metadata={"description": "announced, open oder closed"})
     next_deadline = fields.Function(lambda c: (d := c.next_deadline()) and d.due_on.isoformat(), allow_none=True)
     deadlines = fields.List(fields.Nested(FundingDeadlineSchema))
-    fields_of_action = fields.Function(lambda c: [{"id": f.id, "slug": f.slug, "name": f.name} for f in c.fields])
-    topics = fields.Function(lambda c: [{"id": t.id, "slug": t.slug, "name": t.name} for t in c.topics])
+    fields_of_action = fields.List(fields.Nested(NamedRef), attribute="fields")
+    topics = fields.List(fields.Nested(NamedRef))
     is_example = fields.Boolean()
     version = fields.Integer()
     interested = fields.List(fields.Nested(FundingInterestSchema), dump_only=True,
@@ -90,10 +77,17 @@ def _text(max_len, *, required=False, pattern=_NO_NUL, **meta):
                       metadata={"type": "string", "maxLength": max_len, "pattern": pattern, **meta})
 
 
+def _amount(description="Euro"):
+    """An amount in: a JSON number or text ("1234.50", German "1.234,56"); outside the range a German 422."""
+    return fields.Raw(allow_none=True, metadata={
+        "description": f"{description}; 0 bis 999.999.999.999,99 (Zahl oder Text wie \"1.234,56\")"})
+
+
 class FundingCallIn(Schema):
-    """The documented fields; the services also take rate, min_amount, max_amount (number or German text such
-    as "1.234,56"), opens_on, checked_on (YYYY-MM-DD), deadlines ([{label, due_on}]), field_ids, topic_ids and
-    url, and answer every bad value with a German message per field (see docs/funding.md)."""
+    """The documented fields; the services also take rate (percent, 0 to 100), min_amount and max_amount (euro,
+    0 to 999.999.999.999,99; a number or text such as "1.234,56"), opens_on, checked_on (YYYY-MM-DD), deadlines
+    ([{label, due_on}]), field_ids, topic_ids and url, and answer every bad value with a German message per field
+    (see docs/funding.md)."""
 
     class Meta:
         unknown = INCLUDE
@@ -120,7 +114,7 @@ class FundingInterestIn(_In):
 
 
 class FundingMemberSchema(Schema):
-    municipality = fields.Nested(FundingCityRefSchema)
+    municipality = fields.Nested(CityRef)
     role = fields.String(metadata={"description": "lead oder partner"})
     status = fields.String(metadata={"description": "invited, accepted oder declined"})
     share_amount = Amount()
@@ -130,7 +124,7 @@ class FundingMemberSchema(Schema):
 class FundingItemSchema(Schema):
     id = fields.Integer()
     title = fields.String()
-    municipality = fields.Nested(FundingCityRefSchema, allow_none=True)
+    municipality = fields.Nested(CityRef, allow_none=True)
     due_on = fields.Date(allow_none=True)
     done = fields.Boolean()
 
@@ -139,7 +133,7 @@ class FundingEventSchema(Schema):
     action = fields.String()
     label = fields.String()
     detail = fields.String()
-    municipality = fields.Nested(FundingCityRefSchema, allow_none=True)
+    municipality = fields.Nested(CityRef, allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -152,7 +146,7 @@ class FundingApplicationSchema(Schema):
     status = fields.String(metadata={"description": "idea, preparing, submitted, granted, rejected, withdrawn"})
     requested_amount = Amount()
     granted_amount = Amount()
-    municipality = fields.Nested(FundingCityRefSchema, metadata={"description": "antragstellende Kommune"})
+    municipality = fields.Nested(CityRef, metadata={"description": "antragstellende Kommune"})
     members = fields.List(fields.Nested(FundingMemberSchema))
     is_example = fields.Boolean()
     version = fields.Integer()
@@ -167,17 +161,17 @@ class FundingApplicationIn(_In):
     call_id = fields.Raw(metadata={"description": "ID des Förderaufrufs (erforderlich)"})
     title = fields.Raw()
     description = fields.Raw()
-    requested_amount = fields.Raw()
+    requested_amount = _amount("beantragter Betrag in Euro")
 
 
 class FundingApplicationPatch(_In):
     title = fields.Raw()
     description = fields.Raw()
     status = fields.Raw(metadata={"description": "nur die Leitung der antragstellenden Kommune"})
-    requested_amount = fields.Raw()
-    granted_amount = fields.Raw(metadata={"description": "nur beim Status granted"})
+    requested_amount = _amount("beantragter Betrag in Euro")
+    granted_amount = _amount("bewilligter Betrag in Euro, nur beim Status granted")
     version = fields.Raw()
-    share_amount = fields.Raw(metadata={"description": "Eigenanteil der eigenen Kommune"})
+    share_amount = _amount("Eigenanteil der eigenen Kommune in Euro")
     share_note = fields.Raw()
     invitation = fields.Raw(metadata={"description": "accept oder decline (eingeladene Kommune)"})
 
@@ -200,6 +194,17 @@ def check_right_first():
         require(g.api_user, permission)
 
 
+def _errors(*codes):
+    """The documented error answers of a route (one alt_response each; the envelope is core's)."""
+    names = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
+
+    def document(view):
+        for code in codes:
+            view = blp.alt_response(code, response=names[code])(view)
+        return view
+    return document
+
+
 def _call_out(calls):
     interests = services.interests_by_call([c.id for c in calls])
     out = FundingCallSchema(many=True, exclude=("interested",)).dump(calls)
@@ -211,7 +216,7 @@ def _call_out(calls):
 @blp.route("/funding-calls")
 @blp.arguments(FundingCallQuery, location="query")
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@_errors(401)
 def list_calls(query):
     """The radar: calls by the nearest deadline (filters: status, field, topic, funder); 50 per page."""
     data = services.radar(api_user(), status=query.get("status") or "current", funder=query.get("funder"),
@@ -222,23 +227,16 @@ def list_calls(query):
 @blp.route("/funding-calls", methods=["POST"])
 @blp.arguments(FundingCallCreate)
 @blp.response(201)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 422)
 def create_call(data):
     """Record a call (coordination, city leads)."""
-    try:
-        call = services.create_call(api_user(), data)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    call = services.create_call(api_user(), data)
     return _call_out([call])[0]
 
 
 @blp.route("/funding-calls/<int:call_id>")
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_errors(401, 404)
 def get_call(call_id):
     """One call with deadlines and interested cities."""
     return _call_out([services.get_call_or_404(api_user(), call_id)])[0]
@@ -247,49 +245,34 @@ def get_call(call_id):
 @blp.route("/funding-calls/<int:call_id>", methods=["PATCH"])
 @blp.arguments(FundingCallIn)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 409, 422)
 def patch_call(data, call_id):
     """Change the given fields; send the version you read (a stale one answers 409)."""
     user = api_user()
     call = services.get_call_or_404(user, call_id)
     version = data.pop("version", None)
-    try:
-        services.update_call(user, call, data, version=call.version if version is None else version)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    services.update_call(user, call, data, version=call.version if version is None else version)
     return _call_out([call])[0]
 
 
 @blp.route("/funding-calls/<int:call_id>/interest", methods=["PUT"])
 @blp.arguments(FundingInterestIn)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 422)
 def put_interest(data, call_id):
     """Mark ({"interested": true}) or unmark "wir prüfen eine Bewerbung" for the token owner's city."""
     user = api_user()
     call = services.get_call_or_404(user, call_id)
     interested = data.get("interested", True)
     interested = services._bool(interested) if interested is not None else True
-    try:
-        row = services.set_interest(user, call, interested, data.get("note") or "")
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    row = services.set_interest(user, call, interested, data.get("note") or "")
     return {"interested": row is not None, "note": row.note if row else "",
-            "municipality": {"slug": user.municipality.slug, "name": user.municipality.name}}
+            "municipality": CityRef().dump(user.municipality)}
 
 
 @blp.route("/applications")
 @blp.response(200, FundingApplicationSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@_errors(401)
 def list_applications():
     """Applications the token owner's city takes part in (lead, invited, accepted); the coordination: all."""
     return services.applications_for(api_user())
@@ -298,10 +281,7 @@ def list_applications():
 @blp.route("/applications", methods=["POST"])
 @blp.arguments(FundingApplicationIn)
 @blp.response(201)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 422)
 def create_application(data):
     """Start an application for a call; the token owner's city is the lead applicant."""
     user = api_user()
@@ -312,11 +292,7 @@ def create_application(data):
         return api_error(422, "invalid", "Bitte geben Sie den Förderaufruf an (call_id).",
                          {"call_id": "Bitte geben Sie den Förderaufruf an (call_id)."})
     call = services.get_call_or_404(user, call_id)
-    try:
-        app_ = services.create_application(user, call, data)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    app_ = services.create_application(user, call, data)
     return _detail(app_)
 
 
@@ -330,8 +306,7 @@ def _detail(app_):
 
 @blp.route("/applications/<int:application_id>")
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_errors(401, 404)
 def get_application(application_id):
     """An application's inside: members and shares, checklist, timeline (its cities and the coordination)."""
     return _detail(services.get_application_or_404(api_user(), application_id))
@@ -340,11 +315,7 @@ def get_application(application_id):
 @blp.route("/applications/<int:application_id>", methods=["PATCH"])
 @blp.arguments(FundingApplicationPatch)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 409, 422)
 def patch_application(data, application_id):
     """Lead city: title, description, status, amounts. Any member city: its own share. Invited city: answer."""
     user = api_user()
@@ -352,20 +323,16 @@ def patch_application(data, application_id):
     require(user, "funding.contribute")  # the coordination reads applications, it does not change them
     if not data:
         return api_error(422, "invalid", "Nichts zu ändern: Bitte senden Sie mindestens ein Feld.")
-    try:
-        if "invitation" in data:
-            services.answer_invitation(user, app_, data["invitation"])
-        if "share_amount" in data or "share_note" in data:
-            member = services.membership(user, app_)
-            services.set_share(user, app_, data.get("share_amount", member.share_amount if member else None),
-                               data.get("share_note", member.share_note if member else ""))
-        lead_keys = {k: data[k] for k in ("title", "description", "status", "requested_amount", "granted_amount")
-                     if k in data}
-        if lead_keys:
-            services.update_application(user, app_, lead_keys, version=data.get("version"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    if "invitation" in data:
+        services.answer_invitation(user, app_, data["invitation"])
+    if "share_amount" in data or "share_note" in data:
+        member = services.membership(user, app_)
+        services.set_share(user, app_, data.get("share_amount", member.share_amount if member else None),
+                           data.get("share_note", member.share_note if member else ""))
+    lead_keys = {k: data[k] for k in ("title", "description", "status", "requested_amount", "granted_amount")
+                 if k in data}
+    if lead_keys:
+        services.update_application(user, app_, lead_keys, version=data.get("version"))
     if not services.may_see_application(user, app_):
         return {"id": app_.id, "declined": True}
     return _detail(app_)
@@ -374,11 +341,7 @@ def patch_application(data, application_id):
 @blp.route("/applications/<int:application_id>/partners", methods=["POST"])
 @blp.arguments(FundingPartnerIn)
 @blp.response(201, FundingMemberSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_errors(401, 403, 404, 409, 422)
 def add_partner(data, application_id):
     """Lead city: invite a member city (by slug or id) as partner."""
     user = api_user()
@@ -389,9 +352,5 @@ def add_partner(data, application_id):
         city = db.session.query(Municipality).filter(
             (Municipality.slug == str(ref)) | (Municipality.id == (int(ref) if str(ref).isdigit() else -1))).first()
         city_id = city.id if city else -1
-    try:
-        member = services.invite_partner(user, app_, city_id)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    member = services.invite_partner(user, app_, city_id)
     return member

@@ -8,6 +8,6 @@ from network.core.cli import network_cli
 @network_cli.command("funding-reminders")
 def funding_reminders_command():
     """Send the due funding reminders once (each reminder only once, also when run twice)."""
-    from network.funding.services import send_reminders
+    from network.funding.tasks import send_reminders
     stats = send_reminders()
     click.echo(f"Erinnerungen gesendet: {stats['sent']}, schon gesendet: {stats['skipped']}")

@@ -8,6 +8,9 @@ from wtforms import (BooleanField, FileField, FieldList, Form, FormField, Hidden
 from network.funding.models import APPLICATION_STATUSES, FUNDERS
 from network.funding.services import MAX_DEADLINES
 
+#: the documented range of every amount field (services.MAX_AMOUNT); the services answer outside it in German
+AMOUNT_RANGE = _l("0 bis 999.999.999.999,99 €, z. B. 10.000 oder 1.234,56.")
+
 
 class DeadlineForm(Form):
     label = StringField(_l("Bezeichnung der Frist"), description=_l("Zum Beispiel Interessenbekundung oder Vollantrag."))
@@ -25,8 +28,8 @@ class CallForm(FlaskForm):
     eligibility = TextAreaField(_l("Wer darf sich bewerben?"))
     joint_allowed = BooleanField(_l("Interkommunale Anträge (Verbundanträge) sind zulässig"))
     rate = StringField(_l("Fördersatz in Prozent"), description=_l("0 bis 100, z. B. 65 oder 62,5."))
-    min_amount = StringField(_l("Mindestbetrag in Euro"), description=_l("Zum Beispiel 10.000 oder 1.234,56."))
-    max_amount = StringField(_l("Höchstbetrag in Euro"), description=_l("Zum Beispiel 100.000."))
+    min_amount = StringField(_l("Mindestbetrag in Euro"), description=AMOUNT_RANGE)
+    max_amount = StringField(_l("Höchstbetrag in Euro"), description=AMOUNT_RANGE)
     opens_on = StringField(_l("Bewerbung möglich ab"), description=_l("TT.MM.JJJJ; leer, wenn schon offen."))
     deadlines = FieldList(FormField(DeadlineForm), min_entries=MAX_DEADLINES, max_entries=MAX_DEADLINES)
     field_ids = SelectMultipleField(_l("Handlungsfelder"), validate_choice=False,
@@ -46,13 +49,14 @@ class InterestForm(FlaskForm):
 class ApplicationForm(FlaskForm):
     title = StringField(_l("Titel des Antrags"))
     description = TextAreaField(_l("Worum geht es?"))
-    requested_amount = StringField(_l("Beantragter Betrag in Euro"), description=_l("Zum Beispiel 250.000."))
+    requested_amount = StringField(_l("Beantragter Betrag in Euro"), description=AMOUNT_RANGE)
 
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=list(APPLICATION_STATUSES.items()), validate_choice=False)
-    requested_amount = StringField(_l("Beantragter Betrag in Euro"))
-    granted_amount = StringField(_l("Bewilligter Betrag in Euro"), description=_l("Nur beim Status „bewilligt“."))
+    requested_amount = StringField(_l("Beantragter Betrag in Euro"), description=AMOUNT_RANGE)
+    granted_amount = StringField(_l("Bewilligter Betrag in Euro"),
+                                 description=_l("Nur beim Status „bewilligt“; 0 bis 999.999.999.999,99 €."))
     version = HiddenField()
 
 
@@ -65,7 +69,7 @@ class AnswerForm(FlaskForm):
 
 
 class ShareForm(FlaskForm):
-    share_amount = StringField(_l("Eigenanteil in Euro"))
+    share_amount = StringField(_l("Eigenanteil in Euro"), description=AMOUNT_RANGE)
     share_note = TextAreaField(_l("Beitrag Ihrer Kommune"))
 
 

@@ -15,7 +15,7 @@ from network.extensions import db
 
 def init_app(app) -> None:
     """Called by create_app."""
-    from network.funding.services import send_reminders
+    from network.funding.tasks import send_reminders
     register_job(app, "funding_reminders", send_reminders, seconds_config="FUNDING_REMINDER_SECONDS", seconds=3600)
     register_panel(app, "dashboard", dashboard_panel, order=40)
     register_panel(app, "topic", topic_panel, order=60)
@@ -26,7 +26,7 @@ def init_app(app) -> None:
 
 
 def _url(endpoint, **kw):
-    from network.funding.services import _link
+    from network.funding.services._common import _link
     return _link(endpoint, **kw)
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from network.core.models import OutboxMessage
 from network.extensions import db
-from network.funding import services
+from network.funding import services, tasks
 from network.funding.models import FundingInterest, FundingReminder, berlin_today, BERLIN
 from tests import factories
 from tests.conftest import row_count
@@ -31,7 +31,7 @@ def test_30_14_3_days_before_each_once(lead_a, staff_a, lead_b, city_b):
     db.session.commit()
     sent = []
     for days_before in (31, 30, 30, 29, 15, 14, 13, 4, 3, 2, 1, 0, -1):
-        stats = services.send_reminders(now=_noon(due - timedelta(days=days_before)))
+        stats = tasks.send_reminders(now=_noon(due - timedelta(days=days_before)))
         sent.append((days_before, stats["sent"]))
     assert sent == [(31, 0), (30, 1), (30, 0), (29, 0), (15, 0), (14, 1), (13, 0), (4, 0), (3, 1), (2, 0), (1, 0),
                     (0, 0), (-1, 0)]
@@ -46,9 +46,9 @@ def test_late_recorded_deadline_is_reminded_under_the_next_threshold(lead_a):
     call = make_call("Kurzfristig", deadlines=[("Antrag", today + timedelta(days=5))])
     db.session.add(FundingInterest(call_id=call.id, municipality_id=lead_a.municipality_id))
     db.session.commit()
-    assert services.send_reminders()["sent"] == 1
+    assert tasks.send_reminders()["sent"] == 1
     assert _mails()[0][1] == "Förderfrist in 5 Tagen: Kurzfristig"
-    assert services.send_reminders()["sent"] == 0
+    assert tasks.send_reminders()["sent"] == 0
 
 
 def test_application_members_are_reminded_invited_and_declined_are_not(app, lead_a, lead_b, call, outbox):
@@ -61,7 +61,7 @@ def test_application_members_are_reminded_invited_and_declined_are_not(app, lead
     db.session.query(OutboxMessage).delete()
     db.session.commit()
     due = call.deadlines[0].due_on
-    services.send_reminders(now=_noon(due - timedelta(days=14)))
+    tasks.send_reminders(now=_noon(due - timedelta(days=14)))
     assert sorted(r for r, _s in _mails()) == ["lead@buehl.test", "lead@ettlingen.test"]
 
 
@@ -72,8 +72,8 @@ def test_configurable_days(app, lead_a):
     db.session.commit()
     app.config["FUNDING_REMINDER_DAYS"] = [7]
     try:
-        assert services.send_reminders(now=_noon(due - timedelta(days=30)))["sent"] == 0
-        assert services.send_reminders(now=_noon(due - timedelta(days=7)))["sent"] == 1
+        assert tasks.send_reminders(now=_noon(due - timedelta(days=30)))["sent"] == 0
+        assert tasks.send_reminders(now=_noon(due - timedelta(days=7)))["sent"] == 1
     finally:
         app.config["FUNDING_REMINDER_DAYS"] = (30, 14, 3)
 
@@ -88,10 +88,10 @@ def test_checklist_item_falling_due_is_reminded_once(lead_a, lead_b, joint):
     db.session.commit()
     app_days = (30, 14, 3)
     assert app_days
-    services.send_reminders(now=_noon(today + timedelta(days=1)))
+    tasks.send_reminders(now=_noon(today + timedelta(days=1)))
     assert not [s for _r, s in _mails() if s.startswith("Aufgabe")]
-    services.send_reminders(now=_noon(today + timedelta(days=2)))
-    services.send_reminders(now=_noon(today + timedelta(days=3)))
+    tasks.send_reminders(now=_noon(today + timedelta(days=2)))
+    tasks.send_reminders(now=_noon(today + timedelta(days=3)))
     items = [(r, s) for r, s in _mails() if s.startswith("Aufgabe")]
     assert items == [("lead@buehl.test", "Aufgabe fällig: Kostenplan (Gemeinsames Bürgerportal)")]
 
@@ -109,7 +109,7 @@ def test_two_schedulers_at_once_send_each_reminder_once(app, lead_a, lead_b, cit
     expected = 4 * 5  # 4 deadlines x (4 leads of A + 1 lead of B)
 
     barrier = threading.Barrier(2, timeout=20)
-    original = services._claim_and_queue
+    original = tasks._claim_and_queue
     local = threading.local()
 
     def racing(*args, **kw):
@@ -117,14 +117,14 @@ def test_two_schedulers_at_once_send_each_reminder_once(app, lead_a, lead_b, cit
             local.waited = True
             barrier.wait()  # both workers hold their full job list now
         return original(*args, **kw)
-    monkeypatch.setattr(services, "_claim_and_queue", racing)
+    monkeypatch.setattr(tasks, "_claim_and_queue", racing)
 
     results, errors = [], []
 
     def worker():
         try:
             with app.app_context():
-                results.append(services.send_reminders())
+                results.append(tasks.send_reminders())
                 db.session.remove()
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
@@ -141,4 +141,4 @@ def test_two_schedulers_at_once_send_each_reminder_once(app, lead_a, lead_b, cit
     recipients = [r for r, _s in _mails()]
     assert len(recipients) == len(set(zip(recipients, [s for _r, s in _mails()])))
     # and a third run afterwards sends nothing
-    assert services.send_reminders()["sent"] == 0
+    assert tasks.send_reminders()["sent"] == 0

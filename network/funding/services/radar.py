@@ -1,0 +1,153 @@
+"""Calls, reading: the radar with its filters, interest marks and the own city's applications per call."""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import abort
+
+from network.core.permissions import require
+from network.extensions import db
+from network.funding.models import (FUNDERS, Application, ApplicationMember, FundingCall, FundingDeadline,
+                                    FundingInterest, berlin_today, call_field, call_topic)
+from network.funding.services._common import PAGE_SIZE, SEEING
+from network.municipalities.models import Municipality
+from network.topics.models import FieldOfAction, Topic
+
+def fields_of_action():
+    return db.session.execute(sa.select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)
+                              ).scalars().all()
+
+
+def active_topics():
+    return db.session.execute(sa.select(Topic).where(Topic.status == "active").order_by(Topic.name)).scalars().all()
+
+
+def get_call_or_404(user, call_id) -> FundingCall:
+    """A funding call (network data: every member may see it)."""
+    require(user, "funding.view")
+    call = db.session.get(FundingCall, call_id)
+    if call is None:
+        abort(404)
+    return call
+
+
+def _next_due(today: date):
+    return (sa.select(sa.func.min(FundingDeadline.due_on))
+            .where(FundingDeadline.call_id == FundingCall.id, FundingDeadline.due_on >= today)
+            .correlate(FundingCall).scalar_subquery())
+
+
+def _has_deadline():
+    return sa.exists(sa.select(FundingDeadline.id).where(FundingDeadline.call_id == FundingCall.id)
+                     .correlate(FundingCall))
+
+
+def _resolve(model, value):
+    """A field of action or topic by slug or id (query arguments of the radar and the API)."""
+    if value in (None, ""):
+        return None
+    value = str(value).strip()[:80]
+    cond = model.slug == value
+    if value.isdigit():
+        cond = sa.or_(cond, model.id == int(value))
+    return db.session.execute(sa.select(model).where(cond)).scalars().first()
+
+
+def calls_query(*, status: str | None = None, funder: str | None = None, field=None, topic=None,
+                now: datetime | None = None):
+    """select() of calls filtered by status (open, announced, closed, current = open or announced, all),
+    funder, field of action and topic, ordered by the nearest deadline (calls without one last)."""
+    today = berlin_today(now)
+    next_due = _next_due(today)
+    stmt = sa.select(FundingCall)
+    not_closed = sa.or_(next_due.is_not(None), ~_has_deadline())
+    announced = sa.and_(FundingCall.opens_on.is_not(None), FundingCall.opens_on > today)
+    if status in (None, "", "current"):
+        stmt = stmt.where(not_closed)
+    elif status == "open":
+        stmt = stmt.where(not_closed, ~announced)
+    elif status == "announced":
+        stmt = stmt.where(not_closed, announced)
+    elif status == "closed":
+        stmt = stmt.where(~not_closed)
+    if funder:
+        stmt = stmt.where(FundingCall.funder == funder)
+    if field is not None:
+        stmt = stmt.where(FundingCall.id.in_(sa.select(call_field.c.call_id).where(call_field.c.field_id == field.id)))
+    if topic is not None:
+        stmt = stmt.where(FundingCall.id.in_(sa.select(call_topic.c.call_id).where(call_topic.c.topic_id == topic.id)))
+    if status == "closed":
+        last_due = (sa.select(sa.func.max(FundingDeadline.due_on)).where(FundingDeadline.call_id == FundingCall.id)
+                    .correlate(FundingCall).scalar_subquery())
+        return stmt.order_by(last_due.desc(), FundingCall.title, FundingCall.id)
+    return stmt.order_by(sa.case((next_due.is_(None), 1), else_=0), next_due, FundingCall.title, FundingCall.id)
+
+
+STATUS_FILTERS = ("current", "open", "announced", "closed", "all")
+
+
+def radar(user, *, status="current", funder=None, field=None, topic=None, page: int = 1,
+          now: datetime | None = None) -> dict:
+    """One page of the radar with who is interested and the own city's applications, in fixed queries."""
+    require(user, "funding.view")
+    status = status if status in STATUS_FILTERS else "current"
+    funder = funder if funder in FUNDERS else None
+    field_obj = _resolve(FieldOfAction, field)
+    topic_obj = _resolve(Topic, topic)
+    stmt = calls_query(status=status, funder=funder, field=field_obj, topic=topic_obj, now=now)
+    page = max(1, min(int(page or 1), 10_000))
+    calls = db.session.execute(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).scalars().all()
+    has_next = len(calls) > PAGE_SIZE
+    calls = calls[:PAGE_SIZE]
+    interests = interests_by_call([c.id for c in calls])
+    own = own_applications_by_call(user, [c.id for c in calls])
+    return {"calls": calls, "interests": interests, "own_applications": own, "has_next": has_next, "page": page,
+            "status": status, "funder": funder, "field": field_obj, "topic": topic_obj}
+
+
+def interests_by_call(call_ids) -> dict[int, list[FundingInterest]]:
+    """Interest marks of member cities per call (one query)."""
+    out = defaultdict(list)
+    if not call_ids:
+        return out
+    rows = db.session.execute(
+        sa.select(FundingInterest).join(Municipality, Municipality.id == FundingInterest.municipality_id)
+        .where(FundingInterest.call_id.in_(call_ids), Municipality.status == "member").order_by(Municipality.name)
+    ).scalars().all()
+    for row in rows:
+        out[row.call_id].append(row)
+    return out
+
+
+def own_applications_by_call(user, call_ids) -> dict[int, list[Application]]:
+    """Applications on these calls that the user's city takes part in (one query)."""
+    out = defaultdict(list)
+    city_id = getattr(user, "municipality_id", None)
+    if not call_ids or city_id is None:
+        return out
+    rows = db.session.execute(
+        sa.select(Application).join(ApplicationMember, ApplicationMember.application_id == Application.id)
+        .where(Application.call_id.in_(call_ids), ApplicationMember.municipality_id == city_id,
+               ApplicationMember.status.in_(SEEING)).order_by(Application.id)
+    ).scalars().unique().all()
+    for row in rows:
+        out[row.call_id].append(row)
+    return out
+
+
+def matching_projects(user, call: FundingCall) -> list[dict]:
+    """"Passt zu Ihren Vorhaben": the inventory's matching projects of the viewer's own city (when there)."""
+    from network.inventory.services import matching_projects as inventory_matches
+    city_id = getattr(user, "municipality_id", None)
+    if city_id is None or not (call.fields or call.topics):
+        return []
+    return list(inventory_matches(user, city_id, [f.id for f in call.fields], [t.id for t in call.topics]) or [])
+
+
+def own_interest(user, call) -> FundingInterest | None:
+    city_id = getattr(user, "municipality_id", None)
+    if city_id is None:
+        return None
+    return db.session.execute(sa.select(FundingInterest).where(
+        FundingInterest.call_id == call.id, FundingInterest.municipality_id == city_id)).scalar_one_or_none()
