@@ -1,0 +1,119 @@
+"""Topics and proposals: the coordination adds and edits topics, a city proposes one, the coordination decides."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from network.core import audit
+from network.core.boundary import Conflict, check_version
+from network.core.permissions import require
+from network.core.validation import Checker, ValidationFailed
+from network.extensions import db
+from network.municipalities.models import make_slug
+from network.topics.models import FieldOfAction, Topic
+from network.topics.services._common import (MAX_TEXT, RESERVED_SLUGS, _acting_city, _coordinators,
+                                             _decision_and_reason, _notify)
+
+
+def _check_topic(c: Checker, data: dict, current: Topic | None = None) -> dict:
+    out = {
+        "name": c.text("name", data.get("name"), label=_("den Namen"), max_len=160),
+        "description": c.text("description", data.get("description"), label=_("Die Beschreibung"),
+                              required=False, max_len=5000),
+    }
+    field = None
+    try:
+        field = db.session.get(FieldOfAction, int(data.get("field_id")))
+    except (TypeError, ValueError):
+        pass
+    if field is None:
+        c.add("field_id", _("Bitte wählen Sie ein Handlungsfeld."))
+    else:
+        out["field_id"] = field.id
+    if "name" not in c.errors:
+        slug = make_slug(out["name"])
+        if not slug:
+            c.add("name", _("Der Name muss Buchstaben enthalten."))
+        elif slug in RESERVED_SLUGS:
+            c.add("name", _("Dieser Name ist für eine Seite des Städtenetzes reserviert; bitte wählen Sie einen "
+                            "anderen."))
+        clash = db.session.scalar(sa.select(Topic.id).where(
+            sa.or_(Topic.slug == slug, sa.func.lower(Topic.name) == out["name"].lower())))
+        if clash and (current is None or clash != current.id):
+            c.add("name", _("Ein Thema mit diesem Namen gibt es bereits (auch abgelehnte Vorschläge zählen)."))
+        out["slug"] = slug
+    return out
+
+
+def create_topic(actor, data: dict) -> Topic:
+    """Coordinator: add an active topic."""
+    require(actor, "topic.manage")
+    c = Checker()
+    values = _check_topic(c, data)
+    c.done()
+    topic = Topic(status="active", **values)
+    db.session.add(topic)
+    db.session.flush()
+    audit.record(actor, "topic.created", obj=topic, summary=f"Thema {topic.name} angelegt")
+    db.session.flush()
+    return topic
+
+
+def update_topic(actor, topic: Topic, data: dict, *, version) -> Topic:
+    """Coordinator: edit name, description, field; a stale version answers 409."""
+    require(actor, "topic.manage")
+    check_version(topic, version, _("Das Thema wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie "
+                                    "die aktuelle Fassung; Ihre Eingaben stehen noch im Formular."))
+    c = Checker()
+    values = _check_topic(c, data, current=topic)
+    c.done()
+    values.pop("slug", None)
+    for key, value in values.items():
+        setattr(topic, key, value)
+    audit.record(actor, "topic.updated", obj=topic, summary=f"Thema {topic.name} geändert")
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict({"version": _("Das Thema wurde inzwischen von jemand anderem geändert.")})
+    return topic
+
+
+def propose_topic(actor, data: dict) -> Topic:
+    """A city lead proposes a topic; the coordination accepts or declines it."""
+    require(actor, "topic.propose")
+    city = _acting_city(actor)
+    c = Checker()
+    values = _check_topic(c, data)
+    reason = c.text("reason", data.get("reason"), label=_("eine Begründung"), required=False, max_len=MAX_TEXT)
+    c.done()
+    topic = Topic(status="proposed", proposed_by_municipality_id=city.id, proposed_by_id=actor.id,
+                  proposal_reason=reason, **values)
+    db.session.add(topic)
+    db.session.flush()
+    audit.record(actor, "topic.proposed", obj=topic, municipality_id=city.id,
+                 summary=f"{city.name} schlägt das Thema {topic.name} vor")
+    _notify(_coordinators(), "proposal", _("Neuer Themenvorschlag: %(topic)s", topic=topic.name), topic,
+            actor=actor, city=city, reason=reason)
+    db.session.flush()
+    return topic
+
+
+def decide_proposal(actor, topic: Topic, decision, reason) -> Topic:
+    """Coordinator: accept (the topic becomes active) or decline (with a reason) a proposal."""
+    require(actor, "topic.manage")
+    c = Checker()
+    decision, reason = _decision_and_reason(c, decision, reason)
+    c.done()
+    if topic.status != "proposed":
+        raise ValidationFailed({"decision": _("Über diesen Vorschlag wurde bereits entschieden.")}, status=409)
+    topic.status = "active" if decision == "confirm" else "declined"
+    topic.decision_reason = reason
+    audit.record(actor, f"topic.proposal_{'accepted' if decision == 'confirm' else 'declined'}", obj=topic,
+                 municipality_id=topic.proposed_by_municipality_id,
+                 summary=f"Themenvorschlag {topic.name} {'angenommen' if decision == 'confirm' else 'abgelehnt'}")
+    if topic.proposed_by is not None and topic.proposed_by.active:
+        _notify([topic.proposed_by], "proposal_" + decision, _("Ihr Themenvorschlag: %(topic)s", topic=topic.name),
+                topic, actor=actor, city=topic.proposed_by_municipality, reason=reason)
+    db.session.flush()
+    return topic
