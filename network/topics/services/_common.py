@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from network.accounts.models import User
+from network.core.boundary import Conflict
 from network.core.outbox import queue_mail
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
-from network.municipalities.models import Municipality
+from network.municipalities.models import Municipality, make_slug
 from network.topics.models import LeadEvent, Participation
 from network.topics.signals import topic_lead_changed
 
@@ -93,12 +94,32 @@ def _lead_changed(topic, actor, city):
                             audience="network", actor_id=getattr(actor, "id", None))
 
 
-def _decision_and_reason(c: Checker, decision, reason, *, reason_required_for="decline"):
+def _decision(decision, reason, *, still_open: bool, decided: str) -> tuple[str, str]:
+    """A checked decision (confirm/decline; declining needs a reason) on something still open, else 409 `decided`."""
+    c = Checker()
     decision = c.choice("decision", decision, DECISIONS, label=_("die Entscheidung"))
     reason = c.text("reason", reason, label=_("eine Begründung"), required=False, max_len=MAX_TEXT)
-    if decision == reason_required_for and not reason and "reason" not in c.errors:
+    if decision == "decline" and not reason and "reason" not in c.errors:
         c.add("reason", _("Bitte begründen Sie die Ablehnung."))
+    c.done()
+    if not still_open:
+        raise Conflict({"decision": decided})
     return decision, reason
+
+
+def _unique_slug(c: Checker, model, name: str, current, taken: str, reserved=frozenset()) -> str | None:
+    """The slug of a new name; a name without letters, a reserved slug or one another row has is refused."""
+    slug = make_slug(name)
+    if not slug:
+        c.add("name", _("Der Name muss Buchstaben enthalten."))
+    elif slug in reserved:
+        c.add("name", _("Dieser Name ist für eine Seite des Städtenetzes reserviert; bitte wählen Sie einen "
+                        "anderen."))
+    clash = db.session.scalar(sa.select(model.id).where(
+        sa.or_(model.slug == slug, sa.func.lower(model.name) == name.lower())))
+    if clash and (current is None or clash != current.id):
+        c.add("name", taken)
+    return slug
 
 
 def _flush_or_conflict(message: str) -> None:

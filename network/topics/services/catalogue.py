@@ -1,18 +1,16 @@
 """Topics and proposals: the coordination adds and edits topics, a city proposes one, the coordination decides."""
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from network.core import audit
 from network.core.boundary import Conflict, check_version
 from network.core.permissions import require
-from network.core.validation import Checker, ValidationFailed
+from network.core.validation import Checker
 from network.extensions import db
-from network.municipalities.models import make_slug
 from network.topics.models import FieldOfAction, Topic
 from network.topics.services._common import (MAX_TEXT, RESERVED_SLUGS, _acting_city, _coordinators,
-                                             _decision_and_reason, _notify)
+                                             _decision, _notify, _unique_slug)
 
 
 def _check_topic(c: Checker, data: dict, current: Topic | None = None) -> dict:
@@ -31,17 +29,9 @@ def _check_topic(c: Checker, data: dict, current: Topic | None = None) -> dict:
     else:
         out["field_id"] = field.id
     if "name" not in c.errors:
-        slug = make_slug(out["name"])
-        if not slug:
-            c.add("name", _("Der Name muss Buchstaben enthalten."))
-        elif slug in RESERVED_SLUGS:
-            c.add("name", _("Dieser Name ist für eine Seite des Städtenetzes reserviert; bitte wählen Sie einen "
-                            "anderen."))
-        clash = db.session.scalar(sa.select(Topic.id).where(
-            sa.or_(Topic.slug == slug, sa.func.lower(Topic.name) == out["name"].lower())))
-        if clash and (current is None or clash != current.id):
-            c.add("name", _("Ein Thema mit diesem Namen gibt es bereits (auch abgelehnte Vorschläge zählen)."))
-        out["slug"] = slug
+        out["slug"] = _unique_slug(c, Topic, out["name"], current, _("Ein Thema mit diesem Namen gibt es bereits "
+                                                                     "(auch abgelehnte Vorschläge zählen)."),
+                                   reserved=RESERVED_SLUGS)
     return out
 
 
@@ -102,11 +92,8 @@ def propose_topic(actor, data: dict) -> Topic:
 def decide_proposal(actor, topic: Topic, decision, reason) -> Topic:
     """Coordinator: accept (the topic becomes active) or decline (with a reason) a proposal."""
     require(actor, "topic.manage")
-    c = Checker()
-    decision, reason = _decision_and_reason(c, decision, reason)
-    c.done()
-    if topic.status != "proposed":
-        raise ValidationFailed({"decision": _("Über diesen Vorschlag wurde bereits entschieden.")}, status=409)
+    decision, reason = _decision(decision, reason, still_open=topic.status == "proposed",
+                                 decided=_("Über diesen Vorschlag wurde bereits entschieden."))
     topic.status = "active" if decision == "confirm" else "declined"
     topic.decision_reason = reason
     audit.record(actor, f"topic.proposal_{'accepted' if decision == 'confirm' else 'declined'}", obj=topic,

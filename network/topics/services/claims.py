@@ -13,7 +13,7 @@ from network.extensions import db
 from network.municipalities.models import Municipality
 from network.topics.models import OPEN_STATUSES, LeadClaim, Topic
 from network.topics.services._common import (MAX_TEXT, _acting_city, _city_leads, _coordinators,
-                                             _decision_and_reason, _event, _flush_or_conflict, _lead_changed,
+                                             _decision, _event, _flush_or_conflict, _lead_changed,
                                              _notify, _participant_contacts)
 
 
@@ -104,11 +104,8 @@ def decide_claim(actor, topic: Topic, claim: LeadClaim, decision, reason="") -> 
                    and lead.municipality_id == actor.municipality_id)
         if not allowed:
             raise Forbidden()
-    c = Checker()
-    decision, reason = _decision_and_reason(c, decision, reason)
-    c.done()
-    if claim.status != "pending":
-        raise ValidationFailed({"decision": _("Über diesen Antrag wurde bereits entschieden.")}, status=409)
+    decision, reason = _decision(decision, reason, still_open=claim.status == "pending",
+                                 decided=_("Über diesen Antrag wurde bereits entschieden."))
     claim.status = "confirmed" if decision == "confirm" else "declined"
     claim.decided_by_id = actor.id
     claim.decided_at = utcnow()

@@ -1,15 +1,13 @@
 """Fields of action: the coordination adds, renames and reorders them."""
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from network.core import audit
 from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
-from network.municipalities.models import make_slug
 from network.topics.models import FieldOfAction
-from network.topics.services._common import MAX_TEXT
+from network.topics.services._common import MAX_TEXT, _unique_slug
 
 
 def _check_field(c: Checker, data: dict, current: FieldOfAction | None = None) -> dict:
@@ -25,14 +23,8 @@ def _check_field(c: Checker, data: dict, current: FieldOfAction | None = None) -
     except (TypeError, ValueError):
         c.add("position", _("Bitte geben Sie die Reihenfolge als ganze Zahl von 0 bis 999 an."))
     if "name" not in c.errors:
-        slug = make_slug(out["name"])
-        if not slug:
-            c.add("name", _("Der Name muss Buchstaben enthalten."))
-        clash = db.session.scalar(sa.select(FieldOfAction.id).where(
-            sa.or_(FieldOfAction.slug == slug, sa.func.lower(FieldOfAction.name) == out["name"].lower())))
-        if clash and (current is None or clash != current.id):
-            c.add("name", _("Ein Handlungsfeld mit diesem Namen gibt es bereits."))
-        out["slug"] = slug
+        out["slug"] = _unique_slug(c, FieldOfAction, out["name"], current,
+                                   _("Ein Handlungsfeld mit diesem Namen gibt es bereits."))
     return out
 
 

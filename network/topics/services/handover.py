@@ -10,7 +10,7 @@ from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.topics.models import LeadClaim, Topic
-from network.topics.services._common import (MAX_TEXT, _acting_city, _city_leads, _decision_and_reason, _event,
+from network.topics.services._common import (MAX_TEXT, _acting_city, _city_leads, _decision, _event,
                                              _flush_or_conflict, _lead_changed, _notify, _participant_contacts)
 from network.topics.services.claims import _own_open_claim, current_lead
 
@@ -65,11 +65,8 @@ def accept_handover(actor, topic: Topic, offer: LeadClaim, decision, reason: str
     city = _acting_city(actor)
     if offer.topic_id != topic.id or offer.kind != "handover" or offer.municipality_id != city.id:
         abort(404)
-    c = Checker()
-    decision, reason = _decision_and_reason(c, decision, reason)
-    c.done()
-    if offer.status != "pending":
-        raise ValidationFailed({"decision": _("Über dieses Übergabeangebot wurde bereits entschieden.")}, status=409)
+    decision, reason = _decision(decision, reason, still_open=offer.status == "pending",
+                                 decided=_("Über dieses Übergabeangebot wurde bereits entschieden."))
     offer.decided_by_id = actor.id
     offer.decided_at = utcnow()
     offer.reason = reason
