@@ -8,14 +8,12 @@ from flask_login import current_user, login_required
 from network.accounts import services as accounts
 from network.accounts.forms import EmptyForm, InviteForm, RoleForm
 from network.accounts.models import User
-from network.core.forms import apply_errors
+from network.core.boundary import on_invalid
 from network.core.permissions import can, require
 from network.core.tenancy import get_or_404
-from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.municipalities import services
 from network.municipalities.forms import AdmitForm, MembershipForm, MunicipalityForm
-from network.municipalities.models import Municipality
 
 bp = Blueprint("municipalities", __name__, url_prefix="/kommunen")
 
@@ -38,20 +36,13 @@ def new():
     require(current_user, "municipality.admit")
     form = AdmitForm()
     if form.validate_on_submit():
-        try:
-            city = services.admit_municipality(current_user, _fields(form), lead_email=form.lead_email.data,
-                                               lead_name=form.lead_name.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            return render_template("municipalities/new.html", form=form), 422
-        db.session.commit()
+        on_invalid("municipalities/new.html", form, form=form)
+        city = services.admit_municipality(current_user, _fields(form), lead_email=form.lead_email.data,
+                                           lead_name=form.lead_name.data)
         flash(_("%(city)s wurde aufgenommen; die Einladung an %(email)s ist unterwegs.", city=city.name,
                 email=form.lead_email.data), "success")
         return redirect(url_for("municipalities.detail", slug=city.slug))
-    elif form.errors:
-        return render_template("municipalities/new.html", form=form), 422
-    return render_template("municipalities/new.html", form=form)
+    return render_template("municipalities/new.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/<slug>")
@@ -82,13 +73,8 @@ def membership(slug):
     if not form.validate_on_submit() or form.member.data not in ("0", "1"):
         abort(400)
     member = form.member.data == "1"
-    try:
-        services.set_membership(current_user, city, member=member, reason=form.reason.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        apply_errors(form, exc.errors)
-        return _render_detail(city, exc.status, membership_form=form)
-    db.session.commit()
+    on_invalid(lambda exc: _render_detail(city, exc.status, membership_form=form), form)
+    services.set_membership(current_user, city, member=member, reason=form.reason.data)
     flash(_("%(city)s ist wieder Mitglied des Netzwerks. Reaktivieren Sie die Konten der Kommune einzeln.", city=city.name)
           if member else _("Der Austritt von %(city)s ist eingetragen; die Konten der Kommune sind deaktiviert.",
                            city=city.name), "success")
@@ -103,18 +89,11 @@ def edit(slug):
     require(current_user, "municipality.edit_own", city)
     form = MunicipalityForm(obj=city)
     if form.validate_on_submit():
-        try:
-            services.update_municipality(current_user, city, _fields(form))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            return render_template("municipalities/edit.html", form=form, city=city), 422
-        db.session.commit()
+        on_invalid("municipalities/edit.html", form, form=form, city=city)
+        services.update_municipality(current_user, city, _fields(form))
         flash(_("Die Stammdaten wurden gespeichert."), "success")
         return redirect(url_for("municipalities.detail", slug=city.slug))
-    elif form.errors:
-        return render_template("municipalities/edit.html", form=form, city=city), 422
-    return render_template("municipalities/edit.html", form=form, city=city)
+    return render_template("municipalities/edit.html", form=form, city=city), 422 if form.errors else 200
 
 
 @bp.route("/<slug>/konten", methods=["GET", "POST"])
@@ -124,26 +103,21 @@ def users(slug):
     city = services.get_by_slug_or_404(slug)
     require(current_user, "user.manage", city)
     form = InviteForm()
-    status = 200
     if form.validate_on_submit():
-        try:
-            user = accounts.invite_user(current_user, city, email=form.email.data, name=form.name.data,
-                                        role=form.role.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Die Einladung an %(email)s ist unterwegs.", email=user.email), "success")
-            return redirect(url_for("municipalities.users", slug=city.slug))
-    elif form.errors:
-        status = 422
+        on_invalid(lambda exc: _users_page(city, form), form)
+        user = accounts.invite_user(current_user, city, email=form.email.data, name=form.name.data,
+                                    role=form.role.data)
+        flash(_("Die Einladung an %(email)s ist unterwegs.", email=user.email), "success")
+        return redirect(url_for("municipalities.users", slug=city.slug))
+    return _users_page(city, form), 422 if form.errors else 200
+
+
+def _users_page(city, form):
     members = db.session.execute(
         sa.select(User).where(User.municipality_id == city.id).order_by(User.active.desc(), User.name)
     ).scalars().all()
     return render_template("municipalities/users.html", city=city, members=members, form=form,
-                           role_form=RoleForm, action_form=EmptyForm()), status
+                           role_form=RoleForm, action_form=EmptyForm())
 
 
 def _city_user(slug, user_id):
@@ -155,18 +129,20 @@ def _city_user(slug, user_id):
     return city, user
 
 
-def _account_action(city, action, success):
-    """Run one account service, commit, and come back to the list with a German message."""
-    try:
-        action()
-    except ValidationFailed as exc:
-        db.session.rollback()
+def _to_accounts(city, message=None):
+    """Back to the city's account list, with a success message."""
+    if message:
+        flash(message, "success")
+    return redirect(url_for("municipalities.users", slug=city.slug))
+
+
+def _on_invalid_to_accounts(city):
+    """A refused account action answers as before: its messages as notices on the account list (302)."""
+    def page(exc):
         for message in exc.errors.values():
             flash(message, "danger")
-    else:
-        db.session.commit()
-        flash(success(), "success")
-    return redirect(url_for("municipalities.users", slug=city.slug))
+        return _to_accounts(city), 302
+    on_invalid(page)
 
 
 @bp.route("/<slug>/konten/<int:user_id>/rolle", methods=["POST"])
@@ -177,8 +153,9 @@ def set_role(slug, user_id):
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    return _account_action(city, lambda: accounts.set_role(current_user, user, form.role.data),
-                           lambda: _("Die Rolle von %(name)s ist jetzt: %(role)s.", name=user.name, role=user.role_label))
+    _on_invalid_to_accounts(city)
+    accounts.set_role(current_user, user, form.role.data)
+    return _to_accounts(city, _("Die Rolle von %(name)s ist jetzt: %(role)s.", name=user.name, role=user.role_label))
 
 
 @bp.route("/<slug>/konten/<int:user_id>/aktiv", methods=["POST"])
@@ -189,9 +166,10 @@ def set_active(slug, user_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    return _account_action(city, lambda: accounts.set_active(current_user, user, active),
-                           lambda: _("%(name)s wurde aktiviert.", name=user.name) if active
-                           else _("%(name)s wurde deaktiviert.", name=user.name))
+    _on_invalid_to_accounts(city)
+    accounts.set_active(current_user, user, active)
+    return _to_accounts(city, _("%(name)s wurde aktiviert.", name=user.name) if active
+                        else _("%(name)s wurde deaktiviert.", name=user.name))
 
 
 @bp.route("/<slug>/konten/<int:user_id>/einladung", methods=["POST"])
@@ -201,5 +179,6 @@ def resend_invite(slug, user_id):
     city, user = _city_user(slug, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return _account_action(city, lambda: accounts.resend_invitation(current_user, user),
-                           lambda: _("Eine neue Einladung an %(email)s ist unterwegs.", email=user.email))
+    _on_invalid_to_accounts(city)
+    accounts.resend_invitation(current_user, user)
+    return _to_accounts(city, _("Eine neue Einladung an %(email)s ist unterwegs.", email=user.email))

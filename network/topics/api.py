@@ -2,17 +2,10 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
-from network.core.validation import ValidationFailed
-from network.extensions import db
+from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
 from network.topics import services
 
 blp = make_blueprint("topics_api", __name__, "", "Handlungsfelder, Themen und Federführung")
-
-class CityRefSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-
 
 class FieldOfActionSchema(Schema):
     slug = fields.String()
@@ -21,13 +14,8 @@ class FieldOfActionSchema(Schema):
     position = fields.Integer()
 
 
-class FieldRefSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-
-
 class ParticipantSchema(Schema):
-    municipality = fields.Nested(CityRefSchema)
+    municipality = fields.Nested(CityRef)
     status = fields.String(metadata={"description": "interested oder participating"})
     contact = fields.Function(lambda p: p.contact.name if p.contact else None, allow_none=True,
                               metadata={"description": "Name der Ansprechperson"})
@@ -37,7 +25,7 @@ class ClaimSchema(Schema):
     id = fields.Integer()
     kind = fields.String(metadata={"description": "lead, colead oder handover"})
     status = fields.String(metadata={"description": "pending, confirmed, declined, withdrawn oder ended"})
-    municipality = fields.Nested(CityRefSchema)
+    municipality = fields.Nested(CityRef)
     note = fields.String()
     reason = fields.String()
     created_at = fields.DateTime()
@@ -47,7 +35,7 @@ class ClaimSchema(Schema):
 class EventSchema(Schema):
     action = fields.String()
     label = fields.String()
-    municipality = fields.Nested(CityRefSchema, allow_none=True)
+    municipality = fields.Nested(CityRef, allow_none=True)
     actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True)
     reason = fields.String()
     created_at = fields.DateTime()
@@ -59,9 +47,9 @@ class TopicSchema(Schema):
     description = fields.String()
     status = fields.String()
     is_example = fields.Boolean(metadata={"description": "Beispieldaten der Demo"})
-    field = fields.Nested(FieldRefSchema)
-    lead = fields.Nested(CityRefSchema, allow_none=True, metadata={"description": "federführende Kommune"})
-    coleads = fields.List(fields.Nested(CityRefSchema))
+    field = fields.Nested(NamedRef)
+    lead = fields.Nested(CityRef, allow_none=True, metadata={"description": "federführende Kommune"})
+    coleads = fields.List(fields.Nested(CityRef))
     participants = fields.List(fields.Nested(ParticipantSchema))
 
 
@@ -133,12 +121,7 @@ def create_claim(data, slug):
     """Claim the lead for the token owner's city (a co-lead request if the topic has a lead)."""
     user = api_user()
     topic = services.get_topic_or_404(user, slug)
-    try:
-        claim = services.claim_lead(user, topic, data.get("note", ""))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return claim
+    return services.claim_lead(user, topic, data.get("note", ""))
 
 
 @blp.route("/topics/<slug>/claims/<int:claim_id>/decision", methods=["POST"])
@@ -154,12 +137,7 @@ def decide_claim(data, slug, claim_id):
     user = api_user()
     topic = services.get_topic_or_404(user, slug)
     claim = services.get_claim_or_404(topic, claim_id)
-    try:
-        claim = services.decide_claim(user, topic, claim, data.get("decision"), data.get("reason", ""))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return claim
+    return services.decide_claim(user, topic, claim, data.get("decision"), data.get("reason", ""))
 
 
 @blp.route("/topics/<slug>/participation", methods=["PUT"])
@@ -174,12 +152,7 @@ def put_participation(data, slug):
     """Join the topic's project group for the token owner's city, or change status and contact."""
     user = api_user()
     topic = services.get_topic_or_404(user, slug)
-    try:
-        part = services.join_topic(user, topic, data.get("status"), data.get("contact_id"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return part
+    return services.join_topic(user, topic, data.get("status"), data.get("contact_id"))
 
 
 @blp.route("/topics/<slug>/participation", methods=["DELETE"])
@@ -191,9 +164,5 @@ def delete_participation(slug):
     """The token owner's city leaves the topic's project group."""
     user = api_user()
     topic = services.get_topic_or_404(user, slug)
-    try:
-        services.leave_topic(user, topic)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    services.leave_topic(user, topic)
     return None

@@ -22,8 +22,10 @@ def test_read_fields_and_topics(client, topic, city_a, city_b, staff_b):
     assert client.get("/api/v1/fields-of-action", headers=h).get_json() == [
         {"slug": "digitale-buergerdienste", "name": "Digitale Bürgerdienste", "description": "", "position": 10}]
     (t,) = client.get("/api/v1/topics", headers=h).get_json()
-    assert t["lead"] == {"slug": "ettlingen", "name": "Ettlingen"}
-    assert t["participants"] == [{"municipality": {"slug": "buehl", "name": "Bühl"}, "status": "participating",
+    # city references are the shared core.apiauth.CityRef (id, slug, name)
+    assert t["lead"] == {"id": city_a.id, "slug": "ettlingen", "name": "Ettlingen"}
+    assert t["participants"] == [{"municipality": {"id": city_b.id, "slug": "buehl", "name": "Bühl"},
+                                  "status": "participating",
                                   "contact": "Ben Bühl"}]
     assert client.get("/api/v1/topics?field=unbekannt", headers=h).get_json() == []
     detail = client.get("/api/v1/topics/e-akte", headers=h).get_json()
@@ -73,7 +75,8 @@ def test_participation_put_and_delete(client, topic, lead_a, staff_a, staff_b):
     resp = client.put("/api/v1/topics/e-akte/participation", json={"status": "interested", "contact_id": staff_a.id},
                       headers=h)
     assert resp.status_code == 200
-    assert resp.get_json() == {"municipality": {"slug": "ettlingen", "name": "Ettlingen"}, "status": "interested",
+    assert resp.get_json() == {"municipality": {"id": lead_a.municipality_id, "slug": "ettlingen", "name": "Ettlingen"},
+                               "status": "interested",
                                "contact": "Sami Mitarbeit"}
     resp = client.put("/api/v1/topics/e-akte/participation", json={"status": "participating",
                                                                    "contact_id": staff_b.id}, headers=h)

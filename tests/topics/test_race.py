@@ -10,6 +10,7 @@ from network.accounts.models import User
 from network.core.validation import ValidationFailed
 from network.extensions import db
 from network.topics import services
+from network.topics.services import claims as claims_module  # claim_lead looks current_lead up here
 from network.topics.models import LeadClaim, Topic
 from tests.topics.conftest import claims_of
 
@@ -19,7 +20,7 @@ def test_parallel_claims_exactly_one_wins(app, topic, lead_a, lead_b):
     ids = {"topic": topic.id, "users": [lead_a.id, lead_b.id]}
     barrier = threading.Barrier(2, timeout=20)
     results = {}
-    real_current_lead = services.current_lead
+    real_current_lead = claims_module.current_lead
 
     def slow_current_lead(t):
         found = real_current_lead(t)
@@ -41,7 +42,7 @@ def test_parallel_claims_exactly_one_wins(app, topic, lead_a, lead_b):
             finally:
                 db.session.remove()
 
-    services.current_lead = slow_current_lead
+    claims_module.current_lead = slow_current_lead
     try:
         threads = [threading.Thread(target=worker, args=(uid,)) for uid in ids["users"]]
         for th in threads:
@@ -49,7 +50,7 @@ def test_parallel_claims_exactly_one_wins(app, topic, lead_a, lead_b):
         for th in threads:
             th.join(60)
     finally:
-        services.current_lead = real_current_lead
+        claims_module.current_lead = real_current_lead
     assert sorted(results.values(), key=str).count("ok") == 1, results
     (loser,) = [v for v in results.values() if v != "ok"]
     assert loser[0] == 409

@@ -1,0 +1,56 @@
+"""Fields of action: the coordination adds, renames and reorders them."""
+
+from flask_babel import gettext as _
+
+from network.core import audit
+from network.core.permissions import require
+from network.core.validation import Checker
+from network.extensions import db
+from network.topics.models import FieldOfAction
+from network.topics.services._common import MAX_TEXT, _unique_slug
+
+
+def _check_field(c: Checker, data: dict, current: FieldOfAction | None = None) -> dict:
+    out = {
+        "name": c.text("name", data.get("name"), label=_("den Namen"), max_len=120),
+        "description": c.text("description", data.get("description"), label=_("Die Beschreibung"),
+                              required=False, max_len=MAX_TEXT),
+    }
+    try:
+        out["position"] = int(data.get("position") or 0)
+        if not 0 <= out["position"] <= 999:
+            raise ValueError
+    except (TypeError, ValueError):
+        c.add("position", _("Bitte geben Sie die Reihenfolge als ganze Zahl von 0 bis 999 an."))
+    if "name" not in c.errors:
+        out["slug"] = _unique_slug(c, FieldOfAction, out["name"], current,
+                                   _("Ein Handlungsfeld mit diesem Namen gibt es bereits."))
+    return out
+
+
+def create_field(actor, data: dict) -> FieldOfAction:
+    """Coordinator: add a field of action."""
+    require(actor, "topic.manage")
+    c = Checker()
+    values = _check_field(c, data)
+    c.done()
+    field = FieldOfAction(**values)
+    db.session.add(field)
+    db.session.flush()
+    audit.record(actor, "field_of_action.created", obj=field, summary=f"Handlungsfeld {field.name} angelegt")
+    db.session.flush()
+    return field
+
+
+def update_field(actor, field: FieldOfAction, data: dict) -> FieldOfAction:
+    """Coordinator: rename or reorder a field of action (the slug stays stable)."""
+    require(actor, "topic.manage")
+    c = Checker()
+    values = _check_field(c, data, current=field)
+    c.done()
+    values.pop("slug", None)
+    for key, value in values.items():
+        setattr(field, key, value)
+    audit.record(actor, "field_of_action.updated", obj=field, summary=f"Handlungsfeld {field.name} geändert")
+    db.session.flush()
+    return field

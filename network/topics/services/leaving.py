@@ -1,0 +1,33 @@
+"""A city leaves the network: its open and confirmed claims end (receiver of municipalities' city_left)."""
+
+import sqlalchemy as sa
+
+from network.core.models import utcnow
+from network.extensions import db
+from network.municipalities.models import Municipality
+from network.topics.models import OPEN_STATUSES, LeadClaim, LeadEvent
+
+
+def release_city(session, city: Municipality) -> int:
+    """End every open claim of a city that left the network; its topics show as without lead."""
+    reason = "Die Kommune ist aus dem Netzwerk ausgetreten."
+    with session.no_autoflush:
+        claims = session.execute(
+            sa.select(LeadClaim).where(
+                sa.or_(LeadClaim.municipality_id == city.id,
+                       sa.and_(LeadClaim.from_municipality_id == city.id, LeadClaim.kind == "handover")),
+                LeadClaim.status.in_(OPEN_STATUSES))
+        ).scalars().all()
+        for claim in claims:
+            if claim.kind == "lead" and claim.status == "confirmed":
+                session.add(LeadEvent(topic_id=claim.topic_id, claim_id=claim.id, municipality_id=city.id,
+                                      action="lost_on_leave", reason=reason))
+            claim.status = "ended"
+            claim.decided_at = utcnow()
+            claim.reason = reason
+    return len(claims)
+
+
+def on_city_left(sender, *, municipality, actor, reason) -> None:
+    """Receiver of municipalities.signals.city_left (connected in topics/setup.py): the city's claims end."""
+    release_city(db.session, municipality)

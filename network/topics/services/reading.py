@@ -1,0 +1,157 @@
+"""Reading topics: fields of action, the topic list and page, proposals, choices and dashboard counts."""
+
+import sqlalchemy as sa
+from flask import abort
+
+from network.accounts.models import User
+from network.core.permissions import can, require
+from network.extensions import db
+from network.municipalities.models import Municipality
+from network.topics.models import OPEN_STATUSES, FieldOfAction, LeadClaim, LeadEvent, Participation, Topic
+
+
+def fields_of_action():
+    """All fields of action in their configured order."""
+    return db.session.execute(
+        sa.select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)
+    ).scalars().all()
+
+
+def get_field_or_404(field_id) -> FieldOfAction:
+    """One field of action or 404."""
+    field = db.session.get(FieldOfAction, field_id)
+    if field is None:
+        abort(404)
+    return field
+
+
+def _may_see(user, topic: Topic) -> bool:
+    if topic.status == "active":
+        return can(user, "topic.view")
+    # proposals and declined proposals: the coordination and the proposing city only
+    if can(user, "topic.manage"):
+        return True
+    return (can(user, "topic.view") and topic.proposed_by_municipality_id is not None
+            and topic.proposed_by_municipality_id == getattr(user, "municipality_id", None))
+
+
+def get_topic_or_404(user, slug: str) -> Topic:
+    """A topic the user may see, by slug; proposals of other cities answer 404."""
+    topic = db.session.execute(sa.select(Topic).where(Topic.slug == slug)).scalar_one_or_none()
+    if topic is None or not _may_see(user, topic):
+        abort(404)
+    return topic
+
+
+def list_topics(user, field_slug: str | None = None):
+    """Active topics (ordered by field of action) with their lead city: [(topic, lead_city|None)]."""
+    require(user, "topic.view")
+    stmt = (sa.select(Topic).join(Topic.field).where(Topic.status == "active")
+            .order_by(FieldOfAction.position, FieldOfAction.name, Topic.name))
+    if field_slug:
+        stmt = stmt.where(FieldOfAction.slug == field_slug)
+    topics = db.session.execute(stmt).scalars().all()
+    leads = _confirmed_claims([t.id for t in topics], kinds=("lead",))
+    lead_by_topic = {c.topic_id: c.municipality for c in leads}
+    return [(t, lead_by_topic.get(t.id)) for t in topics]
+
+
+def topic_summaries(user, field_slug: str | None = None, *, topics=None) -> list[dict]:
+    """Topics with lead, co-leads and participants for the API, in three queries."""
+    require(user, "topic.view")
+    if topics is None:
+        topics = [t for t, _lead in list_topics(user, field_slug)]
+    ids = [t.id for t in topics]
+    claims = _confirmed_claims(ids)
+    parts = db.session.execute(
+        sa.select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
+        .where(Participation.topic_id.in_(ids), Municipality.status == "member").order_by(Municipality.name)
+    ).scalars().all() if ids else []
+    out = []
+    for t in topics:
+        mine = [c for c in claims if c.topic_id == t.id]
+        out.append({
+            "slug": t.slug, "name": t.name, "description": t.description, "status": t.status,
+            "is_example": t.is_example, "field": t.field,
+            "lead": next((c.municipality for c in mine if c.kind == "lead"), None),
+            "coleads": sorted((c.municipality for c in mine if c.kind == "colead"), key=lambda m: m.name),
+            "participants": [p for p in parts if p.topic_id == t.id],
+        })
+    return out
+
+
+def proposals(user):
+    """Topics proposed by cities and not yet decided (coordination), or the city's own proposals."""
+    require(user, "topic.propose")
+    stmt = sa.select(Topic).where(Topic.status.in_(("proposed", "declined"))).order_by(Topic.created_at.desc())
+    if not can(user, "topic.manage"):
+        stmt = stmt.where(Topic.proposed_by_municipality_id == user.municipality_id)
+    return db.session.execute(stmt).scalars().all()
+
+
+def _confirmed_claims(topic_ids, kinds=("lead", "colead")):
+    if not topic_ids:
+        return []
+    return db.session.execute(
+        sa.select(LeadClaim).join(Municipality, Municipality.id == LeadClaim.municipality_id)
+        .where(LeadClaim.topic_id.in_(topic_ids), LeadClaim.kind.in_(kinds), LeadClaim.status == "confirmed",
+               Municipality.status == "member")
+    ).scalars().all()
+
+
+def topic_overview(topic: Topic) -> dict:
+    """Everything the topic page shows: lead, co-leads, open requests, participants, history."""
+    claims = db.session.execute(
+        sa.select(LeadClaim).join(Municipality, Municipality.id == LeadClaim.municipality_id)
+        .where(LeadClaim.topic_id == topic.id, LeadClaim.status.in_(OPEN_STATUSES), Municipality.status == "member")
+        .options(sa.orm.selectinload(LeadClaim.requested_by), sa.orm.selectinload(LeadClaim.from_municipality))
+        .order_by(LeadClaim.created_at, LeadClaim.id)
+    ).scalars().all()
+    participations = db.session.execute(
+        sa.select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
+        .where(Participation.topic_id == topic.id, Municipality.status == "member").order_by(Municipality.name)
+    ).scalars().all()
+    history = db.session.execute(
+        sa.select(LeadEvent).where(LeadEvent.topic_id == topic.id).order_by(LeadEvent.created_at.desc(),
+                                                                            LeadEvent.id.desc())
+    ).scalars().all()
+    lead = next((c for c in claims if c.kind == "lead" and c.status == "confirmed"), None)
+    return {
+        "lead": lead,
+        "pending_lead": next((c for c in claims if c.kind == "lead" and c.status == "pending"), None),
+        "coleads": [c for c in claims if c.kind == "colead" and c.status == "confirmed"],
+        "pending_coleads": [c for c in claims if c.kind == "colead" and c.status == "pending"],
+        "handover": next((c for c in claims if c.kind == "handover"), None),
+        "participations": participations,
+        "history": history,
+    }
+
+
+def city_users(city_id: int):
+    """Active accounts of a city (choices for a contact person)."""
+    return db.session.execute(
+        sa.select(User).where(User.municipality_id == city_id, User.active.is_(True)).order_by(User.name)
+    ).scalars().all()
+
+
+def member_cities_except(city_id):
+    """Member cities other than `city_id` (choices for a handover)."""
+    return db.session.execute(
+        sa.select(Municipality).where(Municipality.status == "member", Municipality.id != city_id)
+        .order_by(Municipality.name)
+    ).scalars().all()
+
+
+def pending_decisions(user) -> dict:
+    """Counts for the dashboard: claims and proposals awaiting the user's decision."""
+    out = {"claims": 0, "proposals": 0, "handovers": 0}
+    if can(user, "topic.decide_claim"):
+        out["claims"] = db.session.scalar(
+            sa.select(sa.func.count(LeadClaim.id)).where(LeadClaim.kind.in_(("lead", "colead")),
+                                                         LeadClaim.status == "pending"))
+        out["proposals"] = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(Topic.status == "proposed"))
+    if getattr(user, "municipality_id", None) and can(user, "topic.claim"):
+        out["handovers"] = db.session.scalar(
+            sa.select(sa.func.count(LeadClaim.id)).where(LeadClaim.kind == "handover", LeadClaim.status == "pending",
+                                                         LeadClaim.municipality_id == user.municipality_id))
+    return out

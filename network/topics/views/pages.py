@@ -1,0 +1,91 @@
+"""A topic's own pages: add and edit it (coordination), and the topic page with all its action forms."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from network.core.boundary import on_invalid
+from network.core.permissions import can, require
+from network.topics import services
+from network.topics.forms import ClaimForm, DecisionForm, HandoverForm, ParticipationForm, TopicForm, WithdrawForm
+from network.topics.views import bp
+from network.topics.views._common import field_choices, topic_data
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+@login_required
+def new():
+    """Coordinator: add a topic."""
+    require(current_user, "topic.manage")
+    form = TopicForm()
+    form.field_id.choices = field_choices()
+    if form.validate_on_submit():
+        on_invalid("topics/new.html", form, form=form)
+        topic = services.create_topic(current_user, topic_data(form))
+        flash(_("Das Thema %(name)s wurde angelegt.", name=topic.name), "success")
+        return redirect(url_for("topics.detail", slug=topic.slug))
+    return render_template("topics/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/<slug>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    """Coordinator: edit a topic (with a version check)."""
+    topic = services.get_topic_or_404(current_user, slug)
+    require(current_user, "topic.manage")
+    form = TopicForm(obj=topic)
+    form.field_id.choices = field_choices()
+    if request.method == "GET":
+        form.field_id.data = str(topic.field_id)
+        form.version.data = str(topic.version)
+    if form.validate_on_submit():
+        on_invalid("topics/edit.html", form, form=form, topic=topic)
+        services.update_topic(current_user, topic, topic_data(form), version=form.version.data)
+        flash(_("Das Thema wurde gespeichert."), "success")
+        return redirect(url_for("topics.detail", slug=topic.slug))
+    return render_template("topics/edit.html", form=form, topic=topic), 422 if form.errors else 200
+
+
+def render_detail(topic, status=200, error=None, **forms):
+    """The topic page; action forms that failed come back with their errors and input."""
+    overview = services.topic_overview(topic)
+    city_id = getattr(current_user, "municipality_id", None)
+    own_claim = next((c for c in [overview["lead"], overview["pending_lead"]] + overview["coleads"]
+                      + overview["pending_coleads"] if c is not None and c.municipality_id == city_id), None)
+    participation = services.own_participation(topic, city_id)
+    part_form = forms.get("part_form")
+    if part_form is None:
+        part_form = ParticipationForm(prefix="part", formdata=None,
+                                      status=participation.status if participation else "participating",
+                                      contact_id=str(participation.contact_id or "") if participation else
+                                      str(current_user.id))
+    handover_form = forms.get("handover_form") or HandoverForm(prefix="handover", formdata=None)
+    if city_id:
+        part_form.contact_id.choices = [("", _("keine Angabe"))] + [
+            (str(u.id), u.name) for u in services.city_users(city_id)]
+        handover_form.target.choices = [("", _("Bitte wählen"))] + [
+            (str(c.id), c.name) for c in services.member_cities_except(city_id)]
+    decision_forms = forms.get("decision_forms") or {}
+    for claim in ([overview["pending_lead"]] if overview["pending_lead"] else []) + overview["pending_coleads"]:
+        decision_forms.setdefault(claim.id, DecisionForm(prefix=f"d{claim.id}", formdata=None))
+    handover = overview["handover"]
+    answer_form = forms.get("answer_form") or DecisionForm(prefix="answer", formdata=None)
+    may_decide_colead = can(current_user, "topic.decide_claim") or (
+        overview["lead"] is not None and overview["lead"].municipality_id == city_id
+        and can(current_user, "topic.decide_colead"))
+    return render_template(
+        "topics/detail.html", topic=topic, o=overview, own_claim=own_claim, participation=participation,
+        claim_form=forms.get("claim_form") or ClaimForm(prefix="claim", formdata=None),
+        withdraw_form=forms.get("withdraw_form") or WithdrawForm(prefix="withdraw", formdata=None),
+        handover_form=handover_form, part_form=part_form, decision_forms=decision_forms,
+        answer_form=answer_form, may_decide_colead=may_decide_colead,
+        handover_for_us=handover is not None and handover.municipality_id == city_id and city_id is not None,
+        error=error), status
+
+
+@bp.route("/<slug>")
+@login_required
+def detail(slug):
+    """A topic: description, lead and contact, co-leads, participants, history."""
+    topic = services.get_topic_or_404(current_user, slug)
+    return render_detail(topic)
