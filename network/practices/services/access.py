@@ -37,8 +37,10 @@ def get_practice_or_404(user, practice_id) -> Practice:
 
 
 def is_own(user, practice: Practice) -> bool:
+    """Whether the user works for the practice's city (not the anonymous visitor)."""
     return getattr(user, "municipality_id", None) == practice.municipality_id and "anonymous" not in roles_of(user)
 
 
 def may_edit(user, practice: Practice) -> bool:
+    """Whether the user may edit the practice (staff and leads of its city)."""
     return can(user, "practice.write", practice)

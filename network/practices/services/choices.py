@@ -10,10 +10,12 @@ from network.topics.models import FieldOfAction, Topic
 # --- choices --------------------------------------------------------------------------------
 
 def topic_choices():
+    """Active topics for the form, by name."""
     return db.session.execute(sa.select(Topic).where(Topic.status == "active").order_by(Topic.name)).scalars().all()
 
 
 def field_choices():
+    """Fields of action for the form, in their configured order."""
     return db.session.execute(
         sa.select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)).scalars().all()
 

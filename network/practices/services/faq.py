@@ -51,6 +51,7 @@ def ask_question(actor, practice: Practice, text) -> PracticeQuestion:
 
 
 def get_question_or_404(user, question_id) -> PracticeQuestion:
+    """A question on a practice the user may see and whose question the user may read, or 404."""
     id_or_404(question_id)
     q = db.session.get(PracticeQuestion, question_id)
     if q is None:

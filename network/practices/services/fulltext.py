@@ -152,6 +152,7 @@ def _marked(window: str, ranges) -> object:
 
 
 def marked_title(practice: Practice, parsed) -> object:
+    """The escaped title with the hits in <mark>."""
     from markupsafe import escape
     found = textsearch.highlight(practice.title, parsed, width=10_000) if not parsed.empty else None
     return _marked(*found) if found else escape(practice.title)

@@ -18,12 +18,14 @@ from network.practices.services.writing import update_practice
 # --- revisions ------------------------------------------------------------------------------
 
 def revisions(practice: Practice) -> list[PracticeRevision]:
+    """Every revision of the practice, newest first."""
     return db.session.execute(
         sa.select(PracticeRevision).where(PracticeRevision.practice_id == practice.id)
         .order_by(PracticeRevision.number.desc())).scalars().all()
 
 
 def get_revision_or_404(practice: Practice, revision_id) -> PracticeRevision:
+    """A revision of this practice, or 404."""
     id_or_404(revision_id)
     rev = db.session.execute(sa.select(PracticeRevision).where(
         PracticeRevision.id == revision_id, PracticeRevision.practice_id == practice.id)).scalar_one_or_none()

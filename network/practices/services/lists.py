@@ -17,6 +17,7 @@ from network.topics.models import Topic
 # --- lists for pages, panels and feeds ------------------------------------------------------------
 
 def own_drafts(user, limit: int = 50) -> list[Practice]:
+    """Drafts of the user's city (for staff and leads), newest change first."""
     city_id = getattr(user, "municipality_id", None)
     if city_id is None or not can(user, "practice.write"):
         return []
@@ -33,6 +34,7 @@ def recent_public(limit: int = 50) -> list[Practice]:
 
 
 def practices_on_topic(user, topic, limit: int = 10) -> list[Practice]:
+    """Published practices on a topic that the user may see (topic page panel)."""
     return db.session.execute(
         sa.select(Practice).where(visible_clause(user), Practice.status.in_(VISIBLE_STATUSES),
                                   Practice.topics.any(Topic.id == topic.id))
@@ -40,6 +42,7 @@ def practices_on_topic(user, topic, limit: int = 10) -> list[Practice]:
 
 
 def practices_of_city(user, city, limit: int = 10) -> list[Practice]:
+    """Published practices of a city that the user may see (city page panel)."""
     return db.session.execute(
         sa.select(Practice).where(visible_clause(user), Practice.status.in_(VISIBLE_STATUSES),
                                   Practice.municipality_id == city.id)
@@ -47,6 +50,7 @@ def practices_of_city(user, city, limit: int = 10) -> list[Practice]:
 
 
 def open_questions_for_city(user, limit: int = 20) -> list[PracticeQuestion]:
+    """Unanswered questions to the user's city (dashboard)."""
     city_id = getattr(user, "municipality_id", None)
     if city_id is None or not can(user, "practice.answer"):
         return []
@@ -58,6 +62,7 @@ def open_questions_for_city(user, limit: int = 20) -> list[PracticeQuestion]:
 
 
 def rendered_sections(practice: Practice) -> list[tuple[str, str, object]]:
+    """(key, label, HTML) of every filled section, Markdown rendered safely."""
     return [(key, str(label), render_markdown(practice.section(key))) for key, label in SECTIONS.items()
             if practice.section(key)]
 

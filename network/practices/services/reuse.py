@@ -26,6 +26,7 @@ def reuses(practice: Practice) -> list[PracticeReuse]:
 
 
 def own_reuse(user, practice: Practice) -> PracticeReuse | None:
+    """The reuse mark of the user's city on this practice, if any."""
     city_id = getattr(user, "municipality_id", None)
     if city_id is None:
         return None

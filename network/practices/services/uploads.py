@@ -14,6 +14,7 @@ from network.practices.services._common import id_or_404
 # --- attachments ----------------------------------------------------------------------------
 
 def attachments(practice: Practice) -> list[PracticeAttachment]:
+    """The practice's attachments in upload order."""
     return db.session.execute(sa.select(PracticeAttachment).where(PracticeAttachment.practice_id == practice.id)
                               .order_by(PracticeAttachment.created_at, PracticeAttachment.id)).scalars().all()
 
@@ -33,6 +34,7 @@ def add_attachment(actor, practice: Practice, file_storage) -> PracticeAttachmen
 
 
 def get_attachment_or_404(practice: Practice, attachment_id) -> PracticeAttachment:
+    """An attachment of this practice, or 404."""
     id_or_404(attachment_id)
     att = db.session.execute(sa.select(PracticeAttachment).where(
         PracticeAttachment.id == attachment_id, PracticeAttachment.practice_id == practice.id)).scalar_one_or_none()

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from network.core import audit
 from network.core.boundary import Conflict, check_version
 from network.core.models import utcnow
-from network.core.permissions import require
+from network.core.permissions import can, require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import Municipality
@@ -23,6 +23,7 @@ from network.topics.models import FieldOfAction, Topic
 
 
 def _check(actor, data: dict) -> dict:
+    """Check form or API input; every bad value gets a German message (422)."""
     c = Checker()
     out = {}
     out["title"] = c.text("title", data.get("title"), label=_("einen Titel"), max_len=200, min_len=3)
@@ -112,6 +113,17 @@ def _apply(practice: Practice, data: dict) -> None:
     practice.topics = list(data["topics"])
 
 
+def _require_visibility_right(actor, practice: Practice, visibility: str) -> None:
+    """Who may read a published (or archived) practice is the lead's decision, like publishing it (#14).
+
+    A draft's visibility is free for its writers: the lead decides on it with the publishing.
+    """
+    if practice.status != "draft" and visibility != practice.visibility \
+            and not can(actor, "practice.publish", practice):
+        raise ValidationFailed({"visibility": _("Die Sichtbarkeit eines veröffentlichten Praxisberichts ändert nur "
+                                                "eine Leitung Ihrer Kommune.")}, status=403)
+
+
 def create_practice(actor, data: dict) -> Practice:
     """Start a draft for the actor's city; the first revision is saved with it."""
     require(actor, "practice.write")
@@ -133,6 +145,7 @@ def update_practice(actor, practice: Practice, data: dict, *, version, note: str
     require(actor, "practice.write", practice)
     check_version(practice, version, stale_message())
     clean = _check(actor, data)
+    _require_visibility_right(actor, practice, clean["visibility"])
     _apply(practice, clean)
     flush_or_stale()
     _revision(actor, practice, note)
