@@ -27,6 +27,16 @@ def id_or_404(value) -> int:
     return value
 
 
+def part_or_404(model, practice: Practice, part_id):
+    """A row of ``model`` (revision, attachment) that belongs to this practice, or 404."""
+    id_or_404(part_id)
+    row = db.session.execute(sa.select(model).where(model.id == part_id, model.practice_id == practice.id)
+                             ).scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
 def int_or_none(value):
     """An optional whole number from a form or API body; "invalid" when it is none."""
     if value in (None, ""):

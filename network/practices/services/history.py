@@ -6,13 +6,12 @@ import difflib
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 
 from network.core.permissions import require
 from network.extensions import db
 from network.practices.models import SECTIONS, Practice, PracticeRevision
-from network.practices.services._common import id_or_404
+from network.practices.services._common import part_or_404
 from network.practices.services.writing import update_practice
 
 # --- revisions ------------------------------------------------------------------------------
@@ -26,12 +25,7 @@ def revisions(practice: Practice) -> list[PracticeRevision]:
 
 def get_revision_or_404(practice: Practice, revision_id) -> PracticeRevision:
     """A revision of this practice, or 404."""
-    id_or_404(revision_id)
-    rev = db.session.execute(sa.select(PracticeRevision).where(
-        PracticeRevision.id == revision_id, PracticeRevision.practice_id == practice.id)).scalar_one_or_none()
-    if rev is None:
-        abort(404)
-    return rev
+    return part_or_404(PracticeRevision, practice, revision_id)
 
 
 def restore_revision(actor, practice: Practice, revision: PracticeRevision, *, version) -> Practice:

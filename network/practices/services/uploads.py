@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort
 
 from network.core import audit, files
 from network.core.permissions import require
 from network.extensions import db
 from network.practices.models import Practice, PracticeAttachment
-from network.practices.services._common import id_or_404
+from network.practices.services._common import part_or_404
 
 # --- attachments ----------------------------------------------------------------------------
 
@@ -35,12 +34,7 @@ def add_attachment(actor, practice: Practice, file_storage) -> PracticeAttachmen
 
 def get_attachment_or_404(practice: Practice, attachment_id) -> PracticeAttachment:
     """An attachment of this practice, or 404."""
-    id_or_404(attachment_id)
-    att = db.session.execute(sa.select(PracticeAttachment).where(
-        PracticeAttachment.id == attachment_id, PracticeAttachment.practice_id == practice.id)).scalar_one_or_none()
-    if att is None:
-        abort(404)
-    return att
+    return part_or_404(PracticeAttachment, practice, attachment_id)
 
 
 def delete_attachment(actor, practice: Practice, att: PracticeAttachment) -> str:
