@@ -3,23 +3,11 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
-from network.core.validation import ValidationFailed
-from network.extensions import db
+from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
 from network.practices import services
 from network.practices.models import SECTIONS
 
 blp = make_blueprint("practices_api", __name__, "", "Praxisberichte, Nachnutzung und Fragen")
-
-class PracticeCityRefSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-
-
-class PracticeTopicRefSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
 
 
 class PracticeSchema(Schema):
@@ -28,10 +16,9 @@ class PracticeSchema(Schema):
     summary = fields.String()
     status = fields.String(metadata={"description": "draft, published oder archived"})
     visibility = fields.String(metadata={"description": "network oder public"})
-    municipality = fields.Nested(PracticeCityRefSchema)
-    field = fields.Function(lambda p: {"slug": p.field.slug, "name": p.field.name} if p.field else None,
-                            allow_none=True)
-    topics = fields.List(fields.Nested(PracticeTopicRefSchema))
+    municipality = fields.Nested(CityRef)
+    field = fields.Nested(NamedRef, allow_none=True)
+    topics = fields.List(fields.Nested(NamedRef))
     tags = fields.Function(lambda p: p.tag_list)
     project_id = fields.Integer(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
@@ -42,7 +29,7 @@ class PracticeSchema(Schema):
 
 
 class PracticeReuseSchema(Schema):
-    municipality = fields.Nested(PracticeCityRefSchema)
+    municipality = fields.Nested(CityRef)
     status = fields.String(metadata={"description": "interested, adopting oder adopted"})
     note = fields.String()
     saved_days = fields.Integer(allow_none=True)
@@ -52,7 +39,7 @@ class PracticeReuseSchema(Schema):
 class PracticeQuestionSchema(Schema):
     id = fields.Integer()
     practice_id = fields.Integer()
-    municipality = fields.Nested(PracticeCityRefSchema)
+    municipality = fields.Nested(CityRef)
     question = fields.String()
     answer = fields.String()
     created_at = fields.DateTime()
@@ -111,7 +98,8 @@ class PracticeIn(_In):
     title = Text()
     summary = Text()
     sections = fields.Raw(metadata={"description": "Abschnitt → Markdown: " + ", ".join(SECTIONS)})
-    visibility = Text(metadata={"description": "network oder public"})
+    visibility = Text(metadata={"description": "network oder public; bei veröffentlichten und archivierten "
+                                               "Praxisberichten ändert sie nur eine Leitung der Kommune"})
     field_id = fields.Raw(allow_none=True)
     topic_ids = fields.Raw(metadata={"description": "Liste von Themen-IDs"})
     tags = fields.Raw(metadata={"description": "Liste oder durch Kommas getrennt"})
@@ -140,6 +128,18 @@ class AnswerIn(_In):
     answer = Text()
 
 
+_RESPONSES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
+
+
+def _answers(*codes):
+    """Document the error answers of an endpoint: 401 (no valid token) always, plus the given ones."""
+    def decorate(handler):
+        for code in reversed((401, *codes)):  # the order stacked decorators would give
+            handler = blp.alt_response(code, response=_RESPONSES[code])(handler)
+        return handler
+    return decorate
+
+
 def _facets(result):
     return {k: [{"value": v, "name": n, "count": c} for v, n, c in rows] for k, rows in result.facets.items()}
 
@@ -147,7 +147,7 @@ def _facets(result):
 @blp.route("/practices")
 @blp.arguments(PracticeSearchQuery, location="query")
 @blp.response(200, PracticeSearchSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@_answers()
 def list_practices(query):
     """Search practices the token owner may see (empty q: newest first), with facets."""
     filters = services.Filters(topic=(query.get("topic") or "")[:80], field=(query.get("field") or "")[:80],
@@ -176,8 +176,7 @@ def _detail(user, practice):
 
 @blp.route("/practices/<int:practice_id>")
 @blp.response(200, PracticeDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_answers(404)
 def get_practice(practice_id):
     """One practice with its sections, reuse marks and questions."""
     user = api_user()
@@ -187,28 +186,17 @@ def get_practice(practice_id):
 @blp.route("/practices", methods=["POST"])
 @blp.arguments(PracticeIn)
 @blp.response(201, PracticeDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_answers(403, 422)
 def create_practice(data):
     """Start a draft for the token owner's city."""
     user = api_user()
-    try:
-        practice = services.create_practice(user, data)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return _detail(user, practice)
+    return _detail(user, services.create_practice(user, data))
 
 
 @blp.route("/practices/<int:practice_id>", methods=["PATCH"])
 @blp.arguments(PracticePatch)
 @blp.response(200, PracticeDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_answers(403, 404, 409, 422)
 def patch_practice(data, practice_id):
     """Change a practice of the own city (fields not sent stay); a stale version answers 409."""
     user = api_user()
@@ -223,37 +211,25 @@ def patch_practice(data, practice_id):
             merged["sections"] = {**merged["sections"], **value}
         elif key != "version":
             merged[key] = value
-    try:
-        services.update_practice(user, practice, merged, version=data.get("version"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    services.update_practice(user, practice, merged, version=data.get("version"))
     return _detail(user, practice)
 
 
 @blp.route("/practices/<int:practice_id>/publish", methods=["POST"])
 @blp.arguments(PublishIn)
 @blp.response(200, PracticeDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
+@_answers(403, 404, 409)
 def publish_practice(data, practice_id):
     """A lead of the city publishes the practice."""
     user = api_user()
     practice = services.get_practice_or_404(user, practice_id)
-    try:
-        services.publish_practice(user, practice, version=data.get("version"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    services.publish_practice(user, practice, version=data.get("version"))
     return _detail(user, practice)
 
 
 @blp.route("/practices/<int:practice_id>/revisions")
 @blp.response(200, PracticeRevisionSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_answers(404)
 def list_revisions(practice_id):
     """Every revision of the practice, newest first."""
     practice = services.get_practice_or_404(api_user(), practice_id)
@@ -263,57 +239,30 @@ def list_revisions(practice_id):
 @blp.route("/practices/<int:practice_id>/reuse", methods=["PUT"])
 @blp.arguments(ReuseIn)
 @blp.response(200, PracticeReuseSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_answers(403, 404, 409, 422)
 def put_reuse(data, practice_id):
     """Set the token owner's city's reuse mark on the practice."""
     user = api_user()
     practice = services.get_practice_or_404(user, practice_id)
-    try:
-        mark = services.set_reuse(user, practice, data.get("status"), data.get("note", ""), data.get("saved_days"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return mark
+    return services.set_reuse(user, practice, data.get("status"), data.get("note", ""), data.get("saved_days"))
 
 
 @blp.route("/practices/<int:practice_id>/questions", methods=["POST"])
 @blp.arguments(QuestionIn)
 @blp.response(201, PracticeQuestionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_answers(403, 404, 409, 422)
 def ask_question(data, practice_id):
     """Ask the authoring city a question."""
     user = api_user()
     practice = services.get_practice_or_404(user, practice_id)
-    try:
-        q = services.ask_question(user, practice, data.get("question"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return q
+    return services.ask_question(user, practice, data.get("question"))
 
 
 @blp.route("/questions/<int:question_id>/answer", methods=["POST"])
 @blp.arguments(AnswerIn)
 @blp.response(200, PracticeQuestionSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_answers(403, 404, 422)
 def answer_question(data, question_id):
     """The authoring city answers a question."""
     user = api_user()
-    q = services.get_question_or_404(user, question_id)
-    try:
-        q = services.answer_question(user, q, data.get("answer"))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return q
+    return services.answer_question(user, services.get_question_or_404(user, question_id), data.get("answer"))

@@ -1,22 +1,28 @@
 """Practices: list and search (also public), the practice page, write/edit with preview, revisions,
 attachments, reuse, questions, the Atom feed."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, after_this_request, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core import files
-from network.core.forms import apply_errors
+from network.core.boundary import on_invalid
 from network.core.markdown import render_markdown
-from network.core.permissions import can, require
-from network.core.validation import ValidationFailed
-from network.extensions import db
+from network.core.permissions import require
 from network.practices import services
 from network.practices.forms import (ActionForm, AnswerForm, AttachmentForm, PracticeForm, QuestionForm,
                                      ReuseForm)
 from network.practices.models import SECTIONS
 
 bp = Blueprint("practices", __name__, url_prefix="/praxis")
+
+
+def _submitted(form):
+    """The posted form, checked (CSRF included); a broken post answers 400."""
+    if not form.validate_on_submit():
+        abort(400)
+    return form
 
 
 def _page() -> int:
@@ -107,6 +113,7 @@ def _preview(form: PracticeForm):
 
 
 def _render_form(template, form, status=200, **ctx):
+    """The write or edit page with its form (and the preview, when asked for)."""
     return render_template(template, form=form, sections=list(SECTIONS), **ctx), status
 
 
@@ -120,13 +127,8 @@ def new():
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             return _render_form("practices/new.html", form, preview=_preview(form), with_project=with_project)
-        try:
-            practice = services.create_practice(current_user, _form_data(form, with_project))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            return _render_form("practices/new.html", form, exc.status, with_project=with_project)
-        db.session.commit()
+        on_invalid(lambda exc: _render_form("practices/new.html", form, exc.status, with_project=with_project), form)
+        practice = services.create_practice(current_user, _form_data(form, with_project))
         flash(_("Der Entwurf %(title)s ist gespeichert.", title=practice.title), "success")
         return redirect(url_for("practices.detail", practice_id=practice.id))
     elif form.errors:
@@ -153,20 +155,8 @@ def edit(practice_id):
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             return _render_form("practices/edit.html", form, preview=_preview(form), **ctx)
-        try:
-            services.update_practice(current_user, practice, _form_data(form, with_project),
-                                     version=form.version.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            if exc.status == 409:
-                form.form_errors.append(exc.errors["version"])
-                practice = services.get_practice_or_404(current_user, practice_id)
-                ctx["practice"] = practice
-                ctx["stale"] = True
-                form.version.data = str(practice.version)
-            return _render_form("practices/edit.html", form, exc.status, **ctx)
-        db.session.commit()
+        on_invalid(lambda exc: _edit_refused(exc, practice_id, form, ctx), form)
+        services.update_practice(current_user, practice, _form_data(form, with_project), version=form.version.data)
         flash(_("Der Praxisbericht ist gespeichert (neue Version)."), "success")
         return redirect(url_for("practices.detail", practice_id=practice.id))
     elif form.errors:
@@ -174,9 +164,20 @@ def edit(practice_id):
     return _render_form("practices/edit.html", form, **ctx)
 
 
+def _edit_refused(exc, practice_id, form, ctx):
+    """The edit page again; after a stale save with the current version, so that saving again overwrites."""
+    if exc.status == 409:
+        form.form_errors.append(exc.errors["version"])
+        ctx["practice"] = practice = services.get_practice_or_404(current_user, practice_id)
+        ctx["stale"] = True
+        form.version.data = str(practice.version)
+    return _render_form("practices/edit.html", form, exc.status, **ctx)
+
+
 # --- the practice page ------------------------------------------------------------------------------
 
 def _render_detail(practice, status=200, error=None, **forms):
+    """The practice page with its forms (reuse, question, answers, attachment) and an error above them."""
     own = services.is_own(current_user, practice)
     mark = services.own_reuse(current_user, practice)
     reuse_form = forms.get("reuse_form") or ReuseForm(
@@ -203,19 +204,13 @@ def detail(practice_id):
     return _render_detail(practice)
 
 
-def _act(practice, action, message, **forms):
-    try:
-        action()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for value in forms.values():
-            for form in (value.values() if isinstance(value, dict) else [value]):
-                apply_errors(form, {k: v for k, v in exc.errors.items() if k in form._fields})
-        practice = services.get_practice_or_404(current_user, practice.id)
+def _detail_on_invalid(practice_id, **forms):
+    """A refused action shows the practice page again: the message above, field messages beside the form."""
+    def page(exc):
+        practice = services.get_practice_or_404(current_user, practice_id)
         return _render_detail(practice, exc.status, error=next(iter(exc.errors.values())), **forms)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("practices.detail", practice_id=practice.id))
+    given = [f for value in forms.values() for f in (value.values() if isinstance(value, dict) else [value])]
+    on_invalid(page, *given)
 
 
 @bp.route("/<int:practice_id>/veroeffentlichen", methods=["POST"])
@@ -224,11 +219,11 @@ def publish(practice_id):
     """A lead of the city publishes the practice."""
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.publish", practice)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(practice, lambda: services.publish_practice(current_user, practice, version=form.version.data),
-                _("Der Praxisbericht ist veröffentlicht."))
+    form = _submitted(ActionForm())
+    _detail_on_invalid(practice.id)
+    services.publish_practice(current_user, practice, version=form.version.data)
+    flash(_("Der Praxisbericht ist veröffentlicht."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
 @bp.route("/<int:practice_id>/archivieren", methods=["POST"])
@@ -237,11 +232,11 @@ def archive(practice_id):
     """A lead of the city archives the practice."""
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.publish", practice)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(practice, lambda: services.archive_practice(current_user, practice),
-                _("Der Praxisbericht ist archiviert."))
+    _submitted(ActionForm())
+    _detail_on_invalid(practice.id)
+    services.archive_practice(current_user, practice)
+    flash(_("Der Praxisbericht ist archiviert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
 # --- revisions --------------------------------------------------------------------------------------
@@ -275,18 +270,17 @@ def restore(practice_id, revision_id):
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.write", practice)
     rev = services.get_revision_or_404(practice, revision_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.restore_revision(current_user, practice, rev, version=form.version.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(next(iter(exc.errors.values())), "danger")
-        return redirect(url_for("practices.revisions", practice_id=practice_id)), exc.status
-    db.session.commit()
+    form = _submitted(ActionForm())
+    on_invalid(lambda exc: _back_to_revisions(practice_id, exc))
+    services.restore_revision(current_user, practice, rev, version=form.version.data)
     flash(_("Version %(n)s ist wiederhergestellt (als neue Version).", n=rev.number), "success")
     return redirect(url_for("practices.detail", practice_id=practice.id))
+
+
+def _back_to_revisions(practice_id, exc):
+    """A refused restore (e.g. stale): back to the revisions with the message, keeping the error status."""
+    flash(next(iter(exc.errors.values())), "danger")
+    return redirect(url_for("practices.revisions", practice_id=practice_id)), exc.status
 
 
 # --- attachments ----------------------------------------------------------------------------------
@@ -297,21 +291,19 @@ def upload(practice_id):
     """Attach a file (type checked by content)."""
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.write", practice)
-    form = AttachmentForm()
-    if not form.validate_on_submit():
-        abort(400)
-    stored = []
+    form = _submitted(AttachmentForm())
+    _detail_on_invalid(practice.id, attachment_form=form)
+    name = services.add_attachment(current_user, practice, request.files.get("file")).storage_name
 
-    def action():
-        att = services.add_attachment(current_user, practice, request.files.get("file"))
-        stored.append(att.storage_name)
-
-    try:
-        return _act(practice, action, _("Der Anhang ist gespeichert."), attachment_form=form)
-    except Exception:
-        for name in stored:
+    @after_this_request
+    def keep_file_only_with_its_row(response):
+        # the boundary committed the row only for an answer below 400; otherwise the file has no owner
+        if response.status_code >= 400:
             files.delete_stored(name)
-        raise
+        return response
+
+    flash(_("Der Anhang ist gespeichert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
 @bp.route("/<int:practice_id>/anhaenge/<int:attachment_id>")
@@ -332,12 +324,16 @@ def delete_attachment(practice_id, attachment_id):
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.write", practice)
     att = services.get_attachment_or_404(practice, attachment_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    _submitted(ActionForm())
     name = services.delete_attachment(current_user, practice, att)
-    db.session.commit()
-    files.delete_stored(name)
+
+    @after_this_request
+    def delete_file_after_commit(response):
+        # the boundary commits before this runs; a failed commit answers 500 and the file stays with its row
+        if response.status_code < 400:
+            files.delete_stored(name)
+        return response
+
     flash(_("Der Anhang ist entfernt."), "success")
     return redirect(url_for("practices.detail", practice_id=practice.id))
 
@@ -350,13 +346,11 @@ def reuse(practice_id):
     """The own city marks the practice: interested, adopting or adopted."""
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.reuse")
-    form = ReuseForm(prefix="reuse")
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(practice, lambda: services.set_reuse(current_user, practice, form.status.data, form.note.data,
-                                                     form.saved_days.data),
-                _("Die Nachnutzung Ihrer Kommune ist gespeichert; die Autorenkommune wird informiert."),
-                reuse_form=form)
+    form = _submitted(ReuseForm(prefix="reuse"))
+    _detail_on_invalid(practice.id, reuse_form=form)
+    services.set_reuse(current_user, practice, form.status.data, form.note.data, form.saved_days.data)
+    flash(_("Die Nachnutzung Ihrer Kommune ist gespeichert; die Autorenkommune wird informiert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
 @bp.route("/<int:practice_id>/fragen", methods=["POST"])
@@ -365,11 +359,11 @@ def ask(practice_id):
     """Ask the authoring city a question (Amtshilfe)."""
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.ask")
-    form = QuestionForm(prefix="q")
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(practice, lambda: services.ask_question(current_user, practice, form.question.data),
-                _("Ihre Frage ist gestellt; die Autorenkommune wird informiert."), question_form=form)
+    form = _submitted(QuestionForm(prefix="q"))
+    _detail_on_invalid(practice.id, question_form=form)
+    services.ask_question(current_user, practice, form.question.data)
+    flash(_("Ihre Frage ist gestellt; die Autorenkommune wird informiert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
 @bp.route("/fragen/<int:question_id>/antwort", methods=["POST"])
@@ -379,9 +373,8 @@ def answer(question_id):
     question = services.get_question_or_404(current_user, question_id)
     practice = question.practice
     require(current_user, "practice.answer", practice)
-    form = AnswerForm(prefix=f"a{question.id}")
-    if not form.validate_on_submit():
-        abort(400)
-    return _act(practice, lambda: services.answer_question(current_user, question, form.answer.data),
-                _("Die Antwort ist gespeichert; die fragende Person wird informiert."),
-                answer_forms={question.id: form})
+    form = _submitted(AnswerForm(prefix=f"a{question.id}"))
+    _detail_on_invalid(practice.id, answer_forms={question.id: form})
+    services.answer_question(current_user, question, form.answer.data)
+    flash(_("Die Antwort ist gespeichert; die fragende Person wird informiert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))

@@ -43,6 +43,15 @@ def _version(practice_id):
     return str(db.session.scalar(sa.select(Practice.version).where(Practice.id == practice_id)))
 
 
+def _flip_visibility(practice_id):
+    """The edit form of a practice with its text unchanged and the other visibility."""
+    version = _version(practice_id)
+    p = db.session.get(Practice, practice_id)
+    return {"title": p.title, "summary": p.summary, "solution": p.section("solution"), "field_id": "", "tags": "",
+            "visibility": "public" if p.visibility == "network" else "network", "version": version,
+            "action": "save"}
+
+
 def _p(w, key):
     return w["p_" + key]
 
@@ -64,6 +73,11 @@ ROWS = [
     Case("practices.publish", "POST", lambda w: f"/praxis/{_p(w, 'draft_a')}/veroeffentlichen",
          {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 404, "coordinator": 403},
          data=lambda w: {"version": _version(w["p_draft_a"])}),
+    # changing who may read a published practice is the lead's right, like publishing it (#14 finding 5);
+    # the form always flips the visibility, so every principal asks for a real change
+    Case("practices.edit", "POST", lambda w: f"/praxis/{_p(w, 'pub_a')}/bearbeiten",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 404, "coordinator": 403},
+         data=lambda w: _flip_visibility(w["p_pub_a"])),
     Case("practices.archive", "POST", lambda w: f"/praxis/{_p(w, 'pub_a')}/archivieren",
          {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 404, "coordinator": 403}),
     Case("practices.revisions", "GET", lambda w: f"/praxis/{_p(w, 'pub_a')}/versionen", logged_in()),

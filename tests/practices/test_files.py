@@ -146,3 +146,29 @@ def test_delete_removes_row_and_file(login_as, staff_a):
     assert c.post(f"/praxis/{p.id}/anhaenge/{att.id}/loeschen").status_code == 302
     assert not os.path.exists(path)
     assert db.session.execute(sa.select(PracticeAttachment)).first() is None
+
+
+def test_files_follow_the_commit_of_the_request(app, login_as, staff_a, monkeypatch):
+    """The request boundary commits after the view: a stored upload goes when its row is not committed, a
+    deleted attachment's file stays when the deletion is not committed."""
+    p = write(staff_a, "Mit Anhang")
+    c = login_as(staff_a)
+    c.post(f"/praxis/{p.id}/anhaenge", data={"file": (io.BytesIO(PDF), "a.pdf")}, content_type="multipart/form-data")
+    att = db.session.execute(sa.select(PracticeAttachment)).scalar_one()
+    path = os.path.join(files.upload_folder(), att.storage_name)
+    before = set(os.listdir(files.upload_folder()))
+
+    def broken_commit(self):
+        raise RuntimeError("die Datenbank ist nicht erreichbar")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(sa.orm.Session, "commit", broken_commit)
+    resp = c.post(f"/praxis/{p.id}/anhaenge", data={"file": (io.BytesIO(PDF), "b.pdf")},
+                  content_type="multipart/form-data")
+    assert resp.status_code == 500
+    assert set(os.listdir(files.upload_folder())) == before
+    assert c.post(f"/praxis/{p.id}/anhaenge/{att.id}/loeschen").status_code == 500
+    assert os.path.exists(path)
+    monkeypatch.undo()
+    db.session.rollback()
+    assert db.session.execute(sa.select(PracticeAttachment.id)).scalars().all() == [att.id]

@@ -1,0 +1,233 @@
+"""Full-text search over practices: the search row, matching, snippets, facets."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from network.core import search as textsearch
+from network.extensions import db
+from network.municipalities.models import Municipality
+from network.practices.models import SECTIONS, Practice, PracticeSearch, practice_topic
+from network.practices.services._common import VISIBLE_STATUSES
+from network.practices.services.access import visible_clause
+from network.topics.models import FieldOfAction, Topic
+
+# --- search -------------------------------------------------------------------------------------
+
+def _body_text(practice: Practice) -> str:
+    parts = [practice.summary, practice.tags, practice.municipality.name if practice.municipality else "",
+             practice.field.name if practice.field else ""]
+    parts += [t.name for t in practice.topics]
+    parts += [practice.section(k) for k in SECTIONS]
+    return "\n".join(p for p in parts if p)
+
+
+def reindex(practice: Practice) -> None:
+    """Rewrite the practice's search row in the current transaction."""
+    body = _body_text(practice)
+    row = db.session.get(PracticeSearch, practice.id)
+    if row is None:
+        row = PracticeSearch(practice_id=practice.id)
+        db.session.add(row)
+    row.terms = textsearch.term_string(practice.title, body)
+    db.session.flush()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            sa.text("UPDATE practice_search SET document = setweight(to_tsvector('german', :t), 'A') || "
+                    "setweight(to_tsvector('german', :b), 'B') WHERE practice_id = :id"),
+            {"t": textsearch.fold(practice.title), "b": textsearch.fold(body), "id": practice.id})
+
+
+_fts = sa.table("practice_fts", sa.column("rowid"), sa.column("practice_fts"))
+
+
+def _fts_match(clauses) -> str:
+    # patterns hold only a-z, 0-9 and spaces (core.search), each quoted as one FTS5 string
+    return " AND ".join('"' + c.pattern() + '"' for c in clauses)
+
+
+@dataclass
+class Filters:
+    topic: str = ""
+    field: str = ""
+    city: str = ""
+    year: int | None = None
+
+    def args(self) -> dict:
+        out = {"thema": self.topic, "handlungsfeld": self.field, "kommune": self.city, "jahr": self.year}
+        return {k: v for k, v in out.items() if v}
+
+
+@dataclass
+class SearchHit:
+    practice: Practice
+    snippet: object  # Markup
+    title: object = ""  # Markup: the title with the hits in <mark>
+
+
+@dataclass
+class SearchResult:
+    query: str
+    parsed: textsearch.ParsedQuery
+    filters: Filters
+    hits: list[SearchHit]
+    total: int
+    page: int
+    pages: int
+    facets: dict
+
+
+def _year_expr():
+    return sa.extract("year", sa.func.coalesce(Practice.published_at, Practice.created_at))
+
+
+def _matching(user, parsed, filters: Filters, *, include_drafts: bool):
+    """(select of matching practice ids with a rank column, dialect) – visibility first, then the query."""
+    dialect = db.session.get_bind().dialect.name
+    visible = visible_clause(user)
+    if include_drafts:
+        status_ok = sa.or_(Practice.status.in_(VISIBLE_STATUSES),
+                           Practice.municipality_id == (getattr(user, "municipality_id", None) or -1))
+    else:
+        status_ok = Practice.status.in_(VISIBLE_STATUSES)
+    rank = sa.literal(0.0)
+    stmt = sa.select(Practice.id.label("id"), Practice.municipality_id.label("municipality_id"),
+                     Practice.field_id.label("field_id"), _year_expr().label("year"),
+                     sa.func.coalesce(Practice.published_at, Practice.created_at).label("sortkey")
+                     ).where(visible, status_ok)
+    if parsed.nothing:
+        stmt = stmt.where(sa.false())
+    if parsed.positive:
+        if dialect == "sqlite":
+            stmt = stmt.join(_fts, _fts.c.rowid == Practice.id).where(
+                _fts.c.practice_fts.op("MATCH")(_fts_match(parsed.positive)))
+            rank = sa.func.bm25(sa.literal_column("practice_fts"))
+        else:
+            stmt = stmt.join(PracticeSearch, PracticeSearch.practice_id == Practice.id)
+            for c in parsed.positive:
+                stmt = stmt.where(PracticeSearch.terms.like("%" + c.pattern() + "%"))
+            rank = -sa.func.ts_rank_cd(PracticeSearch.document,
+                                       sa.func.websearch_to_tsquery(sa.literal("german", sa.String).cast(
+                                           sa.dialects.postgresql.REGCONFIG), parsed.websearch_text()))
+    for c in parsed.negative:
+        if dialect == "sqlite":
+            excluded = sa.select(_fts.c.rowid).where(_fts.c.practice_fts.op("MATCH")('"' + c.pattern() + '"'))
+        else:
+            excluded = sa.select(PracticeSearch.practice_id).where(PracticeSearch.terms.like("%" + c.pattern() + "%"))
+        stmt = stmt.where(Practice.id.not_in(excluded))
+    if filters.topic:
+        stmt = stmt.where(Practice.id.in_(
+            sa.select(practice_topic.c.practice_id).join(Topic, Topic.id == practice_topic.c.topic_id)
+            .where(Topic.slug == filters.topic)))
+    if filters.field:
+        stmt = stmt.where(Practice.field_id.in_(sa.select(FieldOfAction.id).where(FieldOfAction.slug == filters.field)))
+    if filters.city:
+        stmt = stmt.where(Practice.municipality_id.in_(
+            sa.select(Municipality.id).where(Municipality.slug == filters.city)))
+    if filters.year and 1900 <= filters.year <= 2999:
+        stmt = stmt.where(_year_expr() == filters.year)
+    return stmt.add_columns(rank.label("rank"))
+
+
+def _plain(markdown_text: str) -> str:
+    return re.sub(r"[*_`#>\[\]|]+", " ", markdown_text or "")
+
+
+def _marked(window: str, ranges) -> object:
+    """Escape first, then wrap the hit ranges in <mark>."""
+    from markupsafe import Markup, escape
+    out, pos = [], 0
+    for a, b in ranges:
+        out.append(str(escape(window[pos:a])))
+        out.append("<mark>" + str(escape(window[a:b])) + "</mark>")
+        pos = b
+    out.append(str(escape(window[pos:])))
+    return Markup("".join(out))
+
+
+def marked_title(practice: Practice, parsed) -> object:
+    """The escaped title with the hits in <mark>."""
+    from markupsafe import escape
+    found = textsearch.highlight(practice.title, parsed, width=10_000) if not parsed.empty else None
+    return _marked(*found) if found else escape(practice.title)
+
+
+def snippet(practice: Practice, parsed) -> object:
+    """An escaped excerpt with the hits in <mark> (summary first, then the sections)."""
+    from markupsafe import Markup, escape
+    texts = [practice.summary] + [practice.section(k) for k in SECTIONS]
+    if not parsed.empty:
+        for text in texts:
+            found = textsearch.highlight(_plain(text), parsed)
+            if found:
+                return _marked(*found)
+    text = _plain(practice.summary or next((t for t in texts if t), ""))
+    short = text[:280] + ("…" if len(text) > 280 else "")
+    return Markup(escape(short))
+
+
+def search(user, q: str | None = "", filters: Filters | None = None, *, page: int = 1, per_page: int | None = None,
+           include_drafts: bool = False) -> SearchResult:
+    """Full-text search over the practices the user may see, with facets that count only those.
+
+    Two statements whatever the size: the count and the four facets share one materialized evaluation of
+    the match (a CTE), the result page is the second.
+    """
+    filters = filters or Filters()
+    per_page = per_page or current_app.config.get("PRACTICES_PER_PAGE", 20)
+    parsed = textsearch.parse_query(q)
+    matching = _matching(user, parsed, filters, include_drafts=include_drafts)
+    total, facets = _count_and_facets(matching)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    m = matching.subquery()
+    order = ([m.c.rank] if parsed.positive else []) + [m.c.sortkey.desc(), m.c.id.desc()]
+    ids = db.session.execute(sa.select(m.c.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+                             ).scalars().all()
+    by_id = {p.id: p for p in db.session.execute(
+        sa.select(Practice).where(Practice.id.in_(ids)).options(selectinload(Practice.topics))).scalars()} \
+        if ids else {}
+    rows = [by_id[i] for i in ids if i in by_id]
+    hits = [SearchHit(p, snippet(p, parsed), marked_title(p, parsed)) for p in rows]
+    return SearchResult(query=q or "", parsed=parsed, filters=filters, hits=hits, total=total, page=page,
+                        pages=pages, facets=facets)
+
+
+def _count_and_facets(matching) -> tuple[int, dict]:
+    """One statement: the number of matches and the counts per topic, field of action, city and year."""
+    m = matching.cte("m").prefix_with("MATERIALIZED")
+    text = sa.String()
+
+    def lit(value):
+        return sa.literal(value, text)
+
+    count = sa.func.count()
+    parts = [
+        sa.select(lit("total"), lit(""), lit(""), count).select_from(m),
+        sa.select(lit("topic"), Topic.slug, Topic.name, count).select_from(
+            m.join(practice_topic, practice_topic.c.practice_id == m.c.id).join(
+                Topic, Topic.id == practice_topic.c.topic_id)).group_by(Topic.slug, Topic.name),
+        sa.select(lit("field"), FieldOfAction.slug, FieldOfAction.name, count).select_from(
+            m.join(FieldOfAction, FieldOfAction.id == m.c.field_id)).group_by(FieldOfAction.slug, FieldOfAction.name),
+        sa.select(lit("city"), Municipality.slug, Municipality.name, count).select_from(
+            m.join(Municipality, Municipality.id == m.c.municipality_id)).group_by(Municipality.slug, Municipality.name),
+        sa.select(lit("year"), sa.cast(m.c.year, text), sa.cast(m.c.year, text), count).select_from(m)
+        .group_by(m.c.year),
+    ]
+    total, facets = 0, {"topic": [], "field": [], "city": [], "year": []}
+    for kind, key, name, n in db.session.execute(sa.union_all(*parts)).all():
+        if kind == "total":
+            total = n
+        elif key is not None:
+            facets[kind].append((key, name, n))
+    for kind in ("topic", "field", "city"):
+        facets[kind].sort(key=lambda row: (-row[2], row[1]))
+    facets["year"] = sorted(((int(float(k)), str(int(float(k))), n) for k, _n, n in facets["year"]),
+                            key=lambda row: -row[0])
+    return total, facets

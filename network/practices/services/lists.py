@@ -1,0 +1,78 @@
+"""Lists of practices for pages, panels and feeds, and following (used by the interest domain)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import selectinload
+
+from network.core.markdown import render_markdown
+from network.core.permissions import can
+from network.extensions import db
+from network.practices.models import SECTIONS, Practice, PracticeQuestion
+from network.practices.services._common import VISIBLE_STATUSES
+from network.practices.services.access import visible_clause
+from network.topics.models import Topic
+
+# --- lists for pages, panels and feeds ------------------------------------------------------------
+
+def own_drafts(user, limit: int = 50) -> list[Practice]:
+    """Drafts of the user's city (for staff and leads), newest change first."""
+    city_id = getattr(user, "municipality_id", None)
+    if city_id is None or not can(user, "practice.write"):
+        return []
+    return db.session.execute(
+        sa.select(Practice).where(Practice.municipality_id == city_id, Practice.status == "draft")
+        .options(selectinload(Practice.topics)).order_by(Practice.updated_at.desc()).limit(limit)).scalars().all()
+
+
+def recent_public(limit: int = 50) -> list[Practice]:
+    """Newest public practices (Atom feed)."""
+    return db.session.execute(
+        sa.select(Practice).where(Practice.status == "published", Practice.visibility == "public")
+        .order_by(Practice.published_at.desc(), Practice.id.desc()).limit(limit)).scalars().all()
+
+
+def practices_on_topic(user, topic, limit: int = 10) -> list[Practice]:
+    """Published practices on a topic that the user may see (topic page panel)."""
+    return db.session.execute(
+        sa.select(Practice).where(visible_clause(user), Practice.status.in_(VISIBLE_STATUSES),
+                                  Practice.topics.any(Topic.id == topic.id))
+        .order_by(Practice.published_at.desc()).limit(limit)).scalars().all()
+
+
+def practices_of_city(user, city, limit: int = 10) -> list[Practice]:
+    """Published practices of a city that the user may see (city page panel)."""
+    return db.session.execute(
+        sa.select(Practice).where(visible_clause(user), Practice.status.in_(VISIBLE_STATUSES),
+                                  Practice.municipality_id == city.id)
+        .order_by(Practice.published_at.desc()).limit(limit)).scalars().all()
+
+
+def open_questions_for_city(user, limit: int = 20) -> list[PracticeQuestion]:
+    """Unanswered questions to the user's city (dashboard)."""
+    city_id = getattr(user, "municipality_id", None)
+    if city_id is None or not can(user, "practice.answer"):
+        return []
+    return db.session.execute(
+        sa.select(PracticeQuestion).join(Practice, Practice.id == PracticeQuestion.practice_id)
+        .where(Practice.municipality_id == city_id, PracticeQuestion.answered_at.is_(None))
+        .options(selectinload(PracticeQuestion.practice))
+        .order_by(PracticeQuestion.created_at).limit(limit)).scalars().all()
+
+
+def rendered_sections(practice: Practice) -> list[tuple[str, str, object]]:
+    """(key, label, HTML) of every filled section, Markdown rendered safely."""
+    return [(key, str(label), render_markdown(practice.section(key))) for key, label in SECTIONS.items()
+            if practice.section(key)]
+
+
+# --- following (used by the interest domain) ---------------------------------------------------
+
+def follow_practice(user, practice_id):
+    """(title, url) of a practice the user may see, for following; else None."""
+    p = db.session.execute(sa.select(Practice).where(Practice.id == practice_id, visible_clause(user))
+                           ).scalar_one_or_none()
+    if p is None:
+        return None
+    return p.title, url_for("practices.detail", practice_id=p.id)
