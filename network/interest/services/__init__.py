@@ -6,7 +6,7 @@ Scheduled jobs live in ``network/interest/tasks.py``.
 """
 
 from network.interest.services._common import BERLIN, MAX_TEXT, NETWORK, PAGE_SIZE, absolute
-from network.interest.services.choices import member_city_choices, topic_choices
+from network.interest.services.choices import member_city_choices, topic_choices, topic_filter_choices
 from network.interest.services.city_view import (get_registration_or_404, list_registrations,
                                                  new_registrations_count, set_contacted)
 from network.interest.services.digest import (LEAD_CHANGE_ACTIONS, build_digest, iso_week, lead_changes_section,
@@ -29,6 +29,6 @@ __all__ = [
     "list_follows", "list_registrations", "member_city_choices", "new_registrations_count", "notify_followers",
     "preferences", "read_unsubscribe_token", "register_interest", "registration_for_withdraw",
     "replace_follows", "resolve_targets", "set_contacted", "set_preferences", "store_preference",
-    "toggle_follow", "topic_choices", "unsubscribe", "unsubscribe_token", "weekly_follows",
+    "toggle_follow", "topic_choices", "topic_filter_choices", "unsubscribe", "unsubscribe_token", "weekly_follows",
     "withdraw_registration", "withdraw_token",
 ]

@@ -17,3 +17,9 @@ def topic_choices():
     """Active topics by name: [(id, name)]."""
     return db.session.execute(sa.select(Topic.id, Topic.name).where(Topic.status == "active")
                               .order_by(Topic.name)).all()
+
+
+def topic_filter_choices():
+    """Active topics by name for the list's filter: [(slug, name)]."""
+    return db.session.execute(sa.select(Topic.slug, Topic.name).where(Topic.status == "active")
+                              .order_by(Topic.name)).all()

@@ -75,10 +75,11 @@ def withdraw_token(reg: InterestRegistration) -> str:
 
 
 def register_interest(data: dict, *, language: str = "de", honeypot=None, started=None,
-                      check_timing: bool = True) -> InterestRegistration:
+                      check_timing: bool = True, unknown_status: int = 422) -> InterestRegistration:
     """A public registration; a second one for the same address and city updates the first.
 
     Nothing is visible to the city before the address is confirmed with the emailed link (double opt-in).
+    ``unknown_status`` answers a request whose only faults are cities or topics that do not exist (the API: 404).
     """
     require(None, "interest.register")
     c = Checker()
@@ -87,6 +88,8 @@ def register_interest(data: dict, *, language: str = "de", honeypot=None, starte
         if c.errors:
             c.done()
     v = _check_registration(c, data)
+    if c.errors and set(c.errors) <= {"municipality", "topics"}:
+        raise ValidationFailed(c.errors, status=unknown_status)
     c.done()
     city = v["city"]
     language = language if language in ("de", "en") else "de"
