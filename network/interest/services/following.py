@@ -80,9 +80,10 @@ def toggle_follow(actor, target_type, target_id) -> tuple[bool, str]:
         abort(404)
     db.session.add(Follow(user_id=actor.id, target_type=target_type, target_id=ident))
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # only this row is undone, not the rest of the request
+            db.session.flush()
     except IntegrityError:  # a double click: the first request already followed
-        db.session.rollback()
+        pass
     return True, resolved[0]
 
 

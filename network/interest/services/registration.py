@@ -120,8 +120,7 @@ def register_interest(data: dict, *, language: str = "de", honeypot=None, starte
     reg.token_expires_at = now + timedelta(days=current_app.config["INTEREST_CONFIRM_DAYS"])
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # a second request for the same address won the race; the boundary rolls back
         raise Conflict({"email": _("Für diese Adresse ist gerade eine Interessensbekundung eingegangen. "
                                    "Bitte prüfen Sie Ihr Postfach.")})
     mail_language = language if reg.confirmed_at is not None else reg.language
