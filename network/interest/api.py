@@ -5,9 +5,10 @@ from flask_babel import get_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import InputSchema as _In, Text, api_user, make_blueprint, service_error as _error
+from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.permissions import require
 from network.core.validation import ValidationFailed
-from network.extensions import csrf, db, limiter
+from network.extensions import csrf, limiter
 from network.interest import privacy, services
 from network.interest.models import EVENT_KINDS, MODES, REGISTRANT_KINDS, TARGET_TYPES
 
@@ -54,17 +55,6 @@ class RegistrationAccepted(Schema):
     message = fields.String()
 
 
-class InterestCityRef(Schema):
-    slug = fields.String()
-    name = fields.String()
-
-
-class InterestTopicRef(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
-
-
 class RegistrationSchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -72,8 +62,8 @@ class RegistrationSchema(Schema):
     kind = fields.String()
     organisation = fields.String()
     message = fields.String()
-    municipality = fields.Nested(InterestCityRef, allow_none=True)
-    topics = fields.List(fields.Nested(InterestTopicRef))
+    municipality = fields.Nested(CityRef, allow_none=True)
+    topics = fields.List(fields.Nested(NamedRef))
     confirmed_at = fields.DateTime()
     contacted_at = fields.DateTime(allow_none=True)
 
@@ -136,15 +126,10 @@ def _follows_answer(user):
 def register(data):
     """Register interest without login; the address must be confirmed with the emailed link (7 days)."""
     if (data.get("website") or "").strip():
-        return _error(ValidationFailed({"website": "Dieses Feld muss leer bleiben."}))
+        raise ValidationFailed({"website": "Dieses Feld muss leer bleiben."})
     language = data.get("language") or str(get_locale() or "de")
-    try:
-        services.register_interest(data, language=language, check_timing=False)
-    except ValidationFailed as exc:
-        if exc.status == 422 and set(exc.errors) <= {"municipality", "topics"}:
-            exc.status = 404  # the request names a city or topic that does not exist
-        return _error(exc)
-    db.session.commit()
+    # a city or topic that does not exist is a missing resource here (404); the form says 422 next to its list
+    services.register_interest(data, language=language, check_timing=False, unknown_status=404)
     return {"status": "pending_confirmation",
             "message": "Danke! Bitte bestätigen Sie Ihre Angaben mit dem Link, den wir Ihnen geschickt haben."}
 
@@ -167,7 +152,6 @@ def city_registrations(query, slug):
 @blp.alt_response(401, response="UNAUTHORIZED")
 def get_follows():
     """What the caller follows and how they are notified."""
-    from network.core.permissions import require
     require(api_user(), "follow.use")
     return _follows_answer(api_user())
 
@@ -181,18 +165,13 @@ def get_follows():
 def put_follows(data):
     """Replace the caller's follows and/or preferences (omitted keys stay as they are)."""
     user = api_user()
-    try:
-        if "follows" in data:
-            services.replace_follows(user, data["follows"])
-        if "preferences" in data or "digest" in data:
-            modes = {_KIND_BY_ATTR[k]: v for k, v in (data.get("preferences") or {}).items()}
-            services.set_preferences(user, modes, digest=data.get("digest"))
-        else:
-            from network.core.permissions import require
-            require(user, "follow.use")
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
+    if "follows" in data:
+        services.replace_follows(user, data["follows"])
+    if "preferences" in data or "digest" in data:
+        modes = {_KIND_BY_ATTR[k]: v for k, v in (data.get("preferences") or {}).items()}
+        services.set_preferences(user, modes, digest=data.get("digest"))
+    else:
+        require(user, "follow.use")
     return _follows_answer(user)
 
 

@@ -78,12 +78,12 @@ def connect_follower_events() -> None:
 
 def init_app(app):
     from network.extensions import api
-    from network.interest import privacy, services
+    from network.interest import privacy, services, tasks
     from network.interest.api import public_blp
 
     api.register_blueprint(public_blp)
-    register_job(app, "interest-purge", services.purge_unconfirmed, seconds_config="INTEREST_JOB_SECONDS")
-    register_job(app, "interest-digest", services.digest_job, seconds_config="INTEREST_JOB_SECONDS")
+    register_job(app, "interest-purge", tasks.purge_unconfirmed, seconds_config="INTEREST_JOB_SECONDS")
+    register_job(app, "interest-digest", tasks.digest_job, seconds_config="INTEREST_JOB_SECONDS")
     register_panel(app, "topic", topic_panel, 10)
     register_panel(app, "municipality", municipality_panel, 10)
     register_panel(app, "profile", profile_panel, 10)

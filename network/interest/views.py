@@ -11,11 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from network.accounts.forms import EmptyForm
-from network.core.errors import render_error
-from network.core.forms import apply_errors, safe_next
-from network.core.permissions import require
-from network.core.validation import ValidationFailed
-from network.extensions import db, limiter
+from network.core.boundary import on_invalid
+from network.core.forms import safe_next
+from network.core.permissions import can, require
+from network.extensions import limiter
 from network.interest import privacy, services
 from network.interest.forms import ContactedForm, DeleteAccountForm, RegistrationForm, make_preferences_form, \
     preference_field_name
@@ -28,6 +27,11 @@ bp = Blueprint("interest", __name__)
 
 def _lang() -> str:
     return str(get_locale() or "de")
+
+
+def _link_invalid(exc):
+    """The page for a login-free link that is invalid, expired or already used (exc.status: 404 or 410)."""
+    return render_template("interest/link_invalid.html", message=exc.errors["token"])
 
 
 def _page() -> int:
@@ -63,15 +67,14 @@ def register():
             "organisation": form.organisation.data, "message": form.message.data,
             "municipality": form.municipality.data, "topics": request.form.getlist("topics"),
             "consent": form.consent.data}
-    try:
-        services.register_interest(data, language=_lang(), honeypot=form.website.data, started=form.started.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        apply_errors(form, exc.errors)
+
+    def again(exc):
+        """The form again; a lost timestamp is renewed so that the next try can pass."""
         if "form" in exc.errors and not (form.started.data or "").strip():
             form.started.data = services.form_started_token()
-        return render_template("interest/register.html", form=form), exc.status
-    db.session.commit()
+        return render_template("interest/register.html", form=form)
+    on_invalid(again, form)
+    services.register_interest(data, language=_lang(), honeypot=form.website.data, started=form.started.data)
     session["interest_sent_to"] = data["email"].strip()[:320]
     return redirect(url_for("interest.sent"))
 
@@ -86,14 +89,11 @@ def sent():
 @bp.route("/mitmachen/bestaetigen/<token>", methods=["GET", "POST"])
 def confirm(token):
     """Double opt-in: the link shows the registration; the button confirms it (a GET changes nothing)."""
-    try:
-        reg = services.check_confirm_token(token)
-    except ValidationFailed as exc:
-        return render_template("interest/link_invalid.html", message=exc.errors["token"]), exc.status
+    on_invalid(_link_invalid)
+    reg = services.check_confirm_token(token)
     form = EmptyForm()
     if form.validate_on_submit():
         reg = services.confirm_registration(token)
-        db.session.commit()
         return render_template("interest/confirmed.html", reg=reg,
                                withdraw_link=url_for("interest.withdraw", token=services.withdraw_token(reg)))
     return render_template("interest/confirm.html", reg=reg, form=form, kinds=REGISTRANT_KINDS)
@@ -102,14 +102,11 @@ def confirm(token):
 @bp.route("/mitmachen/zuruecknehmen/<token>", methods=["GET", "POST"])
 def withdraw(token):
     """The registrant withdraws with the link from any of our emails: the data is deleted."""
-    try:
-        reg = services.registration_for_withdraw(token)
-    except ValidationFailed as exc:
-        return render_template("interest/link_invalid.html", message=exc.errors["token"]), exc.status
+    on_invalid(_link_invalid)
+    reg = services.registration_for_withdraw(token)
     form = EmptyForm()
     if form.validate_on_submit():
         services.withdraw_registration(token)
-        db.session.commit()
         return render_template("interest/withdrawn.html")
     return render_template("interest/withdraw.html", reg=reg, form=form)
 
@@ -128,11 +125,8 @@ def registrations():
     f = _filters()
     rows, has_next, city = services.list_registrations(current_user, city_slug=f["kommune"], topic_slug=f["thema"],
                                                        page=_page())
-    from network.core.permissions import can
     cities = services.member_city_choices() if can(current_user, "interest.view_all") else []
-    from network.topics.models import Topic
-    topics = db.session.execute(db.select(Topic.slug, Topic.name).where(Topic.status == "active")
-                                .order_by(Topic.name)).all()
+    topics = services.topic_filter_choices()
     return render_template("interest/registrations.html", rows=rows, has_next=has_next, page=_page(), city=city,
                            cities=cities, topics=topics, f=f, form=ContactedForm(),
                            args={k: v for k, v in f.items() if v})
@@ -172,7 +166,6 @@ def mark_contacted(registration_id):
     reg = services.get_registration_or_404(current_user, registration_id)
     contacted = form.contacted.data != "0"
     services.set_contacted(current_user, reg, contacted)
-    db.session.commit()
     flash(_("„%(name)s“ ist als kontaktiert markiert.", name=reg.name) if contacted else
           _("„%(name)s“ ist wieder als offen markiert.", name=reg.name), "success")
     return redirect(safe_next(form.next.data, "interest.registrations"))
@@ -186,12 +179,8 @@ def follow():
     """Follow a topic, city, practice or body, or stop following it (form fields type, id, next)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        following, title = services.toggle_follow(current_user, request.form.get("type"), request.form.get("id"))
-    except ValidationFailed as exc:
-        db.session.rollback()
-        return render_error(422, next(iter(exc.errors.values())))
-    db.session.commit()
+    # a bad type or id answers with the error page and the service's message (422): nothing to re-render
+    following, title = services.toggle_follow(current_user, request.form.get("type"), request.form.get("id"))
     flash(_("Sie folgen jetzt „%(title)s“.", title=title) if following else
           _("Sie folgen „%(title)s“ nicht mehr.", title=title) if title else _("Sie folgen dem nicht mehr."),
           "success")
@@ -205,37 +194,31 @@ def settings():
     require(current_user, "follow.use")
     prefs = services.preferences(current_user)
     form = make_preferences_form(prefs, request.form if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         modes = {kind: form[preference_field_name(kind)].data for kind in EVENT_KINDS}
-        try:
-            services.set_preferences(current_user, modes, digest=form.digest.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Ihre Benachrichtigungseinstellungen sind gespeichert."), "success")
-            return redirect(url_for("interest.settings"))
+        on_invalid(lambda exc: _settings_page(form), form)
+        services.set_preferences(current_user, modes, digest=form.digest.data)
+        flash(_("Ihre Benachrichtigungseinstellungen sind gespeichert."), "success")
+        return redirect(url_for("interest.settings"))
+    return _settings_page(form)
+
+
+def _settings_page(form):
+    """The settings page: the follows and one choice per kind of event."""
     return render_template("interest/settings.html", form=form, follows=services.list_follows(current_user),
-                           kinds=EVENT_KINDS, modes=MODES,
-                           field_name=preference_field_name), status
+                           kinds=EVENT_KINDS, modes=MODES, field_name=preference_field_name)
 
 
 @bp.route("/benachrichtigungen/abbestellen/<token>", methods=["GET", "POST"])
 def unsubscribe(token):
     """Login-free link from every notification email: turns the digest (or one kind of mail) off."""
-    try:
-        user, kind = services.read_unsubscribe_token(token)
-    except ValidationFailed as exc:
-        return render_template("interest/link_invalid.html", message=exc.errors["token"]), exc.status
+    on_invalid(_link_invalid)
+    user, kind = services.read_unsubscribe_token(token)
     form = EmptyForm()
     if form.validate_on_submit():
         services.unsubscribe(token)
-        db.session.commit()
         return render_template("interest/unsubscribed.html", label=services.kind_label(kind), done=True,
                                digest=kind == "digest")
     return render_template("interest/unsubscribed.html", label=services.kind_label(kind), done=False, form=form,
@@ -262,15 +245,10 @@ def delete_account():
     form = DeleteAccountForm()
     blocker = privacy.deletion_blocker(current_user)
     if form.validate_on_submit():
-        try:
-            privacy.delete_account(current_user, form.password.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            return render_template("interest/delete_account.html", form=form, blocker=blocker), exc.status
+        on_invalid("interest/delete_account.html", form, form=form, blocker=blocker)
+        privacy.delete_account(current_user, form.password.data)
         logout_user()
-        session.clear()
-        db.session.commit()
+        session.clear()  # the deletion is committed by the request boundary after this redirect is built
         flash(_("Ihr Konto wurde gelöscht. Ihre Beiträge bleiben bei der Kommune als „ehemaliges Mitglied“."),
               "success")
         return redirect(url_for("main.index"))

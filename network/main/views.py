@@ -78,7 +78,6 @@ def language():
     if current_user.is_authenticated and current_user.language != lang:
         from network.accounts.services import update_profile
         update_profile(current_user, name=current_user.name, language=lang)
-        db.session.commit()
     return redirect(safe_next(request.form.get("next")))
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from network.core.hooks import DigestItem, DigestSection
 from network.core.models import OutboxMessage
 from network.extensions import db
-from network.interest import services
+from network.interest import services, tasks
 from network.interest.models import DigestLedger, Follow, NotificationPreference
 from network.topics.models import LeadEvent
 from tests.conftest import row_count
@@ -36,7 +36,7 @@ def _digests(user):
 
 
 def test_digest_lists_lead_changes_of_followed_topics(followed, staff_a, lead_a):
-    stats = services.send_weekly_digests(MONDAY)
+    stats = tasks.send_weekly_digests(MONDAY)
     assert stats["sent"] == 1 and stats["empty"] == 1  # lead_a follows nothing: no mail
     [mail] = _digests(staff_a)
     assert "2026-W48" in mail.subject
@@ -53,27 +53,27 @@ def test_digest_lists_lead_changes_of_followed_topics(followed, staff_a, lead_a)
 def test_digest_in_the_users_language(followed, staff_a):
     staff_a.language = "en"
     db.session.commit()
-    services.send_weekly_digests(MONDAY)
+    tasks.send_weekly_digests(MONDAY)
     [mail] = mails_to(staff_a.email)
     assert "weekly" in mail.subject.lower() and "Lead of topics you follow" in mail.body_text
 
 
 def test_exactly_once_per_week_whatever_the_number_of_runs(followed, staff_a):
-    services.send_weekly_digests(MONDAY)
-    services.send_weekly_digests(MONDAY + timedelta(hours=3))
-    services.send_weekly_digests(MONDAY + timedelta(days=5))
+    tasks.send_weekly_digests(MONDAY)
+    tasks.send_weekly_digests(MONDAY + timedelta(hours=3))
+    tasks.send_weekly_digests(MONDAY + timedelta(days=5))
     assert len(_digests(staff_a)) == 1
     # next week: a new period starting where the last one ended; nothing new is nothing sent
-    services.send_weekly_digests(MONDAY + timedelta(days=7))
+    tasks.send_weekly_digests(MONDAY + timedelta(days=7))
     assert len(_digests(staff_a)) == 1
     db.session.add(LeadEvent(topic_id=followed.id, action="withdrawn", created_at=MONDAY + timedelta(days=9)))
     db.session.commit()
-    services.send_weekly_digests(MONDAY + timedelta(days=14))
+    tasks.send_weekly_digests(MONDAY + timedelta(days=14))
     assert len(_digests(staff_a)) == 2 and "Federführung abgegeben" in _digests(staff_a)[-1].body_text
 
 
 def test_not_sent_before_monday_morning(followed, staff_a):
-    assert services.send_weekly_digests(MONDAY - timedelta(hours=3)) == {"sent": 0, "empty": 0, "skipped": 0}
+    assert tasks.send_weekly_digests(MONDAY - timedelta(hours=3)) == {"sent": 0, "empty": 0, "skipped": 0}
     assert row_count(DigestLedger) == 0
 
 
@@ -87,7 +87,7 @@ def test_two_schedulers_at_the_same_moment_send_once(app, followed, staff_a, dat
         with app.app_context():
             try:
                 barrier.wait(10)
-                services.send_weekly_digests(MONDAY)
+                tasks.send_weekly_digests(MONDAY)
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
             finally:
@@ -103,7 +103,7 @@ def test_two_schedulers_at_the_same_moment_send_once(app, followed, staff_a, dat
 
 
 def test_unsubscribe_link_turns_the_digest_off_without_login(client, followed, staff_a):
-    services.send_weekly_digests(MONDAY)
+    tasks.send_weekly_digests(MONDAY)
     link = link_in(_digests(staff_a)[0], "/benachrichtigungen/abbestellen/")
     page = client.get(link)
     assert page.status_code == 200 and "Wöchentliche Zusammenfassung" in page.get_data(as_text=True)
@@ -113,14 +113,14 @@ def test_unsubscribe_link_turns_the_digest_off_without_login(client, followed, s
     assert services.preferences(staff_a)["digest"] == "off"
     db.session.add(LeadEvent(topic_id=followed.id, action="withdrawn", created_at=MONDAY + timedelta(days=3)))
     db.session.commit()
-    services.send_weekly_digests(MONDAY + timedelta(days=7))
+    tasks.send_weekly_digests(MONDAY + timedelta(days=7))
     assert len(_digests(staff_a)) == 1
 
 
 def test_kind_set_to_off_or_immediately_leaves_the_section_out(followed, staff_a):
     db.session.add(NotificationPreference(user_id=staff_a.id, kind="topic.lead_changed", mode="immediately"))
     db.session.commit()
-    services.send_weekly_digests(MONDAY)
+    tasks.send_weekly_digests(MONDAY)
     assert _digests(staff_a) == []
 
 
@@ -141,7 +141,7 @@ def test_other_domains_sections_get_the_weekly_follows(app, city_a, staff_a, lea
     entries = app.extensions["staedtenetz_hooks"]["digest"]
     entries.append((99, section))
     try:
-        services.send_weekly_digests(MONDAY)
+        tasks.send_weekly_digests(MONDAY)
     finally:
         entries.remove((99, section))
     since, until, follows = seen[staff_a.id]
@@ -154,6 +154,6 @@ def test_other_domains_sections_get_the_weekly_follows(app, city_a, staff_a, lea
 
 
 def test_outbox_key_is_unique_per_user_and_week(followed, staff_a):
-    services.send_weekly_digests(MONDAY)
+    tasks.send_weekly_digests(MONDAY)
     keys = db.session.execute(sa.select(OutboxMessage.key).where(OutboxMessage.key.like("digest:%"))).scalars().all()
     assert keys == [f"digest:{staff_a.id}:2026-W48"]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from network.core.models import AuditEvent, utcnow
 from network.extensions import db
-from network.interest import services
+from network.interest import services, tasks
 from network.interest.models import InterestRegistration
 from tests.conftest import row_count
 from tests.interest.conftest import form_data, link_in, mails_to
@@ -131,12 +131,12 @@ def test_expired_link_and_purge_of_unconfirmed(client, city_a, app):
     db.session.commit()
     resp = client.post(link)
     assert resp.status_code == 410 and "abgelaufen" in resp.get_data(as_text=True)
-    assert services.purge_unconfirmed() == {"deleted": 1, "changes_dropped": 0}
+    assert tasks.purge_unconfirmed() == {"deleted": 1, "changes_dropped": 0}
     assert [r.email for r in _regs()] == ["ok@example.org"]  # the confirmed one stays
     # not yet expired: kept
     _register(client, email="neu@example.org")
-    assert services.purge_unconfirmed()["deleted"] == 0
-    assert services.purge_unconfirmed(utcnow() + timedelta(days=7, minutes=1))["deleted"] == 1
+    assert tasks.purge_unconfirmed()["deleted"] == 0
+    assert tasks.purge_unconfirmed(utcnow() + timedelta(days=7, minutes=1))["deleted"] == 1
 
 
 def test_withdraw_link_deletes_everything(client, city_a, topics):
