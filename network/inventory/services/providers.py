@@ -56,8 +56,11 @@ def city_projects(user, municipality_id) -> list[tuple[int, str]]:
 
 def reports_digest_section(user, since, until, follows) -> DigestSection | None:
     """Weekly digest: status reports published in (since, until] by the cities the user follows, if visible."""
+    from network.interest.services import preferences  # the interest domain owns following and its modes
     city_ids = set((follows or {}).get("municipality") or ())
-    if not city_ids:
+    # `follows` joins the cities of every weekly kind: a member who hears of reports at once (or not at all)
+    # must not find them here as well
+    if not city_ids or preferences(user).get("report.published") != "weekly":
         return None
     rows = db.session.execute(
         scope(StatusReport, user).where(StatusReport.municipality_id.in_(city_ids),
