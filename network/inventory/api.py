@@ -9,6 +9,19 @@ from network.inventory import services
 
 blp = make_blueprint("inventory_api", __name__, "", "Vorhaben und Sachstandsberichte der Kommunen")
 
+
+_ANSWERS = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
+
+
+def _fails(*statuses):
+    """Document a route's error answers (the envelope of core/apiauth) in the OpenAPI description."""
+    def decorate(view):
+        for status in reversed(statuses):
+            view = blp.alt_response(status, response=_ANSWERS[status])(view)
+        return view
+    return decorate
+
+
 def _month(value):
     return f"{value.year:04d}-{value.month:02d}" if value else None
 
@@ -122,8 +135,7 @@ def _text_values(data: dict) -> dict:
 
 @blp.route("/municipalities/<slug>/projects")
 @blp.response(200, ProjectSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def list_projects(slug):
     """The city's projects the token owner may see (another city: released network/public projects only)."""
     user = api_user()
@@ -135,10 +147,7 @@ def list_projects(slug):
 @blp.route("/municipalities/<slug>/projects", methods=["POST"])
 @blp.arguments(ProjectInSchema)
 @blp.response(201, ProjectSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_fails(401, 403, 404, 422)
 def create_project(data, slug):
     """Record a project of the token owner's own city (staff: a draft)."""
     user = api_user()
@@ -149,8 +158,7 @@ def create_project(data, slug):
 
 @blp.route("/projects/<int:project_id>")
 @blp.response(200, ProjectSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def get_project(project_id):
     """One project."""
     return services.get_project_or_404(api_user(), project_id)
@@ -159,11 +167,7 @@ def get_project(project_id):
 @blp.route("/projects/<int:project_id>", methods=["PATCH"])
 @blp.arguments(ProjectPatchSchema)
 @blp.response(200, ProjectSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_fails(401, 403, 404, 409, 422)
 def patch_project(data, project_id):
     """Change some fields; send the version you read, a stale one answers 409 and changes nothing."""
     user = api_user()
@@ -178,9 +182,7 @@ def patch_project(data, project_id):
 
 @blp.route("/projects/<int:project_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 403, 404)
 def delete_project(project_id):
     """Delete a project (a lead: any of the city; staff: own drafts). Published reports keep their copy."""
     user = api_user()
@@ -191,8 +193,7 @@ def delete_project(project_id):
 
 @blp.route("/municipalities/<slug>/reports")
 @blp.response(200, ReportSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def list_reports(slug):
     """The city's published status reports the token owner may see, newest first."""
     user = api_user()
@@ -208,8 +209,7 @@ def _change(before, after):
 
 @blp.route("/reports/<int:report_id>")
 @blp.response(200, ReportDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def get_report(report_id):
     """One report with its projects, counts, and its changes against the previous report."""
     user = api_user()
