@@ -2,26 +2,28 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import InputSchema as _In, api_user, make_blueprint, service_error as _error
+from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, api_user, make_blueprint
+from network.core.permissions import require
 from network.core.validation import ValidationFailed
-from network.extensions import db
 from network.inventory import services
 
 blp = make_blueprint("inventory_api", __name__, "", "Vorhaben und Sachstandsberichte der Kommunen")
 
+
+_ANSWERS = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
+
+
+def _fails(*statuses):
+    """Document a route's error answers (the envelope of core/apiauth) in the OpenAPI description."""
+    def decorate(view):
+        for status in reversed(statuses):
+            view = blp.alt_response(status, response=_ANSWERS[status])(view)
+        return view
+    return decorate
+
+
 def _month(value):
     return f"{value.year:04d}-{value.month:02d}" if value else None
-
-
-class InvCityRefSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-
-
-class InvRefSchema(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
 
 
 class _ProjectFieldsSchema(Schema):
@@ -42,9 +44,9 @@ class _ProjectFieldsSchema(Schema):
 
 class ProjectSchema(_ProjectFieldsSchema):
     id = fields.Integer()
-    municipality = fields.Nested(InvCityRefSchema)
-    field = fields.Nested(InvRefSchema)
-    topic = fields.Nested(InvRefSchema, allow_none=True)
+    municipality = fields.Nested(CityRef)
+    field = fields.Nested(NamedRef)
+    topic = fields.Nested(NamedRef, allow_none=True)
     is_draft = fields.Boolean(metadata={"description": "Entwurf: nur für die eigene Kommune sichtbar"})
     is_example = fields.Boolean(metadata={"description": "Beispieldaten der Demo"})
     version = fields.Integer(metadata={"description": "bei PATCH mitsenden; veraltet: 409"})
@@ -79,7 +81,7 @@ class ReportRefSchema(Schema):
 
 
 class ReportSchema(ReportRefSchema):
-    municipality = fields.Nested(InvCityRefSchema)
+    municipality = fields.Nested(CityRef)
     visibility = fields.String()
     note = fields.String()
     published_at = fields.DateTime()
@@ -111,7 +113,8 @@ class ProjectInSchema(_In):
     end_month = fields.Raw(allow_none=True, metadata={"description": "JJJJ-MM"})
     department = fields.Raw()
     contact = fields.Raw()
-    budget_eur = fields.Raw(allow_none=True)
+    budget_eur = fields.Raw(allow_none=True, metadata={
+        "description": "ganze Euro von 0 bis 1.000.000.000.000 (10^12); außerhalb: 422"})
     funding_source = fields.Raw()
     visibility = fields.Raw()
     is_lighthouse = fields.Raw()
@@ -132,8 +135,7 @@ def _text_values(data: dict) -> dict:
 
 @blp.route("/municipalities/<slug>/projects")
 @blp.response(200, ProjectSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def list_projects(slug):
     """The city's projects the token owner may see (another city: released network/public projects only)."""
     user = api_user()
@@ -145,28 +147,18 @@ def list_projects(slug):
 @blp.route("/municipalities/<slug>/projects", methods=["POST"])
 @blp.arguments(ProjectInSchema)
 @blp.response(201, ProjectSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_fails(401, 403, 404, 422)
 def create_project(data, slug):
     """Record a project of the token owner's own city (staff: a draft)."""
     user = api_user()
     city = services.city_or_404(slug)
-    from network.core.permissions import require
     require(user, "project.draft", city)
-    try:
-        project = services.create_project(user, _text_values(data))
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return project
+    return services.create_project(user, _text_values(data))
 
 
 @blp.route("/projects/<int:project_id>")
 @blp.response(200, ProjectSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def get_project(project_id):
     """One project."""
     return services.get_project_or_404(api_user(), project_id)
@@ -175,46 +167,33 @@ def get_project(project_id):
 @blp.route("/projects/<int:project_id>", methods=["PATCH"])
 @blp.arguments(ProjectPatchSchema)
 @blp.response(200, ProjectSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@_fails(401, 403, 404, 409, 422)
 def patch_project(data, project_id):
     """Change some fields; send the version you read, a stale one answers 409 and changes nothing."""
     user = api_user()
     project = services.get_project_or_404(user, project_id)
-    services._require_edit(user, project)
+    services.require_edit(user, project)
     version = data.pop("version", None)
     if version is None:
-        return _error(ValidationFailed({"version": "Bitte senden Sie die Version mit, die Sie gelesen haben."}))
+        raise ValidationFailed({"version": "Bitte senden Sie die Version mit, die Sie gelesen haben."})
     values = {**services.project_values(project), **_text_values(data)}
-    try:
-        project = services.update_project(user, project, values, version=version)
-    except ValidationFailed as exc:
-        return _error(exc)
-    db.session.commit()
-    return project
+    return services.update_project(user, project, values, version=version)
 
 
 @blp.route("/projects/<int:project_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 403, 404)
 def delete_project(project_id):
     """Delete a project (a lead: any of the city; staff: own drafts). Published reports keep their copy."""
     user = api_user()
     project = services.get_project_or_404(user, project_id)
     services.delete_project(user, project)
-    db.session.commit()
     return None
 
 
 @blp.route("/municipalities/<slug>/reports")
 @blp.response(200, ReportSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def list_reports(slug):
     """The city's published status reports the token owner may see, newest first."""
     user = api_user()
@@ -230,8 +209,7 @@ def _change(before, after):
 
 @blp.route("/reports/<int:report_id>")
 @blp.response(200, ReportDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@_fails(401, 404)
 def get_report(report_id):
     """One report with its projects, counts, and its changes against the previous report."""
     user = api_user()

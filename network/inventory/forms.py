@@ -21,7 +21,7 @@ class ProjectForm(FlaskForm):
     end_month = StringField(_l("Geplantes Ende"), description=_l("Monat und Jahr, z. B. 12/2027"))
     department = StringField(_l("Zuständiges Amt"))
     contact = StringField(_l("Ansprechperson"))
-    budget_eur = StringField(_l("Geschätzte Kosten (Euro)"), description=_l("Ganze Euro, z. B. 25.000"))
+    budget_eur = StringField(_l("Geschätzte Kosten (Euro)"), description=_l("Ganze Euro von 0 bis 1.000.000.000.000, z. B. 25.000"))
     funding_source = StringField(_l("Finanzierung"), description=_l("Zum Beispiel Haushalt oder ein Förderprogramm"))
     visibility = SelectField(_l("Sichtbarkeit"), choices=list(VISIBILITY_LABELS.items()), default="network",
                              validate_choice=False)

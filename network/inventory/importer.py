@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -18,7 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from network.core import audit
-from network.core.models import utcnow
 from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
@@ -213,6 +211,14 @@ def check_mapping(header, mapping: dict) -> dict:
     return out
 
 
+def mapping_or_errors(header, mapping: dict) -> tuple[dict | None, dict]:
+    """(checked mapping, {}) or (None, messages per target): the mapping page shows both without writing."""
+    try:
+        return check_mapping(header, mapping), {}
+    except ValidationFailed as exc:
+        return None, exc.errors
+
+
 def _lookup_tables():
     fields = db.session.execute(sa.select(FieldOfAction)).scalars().all()
     topics = db.session.execute(sa.select(Topic).where(Topic.status == "active")).scalars().all()
@@ -316,14 +322,7 @@ def run_import(actor, upload: ImportUpload, mapping: dict, default_visibility: s
 
 
 def discard(actor, upload: ImportUpload) -> None:
+    """Forget the upload without importing anything."""
     require(actor, "project.manage", upload)
     db.session.delete(upload)
     db.session.flush()
-
-
-def purge_uploads(app=None) -> int:
-    """Scheduled: forget uploads older than a day (idempotent)."""
-    cutoff = utcnow() - timedelta(hours=24)
-    n = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.created_at < cutoff)).rowcount
-    db.session.commit()
-    return n or 0

@@ -1,9 +1,9 @@
-"""Inventory extension points: panels (topic, city, dashboard), providers for funding and practices,
-personal data, the cleanup job for unfinished CSV uploads, the Markdown filter."""
+"""Inventory extension points: panels (topic, city, dashboard), the weekly digest's new status reports,
+personal data, the cleanup job for unfinished CSV uploads (tasks.py), the Markdown filter."""
 
 import sqlalchemy as sa
 
-from network.core.hooks import register_panel, register_personal_data
+from network.core.hooks import register_digest_section, register_panel, register_personal_data
 from network.core.markdown import render_markdown
 from network.core.scheduler import register_job
 
@@ -58,14 +58,9 @@ def _erase(user) -> None:
     db.session.execute(sa.delete(ImportUpload).where(ImportUpload.created_by_id == user.id))
 
 
-def _purge():
-    from network.inventory.importer import purge_uploads
-    return purge_uploads()
-
-
 def init_app(app):
-    """Register panels, providers, personal-data sources, the cleanup job and the markdown filter."""
-    from network.inventory import services
+    """Register panels, the digest section, personal-data sources, the cleanup job and the markdown filter."""
+    from network.inventory import services, tasks
     from network.inventory.models import STATUS_SHAPES
     app.jinja_env.filters.setdefault("markdown", render_markdown)
     # globals, so that imported macros and other domains' pages (panels) see them too
@@ -75,4 +70,5 @@ def init_app(app):
     register_panel(app, "municipality", _city_panel, order=20)
     register_panel(app, "dashboard", _dashboard_panel, order=20)
     register_personal_data(app, ["project", "status_report", "project_import"], _export, _erase)
-    register_job(app, "inventory-purge-uploads", _purge, seconds_config="SCHEDULER_INVENTORY_PURGE_SECONDS")
+    register_digest_section(app, services.reports_digest_section, order=40)
+    register_job(app, "inventory-purge-uploads", tasks.purge_uploads, seconds_config="SCHEDULER_INVENTORY_PURGE_SECONDS")

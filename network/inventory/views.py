@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from network.core.boundary import on_invalid
 from network.core.csvutil import csv_response
 from network.core.forms import apply_errors
 from network.core.models import utcnow
 from network.core.permissions import can, require
-from network.core.validation import ValidationFailed
-from network.extensions import db
 from network.inventory import importer, services
 from network.inventory.forms import ActionForm, ProjectForm, ReportForm, UploadForm
 from network.inventory.models import PRIORITIES, STATUS_SHAPES, STATUSES, VISIBILITY_LABELS
@@ -20,6 +19,7 @@ bp = Blueprint("inventory", __name__, url_prefix="/vorhaben")
 
 
 def _labels():
+    """The label tables every inventory page uses."""
     return {"statuses": STATUSES, "shapes": STATUS_SHAPES, "priorities": PRIORITIES,
             "visibilities": VISIBILITY_LABELS}
 
@@ -69,18 +69,20 @@ def detail(project_id):
 # --- writing ----------------------------------------------------------------------------------
 
 def _choices(form):
+    """The form's fields of action and topics."""
     form.field_id.choices = [("", _("Bitte wählen"))] + [(str(f.id), f.name) for f in services.fields_of_action()]
     form.topic_id.choices = [("", _("kein Thema"))] + [(str(t.id), t.name) for t in services.active_topics()]
 
 
 def _form_data(form) -> dict:
+    """The project form's values as the services take them."""
     return {k: getattr(form, k).data for k in ("title", "summary", "field_id", "topic_id", "status", "priority",
                                                "start_month", "end_month", "department", "contact", "budget_eur",
                                                "funding_source", "visibility", "is_lighthouse")}
 
 
-def _fail(form, exc: ValidationFailed):
-    db.session.rollback()
+def _show_errors(form, exc) -> None:
+    """Messages beside their fields; a stale version above the form (the hidden field shows nothing)."""
     apply_errors(form, {k: v for k, v in exc.errors.items() if k != "version"})
     if "version" in exc.errors:
         form.form_errors.append(exc.errors["version"])
@@ -95,12 +97,8 @@ def new(slug):
     form = ProjectForm()
     _choices(form)
     if form.validate_on_submit():
-        try:
-            project = services.create_project(current_user, _form_data(form))
-        except ValidationFailed as exc:
-            _fail(form, exc)
-            return render_template("inventory/new.html", form=form, city=city), exc.status
-        db.session.commit()
+        on_invalid("inventory/new.html", form, form=form, city=city)
+        project = services.create_project(current_user, _form_data(form))
         flash(_("Das Vorhaben wurde als Entwurf gespeichert; eine Leitung Ihrer Kommune gibt es frei.")
               if project.is_draft else _("Das Vorhaben wurde gespeichert."), "success")
         return redirect(url_for("inventory.detail", project_id=project.id))
@@ -114,7 +112,7 @@ def new(slug):
 def edit(project_id):
     """Edit a project; a stale version answers 409 with the user's input and the other change."""
     project = services.get_project_or_404(current_user, project_id)
-    services._require_edit(current_user, project)
+    services.require_edit(current_user, project)
     form = ProjectForm(obj=project)
     _choices(form)
     if request.method == "GET":
@@ -125,24 +123,24 @@ def edit(project_id):
         form.budget_eur.data = "" if project.budget_eur is None else str(project.budget_eur)
         form.version.data = str(project.version)
     if form.validate_on_submit():
-        try:
-            services.update_project(current_user, project, _form_data(form), version=form.version.data)
-        except ValidationFailed as exc:
-            _fail(form, exc)
-            if exc.status == 409:
-                # show the saved version beside the user's text; the next save is against it
-                current = services.get_project_or_404(current_user, project_id)
-                theirs = services.project_values(current)
-                form.version.data = str(current.version)
-                return render_template("inventory/edit.html", form=form, project=current, conflict=theirs,
-                                       **_labels()), 409
-            return render_template("inventory/edit.html", form=form, project=project), exc.status
-        db.session.commit()
+        on_invalid(lambda exc: _edit_invalid(exc, form, project))
+        services.update_project(current_user, project, _form_data(form), version=form.version.data)
         flash(_("Das Vorhaben wurde gespeichert."), "success")
         return redirect(url_for("inventory.detail", project_id=project.id))
     elif form.errors:
         return render_template("inventory/edit.html", form=form, project=project), 422
     return render_template("inventory/edit.html", form=form, project=project)
+
+
+def _edit_invalid(exc, form, project):
+    """The edit form again with the messages; on a conflict beside the saved version, the next save against it."""
+    _show_errors(form, exc)
+    if exc.status != 409:
+        return render_template("inventory/edit.html", form=form, project=project), exc.status
+    current = services.get_project_or_404(current_user, project.id)  # rolled back: the saved version
+    form.version.data = str(current.version)
+    return render_template("inventory/edit.html", form=form, project=current,
+                           conflict=services.project_values(current), **_labels()), 409
 
 
 @bp.route("/projekt/<int:project_id>/freigeben", methods=["POST"])
@@ -154,15 +152,16 @@ def release(project_id):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.release_project(current_user, project, version=form.version.data or None)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(next(iter(exc.errors.values())), "danger")
-        return redirect(url_for("inventory.detail", project_id=project_id)), 303
-    db.session.commit()
+    on_invalid(lambda exc: _back_to_detail(exc, project_id))
+    services.release_project(current_user, project, version=form.version.data or None)
     flash(_("Das Vorhaben ist freigegeben."), "success")
     return redirect(url_for("inventory.detail", project_id=project_id))
+
+
+def _back_to_detail(exc, project_id):
+    """A refused release: back to the project page with the reason (nothing was written)."""
+    flash(next(iter(exc.errors.values())), "danger")
+    return redirect(url_for("inventory.detail", project_id=project_id)), 303
 
 
 @bp.route("/projekt/<int:project_id>/loeschen", methods=["POST"])
@@ -170,13 +169,12 @@ def release(project_id):
 def delete(project_id):
     """Delete a project (published reports keep their copy)."""
     project = services.get_project_or_404(current_user, project_id)
-    services._require_edit(current_user, project)
+    services.require_edit(current_user, project)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     slug = project.municipality.slug
     services.delete_project(current_user, project)
-    db.session.commit()
     flash(_("Das Vorhaben wurde gelöscht."), "success")
     return redirect(url_for("inventory.city", slug=slug))
 
@@ -193,13 +191,8 @@ def import_upload(slug):
     if form.validate_on_submit():
         file = form.file.data
         raw = file.read() if file else b""
-        try:
-            upload = importer.store_upload(current_user, getattr(file, "filename", "") or "", raw)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            return render_template("inventory/import_upload.html", form=form, city=city), exc.status
-        db.session.commit()
+        on_invalid("inventory/import_upload.html", form, form=form, city=city)
+        upload = importer.store_upload(current_user, getattr(file, "filename", "") or "", raw)
         return redirect(url_for("inventory.import_mapping", slug=city.slug, token=upload.token))
     elif form.errors:
         return render_template("inventory/import_upload.html", form=form, city=city), 422
@@ -207,6 +200,7 @@ def import_upload(slug):
 
 
 def _mapping_from_request(header):
+    """The column mapping: chosen in the form (POST) or guessed from the column names (GET)."""
     if request.method == "POST":
         mapping = {t: request.form.get(f"map-{t}", "") for t, _l2, _r in importer.TARGETS}
         default_visibility = request.form.get("default_visibility", "city")
@@ -231,38 +225,33 @@ def import_mapping(slug, token):
     action = request.form.get("action", "preview") if request.method == "POST" else "preview"
     if action == "discard":
         importer.discard(current_user, upload)
-        db.session.commit()
         flash(_("Der Import wurde verworfen; es wurde nichts gespeichert."), "info")
         return redirect(url_for("inventory.city", slug=city.slug))
     header, rows = importer.read_table(upload.content, upload.delimiter)
     mapping, default_visibility = _mapping_from_request(header)
-    errors, preview, status = {}, None, 200
-    try:
-        checked = importer.check_mapping(header, mapping)
-    except ValidationFailed as exc:
-        errors, status = exc.errors, (422 if request.method == "POST" else 200)
-    else:
-        if action == "import":
-            try:
-                n = importer.run_import(current_user, upload, checked, default_visibility)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                errors, status = exc.errors, exc.status
-            else:
-                db.session.commit()
-                flash(ngettext("%(num)s Vorhaben wurde importiert.", "%(num)s Vorhaben wurden importiert.", n),
-                      "success")
-                return redirect(url_for("inventory.city", slug=city.slug))
-        preview = importer.validate_rows(upload, checked, default_visibility)
-    return render_template("inventory/import_mapping.html", city=city, upload=upload, header=header,
-                           sample=rows[:3], row_count=len(rows), mapping=mapping, targets=importer.TARGETS,
-                           default_visibility=default_visibility, errors=errors, preview=preview, form=form,
-                           **_labels()), status
+
+    def page(errors, checked, status):
+        preview = importer.validate_rows(upload, checked, default_visibility) if checked is not None else None
+        return render_template("inventory/import_mapping.html", city=city, upload=upload, header=header,
+                               sample=rows[:3], row_count=len(rows), mapping=mapping, targets=importer.TARGETS,
+                               default_visibility=default_visibility, errors=errors, preview=preview, form=form,
+                               **_labels()), status
+
+    checked, errors = importer.mapping_or_errors(header, mapping)
+    if checked is None:
+        return page(errors, None, 422 if request.method == "POST" else 200)
+    if action == "import":
+        on_invalid(lambda exc: page(exc.errors, checked, exc.status))
+        n = importer.run_import(current_user, upload, checked, default_visibility)
+        flash(ngettext("%(num)s Vorhaben wurde importiert.", "%(num)s Vorhaben wurden importiert.", n), "success")
+        return redirect(url_for("inventory.city", slug=city.slug))
+    return page({}, checked, 200)
 
 
 # --- status reports ---------------------------------------------------------------------------
 
 def _render_reports(city, form, status=200):
+    """The reports page (list, and for the city's lead the pending changes and the freeze form)."""
     may_freeze = current_user.is_authenticated and current_user.municipality_id == city.id \
         and can(current_user, "report.freeze", city)
     pending = services.pending_changes(current_user, city) if may_freeze else None
@@ -290,14 +279,9 @@ def freeze(slug):
     form = ReportForm()
     if not form.validate_on_submit():
         return _render_reports(city, form, 422)
-    try:
-        report = services.freeze_report(current_user, {"year": form.year.data, "title": form.title.data,
-                                                       "visibility": form.visibility.data, "note": form.note.data})
-    except ValidationFailed as exc:
-        db.session.rollback()
-        apply_errors(form, exc.errors)
-        return _render_reports(city, form, exc.status)
-    db.session.commit()
+    on_invalid(lambda exc: _render_reports(city, form, exc.status), form)
+    report = services.freeze_report(current_user, {"year": form.year.data, "title": form.title.data,
+                                                   "visibility": form.visibility.data, "note": form.note.data})
     flash(_("%(title)s ist veröffentlicht. Er ändert sich nicht mehr.", title=report.title), "success")
     return redirect(url_for("inventory.report", report_id=report.id))
 

@@ -1,0 +1,222 @@
+"""Reading the inventory: a city's projects by field of action, filters, roadmap, network overview, CSV export.
+
+Tenancy: every read goes through core.tenancy.scope(); another city's draft or city-only project never
+appears in a list, a count, a chart, an export, the API or a panel.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+from werkzeug.exceptions import Forbidden
+
+from network.core.permissions import can, require
+from network.core.tenancy import scope
+from network.extensions import db
+from network.inventory.models import PRIORITIES, PRIORITY_ORDER, STATUSES, Project
+from network.inventory.services._common import csv_cells, csv_header
+from network.municipalities.models import Municipality
+from network.topics.models import FieldOfAction, Topic
+
+
+def city_or_404(slug: str) -> Municipality:
+    """A city by slug (cities are public); unknown slugs answer 404."""
+    city = db.session.execute(sa.select(Municipality).where(Municipality.slug == slug)).scalar_one_or_none()
+    if city is None:
+        abort(404)
+    return city
+
+
+def fields_of_action():
+    """Every field of action in its order (choices of the form and the overview's rows)."""
+    return db.session.execute(sa.select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)).scalars().all()
+
+
+def active_topics():
+    """The active topics by name (choices of the form and the filter)."""
+    return db.session.execute(sa.select(Topic).where(Topic.status == "active").order_by(Topic.name)).scalars().all()
+
+
+def visible(user, city_id: int | None = None):
+    """select(Project) of the projects the user may see (optionally of one city)."""
+    stmt = scope(Project, user)
+    if city_id is not None:
+        stmt = stmt.where(Project.municipality_id == city_id)
+    return stmt
+
+
+def get_project_or_404(user, project_id) -> Project:
+    """One project the user may see, or 404 (another city's draft or city-only project too)."""
+    project = db.session.execute(visible(user).where(Project.id == project_id)).unique().scalar_one_or_none()
+    if project is None:
+        abort(404)
+    return project
+
+
+def may_edit(user, project: Project) -> bool:
+    """A lead edits everything of the own city; staff only their own drafts."""
+    if can(user, "project.manage", project):
+        return True
+    return (can(user, "project.draft", project) and project.is_draft
+            and project.created_by_id is not None and project.created_by_id == getattr(user, "id", None))
+
+
+def require_edit(user, project: Project) -> None:
+    """The user may change or delete this project (see may_edit), else 404 (another city) or 403."""
+    require(user, "project.draft", project)  # another city: 404, no right at all: 403
+    if not may_edit(user, project):
+        raise Forbidden()
+
+
+@dataclass
+class Filters:
+    """The inventory page's filters (status, priority, topic, year), read leniently from the query string."""
+
+    status: str = ""
+    priority: str = ""
+    topic: str = ""
+    year: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        """Unknown values are ignored rather than refused: the filter links are shareable."""
+        status = args.get("status", "")
+        priority = args.get("prioritaet", "")
+        topic = args.get("thema", "")[:80]
+        try:
+            year = int(args.get("jahr", "") or 0) or None
+            if year is not None and not 1990 <= year <= 2100:
+                year = None
+        except ValueError:
+            year = None
+        return cls(status if status in STATUSES else "", priority if priority in PRIORITIES else "", topic, year)
+
+    def apply(self, stmt):
+        """The statement narrowed to the chosen filters."""
+        if self.status:
+            stmt = stmt.where(Project.status == self.status)
+        if self.priority:
+            stmt = stmt.where(Project.priority == self.priority)
+        if self.topic:
+            stmt = stmt.where(Project.topic.has(Topic.slug == self.topic))
+        if self.year:
+            first, last = date(self.year, 1, 1), date(self.year, 12, 1)
+            start = sa.func.coalesce(Project.start_month, Project.end_month)
+            end = sa.func.coalesce(Project.end_month, Project.start_month)
+            stmt = stmt.where(start <= last, end >= first)
+        return stmt
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.priority or self.topic or self.year)
+
+    def args(self) -> dict:
+        out = {"status": self.status, "prioritaet": self.priority, "thema": self.topic, "jahr": self.year or ""}
+        return {k: v for k, v in out.items() if v}
+
+
+def _ordered(stmt):
+    return stmt.join(Project.field).order_by(FieldOfAction.position, FieldOfAction.name,
+                                             sa.case(PRIORITY_ORDER, value=Project.priority),
+                                             Project.title, Project.id)
+
+
+def status_counts(user, city_id: int | None = None, stmt=None) -> dict[str, int]:
+    """Visible projects per status (one query)."""
+    base = stmt if stmt is not None else visible(user, city_id)
+    rows = db.session.execute(base.with_only_columns(Project.status, sa.func.count(Project.id))
+                              .group_by(Project.status)).all()
+    counts = {s: 0 for s in STATUSES}
+    counts.update({s: n for s, n in rows})
+    return counts
+
+
+def group_by_field(projects) -> list[tuple[FieldOfAction, list[Project]]]:
+    """Consecutive projects grouped by their field of action, in the given order."""
+    groups: dict[int, list] = {}
+    fields = {}
+    for p in projects:
+        groups.setdefault(p.field_id, []).append(p)
+        fields[p.field_id] = p.field
+    return [(fields[fid], items) for fid, items in groups.items()]
+
+
+def inventory(user, city: Municipality, filters: Filters) -> dict:
+    """The city's inventory page: groups by field of action, counts per status, filter choices."""
+    require(user, "project.view") if getattr(user, "is_authenticated", False) else None
+    stmt = filters.apply(visible(user, city.id))
+    projects = db.session.execute(_ordered(stmt)).unique().scalars().all()
+    return {
+        "groups": group_by_field(projects),
+        "total": len(projects),
+        "counts": status_counts(user, stmt=stmt),
+        "all_counts": status_counts(user, city.id) if filters.active else None,
+        "topics": active_topics(),
+        "drafts": sum(1 for p in projects if p.is_draft),
+    }
+
+
+def roadmap(user, city: Municipality) -> dict:
+    """Timeline by quarter: fields of action, projects sorted by priority, quarters from the data."""
+    stmt = visible(user, city.id).where(Project.status != "dropped")
+    projects = db.session.execute(_ordered(stmt)).unique().scalars().all()
+    spans = [p.quarters() for p in projects if p.quarters()]
+    quarters: list[tuple[int, int]] = []
+    if spans:
+        first = min(s[0] for s in spans)
+        last = max(s[1] for s in spans)
+        # at most 24 quarters; a project running longer is cut at the edges of the table
+        y, q = first
+        while (y, q) <= last and len(quarters) < 24:
+            quarters.append((y, q))
+            y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    rows = []
+    for fld, items in group_by_field(projects):
+        dated = [p for p in items if p.quarters()]
+        undated = [p for p in items if not p.quarters()]
+        rows.append((fld, [(p, _cells(p, quarters)) for p in dated], undated))
+    return {"quarters": quarters, "groups": rows, "total": len(projects)}
+
+
+def _cells(project: Project, quarters) -> list[bool]:
+    (start, end) = project.quarters()
+    return [start <= q <= end for q in quarters]
+
+
+def overview(user) -> dict:
+    """Network overview: member cities side by side, counts per status and per field of action (two queries)."""
+    require(user, "project.view")
+    cities = db.session.execute(sa.select(Municipality).where(Municipality.status == "member")
+                                .order_by(Municipality.name)).scalars().all()
+    fields = fields_of_action()
+    base = visible(user)
+    by_status = defaultdict(lambda: {s: 0 for s in STATUSES})
+    for city_id, status, n in db.session.execute(
+            base.with_only_columns(Project.municipality_id, Project.status, sa.func.count(Project.id))
+            .group_by(Project.municipality_id, Project.status)).all():
+        by_status[city_id][status] = n
+    by_field = defaultdict(int)
+    for city_id, field_id, n in db.session.execute(
+            base.with_only_columns(Project.municipality_id, Project.field_id, sa.func.count(Project.id))
+            .group_by(Project.municipality_id, Project.field_id)).all():
+        by_field[(field_id, city_id)] = n
+    totals = {c.id: sum(by_status[c.id].values()) for c in cities}
+    status_totals = {s: sum(by_status[c.id][s] for c in cities) for s in STATUSES}
+    return {"cities": cities, "fields": fields, "by_status": by_status, "by_field": by_field, "totals": totals,
+            "status_totals": status_totals, "max_total": max(totals.values(), default=0),
+            "field_totals": {f.id: sum(by_field[(f.id, c.id)] for c in cities) for f in fields}}
+
+
+def export_rows(user, city: Municipality) -> list[list]:
+    """The visible inventory as CSV rows (the same columns the import understands)."""
+    projects = db.session.execute(_ordered(visible(user, city.id))).unique().scalars().all()
+    rows = [csv_header() + [_("Entwurf")]]
+    for p in projects:
+        rows.append(csv_cells(p, p.field.name, p.topic.name if p.topic else "")
+                    + [_("ja") if p.is_draft else _("nein")])
+    return rows
