@@ -8,14 +8,23 @@ from urllib.parse import urlsplit
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 
 
 class StaedtenetzFlask(Flask):
     """Flask whose absolute URLs always name the configured public address, never the request's Host."""
 
     def create_url_adapter(self, request):
-        adapter = super().create_url_adapter(request)
         public = self.config.get("PUBLIC_URL")
+        try:
+            adapter = super().create_url_adapter(request)
+        except SecurityError as exc:
+            if request is None or not public:
+                raise
+            # a Host outside TRUSTED_HOSTS: the request answers 400; its error page builds links from PUBLIC_URL
+            request.routing_exception = exc
+            request.host = urlsplit(public).netloc
+            adapter = self.url_map.bind(request.host, script_name=request.script_root or "/", path_info=request.path)
         if adapter is not None and public:
             # only building uses these two; matching ignores the server name without host matching
             parts = urlsplit(public)
