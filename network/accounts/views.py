@@ -10,7 +10,6 @@ from network.accounts.forms import (AcceptInviteForm, EmptyForm, LoginForm, NewP
 from network.accounts.models import ApiToken
 from network.core.boundary import keep_changes, on_invalid
 from network.core.forms import safe_next
-from network.core.validation import ValidationFailed
 from network.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -73,10 +72,10 @@ def forgot_password():
 
 def _token_page(purpose: str, token: str, form, template: str, on_valid):
     """The token's form page; on a valid submission the result of ``on_valid(form)`` (a User)."""
-    try:
-        row = services.check_token(token, purpose)
-    except ValidationFailed as exc:  # not a form error: the link itself is bad, its own page says why
-        return render_template("accounts/token_invalid.html", message=exc.errors["token"]), exc.status
+    # a bad link is not a form error: its own page says why (404 unknown, 410 used or expired)
+    on_invalid(lambda exc: render_template("accounts/token_invalid.html",
+                                           message=exc.errors.get("token") or next(iter(exc.errors.values()))))
+    row = services.check_token(token, purpose)
     if request.method == "GET" and "name" in form._fields:
         form.name.data = row.user.name
     if form.validate_on_submit():
