@@ -16,8 +16,9 @@ class ValidationFailed(Exception):
         self.status = status
 
 
-#: control characters: never allowed anywhere (C0 except tab and line breaks, DEL, C1)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: multi-line texts refuse only NUL, as before (databases cannot store it); other control characters there
+#: are harmless in bodies and the API schemas do not exclude them
+_CONTROL = re.compile(r"\x00")
 #: in single-line texts (titles, names) line breaks and tabs are control characters too: a title ends up in
 #: mail subjects and headers, where a line break breaks the message
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -148,7 +148,7 @@ def test_multi_line_texts_keep_their_line_breaks():
     from network.core.validation import Checker
     c = Checker()
     assert c.text("description", "Zeile 1\r\nZeile 2\n\tEingerückt", label="x") == "Zeile 1\r\nZeile 2\n\tEingerückt"
-    assert c.text("summary", "a\x00b", label="x", multiline=True) and "summary" in c.errors
+    assert c.text("summary", "a\x00b\x07", label="x", multiline=True) and "summary" in c.errors
     assert not c.text("note", "ok", label="x", multiline=False) == "" and "note" not in c.errors
 
 
