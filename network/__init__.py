@@ -4,8 +4,52 @@ import logging
 import os
 import secrets
 
+from urllib.parse import urlsplit
+
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+
+
+class StaedtenetzFlask(Flask):
+    """Flask whose absolute URLs always name the configured public address, never the request's Host."""
+
+    def create_url_adapter(self, request):
+        public = self.config.get("PUBLIC_URL")
+        try:
+            adapter = super().create_url_adapter(request)
+        except SecurityError as exc:
+            if request is None or not public:
+                raise
+            # a Host outside TRUSTED_HOSTS: the request answers 400; its error page builds links from PUBLIC_URL
+            request.routing_exception = exc
+            request.host = urlsplit(public).netloc
+            adapter = self.url_map.bind(request.host, script_name=request.script_root or "/", path_info=request.path)
+        if adapter is not None and public:
+            # only building uses these two; matching ignores the server name without host matching
+            parts = urlsplit(public)
+            adapter.url_scheme, adapter.server_name = parts.scheme, parts.netloc
+        return adapter
+
+
+def _public_address(app: Flask) -> None:
+    """PUBLIC_URL (or SERVER_NAME) is the one address in links; production trusts only its host."""
+    server_name = app.config.get("SERVER_NAME")
+    if not app.config.get("PUBLIC_URL"):
+        if app.config["ENV_NAME"] == "production" and not server_name:
+            raise RuntimeError("PUBLIC_URL fehlt: In Produktion muss STAEDTENETZ_PUBLIC_URL die öffentliche Adresse "
+                               "nennen (z. B. https://staedtenetz.example.org).")
+        app.config["PUBLIC_URL"] = (f"{app.config.get('PREFERRED_URL_SCHEME') or 'http'}://{server_name}"
+                                    if server_name else "http://127.0.0.1:5000")
+    app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    if app.config["ENV_NAME"] == "production" and app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_URL"]).hostname]
+    hops = {k: int(app.config.get(f"PROXY_FIX_X_{k.upper()}") or 0) for k in ("for", "proto", "host", "port", "prefix")}
+    if any(hops.values()):
+        # the client address (rate limits, throttling) and scheme come from the proxy's headers only if configured
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"],
+                                x_port=hops["port"], x_prefix=hops["prefix"])
 
 
 def _secret_key(app: Flask) -> None:
@@ -44,7 +88,7 @@ DOMAINS = ("main", "accounts", "municipalities", "topics", "inventory", "practic
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, STAEDTENETZ_* env, test_config."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
+    app = StaedtenetzFlask(__name__, instance_relative_config=True, template_folder="../templates",
                 instance_path=os.environ.get("STAEDTENETZ_INSTANCE_PATH") or None)
     # ids in URLs are database integers: a larger number matches no route (404), never a database error
     from werkzeug.routing import IntegerConverter
@@ -62,6 +106,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _secret_key(app)
     _database_url(app)
+    _public_address(app)
     if app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))

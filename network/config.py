@@ -16,8 +16,19 @@ class DefaultConfig:
     SESSION_COOKIE_NAME = "staedtenetz_session"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     PREFERRED_URL_SCHEME = "http"
-    #: the site's public address for links in mails sent by scheduler jobs when SERVER_NAME is not set
-    PUBLIC_URL = "http://127.0.0.1:5000"
+    #: the site's public address (scheme://host[:port]): every absolute link (mails, .ics, Atom, Location) is
+    #: built from it, never from the request's Host header. Unset: scheme://SERVER_NAME, else
+    #: http://127.0.0.1:5000; required in production (or SERVER_NAME)
+    PUBLIC_URL = None
+    #: hosts a request may name (Flask); None: in production only PUBLIC_URL's host, elsewhere any
+    TRUSTED_HOSTS = None
+    #: number of reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host/-Port/-Prefix;
+    #: 0 (default) ignores those headers. With PROXY_FIX_X_FOR the rate limits key on the real client address.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
     WTF_CSRF_TIME_LIMIT = None  # bound to the session instead of a clock
 
     BABEL_DEFAULT_LOCALE = "de"
@@ -45,9 +56,14 @@ class DefaultConfig:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
     RATELIMIT_ENABLED = True
-    #: failed logins in a row before an account is locked for LOGIN_LOCK_MINUTES
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    #: failed logins per (email address, client address) without a wait; after that the pair waits
+    #: LOGIN_THROTTLE_BASE_SECONDS, doubling with every further failure, at most LOGIN_THROTTLE_MAX_SECONDS.
+    #: There is no lock-out: the owner at another address, or with a reset link, always gets in.
+    LOGIN_THROTTLE_FREE_FAILURES = 3
+    LOGIN_THROTTLE_BASE_SECONDS = 2
+    LOGIN_THROTTLE_MAX_SECONDS = 900
+    #: API token lifetime (days) preselected when a token is created (30, 90 or 365)
+    API_TOKEN_DEFAULT_DAYS = 365
 
     INVITATION_HOURS = 72
     RESET_HOURS = 1

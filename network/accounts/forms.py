@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 
-from network.accounts.models import LANGUAGES, ROLES
+from network.accounts.models import LANGUAGES, ROLES, TOKEN_SCOPES
 
 
 class LoginForm(FlaskForm):
@@ -41,6 +41,11 @@ class PasswordChangeForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Bezeichnung"), description=_l("Wofür Sie den Token verwenden, z. B. „Auswertung Excel“."))
+    scope = SelectField(_l("Berechtigung"), choices=list(TOKEN_SCOPES.items()), default="read",
+                        description=_l("„Nur lesen“ genügt für Auswertungen; schreiben darf ein Token nur, wenn Sie "
+                                       "es ausdrücklich wählen."), validate_choice=False)
+    days = SelectField(_l("Gültigkeit"), choices=[("30", _l("30 Tage")), ("90", _l("90 Tage")), ("365", _l("1 Jahr"))],
+                       default="365", validate_choice=False)
 
 
 class InviteForm(FlaskForm):

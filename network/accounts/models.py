@@ -26,6 +26,21 @@ def hash_secret(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+#: a real argon2 hash of a random secret, made once per process: unknown accounts verify against it
+_dummy_hash: tuple[object, str] | None = None
+
+
+def verify_dummy(password: str) -> None:
+    """Spend exactly one argon2 verification (with the current parameters) and learn nothing."""
+    global _dummy_hash
+    if _dummy_hash is None or _dummy_hash[0] is not _hasher:
+        _dummy_hash = (_hasher, _hasher.hash(secrets.token_urlsafe(24)))
+    try:
+        _hasher.verify(_dummy_hash[1], password or "")
+    except (VerificationError, InvalidHashError):
+        pass
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "user"
     __table_args__ = (sa.CheckConstraint("role in ('lead','staff')", name="role"),)
@@ -45,7 +60,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
     #: UI and email language
     language: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="de")
-    #: failed logins in a row; reset on success
+    #: unused since issue #14 (throttling per account and address lives in LoginThrottle); kept for old rows
     failed_logins: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: no login before this moment
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -77,6 +92,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
+            verify_dummy(password)  # an account without a password costs the same time as one with
             return False
         try:
             ok = _hasher.verify(self.password_hash, password)
@@ -126,8 +142,33 @@ class UserToken(db.Model):
     user = db.relationship("User", foreign_keys=[user_id], lazy="joined")
 
 
+class LoginThrottle(db.Model):
+    """Failed logins per (email address, client address): growing waits for that pair only.
+
+    Keyed on the address typed, not on the account, so unknown and known addresses behave alike, and on the
+    client, so a stranger's failures never slow the owner down at another address.
+    """
+
+    __tablename__ = "login_throttle"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: sha256 of "<lowercased email>|<client address>"
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    #: sha256 of the lowercased email: a password reset clears the waits at every client
+    account_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)
+    failures: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: no password is checked for this pair before this moment
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+
+
+#: API token scopes: a read token may only use GET/HEAD/OPTIONS
+TOKEN_SCOPES = {"read": _l("Nur lesen"), "read-write": _l("Lesen und schreiben")}
+#: lifetimes offered when a token is created (days); the default is one year
+TOKEN_LIFETIMES = (30, 90, 365)
+
+
 class ApiToken(db.Model):
-    """Personal API token: shown once, stored as a hash."""
+    """Personal API token: shown once, stored as a hash; it expires and has a scope."""
 
     __tablename__ = "api_token"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,5 +181,17 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: after this moment the token answers 401
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: "read" or "read-write"
+    scope: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="read-write")
 
     user = db.relationship("User", lazy="joined")
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= utcnow()
+
+    @property
+    def scope_label(self) -> str:
+        return str(TOKEN_SCOPES.get(self.scope, self.scope))

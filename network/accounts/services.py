@@ -7,7 +7,10 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from network.accounts.models import ApiToken, LoginSession, User, UserToken, hash_secret, LANGUAGES, ROLES
+from network.accounts.credentials import (  # noqa: F401  (the accounts API other domains and tests use)
+    LoginFailed, api_token_for, authenticate, clear_throttle, create_api_token, end_all_sessions, end_credentials,
+    end_session, find_user_by_email, load_session, revoke_api_token, start_session, user_for_api_token)
+from network.accounts.models import User, UserToken, hash_secret, LANGUAGES, ROLES
 from network.core import audit
 from network.core.models import utcnow
 from network.core.outbox import queue_mail
@@ -16,81 +19,13 @@ from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 
 
-class LoginFailed(Exception):
-    """Wrong credentials, inactive or locked account; the message is safe to show."""
-
-
-def find_user_by_email(email: str) -> User | None:
-    """Case-insensitive lookup."""
-    return db.session.execute(sa.select(User).where(User.email == (email or "").strip().lower())).scalar_one_or_none()
-
-
-def authenticate(email: str, password: str) -> User:
-    """Check credentials with a per-account failure counter and temporary lock."""
-    generic = _("E-Mail-Adresse oder Passwort ist falsch.")
-    user = find_user_by_email(email)
-    if user is None or not user.active or user.password_hash is None:
-        # spend the same time as a real check so that existence does not leak
-        User(email="", name="").check_password(password)
-        raise LoginFailed(generic)
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        raise LoginFailed(_("Zu viele Fehlversuche. Das Konto ist vorübergehend gesperrt; bitte versuchen Sie es später erneut oder setzen Sie Ihr Passwort zurück."))
-    if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            audit.record(None, "user.locked", obj=user, municipality_id=user.municipality_id,
-                         summary=f"Konto {user.email} nach Fehlversuchen gesperrt")
-        db.session.flush()
-        raise LoginFailed(generic)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    return user
-
-
-def start_session(user: User, user_agent: str = "") -> str:
-    """Create a login session row and return its secret key (kept in the cookie)."""
-    key = LoginSession.new_key()
-    db.session.add(LoginSession(key_hash=hash_secret(key), user_id=user.id, user_agent=(user_agent or "")[:300]))
-    user.current_session_key = key
-    audit.record(user, "user.login", obj=user, municipality_id=user.municipality_id, summary=f"{user.email} angemeldet")
-    db.session.flush()
-    return key
-
-
-def load_session(key: str) -> User | None:
-    """The active user behind a session key, or None."""
-    if not key:
-        return None
-    row = db.session.execute(
-        sa.select(LoginSession).where(LoginSession.key_hash == hash_secret(key))
-    ).scalar_one_or_none()
-    if row is None or not row.user.active:
-        return None
-    row.user.current_session_key = key
-    return row.user
-
-
-def end_session(key: str) -> None:
-    """Log one browser out for good: its cookie no longer works."""
-    db.session.execute(sa.delete(LoginSession).where(LoginSession.key_hash == hash_secret(key or "")))
-
-
-def end_all_sessions(user: User, *, keep_key: str | None = None) -> None:
-    """Log the user out everywhere (optionally except the current browser)."""
-    stmt = sa.delete(LoginSession).where(LoginSession.user_id == user.id)
-    if keep_key:
-        stmt = stmt.where(LoginSession.key_hash != hash_secret(keep_key))
-    db.session.execute(stmt)
-
-
-def _new_token(user: User, purpose: str, hours: int, created_by=None) -> str:
+def _new_token(user: User, purpose: str, hours: int, created_by=None, store: bool = True) -> str:
     plain = secrets.token_urlsafe(32)
     db.session.execute(sa.update(UserToken).where(UserToken.user_id == user.id, UserToken.purpose == purpose,
                                                   UserToken.used_at.is_(None)).values(used_at=utcnow()))
+    if not store:
+        hash_secret(plain)
+        return plain
     db.session.add(UserToken(token_hash=hash_secret(plain), purpose=purpose, user_id=user.id,
                              created_by_id=getattr(created_by, "id", None),
                              expires_at=utcnow() + timedelta(hours=hours)))
@@ -120,13 +55,20 @@ def invite_user(actor, municipality, *, email: str, name: str, role: str) -> Use
         require(actor, "user.invite_lead")
     c = Checker()
     email = c.email("email", email)
-    name = c.text("name", name, label=_("den Namen"), max_len=120)
+    name = c.text("name", name, label=_("den Namen"), max_len=120, multiline=False)
     c.choice("role", role, ROLES, label=_("die Rolle"))
-    if "email" not in c.errors and find_user_by_email(email):
-        c.add("email", _("Mit dieser E-Mail-Adresse gibt es bereits ein Konto."))
     if municipality.status != "member":
         c.add("email", _("Diese Kommune ist nicht (mehr) Mitglied des Netzwerks."))
+    existing = find_user_by_email(email) if "email" not in c.errors else None
+    if existing is not None and existing.municipality_id == municipality.id:
+        # the city's own accounts are listed on the same page: saying so tells the lead nothing new
+        c.add("email", _("In dieser Kommune gibt es mit dieser E-Mail-Adresse bereits ein Konto."))
     c.done()
+    if existing is not None:
+        # an account elsewhere must not show (no enumeration across cities): the same answer as for a new
+        # address, the invitation is recorded and only the owner is told by mail
+        _invite_existing(actor, municipality, existing, role)
+        return existing
     user = User(email=email, name=name, role=role, municipality_id=municipality.id, language=actor.language)
     db.session.add(user)
     db.session.flush()
@@ -140,6 +82,16 @@ def invite_user(actor, municipality, *, email: str, name: str, role: str) -> Use
                  summary=f"{user.email} als {user.role} eingeladen", role=role)
     db.session.flush()
     return user
+
+
+def _invite_existing(actor, municipality, user: User, role: str) -> None:
+    """Record an invitation of an address that already has an account and tell its owner, nobody else."""
+    queue_mail(user.email, "invite_existing", subject=_("Einladung ins Städtenetz: %(city)s", city=municipality.name),
+               locale=user.language, municipality_id=municipality.id, user=user, inviter=actor,
+               municipality=municipality, login_link=url_for("accounts.login", _external=True))
+    audit.record(actor, "user.invited_existing", obj=municipality, municipality_id=municipality.id,
+                 summary=f"Einladung an eine bestehende Adresse (Konto {user.id}) als {role} gesendet", role=role)
+    db.session.flush()
 
 
 def resend_invitation(actor, user: User) -> None:
@@ -162,7 +114,7 @@ def accept_invitation(plain: str, *, password: str, password2: str, name: str | 
     user = row.user
     c = Checker()
     if name is not None:
-        name = c.text("name", name, label=_("den Namen"), max_len=120)
+        name = c.text("name", name, label=_("den Namen"), max_len=120, multiline=False)
     c.password("password", password, email=user.email)
     if password != password2:
         c.add("password2", _("Die Passwörter stimmen nicht überein."))
@@ -177,15 +129,23 @@ def accept_invitation(plain: str, *, password: str, password2: str, name: str | 
 
 
 def request_password_reset(email: str) -> None:
-    """Email a 1-hour reset link if the account exists; the caller says the same thing either way."""
+    """Email a 1-hour reset link if the account exists; the caller says the same thing either way.
+
+    Known and unknown addresses do the same work (a token, the rendered mail, one audit row), so neither the
+    answer nor its time tells whether the address has an account; only a real account's mail is queued.
+    """
     user = find_user_by_email(email)
-    if user is None or not user.active or user.password_hash is None:
-        return
-    token = _new_token(user, "reset", current_app.config["RESET_HOURS"])
-    queue_mail(user.email, "reset", subject=_("Passwort zurücksetzen"), locale=user.language,
-               municipality_id=user.municipality_id, user=user,
-               link=url_for("accounts.reset_password", token=token, _external=True))
-    audit.record(user, "user.reset_requested", obj=user, summary=f"Passwort-Zurücksetzen für {user.email} angefordert")
+    known = user is not None and user.active and user.password_hash is not None
+    target = user if known else User(id=0, email="", name="", language="de")
+    token = _new_token(target, "reset", current_app.config["RESET_HOURS"], store=known)
+    mail = queue_mail(target.email or "unknown@invalid", "reset", subject=_("Passwort zurücksetzen"),
+                      locale=target.language, municipality_id=target.municipality_id, user=target,
+                      link=url_for("accounts.reset_password", token=token, _external=True))
+    if known:
+        audit.record(user, "user.reset_requested", obj=user, summary=f"Passwort-Zurücksetzen für {user.email} angefordert")
+    else:
+        db.session.expunge(mail)  # rendered like a real one, never sent
+        audit.record(None, "user.reset_requested_unknown", summary="Passwort-Zurücksetzen für eine Adresse ohne Konto")
     db.session.flush()
 
 
@@ -199,20 +159,27 @@ def reset_password(plain: str, *, password: str, password2: str) -> User:
         c.add("password2", _("Die Passwörter stimmen nicht überein."))
     c.done()
     user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     row.used_at = utcnow()
-    end_all_sessions(user)
+    clear_throttle(user)
+    ended = end_credentials(user, "password_reset")
+    _tell_credentials_ended(user, "password_reset", ended)
     audit.record(user, "user.password_reset", obj=user, summary=f"Passwort von {user.email} zurückgesetzt")
     db.session.flush()
     return user
+
+
+def _tell_credentials_ended(user: User, reason: str, ended: dict) -> None:
+    """Mail the owner what a password change or reset ended (so an unexpected one is noticed)."""
+    queue_mail(user.email, "credentials_ended", subject=_("Ihr Passwort wurde geändert"), locale=user.language,
+               municipality_id=user.municipality_id, user=user, reason=reason, ended=ended,
+               reset_link=url_for("accounts.forgot_password", _external=True))
 
 
 def update_profile(actor: User, *, name: str, language: str) -> User:
     """Change one's own name and language."""
     require(actor, "profile.edit")
     c = Checker()
-    name = c.text("name", name, label=_("den Namen"), max_len=120)
+    name = c.text("name", name, label=_("den Namen"), max_len=120, multiline=False)
     c.choice("language", language, LANGUAGES, label=_("die Sprache"))
     c.done()
     actor.name = name
@@ -233,7 +200,8 @@ def change_password(actor: User, *, current: str, password: str, password2: str)
         c.add("password2", _("Die Passwörter stimmen nicht überein."))
     c.done()
     actor.set_password(password)
-    end_all_sessions(actor, keep_key=actor.current_session_key)
+    ended = end_credentials(actor, "password_changed", keep_key=actor.current_session_key)
+    _tell_credentials_ended(actor, "password_changed", ended)
     audit.record(actor, "user.password_changed", obj=actor, summary=f"Passwort von {actor.email} geändert")
     db.session.flush()
 
@@ -260,58 +228,11 @@ def set_active(actor, user: User, active: bool) -> User:
         raise ValidationFailed({"active": _("Sie können Ihr eigenes Konto nicht deaktivieren.")}, status=409)
     user.active = active
     if not active:
-        end_all_sessions(user)
-        db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                           .values(revoked_at=utcnow()))
+        end_credentials(user, "deactivated")
     audit.record(actor, "user.activated" if active else "user.deactivated", obj=user,
                  summary=f"{user.email} {'aktiviert' if active else 'deaktiviert'}")
     db.session.flush()
     return user
-
-
-def create_api_token(actor: User, name: str) -> tuple[ApiToken, str]:
-    """A new personal token; the plain value is returned once and never stored."""
-    require(actor, "token.manage")
-    c = Checker()
-    name = c.text("name", name, label=_("eine Bezeichnung"), max_len=80)
-    c.done()
-    plain = "stn_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=actor.id, name=name, prefix=plain[:10], token_hash=hash_secret(plain))
-    db.session.add(token)
-    db.session.flush()
-    audit.record(actor, "token.created", obj=token, municipality_id=actor.municipality_id,
-                 summary=f"API-Token „{name}“ erstellt")
-    return token, plain
-
-
-def revoke_api_token(actor: User, token_id: int) -> ApiToken:
-    """Revoke one of one's own tokens; another user's token answers 404."""
-    require(actor, "token.manage")
-    token = db.session.execute(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == actor.id)).scalar_one_or_none()
-    if token is None:
-        from werkzeug.exceptions import NotFound
-        raise NotFound()
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        audit.record(actor, "token.revoked", obj=token, municipality_id=actor.municipality_id,
-                     summary=f"API-Token „{token.name}“ widerrufen")
-    db.session.flush()
-    return token
-
-
-def user_for_api_token(plain: str) -> User | None:
-    """The active owner of a valid token, or None."""
-    if not plain or len(plain) > 200:
-        return None
-    token = db.session.execute(
-        sa.select(ApiToken).where(ApiToken.token_hash == hash_secret(plain), ApiToken.revoked_at.is_(None))
-    ).scalar_one_or_none()
-    if token is None or not token.user.active:
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now
-    return token.user
 
 
 def create_coordinator(email: str, name: str, password: str | None = None) -> User:

@@ -8,8 +8,8 @@ from network.accounts import services
 from network.accounts.forms import (AcceptInviteForm, EmptyForm, LoginForm, NewPasswordForm, PasswordChangeForm,
                                     ProfileForm, ResetRequestForm, TokenForm)
 from network.accounts.models import ApiToken
-from network.core.forms import apply_errors, safe_next
-from network.core.validation import ValidationFailed
+from network.core.boundary import keep_changes, on_invalid
+from network.core.forms import safe_next
 from network.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -32,13 +32,13 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            # the client address is the proxy's X-Forwarded-For only when PROXY_FIX_X_FOR is configured
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except services.LoginFailed as exc:
-            db.session.commit()  # keep the failure counter
+            keep_changes()  # the throttle counts this failure although the answer is an error
             form.form_errors.append(str(exc))
             return render_template("accounts/login.html", form=form), 200
         _login(user)
-        db.session.commit()
         flash(_("Willkommen, %(name)s!", name=user.name), "success")
         return redirect(safe_next(form.next.data))
     return render_template("accounts/login.html", form=form)
@@ -54,7 +54,6 @@ def logout():
     services.end_session(current_user.current_session_key)
     logout_user()
     session.clear()
-    db.session.commit()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("main.index"))
 
@@ -66,27 +65,22 @@ def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         flash(_("Wenn ein Konto mit dieser Adresse existiert, haben wir Ihnen einen Link geschickt. Er ist eine Stunde gültig."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 
 
 def _token_page(purpose: str, token: str, form, template: str, on_valid):
-    try:
-        row = services.check_token(token, purpose)
-    except ValidationFailed as exc:
-        return render_template("accounts/token_invalid.html", message=exc.errors["token"]), exc.status
+    """The token's form page; on a valid submission the result of ``on_valid(form)`` (a User)."""
+    # a bad link is not a form error: its own page says why (404 unknown, 410 used or expired)
+    on_invalid(lambda exc: render_template("accounts/token_invalid.html",
+                                           message=exc.errors.get("token") or next(iter(exc.errors.values()))))
+    row = services.check_token(token, purpose)
     if request.method == "GET" and "name" in form._fields:
         form.name.data = row.user.name
     if form.validate_on_submit():
-        try:
-            user = on_valid(form)
-        except ValidationFailed as exc:
-            apply_errors(form, exc.errors)
-            db.session.rollback()
-            return render_template(template, form=form, token_user=row.user), 422
-        return user
+        on_invalid(template, form, form=form, token_user=row.user)
+        return on_valid(form)
     return render_template(template, form=form, token_user=row.user)
 
 
@@ -107,7 +101,6 @@ def accept_invite(token):
         services.end_session(current_user.current_session_key)
         logout_user()
     _login(result)
-    db.session.commit()
     flash(_("Willkommen im Städtenetz! Ihr Konto ist eingerichtet."), "success")
     if result.municipality:
         return redirect(url_for("municipalities.detail", slug=result.municipality.slug))
@@ -125,8 +118,11 @@ def reset_password(token):
     result = _token_page("reset", token, form, "accounts/reset_password.html", reset)
     if not isinstance(result, services.User):
         return result
-    db.session.commit()
-    flash(_("Ihr Passwort wurde geändert. Bitte melden Sie sich an."), "success")
+    if current_user.is_authenticated:
+        logout_user()  # its session row is gone with all the others
+        session.clear()
+    flash(_("Ihr Passwort wurde geändert. Alle Anmeldungen, API-Tokens und Ihr Kalender-Feed wurden beendet. "
+            "Bitte melden Sie sich an."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -137,13 +133,8 @@ def profile():
     form = ProfileForm(obj=current_user)
     pw_form = PasswordChangeForm(prefix="pw")
     if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, name=form.name.data, language=form.language.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            return render_template("accounts/profile.html", form=form, pw_form=pw_form), 422
-        db.session.commit()
+        on_invalid("accounts/profile.html", form, form=form, pw_form=pw_form)
+        services.update_profile(current_user, name=form.name.data, language=form.language.data)
         flash(_("Ihr Profil wurde gespeichert."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, pw_form=pw_form)
@@ -152,45 +143,41 @@ def profile():
 @bp.route("/profil/passwort", methods=["POST"])
 @login_required
 def change_password():
-    """Change the password (asks the current one); other sessions end."""
+    """Change the password (asks the current one); other sessions and open reset links end."""
     form = ProfileForm(obj=current_user, formdata=None)
     pw_form = PasswordChangeForm(prefix="pw")
     if not pw_form.validate_on_submit():
         return render_template("accounts/profile.html", form=form, pw_form=pw_form), 400
-    try:
-        services.change_password(current_user, current=pw_form.current_password.data,
-                                 password=pw_form.password.data, password2=pw_form.password2.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        apply_errors(pw_form, exc.errors)
-        return render_template("accounts/profile.html", form=form, pw_form=pw_form), 422
-    db.session.commit()
-    flash(_("Ihr Passwort wurde geändert. Andere Sitzungen wurden abgemeldet."), "success")
+    on_invalid("accounts/profile.html", pw_form, form=form, pw_form=pw_form)
+    services.change_password(current_user, current=pw_form.current_password.data,
+                             password=pw_form.password.data, password2=pw_form.password2.data)
+    flash(_("Ihr Passwort wurde geändert. Andere Sitzungen und offene Links zum Zurücksetzen wurden beendet."),
+          "success")
     return redirect(url_for("accounts.profile"))
+
+
+def _token_rows():
+    return db.session.execute(
+        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ).scalars().all()
 
 
 @bp.route("/profil/tokens", methods=["GET", "POST"])
 @login_required
 def tokens():
-    """List, create personal API tokens; a new token is shown once."""
+    """List, create personal API tokens (scope and lifetime chosen here); a new token is shown once."""
     form = TokenForm()
+    if request.method == "GET":
+        form.days.data = str(current_app.config["API_TOKEN_DEFAULT_DAYS"])
     new_token = None
-    status = 200
     if form.validate_on_submit():
-        try:
-            _token, new_token = services.create_api_token(current_user, form.name.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-            status = 422
-        else:
-            db.session.commit()
-            form = TokenForm(formdata=None)
-    rows = db.session.execute(
-        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
-    ).scalars().all()
-    return render_template("accounts/tokens.html", form=form, rows=rows, new_token=new_token,
-                           revoke_form=EmptyForm()), status
+        on_invalid(lambda exc: render_template("accounts/tokens.html", form=form, rows=_token_rows(), new_token=None,
+                                               revoke_form=EmptyForm()), form)
+        _token, new_token = services.create_api_token(current_user, form.name.data, scope=form.scope.data,
+                                                      days=form.days.data)
+        form = TokenForm(formdata=None)
+    return render_template("accounts/tokens.html", form=form, rows=_token_rows(), new_token=new_token,
+                           revoke_form=EmptyForm())
 
 
 @bp.route("/profil/tokens/<int:token_id>/widerrufen", methods=["POST"])
@@ -200,6 +187,5 @@ def revoke_token(token_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     token = services.revoke_api_token(current_user, token_id)
-    db.session.commit()
     flash(_("Der Token „%(name)s“ wurde widerrufen.", name=token.name), "success")
     return redirect(url_for("accounts.tokens"))

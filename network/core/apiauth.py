@@ -8,6 +8,8 @@ from network.extensions import csrf
 
 #: the 401/404 answers every authenticated endpoint may give
 COMMON_ERRORS = (401, 404)
+#: methods a read-only token may use
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def api_user():
@@ -22,14 +24,18 @@ def make_blueprint(name: str, import_name: str, url_prefix: str, description: st
 
     @blp.before_request
     def authenticate():
-        from network.accounts.services import user_for_api_token
-        from network.core.errors import render_error
+        from network.accounts.services import api_token_for
+        from network.core.errors import api_error, render_error
         header = request.headers.get("Authorization", "")
         scheme, _, value = header.partition(" ")
-        user = user_for_api_token(value.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        token = api_token_for(value.strip()) if scheme.lower() == "bearer" else None
+        if token is None:  # missing, unknown, revoked or expired
             return render_error(401, "Ein gültiger API-Token fehlt (Authorization: Bearer …).")
-        g.api_user = user
+        if token.scope != "read-write" and request.method not in READ_METHODS:
+            return api_error(403, "forbidden", "Dieser API-Token darf nur lesen. Für Änderungen erstellen Sie im "
+                                               "Profil einen Token mit der Berechtigung „Lesen und schreiben“.", {})
+        g.api_user = token.user
+        g.api_token = token
         return None
 
     return blp

@@ -2,7 +2,8 @@
 
 import secrets
 
-from flask import g, request
+from flask import g, request, session
+from flask_login import current_user
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -20,6 +21,20 @@ SECURITY_HEADERS = {
 }
 
 
+def _private(response) -> bool:
+    """Personal answers: to a logged-in user, or carrying (possibly) the session cookie; static files are not."""
+    if request.endpoint == "static" and not session.modified:
+        return False
+    if session.modified or any(h.startswith(_cookie_name()) for h in response.headers.getlist("Set-Cookie")):
+        return True
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
+def _cookie_name() -> str:
+    from flask import current_app
+    return current_app.config.get("SESSION_COOKIE_NAME") or "session"
+
+
 def init_security(app):
     """Wire request ids and headers into the app."""
 
@@ -35,7 +50,12 @@ def init_security(app):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if request.path.startswith("/api/") or response.mimetype == "text/html":
+        if _private(response):
+            # a logged-in user's answer of any type (JSON export, CSV) or one that sets the session cookie
+            # must not stay in a shared or browser cache, whatever the view set
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "no-store"
+        elif request.path.startswith("/api/") or response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         if app.config.get("PREFERRED_URL_SCHEME") == "https":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

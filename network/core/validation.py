@@ -16,6 +16,19 @@ class ValidationFailed(Exception):
         self.status = status
 
 
+#: multi-line texts refuse only NUL, as before (databases cannot store it); other control characters there
+#: are harmless in bodies and the API schemas do not exclude them
+_CONTROL = re.compile(r"\x00")
+#: in single-line texts (titles, names) line breaks and tabs are control characters too: a title ends up in
+#: mail subjects and headers, where a line break breaks the message
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def is_single_line_field(field: str) -> bool:
+    """Fields that are single-line by their name when the caller does not say: titles, names, labels."""
+    return field in ("title", "name") or field.endswith(("_name", "_title")) or "label" in field
+
+
 class Checker:
     """Collects field errors, then raises them together."""
 
@@ -26,7 +39,13 @@ class Checker:
         self.errors.setdefault(field, message)
 
     def text(self, field: str, value, *, label: str, required: bool = True, max_len: int = 200,
-             min_len: int = 0) -> str:
+             min_len: int = 0, multiline: bool | None = None) -> str:
+        """A trimmed text; ``multiline=False`` refuses line breaks and tabs as well as other control characters.
+
+        ``multiline=None`` decides by the field's name (``is_single_line_field``: title, name, …_name, labels).
+        """
+        if multiline is None:
+            multiline = not is_single_line_field(field)
         value = (value or "").strip()
         if required and not value:
             self.add(field, _("Bitte geben Sie %(label)s an.", label=label))
@@ -34,8 +53,12 @@ class Checker:
             self.add(field, _("%(label)s darf höchstens %(n)s Zeichen lang sein.", label=label, n=max_len))
         elif value and len(value) < min_len:
             self.add(field, _("%(label)s muss mindestens %(n)s Zeichen lang sein.", label=label, n=min_len))
-        if "\x00" in value:
-            self.add(field, _("%(label)s enthält ungültige Zeichen.", label=label))
+        if (_CONTROL if multiline else _CONTROL_LINE).search(value):
+            if multiline:
+                self.add(field, _("%(label)s enthält ungültige Zeichen.", label=label))
+            else:
+                self.add(field, _("Bitte geben Sie hier nur eine Zeile ein, ohne Zeilenumbrüche, Tabulatoren "
+                                  "oder andere Steuerzeichen."))
         return value
 
     def email(self, field: str, value) -> str:

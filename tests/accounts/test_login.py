@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from network.accounts.models import LoginSession, User
+from network.accounts.models import LoginSession, LoginThrottle, User
 from network.extensions import db
 from tests.conftest import login, row_count
 
@@ -19,15 +19,17 @@ def test_wrong_password_german_message_and_counter(client, lead_a):
     resp = client.post("/anmelden", data={"email": lead_a.email, "password": "falsch"})
     assert resp.status_code == 200
     assert "E-Mail-Adresse oder Passwort ist falsch." in resp.get_data(as_text=True)
-    assert db.session.get(User, lead_a.id).failed_logins == 1
+    assert db.session.execute(sa.select(LoginThrottle.failures)).scalar_one() == 1  # kept despite the error
     assert row_count(LoginSession) == 0
 
 
-def test_lockout_after_repeated_failures(client, lead_a, app):
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+def test_throttled_after_repeated_failures_same_address(client, lead_a, app):
+    """The guesser's own address waits (even the right password is not tried there); the message stays generic."""
+    for _ in range(app.config["LOGIN_THROTTLE_FREE_FAILURES"]):
         client.post("/anmelden", data={"email": lead_a.email, "password": "falsch"})
     resp = client.post("/anmelden", data={"email": lead_a.email, "password": "Richtig-Geheim-123"})
-    assert "vorübergehend gesperrt" in resp.get_data(as_text=True)
+    assert "E-Mail-Adresse oder Passwort ist falsch." in resp.get_data(as_text=True)
+    assert "gesperrt" not in resp.get_data(as_text=True)
     assert row_count(LoginSession) == 0
 
 

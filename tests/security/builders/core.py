@@ -135,7 +135,7 @@ FORM_DATA.update({
     "accounts.profile": lambda w: {"name": "Neuer Name", "language": "de"},
     "accounts.change_password": lambda w: {"pw-current_password": factories.PASSWORD, "pw-password": NEW_PASSWORD,
                                            "pw-password2": NEW_PASSWORD},
-    "accounts.tokens": lambda w: {"name": "Auswertung"},
+    "accounts.tokens": lambda w: {"name": "Auswertung", "scope": "read", "days": "90"},
     "accounts.revoke_token": lambda w: {},
     "main.language": lambda w: {"lang": "en", "next": "/"},
     "municipalities.new": lambda w: {"name": "Gaggenau", "kind": "grosse_kreisstadt", "district": "Landkreis Rastatt",
