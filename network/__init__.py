@@ -36,6 +36,11 @@ def _database_url(app: Flask) -> None:
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    elif url.startswith("postgresql") and app.config.get("DATABASE_CONNECT_TIMEOUT"):
+        # an unreachable database host answers 503 after this many seconds instead of hanging a worker
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {"connect_timeout": int(app.config["DATABASE_CONNECT_TIMEOUT"])})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
 
 #: the domains in dependency order; each may have models, permissions, views (bp), api (blp), cli, setup, demo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, g, jsonify, request
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,11 @@ def unavailable_response():
         resp.headers.update(headers)
         return resp
     try:
-        html = render_template("errors/unavailable.html", title=title, message=message,
-                               request_id=g.get("request_id", "-"))
+        # no render_template(): its context processors load the user (Flask-Login), which needs the database
+        from flask_babel import get_locale
+        html = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            title=title, message=message, request_id=g.get("request_id", "-"), request=request,
+            ui_lang=str(get_locale() or "de"))
     except Exception:  # never fail while failing: a bare German page
         log.exception("rendering the 503 page failed")
         html = f"<!doctype html><html lang=\"de\"><title>{title}</title><h1>{title}</h1><p>{message}</p></html>"
