@@ -140,6 +140,10 @@ class _Proxy:
                     pass
 
     def stop(self):
+        try:  # wakes the thread blocked in accept(); close() alone leaves the socket listening on Linux
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.server.close()
         for s in self.conns:
             try:
