@@ -73,8 +73,8 @@ def strict_loads(raw: bytes | str, *, max_depth: int, max_digits: int):
         raise HostileJSON("syntax") from exc
 
 
-def _limits():
-    cfg = current_app.config
+def _limits(app=None):
+    cfg = (app or current_app).config
     return int(cfg.get("JSON_MAX_DEPTH", 64)), int(cfg.get("JSON_MAX_INT_DIGITS", 30))
 
 
@@ -82,7 +82,7 @@ class StrictJSONProvider(DefaultJSONProvider):
     """``request.get_json()`` and ``flask.json.loads`` use the strict parser, too."""
 
     def loads(self, s, **kwargs):
-        depth, digits = _limits()
+        depth, digits = _limits(self._app)  # also outside a request (test responses, CLI)
         return strict_loads(s, max_depth=depth, max_digits=digits)
 
 
