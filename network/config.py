@@ -128,7 +128,7 @@ class DefaultConfig:
     UPLOAD_OVERHEAD_BYTES = 1024 * 1024
     #: JSON bodies: deepest nesting and longest integer accepted (400 with the error envelope beyond)
     JSON_MAX_DEPTH = 64
-    JSON_MAX_INT_DIGITS = 30
+    JSON_MAX_INT_DIGITS = 100
     #: a message left in "sending" (the sender died between the SMTP handshake and recording the result) is
     #: sent again only after this many seconds; it keeps its Message-ID, so receivers can drop the copy
     OUTBOX_SENDING_GRACE_SECONDS = 600

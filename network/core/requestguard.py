@@ -75,7 +75,7 @@ def strict_loads(raw: bytes | str, *, max_depth: int, max_digits: int):
 
 def _limits(app=None):
     cfg = (app or current_app).config
-    return int(cfg.get("JSON_MAX_DEPTH", 64)), int(cfg.get("JSON_MAX_INT_DIGITS", 30))
+    return int(cfg.get("JSON_MAX_DEPTH", 64)), int(cfg.get("JSON_MAX_INT_DIGITS", 100))
 
 
 class StrictJSONProvider(DefaultJSONProvider):
