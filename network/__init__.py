@@ -80,6 +80,11 @@ def _database_url(app: Flask) -> None:
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    elif url.startswith("postgresql") and app.config.get("DATABASE_CONNECT_TIMEOUT"):
+        # an unreachable database host answers 503 after this many seconds instead of hanging a worker
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {"connect_timeout": int(app.config["DATABASE_CONNECT_TIMEOUT"])})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
 
 #: the domains in dependency order; each may have models, permissions, views (bp), api (blp), cli, setup, demo
@@ -133,6 +138,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_security(app)
     init_errors(app)
     init_templating(app)
+    from network.core.requestguard import init_request_guard
+    init_request_guard(app)  # size limit, hostile JSON, invalid UTF-8: before CSRF and every view
 
     # domains: models first so that Alembic sees every table, then permissions, blueprints, APIs, setup
     import importlib
@@ -179,8 +186,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _select_locale():
-    if getattr(current_user, "is_authenticated", False):
-        return current_user.language
+    # while the database is away (503 page) the user cannot be loaded: the session's choice or German
+    if not g.get("_database_unavailable"):
+        try:
+            if getattr(current_user, "is_authenticated", False):
+                return current_user.language
+        except Exception as exc:
+            from network.core.health import is_outage
+            if not is_outage(exc):
+                raise
+            g._database_unavailable = True
     # German first: anonymous visitors get German unless they chose English with the switch
     lang = session.get("lang")
     return lang if lang in ("de", "en") else "de"

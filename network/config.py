@@ -137,3 +137,16 @@ class DefaultConfig:
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     #: results per page of the practice search and list
     PRACTICES_PER_PAGE = 20
+    # --- failure behaviour (issue #15) ---
+    #: largest request body in bytes (413 before the body is read); multipart uploads: MAX_UPLOAD_BYTES + overhead
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    #: room for the other form fields next to an upload of MAX_UPLOAD_BYTES
+    UPLOAD_OVERHEAD_BYTES = 1024 * 1024
+    #: JSON bodies: deepest nesting and longest integer accepted (400 with the error envelope beyond)
+    JSON_MAX_DEPTH = 64
+    JSON_MAX_INT_DIGITS = 100
+    #: a message left in "sending" (the sender died between the SMTP handshake and recording the result) is
+    #: sent again only after this many seconds; it keeps its Message-ID, so receivers can drop the copy
+    OUTBOX_SENDING_GRACE_SECONDS = 600
+    #: PostgreSQL: seconds to wait for a connection before answering 503
+    DATABASE_CONNECT_TIMEOUT = 5

@@ -18,9 +18,10 @@ def _messages():
         404: _("Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar."),
         405: _("Diese Aktion ist hier nicht möglich."),
         409: _("Der Datensatz wurde inzwischen von jemand anderem geändert."),
-        413: _("Die Datei ist zu groß."),
+        413: _("Die Datei ist zu groß.") if request.mimetype == "multipart/form-data" else _("Die Anfrage ist zu groß."),
         422: _("Die Eingaben sind ungültig."),
         429: _("Zu viele Versuche. Bitte warten Sie einen Moment."),
+        503: _("Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es in einer Minute erneut."),
         500: _("Ein interner Fehler ist aufgetreten. Wir kümmern uns darum."),
     }
 
@@ -58,15 +59,33 @@ def render_error(status: int, message: str | None = None, headers=None):
     if wants_json():
         data = getattr(g, "_api_error_fields", None)
         return api_error(status, _code(status), message, data, headers)
-    html = render_template("errors/error.html", status=status, title=_titles().get(status, str(status)),
-                           message=message, request_id=g.get("request_id", "-"))
+    from network.core.health import is_outage, unavailable_response
+    if g.get("_database_unavailable"):
+        return unavailable_response()
+    try:
+        html = render_template("errors/error.html", status=status, title=_titles().get(status, str(status)),
+                               message=message, request_id=g.get("request_id", "-"))
+    except Exception as exc:
+        # the error page itself needs the database (the header loads the user): without it, the 503 page
+        if is_outage(exc):
+            _rollback_quietly()
+            return unavailable_response()
+        raise
     return html, status, headers or {}
+
+
+def _rollback_quietly():
+    try:
+        from network.extensions import db
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool replaces it (pool_pre_ping)
+        pass
 
 
 def _code(status):
     return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
-            429: "rate_limited"}.get(status, "server_error")
+            429: "rate_limited", 503: "unavailable"}.get(status, "server_error")
 
 
 def init_errors(app):
@@ -99,12 +118,14 @@ def init_errors(app):
     def unexpected(exc):
         if isinstance(exc, HTTPException):
             return http_error(exc)
+        from network.core.health import is_outage, unavailable_response
+        if is_outage(exc):
+            # database away (also while loading the logged-in user): 503 with Retry-After, no traceback
+            log.warning("database unavailable (request %s): %s", g.get("request_id"), exc.__class__.__name__)
+            _rollback_quietly()
+            return unavailable_response()
         log.exception("unhandled error (request %s)", g.get("request_id"))
-        try:
-            from network.extensions import db
-            db.session.rollback()
-        except Exception:
-            pass
+        _rollback_quietly()
         return render_error(500)
 
 

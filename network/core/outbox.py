@@ -1,4 +1,10 @@
-"""Email outbox: queue in the caller's transaction, deliver later, each message once."""
+"""Email outbox: queue in the caller's transaction, deliver later: at least once, with a stable Message-ID.
+
+Delivery records "sending", the attempt time and the attempt count in its own committed transaction *before*
+the SMTP handshake, then "sent" after it. A process that dies between the two (kill -9, power loss) leaves the
+message in "sending"; it is sent again only after ``OUTBOX_SENDING_GRACE_SECONDS`` and keeps its Message-ID,
+so a receiving server (or the reader's client) can drop the copy. Exactly-once is impossible across that gap.
+"""
 
 import logging
 from datetime import timedelta
@@ -13,8 +19,18 @@ from network.extensions import db, mail
 
 log = logging.getLogger(__name__)
 
-#: a claim older than this is considered abandoned (worker died mid-send)
-STALE_CLAIM = timedelta(minutes=10)
+
+
+def sending_grace() -> timedelta:
+    """A claim older than this is considered abandoned (the sender died mid-send): OUTBOX_SENDING_GRACE_SECONDS."""
+    return timedelta(seconds=int(current_app.config.get("OUTBOX_SENDING_GRACE_SECONDS", 600)))
+
+
+def message_id(msg: OutboxMessage) -> str:
+    """The same Message-ID on every attempt of one outbox message (id and creation time keep it unique)."""
+    domain = (current_app.config.get("MAIL_DEFAULT_SENDER") or "").rsplit("@", 1)[-1].strip(" >") or "staedtenetz"
+    stamp = int(msg.created_at.timestamp()) if msg.created_at else 0
+    return f"<outbox-{msg.id}.{stamp}@{domain}>"
 
 
 def queue_mail(recipient: str, template: str, *, subject: str, locale: str = "de",
@@ -38,15 +54,15 @@ def queue_mail(recipient: str, template: str, *, subject: str, locale: str = "de
     return msg
 
 
-def _claim(message_id: int) -> bool:
-    """Atomically take a pending message; only one worker wins."""
+def _claim(outbox_id: int) -> bool:
+    """Atomically take a due message and record the attempt ("sending", time, count) before any SMTP traffic."""
     now = utcnow()
     res = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
+        .where(OutboxMessage.id == outbox_id)
         .where(sa.or_(OutboxMessage.status == "pending",
-                      sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)))
-        .values(status="sending", claimed_at=now)
+                      sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - sending_grace())))
+        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -60,8 +76,8 @@ def deliver_outbox(limit: int | None = None) -> dict:
     now = utcnow()
     ids = db.session.execute(
         sa.select(OutboxMessage.id)
-        .where(OutboxMessage.status.in_(("pending", "sending")))
-        .where(OutboxMessage.next_attempt_at <= now)
+        .where(sa.or_(sa.and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+                      sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - sending_grace())))
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).scalars().all()
@@ -70,20 +86,19 @@ def deliver_outbox(limit: int | None = None) -> dict:
     if not ids:
         return stats
     connection = mail.get_connection()
-    for message_id in ids:
-        if not _claim(message_id):
+    for outbox_id in ids:
+        if not _claim(outbox_id):
             continue
-        msg = db.session.get(OutboxMessage, message_id)
+        msg = db.session.get(OutboxMessage, outbox_id)
         email = EmailMultiAlternatives(
             subject=msg.subject, body=msg.body_text,
             from_email=current_app.config["MAIL_DEFAULT_SENDER"], to=[msg.recipient],
-            connection=connection, headers={"Message-ID": f"<outbox-{msg.id}@staedtenetz>"},
+            connection=connection, headers={"Message-ID": message_id(msg)},
         )
         if msg.body_html:
             email.attach_alternative(msg.body_html, "text/html")
         for att in msg.attachments or []:
             email.attach(att["filename"], att["content"], att["mimetype"])
-        msg.attempts += 1
         try:
             email.send(fail_silently=False)
         except Exception as exc:  # any transport error is retried

@@ -66,11 +66,18 @@ def _wrap(app, func, job_id):
                 result = func()
                 if result and (not isinstance(result, dict) or any(result.values())):
                     log.info("job %s: %s", job_id, result)
-            except Exception:
-                log.exception("job %s failed", job_id)
-                db.session.rollback()
+            except Exception as exc:
+                from network.core.health import is_outage
+                if is_outage(exc):  # the database is away: this run is lost, the next one resumes
+                    log.warning("job %s: database unavailable (%s); next run as scheduled", job_id,
+                                exc.__class__.__name__)
+                else:
+                    log.exception("job %s failed", job_id)
+                with contextlib.suppress(Exception):
+                    db.session.rollback()
             finally:
-                db.session.remove()
+                with contextlib.suppress(Exception):
+                    db.session.remove()
     return run
 
 

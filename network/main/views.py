@@ -83,6 +83,6 @@ def language():
 
 @bp.route("/healthz")
 def health():
-    """Liveness and database check for load balancers."""
-    db.session.execute(sa.text("SELECT 1"))
-    return {"status": "ok"}
+    """Liveness and dependency check for load balancers: 200, or 503 naming what is down."""
+    from network.core.health import health_response
+    return health_response()
