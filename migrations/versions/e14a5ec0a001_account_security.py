@@ -1,7 +1,7 @@
 """account security (issue #14): login throttling per address, API token expiry and scope
 
 Revision ID: e14a5ec0a001
-Revises: 2186f9faead2
+Revises: 8c4f2a1d9e07
 Create Date: 2026-11-30 19:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e14a5ec0a001'
-down_revision = '2186f9faead2'
+down_revision = '8c4f2a1d9e07'
 branch_labels = None
 depends_on = None
 

@@ -206,9 +206,17 @@ def change_password(actor: User, *, current: str, password: str, password2: str)
     db.session.flush()
 
 
+def _protect_coordinator(actor, user: User) -> None:
+    """A coordinator's account is changed by the coordination only, never by a lead of the same city."""
+    if user.is_coordinator and not getattr(actor, "is_coordinator", False):
+        from network.core.errors import abort_with
+        abort_with(403, _("Das Konto einer Netzwerkkoordination kann nur die Netzwerkkoordination ändern."))
+
+
 def set_role(actor, user: User, role: str) -> User:
     """Make a city account lead or staff."""
     require(actor, "user.manage", user)
+    _protect_coordinator(actor, user)
     c = Checker()
     c.choice("role", role, ROLES, label=_("die Rolle"))
     if user.id == actor.id and role != "lead" and not actor.is_coordinator:
@@ -224,6 +232,7 @@ def set_role(actor, user: User, role: str) -> User:
 def set_active(actor, user: User, active: bool) -> User:
     """Deactivate (logs out everywhere, revokes API tokens) or reactivate an account."""
     require(actor, "user.manage", user)
+    _protect_coordinator(actor, user)
     if user.id == actor.id and not active:
         raise ValidationFailed({"active": _("Sie können Ihr eigenes Konto nicht deaktivieren.")}, status=409)
     user.active = active

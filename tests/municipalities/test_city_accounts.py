@@ -1,20 +1,15 @@
 """The city's account list (/kommunen/<slug>/konten): a city lead manages its city's accounts, not the network's.
 
 #14 finding 5 pattern (a protected field a lower role can set through an edit): a coordinator whose account
-belongs to a city (a coordinator may also be that city's lead) can today be deactivated or demoted by the
-city's other lead through the account buttons. The check belongs in accounts/services.py (set_active,
-set_role: a coordinator account needs the coordination's right), which is not this domain's file; the test
-is a strict xfail until that fix lands, then the marker goes.
+belongs to a city (a coordinator may also be that city's lead) could be deactivated or demoted by the
+city's other lead through the account buttons; accounts/services.py (set_active, set_role) now refuses that.
 """
-
-import pytest
 
 from network.accounts.models import User
 from network.extensions import db
 from tests import factories
 
 
-@pytest.mark.xfail(strict=True, reason="fix belongs in network/accounts/services.py (set_active/set_role)")
 def test_city_lead_cannot_deactivate_or_demote_a_coordinator_of_the_city(client, login_as, city_a, lead_a):
     coord = factories.make_user(city_a, "lead", email="koordination@ettlingen.test", name="Kora Koordination",
                                 coordinator=True)
