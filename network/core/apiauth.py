@@ -65,11 +65,52 @@ class InputSchema(Schema):
         unknown = EXCLUDE
 
 
+#: characters a single-line text (title, name: core/validation.is_single_line_field) may not contain, as the
+#: services refuse them; multi-line texts may not contain NUL. Written for JSON Schema (ECMA-262) and Python.
+_LINE_CHAR = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]"
+_TEXT_CHAR = r"[^\x00]"
+_BLANK = r"\s"
+#: JSON Schema patterns of single-line texts, for schemas that document a field without a Text field
+LINE_PATTERN = f"^{_LINE_CHAR}*$"
+LINE_NOT_BLANK_PATTERN = f"^{_LINE_CHAR}*{_LINE_CHAR[:-1]}{_BLANK}]{_LINE_CHAR}*$"
+#: the validator pattern of a text that must not be blank (validate.Regexp(r"\S"))
+_VISIBLE = r"\S"
+
+
 class Text(fields.String):
-    """A string field whose type error is German like the services' messages."""
+    """A string field whose type error is German like the services' messages.
+
+    Bound to a single-line name (title, name, …; ``single_line=True``/``False`` overrides), it documents and
+    checks the absence of control characters; any text documents and checks the absence of NUL. A field that
+    must not be blank (a ``Regexp(r"\S")`` validator) documents that in the same pattern.
+    """
 
     default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
                               "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
+
+    def __init__(self, *args, single_line: bool | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._single_line = single_line
+
+    def _bind_to_schema(self, field_name, parent):
+        import re
+
+        from marshmallow import validate
+
+        from network.core.validation import is_single_line_field
+        super()._bind_to_schema(field_name, parent)
+        single = self._single_line if self._single_line is not None else is_single_line_field(field_name)
+        char = _LINE_CHAR if single else _TEXT_CHAR
+        self.validators.append(validate.Regexp(
+            re.compile(f"^{char}*\\Z"),  # \Z: Python's $ would let a final line break through
+            error=("Bitte geben Sie hier nur eine Zeile ein, ohne Zeilenumbrüche, Tabulatoren oder andere "
+                   "Steuerzeichen.") if single else "Der Text enthält ungültige Zeichen."))
+        not_blank = any(isinstance(v, validate.Regexp) and v.regex.pattern == _VISIBLE for v in self.validators)
+        # the document states both rules in one pattern: allowed characters only, and (where required) one
+        # that is not white space
+        visible = char[:-1] + _BLANK + "]"
+        pattern = f"^{char}*{visible}{char}*$" if not_blank else f"^{char}*$"
+        self.metadata = {**self.metadata, "pattern": pattern}
 
 
 # --- references to other resources, the same everywhere --------------------------------------------

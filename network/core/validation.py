@@ -24,9 +24,14 @@ _CONTROL = re.compile(r"\x00")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+#: single-line fields whose names do not say so (they end up in lists, subjects and CSV cells)
+SINGLE_LINE_FIELDS = frozenset({"title", "name", "district", "room", "department", "contact", "funding_source",
+                                "source", "tags", "organisation"})
+
+
 def is_single_line_field(field: str) -> bool:
     """Fields that are single-line by their name when the caller does not say: titles, names, labels."""
-    return field in ("title", "name") or field.endswith(("_name", "_title")) or "label" in field
+    return field in SINGLE_LINE_FIELDS or field.endswith(("_name", "_title")) or "label" in field
 
 
 class Checker:

@@ -3,7 +3,8 @@
 
 from marshmallow import INCLUDE, Schema, fields
 
-from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.apiauth import (LINE_NOT_BLANK_PATTERN, LINE_PATTERN, CityRef, InputSchema as _In, NamedRef, Text,
+                                  api_user, make_blueprint)
 from network.core.errors import api_error
 from network.core.permissions import require
 from network.extensions import db
@@ -69,7 +70,6 @@ class FundingCallQuery(_In):
 
 
 _NO_NUL = r"^[^\x00]*$"
-_NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
 def _text(max_len, *, required=False, pattern=_NO_NUL, **meta):
@@ -92,18 +92,18 @@ class FundingCallIn(Schema):
     class Meta:
         unknown = INCLUDE
 
-    title = _text(200, pattern=_NOT_BLANK, description="Name des Programms")
+    title = _text(200, pattern=LINE_NOT_BLANK_PATTERN, description="Name des Programms")
     funder = fields.Raw(metadata={"type": "string", "enum": list(FUNDERS)})
-    funder_name = _text(200)
+    funder_name = _text(200, pattern=LINE_PATTERN)
     summary = _text(5000)
     eligibility = _text(5000, description="Wer antragsberechtigt ist")
-    source = _text(300)
+    source = _text(300, pattern=LINE_PATTERN)
     joint_allowed = fields.Raw(metadata={"type": "boolean", "description": "Verbundanträge zulässig"})
     version = fields.Raw(metadata={"type": "integer", "description": "bei PATCH: die gelesene Version (sonst 409)"})
 
 
 class FundingCallCreate(FundingCallIn):
-    title = _text(200, required=True, pattern=_NOT_BLANK, description="Name des Programms")
+    title = _text(200, required=True, pattern=LINE_NOT_BLANK_PATTERN, description="Name des Programms")
     funder = fields.Raw(required=True, error_messages={"required": "Dieses Feld ist erforderlich."},
                         metadata={"type": "string", "enum": list(FUNDERS)})
 

@@ -112,7 +112,9 @@ class VoteIn(_In):
 
 
 class AgendaIn(_In):
-    title = Text()
+    title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),
+                 metadata={"description": "Titel des Tagesordnungspunkts (erforderlich)"},
+                 error_messages={"required": "Bitte geben Sie einen Titel an.", "null": "Bitte geben Sie einen Titel an."})
     presenter_municipality_id = fields.Raw(allow_none=True)
     presenter_name = Text()
     duration_minutes = fields.Raw(allow_none=True)
