@@ -2,14 +2,9 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import api_user, make_blueprint
+from network.core.apiauth import CityRef, api_user, error_answers, make_blueprint
 
 blp = make_blueprint("accounts_api", __name__, "", "Das eigene Konto")
-
-
-class MunicipalityRefSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
 
 
 class MeSchema(Schema):
@@ -19,12 +14,12 @@ class MeSchema(Schema):
     role = fields.String(metadata={"description": "Rolle in der Kommune: lead oder staff"})
     is_coordinator = fields.Boolean()
     language = fields.String()
-    municipality = fields.Nested(MunicipalityRefSchema, allow_none=True)
+    municipality = fields.Nested(CityRef, allow_none=True)
 
 
 @blp.route("/me")
 @blp.response(200, MeSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def me():
     """The account the token belongs to."""
     return api_user()

@@ -12,6 +12,18 @@ COMMON_ERRORS = (401, 404)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def error_answers(blp, *codes):
+    """Document a route's error answers in the OpenAPI description: one ``alt_response`` per status, all with
+    the one error envelope (``@error_answers(blp, 401, 404, 422)`` above the route's other decorators)."""
+    from http import HTTPStatus
+
+    def decorate(view):
+        for code in reversed(codes):  # the order that stacked decorators would give
+            view = blp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+    return decorate
+
+
 def api_user():
     """The user behind this request's token (set by the blueprint's before_request)."""
     return g.api_user

@@ -35,6 +35,23 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+class ChoiceLabel:
+    """The translated label of a choice column, read like a property: ``status_label = ChoiceLabel("status", STATUSES)``.
+
+    An unknown value shows as itself, so a row written by a newer version never breaks a page.
+    """
+
+    def __init__(self, column: str, labels: dict):
+        self.column = column
+        self.labels = labels
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = getattr(obj, self.column)
+        return str(self.labels.get(value, value))
+
+
 class TimestampMixin:
     #: when the row was created (UTC)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -3,7 +3,7 @@
 
 from marshmallow import INCLUDE, Schema, fields
 
-from network.core.apiauth import (LINE_NOT_BLANK_PATTERN, LINE_PATTERN, CityRef, InputSchema as _In, NamedRef, Text,
+from network.core.apiauth import (LINE_NOT_BLANK_PATTERN, error_answers, LINE_PATTERN, CityRef, InputSchema as _In, NamedRef, Text,
                                   api_user, make_blueprint)
 from network.core.errors import api_error
 from network.core.permissions import require
@@ -195,14 +195,8 @@ def check_right_first():
 
 
 def _errors(*codes):
-    """The documented error answers of a route (one alt_response each; the envelope is core's)."""
-    names = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
-
-    def document(view):
-        for code in codes:
-            view = blp.alt_response(code, response=names[code])(view)
-        return view
-    return document
+    """The documented error answers of a route (core/apiauth.error_answers)."""
+    return error_answers(blp, *codes)
 
 
 def _call_out(calls):

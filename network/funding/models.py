@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
 from network.extensions import db
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -136,9 +136,7 @@ class FundingCall(TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def funder_label(self) -> str:
-        return str(FUNDERS.get(self.funder, self.funder))
+    funder_label = ChoiceLabel("funder", FUNDERS)
 
     def status(self, now: datetime | None = None) -> str:
         """angekündigt before opens_on, geschlossen after the last deadline's day, else offen (Berlin days)."""
@@ -229,9 +227,7 @@ class Application(CityOwned, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def status_label(self) -> str:
-        return str(APPLICATION_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", APPLICATION_STATUSES)
 
 
 class ApplicationMember(db.Model):
@@ -261,13 +257,9 @@ class ApplicationMember(db.Model):
     application = db.relationship("Application", back_populates="members")
     municipality = db.relationship("Municipality", lazy="joined")
 
-    @property
-    def status_label(self) -> str:
-        return str(MEMBER_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", MEMBER_STATUSES)
 
-    @property
-    def role_label(self) -> str:
-        return str(MEMBER_ROLES.get(self.role, self.role))
+    role_label = ChoiceLabel("role", MEMBER_ROLES)
 
 
 class ChecklistItem(db.Model):

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.apiauth import error_answers, CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
 from network.extensions import csrf, limiter
@@ -137,9 +137,7 @@ def register(data):
 @blp.route("/municipalities/<slug>/interest")
 @blp.arguments(RegistrationQuery, location="query")
 @blp.response(200, RegistrationSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
+@error_answers(blp, 401, 403, 404)
 def city_registrations(query, slug):
     """Confirmed registrations addressed to a city (its leads and the coordination)."""
     rows, _more, _city = services.list_registrations(api_user(), city_slug=slug, topic_slug=query.get("topic"),
@@ -149,7 +147,7 @@ def city_registrations(query, slug):
 
 @blp.route("/me/follows", methods=["GET"])
 @blp.response(200, FollowsSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def get_follows():
     """What the caller follows and how they are notified."""
     require(api_user(), "follow.use")
@@ -159,9 +157,7 @@ def get_follows():
 @blp.route("/me/follows", methods=["PUT"])
 @blp.arguments(FollowsIn)
 @blp.response(200, FollowsSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@error_answers(blp, 401, 404, 422)
 def put_follows(data):
     """Replace the caller's follows and/or preferences (omitted keys stay as they are)."""
     user = api_user()
@@ -177,7 +173,7 @@ def put_follows(data):
 
 @blp.route("/me/export")
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def export():
     """Every personal data record held about the caller (the same JSON as /profil/daten.json)."""
     return privacy.export_personal_data(api_user())

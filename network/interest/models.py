@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
 from network.extensions import db
 
 #: who registers (Bürgerin/Bürger, Unternehmen, Verein, Wissenschaft, Sonstige)
@@ -114,9 +114,7 @@ class InterestRegistration(TimestampMixin, db.Model):
     topics = db.relationship("Topic", secondary=registration_topic, lazy="selectin", order_by="Topic.name")
     contacted_by = db.relationship("User", lazy="joined")
 
-    @property
-    def kind_label(self) -> str:
-        return str(REGISTRANT_KINDS.get(self.kind, self.kind))
+    kind_label = ChoiceLabel("kind", REGISTRANT_KINDS)
 
     @property
     def is_confirmed(self) -> bool:

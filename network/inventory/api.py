@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, api_user, make_blueprint
+from network.core.apiauth import CityRef, error_answers, InputSchema as _In, NamedRef, api_user, make_blueprint
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
 from network.inventory import services
@@ -10,16 +10,11 @@ from network.inventory import services
 blp = make_blueprint("inventory_api", __name__, "", "Vorhaben und Sachstandsberichte der Kommunen")
 
 
-_ANSWERS = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
 
 
 def _fails(*statuses):
-    """Document a route's error answers (the envelope of core/apiauth) in the OpenAPI description."""
-    def decorate(view):
-        for status in reversed(statuses):
-            view = blp.alt_response(status, response=_ANSWERS[status])(view)
-        return view
-    return decorate
+    """Document a route's error answers (core/apiauth.error_answers)."""
+    return error_answers(blp, *statuses)
 
 
 def _month(value):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
 from network.extensions import db
 
 #: status -> German label; "traffic light": idea red, in progress yellow, done green
@@ -61,21 +61,15 @@ class _ProjectFields:
     #: Leuchtturmprojekt
     is_lighthouse: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", STATUSES)
 
     @property
     def status_shape(self) -> str:
         return STATUS_SHAPES.get(self.status, "?")
 
-    @property
-    def priority_label(self) -> str:
-        return str(PRIORITIES.get(self.priority, self.priority))
+    priority_label = ChoiceLabel("priority", PRIORITIES)
 
-    @property
-    def visibility_label(self) -> str:
-        return str(VISIBILITY_LABELS.get(self.visibility, self.visibility))
+    visibility_label = ChoiceLabel("visibility", VISIBILITY_LABELS)
 
     def quarters(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """(start (year, quarter), end (year, quarter)) or None without dates."""
@@ -164,9 +158,7 @@ class StatusReport(CityOwned, db.Model):
     municipality = db.relationship("Municipality", lazy="joined")
     created_by = db.relationship("User", foreign_keys=[created_by_id])
 
-    @property
-    def visibility_label(self) -> str:
-        return str(VISIBILITY_LABELS.get(self.visibility, self.visibility))
+    visibility_label = ChoiceLabel("visibility", VISIBILITY_LABELS)
 
 
 class ReportEntry(_ProjectFields, db.Model):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import CityRef, InputSchema as _In, Text, api_user, make_blueprint
+from network.core.apiauth import error_answers, CityRef, InputSchema as _In, Text, api_user, make_blueprint
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
 from network.meetings import services
@@ -158,7 +158,7 @@ def _agenda_out(meeting):
 
 @blp.route("/bodies")
 @blp.response(200, BodySchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def list_bodies():
     """The bodies the token's user is a member of (all for the coordination)."""
     return services.visible_bodies(api_user())
@@ -166,7 +166,7 @@ def list_bodies():
 
 @blp.route("/meetings", methods=["GET"])
 @blp.response(200, MeetingSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def list_meetings():
     """Upcoming meetings and running polls of the user's bodies."""
     user = api_user()
@@ -177,7 +177,7 @@ def list_meetings():
 @blp.route("/meetings", methods=["POST"])
 @blp.arguments(MeetingCreateIn)
 @blp.response(201, MeetingDetail)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def create_meeting(data):
     """Schedule a meeting (starts_at/ends_at) or start a date poll (without them)."""
     user = api_user()
@@ -195,7 +195,7 @@ def create_meeting(data):
 
 @blp.route("/meetings/<int:meeting_id>", methods=["GET"])
 @blp.response(200, MeetingDetail)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def get_meeting(meeting_id):
     """One meeting with the RSVP counts and the user's own answer."""
     user = api_user()
@@ -205,7 +205,7 @@ def get_meeting(meeting_id):
 @blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
 @blp.arguments(MeetingIn)
 @blp.response(200, MeetingDetail)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def patch_meeting(data, meeting_id):
     """Change a meeting (fields not sent keep their value); send `version` to detect parallel edits (409)."""
     user = api_user()
@@ -224,7 +224,7 @@ def patch_meeting(data, meeting_id):
 @blp.route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
 @blp.arguments(RsvpIn)
 @blp.response(200, RsvpOut)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def rsvp(data, meeting_id):
     """Answer the invitation: yes, no or maybe (answering again replaces the answer)."""
     user = api_user()
@@ -236,7 +236,7 @@ def rsvp(data, meeting_id):
 
 @blp.route("/meetings/<int:meeting_id>/poll", methods=["GET"])
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def get_poll(meeting_id):
     """The poll's slots with totals (yes / maybe / no) and the user's own answers."""
     user = api_user()
@@ -246,7 +246,7 @@ def get_poll(meeting_id):
 @blp.route("/meetings/<int:meeting_id>/poll", methods=["POST"])
 @blp.arguments(PollIn)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def post_poll(data, meeting_id):
     """Organiser: add slots, or pick one (pick_slot_id), which schedules the meeting and sends invitations."""
     user = api_user()
@@ -272,7 +272,7 @@ def post_poll(data, meeting_id):
 @blp.route("/meetings/<int:meeting_id>/poll/votes", methods=["POST"])
 @blp.arguments(VoteIn)
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def post_votes(data, meeting_id):
     """Answer slots of the poll: yes, maybe (if need be) or no."""
     user = api_user()
@@ -288,7 +288,7 @@ def post_votes(data, meeting_id):
 
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
 @blp.response(200)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def get_agenda(meeting_id):
     """Accepted items with start times, open proposals and the carried-over open action items."""
     return _agenda_out(services.get_meeting_or_404(api_user(), meeting_id))
@@ -297,7 +297,7 @@ def get_agenda(meeting_id):
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
 @blp.arguments(AgendaIn)
 @blp.response(201)
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def post_agenda(data, meeting_id):
     """Propose an item (members, until the cutoff) or add it (organiser)."""
     user = api_user()

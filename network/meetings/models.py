@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
 from network.extensions import db
 
 BODY_KINDS = {
@@ -54,9 +54,7 @@ class Body(TimestampMixin, db.Model):
     topic = db.relationship("Topic", lazy="joined")
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def kind_label(self) -> str:
-        return str(BODY_KINDS.get(self.kind, self.kind))
+    kind_label = ChoiceLabel("kind", BODY_KINDS)
 
 
 class BodyCity(db.Model):
@@ -129,9 +127,7 @@ class Meeting(TimestampMixin, db.Model):
     host = db.relationship("Municipality", lazy="joined")
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def status_label(self) -> str:
-        return str(MEETING_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", MEETING_STATUSES)
 
     @property
     def display_title(self) -> str:
@@ -196,9 +192,7 @@ class AgendaItem(db.Model):
     topic = db.relationship("Topic", lazy="joined")
     proposed_by = db.relationship("User", lazy="joined")
 
-    @property
-    def status_label(self) -> str:
-        return str(AGENDA_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", AGENDA_STATUSES)
 
 
 class Rsvp(db.Model):
@@ -222,9 +216,7 @@ class Rsvp(db.Model):
 
     user = db.relationship("User", lazy="joined")
 
-    @property
-    def response_label(self) -> str:
-        return str(RSVP_RESPONSES.get(self.response, self.response))
+    response_label = ChoiceLabel("response", RSVP_RESPONSES)
 
 
 class Decision(db.Model):
@@ -259,9 +251,7 @@ class ActionItem(db.Model):
     municipality = db.relationship("Municipality", lazy="joined")
     meeting = db.relationship("Meeting", lazy="joined")
 
-    @property
-    def status_label(self) -> str:
-        return str(ACTION_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", ACTION_STATUSES)
 
 
 class CalendarFeed(db.Model):

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from marshmallow import Schema, fields
 
-from network.core.apiauth import make_blueprint
+from network.core.apiauth import error_answers, make_blueprint
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.municipalities.services import get_by_slug_or_404
@@ -26,7 +26,7 @@ class MunicipalitySchema(Schema):
 
 @blp.route("")
 @blp.response(200, MunicipalitySchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def list_municipalities():
     """All cities of the network (members and former members)."""
     return db.session.execute(sa.select(Municipality).order_by(Municipality.name)).scalars().all()
@@ -34,8 +34,7 @@ def list_municipalities():
 
 @blp.route("/<slug>")
 @blp.response(200, MunicipalitySchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@error_answers(blp, 401, 404)
 def get_municipality(slug):
     """One city by its slug."""
     return get_by_slug_or_404(slug)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import TimestampMixin, UTCDateTime
+from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime
 from network.extensions import db
 
 KINDS = {
@@ -53,13 +53,9 @@ class Municipality(TimestampMixin, db.Model):
 
     users = db.relationship("User", back_populates="municipality", lazy="select")
 
-    @property
-    def kind_label(self) -> str:
-        return str(KINDS.get(self.kind, self.kind))
+    kind_label = ChoiceLabel("kind", KINDS)
 
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", STATUSES)
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"

@@ -3,7 +3,7 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.apiauth import CityRef, error_answers, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
 from network.practices import services
 from network.practices.models import SECTIONS
 
@@ -128,16 +128,11 @@ class AnswerIn(_In):
     answer = Text()
 
 
-_RESPONSES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
 
 
 def _answers(*codes):
     """Document the error answers of an endpoint: 401 (no valid token) always, plus the given ones."""
-    def decorate(handler):
-        for code in reversed((401, *codes)):  # the order stacked decorators would give
-            handler = blp.alt_response(code, response=_RESPONSES[code])(handler)
-        return handler
-    return decorate
+    return error_answers(blp, 401, *codes)
 
 
 def _facets(result):

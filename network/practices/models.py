@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
 from network.extensions import db
 
 #: the structured sections, in the order of the form and the page
@@ -74,13 +74,9 @@ class Practice(CityOwned, TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", STATUSES)
 
-    @property
-    def visibility_label(self) -> str:
-        return str(VISIBILITIES.get(self.visibility, self.visibility))
+    visibility_label = ChoiceLabel("visibility", VISIBILITIES)
 
     @property
     def tag_list(self) -> list[str]:
@@ -148,9 +144,7 @@ class PracticeReuse(CityOwned, TimestampMixin, db.Model):
 
     municipality = db.relationship("Municipality", lazy="joined")
 
-    @property
-    def status_label(self) -> str:
-        return str(REUSE_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", REUSE_STATUSES)
 
 
 class PracticeQuestion(CityOwned, db.Model):

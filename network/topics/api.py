@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.apiauth import error_answers, CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
 from network.topics import services
 
 blp = make_blueprint("topics_api", __name__, "", "Handlungsfelder, Themen und Federführung")
@@ -78,7 +78,7 @@ class ParticipationIn(_In):
 
 @blp.route("/fields-of-action")
 @blp.response(200, FieldOfActionSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def list_fields():
     """The network's fields of action in their order."""
     return services.fields_of_action()
@@ -87,7 +87,7 @@ def list_fields():
 @blp.route("/topics")
 @blp.arguments(TopicQuery, location="query")
 @blp.response(200, TopicSchema(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
+@error_answers(blp, 401)
 def list_topics(query):
     """Active topics with lead city, co-leads and participants (optionally one field of action)."""
     return services.topic_summaries(api_user(), query.get("field"))
@@ -95,8 +95,7 @@ def list_topics(query):
 
 @blp.route("/topics/<slug>")
 @blp.response(200, TopicDetailSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(404, response="NOT_FOUND")
+@error_answers(blp, 401, 404)
 def get_topic(slug):
     """One topic with open requests and its history."""
     user = api_user()
@@ -112,11 +111,7 @@ def get_topic(slug):
 @blp.route("/topics/<slug>/claims", methods=["POST"])
 @blp.arguments(ClaimIn)
 @blp.response(201, ClaimSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@error_answers(blp, 401, 403, 404, 409, 422)
 def create_claim(data, slug):
     """Claim the lead for the token owner's city (a co-lead request if the topic has a lead)."""
     user = api_user()
@@ -127,11 +122,7 @@ def create_claim(data, slug):
 @blp.route("/topics/<slug>/claims/<int:claim_id>/decision", methods=["POST"])
 @blp.arguments(DecisionIn)
 @blp.response(200, ClaimSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@error_answers(blp, 401, 403, 404, 409, 422)
 def decide_claim(data, slug, claim_id):
     """Confirm or decline a pending request (coordination; for co-leads also the lead city)."""
     user = api_user()
@@ -143,11 +134,7 @@ def decide_claim(data, slug, claim_id):
 @blp.route("/topics/<slug>/participation", methods=["PUT"])
 @blp.arguments(ParticipationIn)
 @blp.response(200, ParticipantSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@error_answers(blp, 401, 403, 404, 409, 422)
 def put_participation(data, slug):
     """Join the topic's project group for the token owner's city, or change status and contact."""
     user = api_user()
@@ -157,9 +144,7 @@ def put_participation(data, slug):
 
 @blp.route("/topics/<slug>/participation", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
+@error_answers(blp, 401, 403, 404)
 def delete_participation(slug):
     """The token owner's city leaves the topic's project group."""
     user = api_user()

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
 from network.extensions import db
 
 TOPIC_STATUSES = {
@@ -107,9 +107,7 @@ class Topic(TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def status_label(self) -> str:
-        return str(TOPIC_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", TOPIC_STATUSES)
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"
@@ -154,13 +152,9 @@ class LeadClaim(CityOwned, db.Model):
     requested_by = db.relationship("User", foreign_keys=[requested_by_id])
     decided_by = db.relationship("User", foreign_keys=[decided_by_id])
 
-    @property
-    def kind_label(self) -> str:
-        return str(CLAIM_KINDS.get(self.kind, self.kind))
+    kind_label = ChoiceLabel("kind", CLAIM_KINDS)
 
-    @property
-    def status_label(self) -> str:
-        return str(CLAIM_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", CLAIM_STATUSES)
 
 
 class LeadEvent(db.Model):
@@ -207,6 +201,4 @@ class Participation(CityOwned, TimestampMixin, db.Model):
     municipality = db.relationship("Municipality", lazy="joined")
     contact = db.relationship("User", lazy="joined")
 
-    @property
-    def status_label(self) -> str:
-        return str(PARTICIPATION_STATUSES.get(self.status, self.status))
+    status_label = ChoiceLabel("status", PARTICIPATION_STATUSES)
