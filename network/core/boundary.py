@@ -105,6 +105,10 @@ def _finish(response):
 
     if response.status_code < 400 or g.pop("_keep_changes", False):
         flashes = list(session.get("_flashes", []))
+        # the answer is rendered: what after_request handlers read (the logged-in user) stays loaded instead of
+        # being expired and selected again after the commit
+        sess = db.session()
+        expire, sess.expire_on_commit = sess.expire_on_commit, False
         try:
             db.session.commit()
         except Exception:
@@ -112,6 +116,8 @@ def _finish(response):
             if flashes:  # no "gespeichert" over a write that did not happen
                 session["_flashes"] = [f for f in session.get("_flashes", []) if f not in flashes]
             raise
+        finally:
+            sess.expire_on_commit = expire
     else:
         db.session.rollback()
     return response

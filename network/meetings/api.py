@@ -10,6 +10,15 @@ from network.meetings import services
 blp = make_blueprint("meetings_api", __name__, "", "Gremien, Treffen, Terminumfragen, Tagesordnungen, Zusagen")
 
 @blp.before_request
+def _visible_meeting_first():
+    """A meeting the caller may not see answers 404 before its body is checked (422 would tell that it exists)."""
+    from flask import g, request
+    meeting_id = (request.view_args or {}).get("meeting_id")
+    if meeting_id is not None and g.get("api_user"):
+        services.get_meeting_or_404(g.api_user, meeting_id)
+
+
+@blp.before_request
 def _organisers_only():
     """Creating meetings: a missing right answers 403 before the body is validated (422)."""
     from flask import g, request

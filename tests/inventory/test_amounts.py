@@ -70,7 +70,7 @@ def _token_header(user):
 
 #: JSON bodies as sent on the wire (raw, so that 1e400 and Infinity reach the server as numbers)
 BAD_JSON = [
-    ("309-nines", "9" * 309, RANGE),
+    ("99-nines", "9" * 99, RANGE),  # longer integers are refused by the request guard (400), see below
     ("negative", "-1", RANGE),
     ("just-above", str(10**12 + 1), RANGE),
     ("float-huge", "1e300", RANGE),
@@ -87,6 +87,15 @@ def test_api_answers_422_in_german(client, lead_a, fields, raw, message):
     resp = client.post("/api/v1/municipalities/ettlingen/projects", headers=_token_header(lead_a), data=body)
     assert resp.status_code == 422, resp.get_data(as_text=True)[:300]
     assert resp.json["error"]["fields"]["budget_eur"] == message
+    assert row_count(Project) == 0
+
+
+def test_api_integer_too_long_to_read_is_a_bad_request(client, lead_a, fields):
+    """309 digits are more than the request guard reads (JSON_MAX_INT_DIGITS): 400 in German, nothing stored."""
+    body = ('{"title": "Teuer", "field_id": %d, "status": "idea", "budget_eur": %s}' % (fields[0].id, "9" * 309))
+    resp = client.post("/api/v1/municipalities/ettlingen/projects", headers=_token_header(lead_a), data=body)
+    assert resp.status_code == 400 and resp.json["error"]["code"] == "bad_request"
+    assert "Zahl" in resp.json["error"]["message"]
     assert row_count(Project) == 0
 
 
@@ -107,7 +116,7 @@ def test_api_patch_checks_the_range_too(client, lead_a, city_a, fields):
     p = make_project(city_a, fields[0], budget_eur=100)
     db.session.commit()
     resp = client.patch(f"/api/v1/projects/{p.id}", headers=_token_header(lead_a),
-                        data='{"version": %d, "budget_eur": %s}' % (p.version, "9" * 309))
+                        data='{"version": %d, "budget_eur": %s}' % (p.version, "9" * 99))
     assert resp.status_code == 422 and resp.json["error"]["fields"]["budget_eur"] == RANGE
     db.session.expire_all()
     assert db.session.get(Project, p.id).budget_eur == 100
