@@ -3,7 +3,6 @@ export, status reports (list and freeze, report page, CSV, print view)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
@@ -11,7 +10,7 @@ from network.core.csvutil import csv_response
 from network.core.forms import apply_errors
 from network.core.models import utcnow
 from network.core.permissions import can, require
-from network.inventory import importer, services
+from network.inventory import import_match, importer, services
 from network.inventory.forms import ActionForm, ProjectForm, ReportForm, UploadForm
 from network.inventory.models import PRIORITIES, STATUS_SHAPES, STATUSES, VISIBILITY_LABELS
 
@@ -235,6 +234,7 @@ def import_mapping(slug, token):
         return render_template("inventory/import_mapping.html", city=city, upload=upload, header=header,
                                sample=rows[:3], row_count=len(rows), mapping=mapping, targets=importer.TARGETS,
                                default_visibility=default_visibility, errors=errors, preview=preview, form=form,
+                               import_states=import_match.STATES, column_labels=importer.COLUMN_LABELS,
                                **_labels()), status
 
     checked, errors = importer.mapping_or_errors(header, mapping)
@@ -242,8 +242,9 @@ def import_mapping(slug, token):
         return page(errors, None, 422 if request.method == "POST" else 200)
     if action == "import":
         on_invalid(lambda exc: page(exc.errors, checked, exc.status))
-        n = importer.run_import(current_user, upload, checked, default_visibility)
-        flash(ngettext("%(num)s Vorhaben wurde importiert.", "%(num)s Vorhaben wurden importiert.", n), "success")
+        counts = importer.run_import(current_user, upload, checked, default_visibility)
+        flash(_("Import abgeschlossen: %(new)s neu angelegt, %(changed)s geändert, %(same)s unverändert.",
+                new=counts["new"], changed=counts["changed"], same=counts["unchanged"]), "success")
         return redirect(url_for("inventory.city", slug=city.slug))
     return page({}, checked, 200)
 
