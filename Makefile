@@ -40,6 +40,8 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) network seed-demo --if-empty
 
+# both processes get the address the app runs on (links in the scheduler's mails), unless the user set one
+run: export STAEDTENETZ_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: db
 	@echo "Städtenetz läuft auf http://127.0.0.1:$(PORT) – Demo-Konten siehe README (Passwort Demo-Passwort-2026)."
 	@trap 'kill 0' INT TERM EXIT; \

@@ -42,7 +42,10 @@ class UploadForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     year = StringField(_l("Jahr"))
-    title = StringField(_l("Titel"), description=_l("Leer lassen für „Sachstandsbericht <Jahr>“"))
+    #: the hints name the year and today's date: the view sets them (see reports._freeze_hints)
+    title = StringField(_l("Titel"))
     visibility = SelectField(_l("Sichtbarkeit"), choices=list(VISIBILITY_LABELS.items()), default="network",
                              validate_choice=False)
     note = TextAreaField(_l("Vorwort"), description=_l("Optional, Markdown ist möglich."))
+    confirm_past = BooleanField(_l("Ja, der Bericht für ein früheres Jahr soll den heutigen Stand enthalten."),
+                                description=_l("Nur nötig, wenn Sie ein früheres Jahr als das laufende angeben."))

@@ -20,13 +20,14 @@ from network.core import audit
 from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
-from network.inventory import services
-from network.inventory.models import STATUSES, ImportUpload, Project
+from network.inventory import import_match, services
+from network.inventory.models import STATUSES, ImportUpload
 from network.municipalities.models import make_slug
 from network.topics.models import FieldOfAction, Topic
 
 #: (target, label, required) in the order of the mapping form
 TARGETS = [
+    ("id", _l("ID im Städtenetz (für erneuten Import)"), False),
     ("title", _l("Titel"), True),
     ("field", _l("Handlungsfeld"), True),
     ("status", _l("Status"), True),
@@ -43,9 +44,12 @@ TARGETS = [
     ("is_lighthouse", _l("Leuchtturmprojekt"), False),
 ]
 LABELS = {t: label for t, label, _r in TARGETS}
+#: project column -> label (the columns a re-import changed, in the preview)
+COLUMN_LABELS = {{"field": "field_id", "topic": "topic_id"}.get(t, t): label for t, label, _r in TARGETS}
 
 #: normalised column names that map to a target without the user choosing
 ALIASES = {
+    "id": {"id", "vorhabenid", "projektid", "projectid"},
     "title": {"titel", "title", "vorhaben", "projekt", "projektname", "name", "bezeichnung", "massnahme"},
     "field": {"handlungsfeld", "field", "fieldofaction", "bereich"},
     "status": {"status", "stand", "ampel", "umsetzungsstand"},
@@ -253,9 +257,13 @@ def _status_key(value: str):
 
 
 def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) -> dict:
-    """Every row checked with the project rules: {"valid": [(line, values)], "invalid": [(line, [reasons])]}."""
+    """Every row checked with the project rules and matched to the city's projects: {"valid": [(line, values,
+    match)], "invalid": [(line, [reasons])], "counts": {state: n}}; match says new, changed or unchanged."""
     header, rows = read_table(upload.content, upload.delimiter)
     fields_by_name, topics_by_name, fields_by_id, topics_by_id = _lookup_tables()
+    by_id, by_title = import_match.city_projects(upload.municipality_id)
+    seen: dict[int, int] = {}  # project id -> line that matched it first
+    counts = {state: 0 for state in import_match.STATES}
     valid, invalid = [], []
     for line, cells in rows:
         def cell(target):
@@ -264,6 +272,8 @@ def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) 
 
         reasons = []
         data = {t: cell(t) for t, _l2, _r in TARGETS}
+        raw_id = data.pop("id")
+        row_visibility = data["visibility"]
         field_text = data.pop("field")
         fld = fields_by_name.get(field_text.lower()) or fields_by_name.get(_norm(field_text))
         if field_text and fld is None:
@@ -297,28 +307,43 @@ def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) 
                 continue
             label = LABELS.get({"field_id": "field", "topic_id": "topic"}.get(key, key), key)
             reasons.append(f"{label}: {message}")
+        project = None
+        if not reasons:
+            project, error = import_match.match_row(raw_id, values, by_id, by_title)
+            if error:
+                reasons.append(error)
+            elif project is not None and project.id in seen:
+                reasons.append(_("Die Zeile betrifft dasselbe Vorhaben wie Zeile %(line)s.", line=seen[project.id]))
         if reasons:
             invalid.append((line, reasons))
-        else:
-            valid.append((line, values))
-    return {"header": header, "valid": valid, "invalid": invalid, "rows": len(rows)}
+            continue
+        match = {"state": "new", "project": None, "changed": [], "values": values,
+                 "city_id": upload.municipality_id}
+        if project is not None:
+            seen[project.id] = line
+            changed = import_match.changed_columns(project, values,
+                                                   import_match.applied_columns(mapping, row_visibility))
+            match.update(project=project, changed=changed, state="changed" if changed else "unchanged")
+        counts[match["state"]] += 1
+        valid.append((line, values, match))
+    return {"header": header, "valid": valid, "invalid": invalid, "rows": len(rows), "counts": counts}
 
 
-def run_import(actor, upload: ImportUpload, mapping: dict, default_visibility: str) -> int:
-    """Create every valid row as a released project of the city, in one transaction; then forget the file."""
+def run_import(actor, upload: ImportUpload, mapping: dict, default_visibility: str) -> dict:
+    """Create the new rows as released projects of the city and update the changed ones, in one transaction;
+    unchanged rows stay as they are; then forget the file. Returns {"new", "changed", "unchanged"} counts."""
     require(actor, "project.manage", upload)
     result = validate_rows(upload, mapping, default_visibility)
     if not result["valid"]:
         raise ValidationFailed({"file": _("Die Datei enthält keine gültige Zeile; es wurde nichts importiert.")})
-    for _line, values in result["valid"]:
-        db.session.add(Project(municipality_id=upload.municipality_id, created_by_id=actor.id,
-                               updated_by_id=actor.id, is_draft=False, **values))
+    counts = import_match.apply_rows(actor, [match for _line, _values, match in result["valid"]])
     audit.record(actor, "project.imported", municipality_id=upload.municipality_id,
-                 summary=f"{len(result['valid'])} Vorhaben aus {upload.filename or 'CSV'} importiert",
-                 skipped=len(result["invalid"]))
+                 summary=f"{counts['new']} Vorhaben aus {upload.filename or 'CSV'} importiert, "
+                         f"{counts['changed']} geändert, {counts['unchanged']} unverändert",
+                 skipped=len(result["invalid"]), **counts)
     db.session.delete(upload)
     db.session.flush()
-    return len(result["valid"])
+    return counts
 
 
 def discard(actor, upload: ImportUpload) -> None:

@@ -2,8 +2,8 @@
 export, status reports (list and freeze, report page, CSV, print view)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
@@ -11,7 +11,7 @@ from network.core.csvutil import csv_response
 from network.core.forms import apply_errors
 from network.core.models import utcnow
 from network.core.permissions import can, require
-from network.inventory import importer, services
+from network.inventory import import_match, importer, services
 from network.inventory.forms import ActionForm, ProjectForm, ReportForm, UploadForm
 from network.inventory.models import PRIORITIES, STATUS_SHAPES, STATUSES, VISIBILITY_LABELS
 
@@ -235,6 +235,7 @@ def import_mapping(slug, token):
         return render_template("inventory/import_mapping.html", city=city, upload=upload, header=header,
                                sample=rows[:3], row_count=len(rows), mapping=mapping, targets=importer.TARGETS,
                                default_visibility=default_visibility, errors=errors, preview=preview, form=form,
+                               import_states=import_match.STATES, column_labels=importer.COLUMN_LABELS,
                                **_labels()), status
 
     checked, errors = importer.mapping_or_errors(header, mapping)
@@ -242,8 +243,9 @@ def import_mapping(slug, token):
         return page(errors, None, 422 if request.method == "POST" else 200)
     if action == "import":
         on_invalid(lambda exc: page(exc.errors, checked, exc.status))
-        n = importer.run_import(current_user, upload, checked, default_visibility)
-        flash(ngettext("%(num)s Vorhaben wurde importiert.", "%(num)s Vorhaben wurden importiert.", n), "success")
+        counts = importer.run_import(current_user, upload, checked, default_visibility)
+        flash(_("Import abgeschlossen: %(new)s neu angelegt, %(changed)s geändert, %(same)s unverändert.",
+                new=counts["new"], changed=counts["changed"], same=counts["unchanged"]), "success")
         return redirect(url_for("inventory.city", slug=city.slug))
     return page({}, checked, 200)
 
@@ -265,7 +267,18 @@ def reports(slug):
     """The city's published status reports; for its lead the changes since the latest one and the freeze form."""
     city = services.city_or_404(slug)
     form = ReportForm(formdata=None, year=str(utcnow().year))
+    _freeze_hints(form)
     return _render_reports(city, form)
+
+
+def _freeze_hints(form):
+    """Hints naming the report's default title and that the snapshot is today's state (plain strings: escaped)."""
+    this_year = utcnow().year
+    year = form.year.data if (form.year.data or "").strip().isdigit() else ""
+    year = int(year) if year and 2000 <= int(year) <= this_year + 1 else this_year
+    form.title.description = _("Leer lassen für „Sachstandsbericht %(year)s“.", year=year)
+    form.year.description = _("Der Bericht hält den heutigen Stand des Inventars fest (Stand: %(today)s), auch "
+                              "wenn Sie ein früheres Jahr angeben.", today=format_date(utcnow()))
 
 
 @bp.route("/<slug>/berichte/neu", methods=["POST"])
@@ -277,11 +290,13 @@ def freeze(slug):
     if current_user.municipality_id != city.id:
         abort(403)
     form = ReportForm()
+    _freeze_hints(form)
     if not form.validate_on_submit():
         return _render_reports(city, form, 422)
     on_invalid(lambda exc: _render_reports(city, form, exc.status), form)
     report = services.freeze_report(current_user, {"year": form.year.data, "title": form.title.data,
-                                                   "visibility": form.visibility.data, "note": form.note.data})
+                                                   "visibility": form.visibility.data, "note": form.note.data,
+                                                   "confirm_past": bool(form.confirm_past.data)})
     flash(_("%(title)s ist veröffentlicht. Er ändert sich nicht mehr.", title=report.title), "success")
     return redirect(url_for("inventory.report", report_id=report.id))
 

@@ -132,3 +132,22 @@ def test_withdrawing_the_lead_ends_an_open_offer(app, topic, city_a, city_b, lea
     assert c.post("/themen/e-akte/federfuehrung/abgeben", data={}).status_code == 302
     assert claims_of(topic, kind="handover")[0].status == "ended"
     assert history_of(topic) == ["handover_offered", "withdrawn", "handover_cancelled"]
+
+
+def test_after_an_accepted_handover_the_page_offers_the_next_handover(app, topic, city_a, city_b, lead_a, lead_b):
+    """Regression: the accepted offer stayed on the page (accept/decline again) and hid the new lead's form."""
+    give_lead(topic, city_a)
+    db.session.commit()
+    ca, cb = app.test_client(), app.test_client()
+    login(ca, lead_a)
+    login(cb, lead_b)
+    assert _offer(ca, city_b.id).status_code == 302
+    (offer,) = claims_of(topic, kind="handover")
+    assert cb.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort",
+                   data={"answer-decision": "confirm"}).status_code == 302
+    page = cb.get("/themen/e-akte").get_data(as_text=True)
+    assert "Übergabe annehmen" not in page and "Übergabe ablehnen" not in page
+    assert "bietet" not in page.split("<main", 1)[-1].split("Verlauf", 1)[0]  # no open offer shown
+    assert "Übergabe anbieten" in page  # the new lead may hand over again
+    from network.topics.services import topic_overview
+    assert topic_overview(topic)["handover"] is None  # the API's open_claims read the same overview

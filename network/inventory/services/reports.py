@@ -7,6 +7,7 @@ from dataclasses import dataclass, field as dc_field
 
 import sqlalchemy as sa
 from flask import abort, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -151,7 +152,10 @@ def pending_changes(user, city: Municipality) -> dict:
 
 
 def freeze_report(actor, data: dict) -> StatusReport:
-    """A lead freezes the city's released projects into "Sachstandsbericht <year>"; it never changes afterwards."""
+    """A lead freezes the city's released projects into "Sachstandsbericht <year>"; it never changes afterwards.
+
+    The snapshot is always today's state. With data["confirm_past"] given (the form), an earlier year than the
+    current one needs it to be true, so that nobody takes the report for the state at the end of that year."""
     require(actor, "report.freeze")
     city = acting_city(actor)
     require(actor, "report.freeze", city)
@@ -165,6 +169,10 @@ def freeze_report(actor, data: dict) -> StatusReport:
     note = c.text("note", data.get("note"), label=_("Das Vorwort"), required=False, max_len=MAX_SUMMARY)
     visibility = c.choice("visibility", data.get("visibility") or "network", VISIBILITY_LABELS,
                           label=_("die Sichtbarkeit"))
+    if year is not None and "year" not in c.errors and year < this_year and data.get("confirm_past") is False:
+        c.add("year", _("Der Bericht enthält den heutigen Stand des Inventars (%(today)s), nicht den Stand am Ende "
+                        "von %(year)s. Bitte bestätigen Sie das unten oder geben Sie das Jahr %(this)s an.",
+                        today=format_date(utcnow()), year=year, this=this_year))
     if year is not None and "year" not in c.errors:
         latest = db.session.scalar(sa.select(sa.func.max(StatusReport.year))
                                    .where(StatusReport.municipality_id == city.id))

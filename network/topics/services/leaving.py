@@ -16,7 +16,9 @@ def release_city(session, city: Municipality) -> int:
             sa.select(LeadClaim).where(
                 sa.or_(LeadClaim.municipality_id == city.id,
                        sa.and_(LeadClaim.from_municipality_id == city.id, LeadClaim.kind == "handover")),
-                LeadClaim.status.in_(OPEN_STATUSES))
+                LeadClaim.status.in_(OPEN_STATUSES),
+                # an accepted handover is history, not an open claim
+                sa.or_(LeadClaim.kind != "handover", LeadClaim.status == "pending"))
         ).scalars().all()
         for claim in claims:
             if claim.kind == "lead" and claim.status == "confirmed":

@@ -121,7 +121,8 @@ def topic_overview(topic: Topic) -> dict:
         "pending_lead": next((c for c in claims if c.kind == "lead" and c.status == "pending"), None),
         "coleads": [c for c in claims if c.kind == "colead" and c.status == "confirmed"],
         "pending_coleads": [c for c in claims if c.kind == "colead" and c.status == "pending"],
-        "handover": next((c for c in claims if c.kind == "handover"), None),
+        # an accepted offer stays "confirmed" in the history; only a pending one is still to be answered
+        "handover": next((c for c in claims if c.kind == "handover" and c.status == "pending"), None),
         "participations": participations,
         "history": history,
     }
