@@ -59,6 +59,11 @@ class DefaultConfig:
     #: failed logins per (email address, client address) without a wait; after that the pair waits
     #: LOGIN_THROTTLE_BASE_SECONDS, doubling with every further failure, at most LOGIN_THROTTLE_MAX_SECONDS.
     #: There is no lock-out: the owner at another address, or with a reset link, always gets in.
+    #: roles that must set up two-factor authentication at their next login: any of "coordinator", "lead",
+    #: "staff" (production: ["coordinator", "lead"]; the demo default is off so the demo accounts stay easy)
+    REQUIRE_2FA_FOR: list = []
+    #: how long the second login step (the code after the password) waits before the password is asked again
+    TWOFA_PENDING_SECONDS = 300
     LOGIN_THROTTLE_FREE_FAILURES = 3
     LOGIN_THROTTLE_BASE_SECONDS = 2
     LOGIN_THROTTLE_MAX_SECONDS = 900

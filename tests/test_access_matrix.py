@@ -19,7 +19,7 @@ from tests.conftest import login
 #: endpoints anyone may call without logging in (checked: anonymous never gets a login redirect)
 PUBLIC = {
     "static", "main.index", "main.health", "main.language", "municipalities.list", "municipalities.detail",
-    "accounts.login", "accounts.forgot_password", "accounts.accept_invite", "accounts.reset_password",
+    "accounts.login", "accounts.login_code", "accounts.forgot_password", "accounts.accept_invite", "accounts.reset_password",
     "api-docs.openapi_json",
 }
 
@@ -55,6 +55,14 @@ MATRIX: list[Case] = [
     Case("accounts.tokens", "GET", lambda w: "/profil/tokens", logged_in()),
     Case("accounts.revoke_token", "POST", lambda w: f"/profil/tokens/{w['token_of_staff_b'].id}/widerrufen",
          logged_in(404)),
+    # two-factor authentication: without a pending password step the code page sends back to the login;
+    # nobody in the world has 2FA, so new codes, switching off and the coordinator's reset answer 409
+    Case("accounts.login_code", "GET", lambda w: "/anmelden/code", same(302)),
+    Case("accounts.twofa", "GET", lambda w: "/profil/2fa", logged_in()),
+    Case("accounts.twofa_codes", "POST", lambda w: "/profil/2fa/codes", logged_in(409)),
+    Case("accounts.twofa_disable", "POST", lambda w: "/profil/2fa/aus", logged_in(409)),
+    Case("accounts.twofa_reset", "POST", lambda w: f"/konten/{w['other_staff_a'].id}/2fa-zuruecksetzen",
+         coordinator_only(409)),
     # API (Bearer token)
     Case("api-docs.openapi_json", "GET", lambda w: "/api/v1/openapi.json", same(200)),
     Case("accounts_api.me", "GET", lambda w: "/api/v1/me", logged_in(200, anon=401)),

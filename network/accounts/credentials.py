@@ -46,9 +46,7 @@ def authenticate(email: str, password: str, client: str = "") -> User:
     """
     now = utcnow()
     key = hash_secret(f"{_normal(email)}|{client}")
-    throttle = db.session.execute(sa.select(LoginThrottle).where(LoginThrottle.key_hash == key)).scalar_one_or_none()
-    if throttle is not None and throttle.blocked_until and throttle.blocked_until > now:
-        raise LoginFailed(generic_login_failure())  # no password is tried while this pair waits
+    throttle = waiting_throttle(key, now, generic_login_failure())  # no password is tried while this pair waits
     user = find_user_by_email(email)
     if user is None or not user.active:
         verify_dummy(password)
@@ -62,6 +60,14 @@ def authenticate(email: str, password: str, client: str = "") -> User:
         db.session.delete(throttle)
     user.last_login_at = now
     return user
+
+
+def waiting_throttle(key: str, now, message: str) -> LoginThrottle | None:
+    """The throttle row of a key (None if none); LoginFailed(message) while it makes the key wait."""
+    throttle = db.session.execute(sa.select(LoginThrottle).where(LoginThrottle.key_hash == key)).scalar_one_or_none()
+    if throttle is not None and throttle.blocked_until and throttle.blocked_until > now:
+        raise LoginFailed(message)
+    return throttle
 
 
 def _count_failure(throttle, key: str, email: str, now) -> None:

@@ -60,3 +60,12 @@ class RoleForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """Just the CSRF token, for buttons that change state."""
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), description=_l("Sechs Ziffern aus Ihrer Authenticator-App oder ein Wiederherstellungscode."),
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"})
+
+
+class DisableTwoFactorForm(CodeForm):
+    password = PasswordField(_l("Passwort"), render_kw={"autocomplete": "current-password"})

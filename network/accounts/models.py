@@ -65,6 +65,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: no login before this moment
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: TOTP secret (base32); NULL while two-factor authentication is off
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last accepted TOTP time step: a code is accepted once only
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     municipality = db.relationship("Municipality", back_populates="users", lazy="joined")
 
@@ -78,6 +83,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_invited(self) -> bool:
         return self.password_hash is None
+
+    @property
+    def has_2fa(self) -> bool:
+        return bool(self.totp_secret)
 
     @property
     def role_label(self) -> str:
@@ -140,6 +149,16 @@ class UserToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = db.relationship("User", foreign_keys=[user_id], lazy="joined")
+
+
+class RecoveryCode(db.Model):
+    """One-time recovery code for two-factor login; only the sha256 of the (high-entropy) code is kept."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginThrottle(db.Model):

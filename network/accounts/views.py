@@ -38,6 +38,8 @@ def login():
             keep_changes()  # the throttle counts this failure although the answer is an error
             form.form_errors.append(str(exc))
             return render_template("accounts/login.html", form=form), 200
+        if user.has_2fa:
+            return start_second_step(user, form.next.data)
         _login(user)
         flash(_("Willkommen, %(name)s!", name=user.name), "success")
         return redirect(safe_next(form.next.data))
@@ -189,3 +191,6 @@ def revoke_token(token_id):
     token = services.revoke_api_token(current_user, token_id)
     flash(_("Der Token „%(name)s“ wurde widerrufen.", name=token.name), "success")
     return redirect(url_for("accounts.tokens"))
+
+
+from network.accounts.twofa_views import start_second_step  # noqa: E402  (registers the 2FA routes on bp)

@@ -71,6 +71,13 @@ MASS_ASSIGNMENT: list[Case] = [
     Case("accounts.tokens", "staff_a", lambda w: any(t.name == "Auswertung" and t.user_id == w.staff_a.id
                                                      for t in _tokens()), expect_status=200),
     Case("accounts.revoke_token", "coordinator", lambda w: any(t.revoked_at for t in _tokens())),
+    # 2FA: nobody in the world has it, so these answer without an effect (a world with a 2FA account would let
+    # them prove one; until then they check the status and that no protected column moved)
+    Case("accounts.login_code", "anonymous", lambda w: True),
+    Case("accounts.twofa", "staff_a", lambda w: _user(w.staff_a.email).totp_secret is None, expect_status=422),
+    Case("accounts.twofa_codes", "staff_a", lambda w: True, expect_status=409),
+    Case("accounts.twofa_disable", "staff_a", lambda w: True, expect_status=409),
+    Case("accounts.twofa_reset", "coordinator", lambda w: True, expect_status=409),
     Case("accounts.login", "anonymous", lambda w: _user(w.staff_a.email).last_login_at is not None),
     Case("accounts.logout", "staff_a", lambda w: True),
     Case("accounts.forgot_password", "anonymous", lambda w: True),

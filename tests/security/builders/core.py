@@ -137,6 +137,12 @@ FORM_DATA.update({
                                            "pw-password2": NEW_PASSWORD},
     "accounts.tokens": lambda w: {"name": "Auswertung", "scope": "read", "days": "90"},
     "accounts.revoke_token": lambda w: {},
+    # two-factor authentication: nobody in the world has it, so the control requests end in a 302 or a 409
+    "accounts.login_code": lambda w: {"code": "123456"},
+    "accounts.twofa": lambda w: {"code": "123456"},
+    "accounts.twofa_codes": lambda w: {"codes-code": "123456"},
+    "accounts.twofa_disable": lambda w: {"off-password": factories.PASSWORD, "off-code": "123456"},
+    "accounts.twofa_reset": lambda w: {},
     "main.language": lambda w: {"lang": "en", "next": "/"},
     "municipalities.new": lambda w: {"name": "Gaggenau", "kind": "grosse_kreisstadt", "district": "Landkreis Rastatt",
                                      "website": "https://www.gaggenau.de", "population": "29000",
