@@ -27,7 +27,10 @@ def _private(response) -> bool:
         return False
     if session.modified or any(h.startswith(_cookie_name()) for h in response.headers.getlist("Set-Cookie")):
         return True
-    return bool(getattr(current_user, "is_authenticated", False))
+    try:
+        return bool(getattr(current_user, "is_authenticated", False))
+    except Exception:  # the database is away (503 page): a session cookie was sent, treat the answer as private
+        return bool(request.cookies)
 
 
 def _cookie_name() -> str:

@@ -25,7 +25,7 @@ _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 #: single-line fields whose names do not say so (they end up in lists, subjects and CSV cells)
-SINGLE_LINE_FIELDS = frozenset({"title", "name", "district", "room", "department", "contact", "funding_source",
+SINGLE_LINE_FIELDS = frozenset({"title", "name", "district", "room", "department", "funding_source",
                                 "source", "tags", "organisation"})
 
 

@@ -19,12 +19,12 @@ from network.extensions import db
 from network.interest.models import DigestLedger, Follow, InterestRegistration, NotificationPreference
 
 #: the tables the core export covers itself: every table of the foundation and topics with a user column
-CORE_TABLES = ("user", "login_session", "user_token", "api_token", "audit_event", "outbox_message",
+CORE_TABLES = ("user", "login_session", "user_token", "api_token", "recovery_code", "audit_event", "outbox_message",
                "topic", "lead_claim", "lead_event", "participation")
 #: the interest domain's own tables with personal data (registered as a personal-data source)
 INTEREST_TABLES = ("interest_registration", "follow", "notification_preference", "digest_ledger")
 #: columns never exported: secrets are hashes of tokens and passwords
-SECRET_COLUMNS = {"password_hash", "key_hash", "token_hash", "withdraw_nonce"}
+SECRET_COLUMNS = {"password_hash", "key_hash", "token_hash", "withdraw_nonce", "code_hash", "totp_secret"}
 #: the name an anonymised account shows, wherever its authored content appears
 FORMER_MEMBER = "ehemaliges Mitglied"
 

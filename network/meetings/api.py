@@ -261,6 +261,8 @@ def post_poll(data, meeting_id):
     user = api_user()
     meeting = services.get_meeting_or_404(user, meeting_id)
     services.require_organiser(user, meeting.body)
+    if not data:  # nothing to add or pick: the poll as it is
+        return _poll_out(meeting, user)
     if data.get("pick_slot_id") not in (None, ""):
         try:
             slot_id = int(data["pick_slot_id"])

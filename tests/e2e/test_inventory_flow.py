@@ -59,7 +59,7 @@ def test_record_import_freeze_and_compare(live_app, browser, tmp_path):
     invalid = lead.locator("table.inv-invalid tbody tr").inner_text()
     assert "3" in invalid and "Status „irgendwann“ ist unbekannt" in invalid
     lead.click("main button:has-text('1 gültige Zeile importieren')")
-    assert "1 Vorhaben wurde importiert." in lead.content()
+    assert "Import abgeschlossen: 1 neu angelegt, 0 geändert, 0 unverändert." in lead.content()
     assert "Digitale Bauakte" in lead.content()
 
     # roadmap: a table by quarter, readable without colour

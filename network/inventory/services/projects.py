@@ -40,7 +40,7 @@ def check_project(c: Checker, data: dict, *, fields_by_id=None, topics_by_id=Non
         "summary": c.text("summary", data.get("summary"), label=_("Die Zusammenfassung"), required=False,
                           max_len=MAX_SUMMARY),
         "department": c.text("department", data.get("department"), label=_("Das Amt"), required=False, max_len=160),
-        "contact": c.text("contact", data.get("contact"), label=_("Die Ansprechperson"), required=False,
+        "contact": c.text("contact", data.get("contact"), label=_("Die Ansprechperson"), required=False, multiline=False,
                           max_len=160),
         "funding_source": c.text("funding_source", data.get("funding_source"), label=_("Die Finanzierung"),
                                  required=False, max_len=200),
