@@ -87,7 +87,9 @@ class MeetingIn(_In):
 
 
 class MeetingCreateIn(MeetingIn):
-    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"}, error_messages={
+    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"},
+                             validate=validate.Range(min=1, max=2**31 - 1, error="Dieses Gremium gibt es nicht."),
+                             error_messages={
         "required": "Bitte geben Sie das Gremium an (body_id).", "invalid": "body_id muss eine ganze Zahl sein.",
         "null": "Bitte geben Sie das Gremium an (body_id)."})
     title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),

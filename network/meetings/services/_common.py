@@ -28,13 +28,14 @@ def _valid_id(value) -> bool:
 
 
 def optional_id(raw) -> int | None:
-    """An id from a form or API body: None when empty, -1 (matches no row) when not a whole number."""
+    """An id from a form or API body: None when empty, -1 (matches no row) when not a whole number in range."""
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
-    except (TypeError, ValueError):
+        value = int(raw)
+    except (TypeError, ValueError, OverflowError):
         return -1
+    return value if 0 < value < 2**31 else -1  # database ids are 32-bit integers: a larger one matches no row
 
 
 def optional_int(c, field: str, raw, low: int, high: int, message: str, default: int | None = None) -> int | None:
