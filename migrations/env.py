@@ -112,6 +112,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # batch mode copies a table and drops the old one: with foreign keys on, SQLite refuses to drop a
+            # table other rows still point at. Off for the migration (outside its transaction, as SQLite wants),
+            # then a check that every reference still holds, then on again.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -120,6 +127,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"Fremdschlüssel nach der Migration verletzt: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -89,8 +89,11 @@ class DefaultConfig:
     #: a city's claim on an unclaimed topic is confirmed at once instead of waiting for the coordination
     TOPICS_AUTO_CONFIRM_CLAIMS = False
 
-    #: the public name of the network shown in the header
+    #: the public name of the installation shown in the header (each network has its own name, issue #16)
     NETWORK_NAME = "Städtenetz re@di – regional.digital"
+    #: slug of the network that pages outside /n/<slug>/ are in until a user picks another in the switcher;
+    #: the addresses of the single-network era redirect there
+    DEFAULT_NETWORK = "readi"
 
     # --- inventory (Vorhaben) ---
     #: the largest CSV a city may import (data rows and bytes)

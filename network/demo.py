@@ -9,6 +9,18 @@ from network.extensions import db
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 COORDINATOR_EMAIL = "koordination@staedtenetz.example"
+PLATFORM_ADMIN_EMAIL = "plattform@staedtenetz.example"
+
+#: the default network: public facts (shared/data/readi.md); the same values as the migration that created it
+READI = {
+    "name": "re@di – regional.digital",
+    "region": "Landkreise Karlsruhe und Rastatt, Stadtkreis Baden-Baden",
+    "description": ("Neun Städte rund um Karlsruhe und Rastatt mit Baden-Baden teilen sich die Arbeit der "
+                    "Digitalisierung: Eine Stadt übernimmt die Federführung für ein Thema und stellt ihre "
+                    "Erfahrungen den anderen als gute Praxis zur Verfügung. Start 2019 in Ettlingen, "
+                    "Willensbekundung im Oktober 2019 in Rastatt."),
+    "is_open": False,
+}
 
 #: public facts (shared/data/readi.md): name, kind, district, website
 CITIES = [
@@ -50,6 +62,18 @@ TOPICS = [
 ]
 
 
+def ensure_default_network():
+    """The installation's default network (DEFAULT_NETWORK): re@di, with public facts from shared/data/readi.md."""
+    from network.networks.models import Network
+    slug = current_app.config.get("DEFAULT_NETWORK", "readi")
+    network = db.session.execute(sa.select(Network).where(Network.slug == slug)).scalar_one_or_none()
+    if network is None:
+        network = Network(slug=slug, **READI)
+        db.session.add(network)
+        db.session.flush()
+    return network
+
+
 def seed_demo() -> dict:
     """Create the demo network; returns counts. Idempotent: existing rows are kept."""
     from datetime import datetime, timezone
@@ -69,7 +93,15 @@ def seed_demo() -> dict:
         db.session.add(user)
         created["users"] += 1
 
-    ensure_user(COORDINATOR_EMAIL, "Netzwerkkoordination", is_coordinator=True, role="lead")
+    from network.networks.models import Network, NetworkMembership, NetworkRole
+    readi = ensure_default_network()
+    ensure_user(COORDINATOR_EMAIL, "Netzwerkkoordination", role="lead")
+    ensure_user(PLATFORM_ADMIN_EMAIL, "Plattformverwaltung", role="lead", is_platform_admin=True)
+    db.session.flush()
+    coordinator_id = db.session.execute(sa.select(User.id).where(User.email == COORDINATOR_EMAIL)).scalar_one()
+    if not db.session.execute(sa.select(NetworkRole.id).where(NetworkRole.user_id == coordinator_id,
+                                                              NetworkRole.network_id == readi.id)).first():
+        db.session.add(NetworkRole(network_id=readi.id, user_id=coordinator_id, role="coordinator"))
     for name, kind, district, website in CITIES:
         slug = make_slug(name)
         city = db.session.execute(sa.select(Municipality).where(Municipality.slug == slug)).scalar_one_or_none()
@@ -80,6 +112,10 @@ def seed_demo() -> dict:
             db.session.flush()
             audit.record(None, "municipality.admitted", obj=city, summary=f"{name} ins Netzwerk aufgenommen (Demo)")
             created["municipalities"] += 1
+        if not db.session.execute(sa.select(NetworkMembership.id).where(
+                NetworkMembership.network_id == readi.id, NetworkMembership.municipality_id == city.id)).first():
+            db.session.add(NetworkMembership(network_id=readi.id, municipality_id=city.id, status="member",
+                                             joined_at=admitted))
         ensure_user(f"lead@{slug}.example", f"Digitalisierung {name}", role="lead", municipality_id=city.id)
         ensure_user(f"staff@{slug}.example", f"Mitarbeitende {name}", role="staff", municipality_id=city.id)
     db.session.flush()

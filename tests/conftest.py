@@ -112,6 +112,8 @@ def _app_context(request, app):
     limiter.enabled = False  # another test's create_app() with the defaults switches the global limiter on
     ctx = app.test_request_context()
     ctx.push()
+    factories.make_network()  # the installation's default network (DEFAULT_NETWORK), as the migration creates it
+    db.session.commit()
     yield
     db.session.rollback()
     _empty_all_tables()

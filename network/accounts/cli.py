@@ -12,11 +12,13 @@ from network.extensions import db
 @click.option("--name", default="Netzwerkkoordination", help="Anzeigename")
 @click.option("--password", prompt="Passwort", hide_input=True, confirmation_prompt=True,
               help="Passwort (mindestens 10 Zeichen)")
-def create_coordinator_command(email, name, password):
-    """Create a coordinator account without a city."""
+@click.option("--network", "network_slug", default=None, help="Kurzadresse des Netzwerks (Standard: DEFAULT_NETWORK)")
+@click.option("--platform-admin", is_flag=True, help="Auch Plattformverwaltung (legt Netzwerke an)")
+def create_coordinator_command(email, name, password, network_slug, platform_admin):
+    """Create a coordinator account without a city (coordination of one network, optionally platform admin)."""
     from network.accounts.services import create_coordinator
     try:
-        user = create_coordinator(email, name, password)
+        user = create_coordinator(email, name, password, network_slug=network_slug, platform_admin=platform_admin)
     except ValidationFailed as exc:
         raise click.ClickException("; ".join(exc.errors.values()))
     db.session.commit()

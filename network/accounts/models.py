@@ -54,8 +54,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     #: role in the city: lead or staff
     role: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="staff")
-    #: network coordination: sees and manages the whole network
-    is_coordinator: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: the installation's administration (creates networks); a network's coordination is a NetworkRole
+    is_platform_admin: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     #: deactivated accounts cannot log in and lose their sessions
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
     #: UI and email language
@@ -79,6 +79,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return bool(self.active)
+
+    @property
+    def coordinated_networks(self) -> frozenset[str]:
+        """The slugs of the networks this user coordinates; `coordinated_slugs` is a column_property loaded
+        with the user (defined in network/networks/models.py, next to NetworkRole)."""
+        return frozenset(s for s in (getattr(self, "coordinated_slugs", None) or "").split(",") if s)
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinates the network this request is in (core/current); another network's coordinator does not."""
+        from network.core.current import current_network_slug
+        return current_network_slug() in self.coordinated_networks
 
     @property
     def is_invited(self) -> bool:

@@ -84,6 +84,25 @@ def invite_user(actor, municipality, *, email: str, name: str, role: str) -> Use
     return user
 
 
+def invite_coordinator(actor, *, email: str, name: str, network=None) -> User:
+    """Create an invited account without a city for a network's coordination (see networks.services)."""
+    user = User(email=email, name=name, role="lead", municipality_id=None,
+                language=getattr(actor, "language", None) or "de")
+    db.session.add(user)
+    db.session.flush()
+    token = _new_token(user, "invite", current_app.config["INVITATION_HOURS"], created_by=actor)
+    network_name = network.name if network is not None else current_app.config["NETWORK_NAME"]
+    queue_mail(user.email, "invite_coordinator",
+               subject=_("Einladung ins Städtenetz: Koordination von %(network)s", network=network_name),
+               locale=user.language, user=user, inviter=actor, network_name=network_name,
+               link=url_for("accounts.accept_invite", token=token, _external=True),
+               hours=current_app.config["INVITATION_HOURS"])
+    audit.record(actor, "user.invited", obj=user, summary=f"{user.email} zur Koordination von {network_name} eingeladen",
+                 role="coordinator")
+    db.session.flush()
+    return user
+
+
 def _invite_existing(actor, municipality, user: User, role: str) -> None:
     """Record an invitation of an address that already has an account and tell its owner, nobody else."""
     queue_mail(user.email, "invite_existing", subject=_("Einladung ins Städtenetz: %(city)s", city=municipality.name),
@@ -208,7 +227,9 @@ def change_password(actor: User, *, current: str, password: str, password2: str)
 
 def _protect_coordinator(actor, user: User) -> None:
     """A coordinator's account is changed by the coordination only, never by a lead of the same city."""
-    if user.is_coordinator and not getattr(actor, "is_coordinator", False):
+    theirs = user.coordinated_networks
+    if theirs and not (theirs & getattr(actor, "coordinated_networks", frozenset())
+                       or getattr(actor, "is_platform_admin", False)):
         from network.core.errors import abort_with
         abort_with(403, _("Das Konto einer Netzwerkkoordination kann nur die Netzwerkkoordination ändern."))
 
@@ -244,8 +265,13 @@ def set_active(actor, user: User, active: bool) -> User:
     return user
 
 
-def create_coordinator(email: str, name: str, password: str | None = None) -> User:
-    """CLI: make a coordinator account (no city)."""
+def create_coordinator(email: str, name: str, password: str | None = None, *, network_slug: str | None = None,
+                       platform_admin: bool = False) -> User:
+    """CLI: make a coordinator account (no city) of a network (default: the installation's default network);
+    ``platform_admin`` also makes it the installation's administration."""
+    from network.core.current import default_network_slug
+    from network.networks.models import NetworkRole
+    from network.networks.services import network_by_slug
     c = Checker()
     email = c.email("email", email)
     if "email" not in c.errors and find_user_by_email(email):
@@ -253,10 +279,18 @@ def create_coordinator(email: str, name: str, password: str | None = None) -> Us
     if password is not None:
         c.password("password", password, email=email)
     c.done()
-    user = User(email=email, name=name, is_coordinator=True, role="lead")
+    network = network_by_slug(network_slug or default_network_slug())
+    if network is None and not platform_admin:
+        c.add("network", _("Dieses Netzwerk gibt es nicht."))
+    c.done()
+    user = User(email=email, name=name, role="lead", is_platform_admin=platform_admin)
     if password:
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    if network is not None:
+        db.session.add(NetworkRole(network_id=network.id, user_id=user.id, role="coordinator"))
+        db.session.flush()
+        db.session.expire(user, ["coordinated_slugs"])
     audit.record(None, "user.coordinator_created", obj=user, summary=f"Koordination {email} angelegt")
     return user

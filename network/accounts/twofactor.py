@@ -182,5 +182,5 @@ def required_for(user: User) -> bool:
     if user.has_2fa:
         return False
     roles = set(current_app.config.get("REQUIRE_2FA_FOR") or ())
-    return bool(("coordinator" in roles and user.is_coordinator)
+    return bool(("coordinator" in roles and user.coordinated_networks)
                 or (user.municipality_id and user.role in roles))

@@ -17,6 +17,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "municipality.edit_own", "user.invite", "user.manage", "audit.view_city",
         "topic.view", "topic.claim", "topic.decide_colead", "topic.participate", "topic.propose",
     }),
+    # the installation's administration: creates networks and names their first coordinator
+    "platform_admin": frozenset({
+        "municipality.view_public", "profile.edit", "token.manage",
+        "network.create", "network.manage", "audit.view_installation",
+    }),
     "coordinator": frozenset({
         "municipality.view_public", "municipality.view_network",
         "profile.edit", "token.manage",
@@ -24,8 +29,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "user.invite", "user.manage", "user.invite_lead", "audit.view_city", "audit.view_all",
         "topic.view", "topic.claim", "topic.decide_colead", "topic.participate", "topic.propose",
         "topic.manage", "topic.decide_claim",
+        "network.manage",
     }),
 }
+
+#: roles that act on the whole network (or installation), not for one city
+WIDE_ROLES = ("coordinator", "platform_admin")
 
 
 def extend_permissions(mapping: dict[str, set[str] | frozenset[str]]) -> None:
@@ -35,7 +44,10 @@ def extend_permissions(mapping: dict[str, set[str] | frozenset[str]]) -> None:
 
 
 def roles_of(user) -> set[str]:
-    """All roles a principal holds (a coordinator may also be a city's lead)."""
+    """All roles a principal holds (a coordinator may also be a city's lead).
+
+    "coordinator" means: coordinates the network this request is in (core/current), not any network.
+    """
     if user is None or isinstance(user, AnonymousUserMixin) or not getattr(user, "is_authenticated", False):
         return {"anonymous"}
     roles = set()
@@ -43,6 +55,8 @@ def roles_of(user) -> set[str]:
         roles.add(user.role)
     if user.is_coordinator:
         roles.add("coordinator")
+    if getattr(user, "is_platform_admin", False):
+        roles.add("platform_admin")
     return roles or {"anonymous"}
 
 
@@ -58,9 +72,9 @@ def _owner_id(obj):
 def can(user, permission: str, obj=None) -> bool:
     """True when the user holds the permission, for obj's city if obj belongs to one."""
     roles = roles_of(user)
-    if "coordinator" in roles and permission in ROLE_PERMISSIONS["coordinator"]:
+    if any(role in roles and permission in ROLE_PERMISSIONS[role] for role in WIDE_ROLES):
         return True
-    city_roles = roles - {"coordinator"}
+    city_roles = roles - set(WIDE_ROLES)
     if not any(permission in ROLE_PERMISSIONS[r] for r in city_roles):
         return False
     owner = _owner_id(obj)

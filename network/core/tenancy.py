@@ -1,9 +1,11 @@
 """The one scoping helper: every read of city-owned rows goes through here."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from flask import abort
 from flask_login import current_user
 
+from network.core.current import current_network_slug
 from network.core.permissions import roles_of
 from network.extensions import db
 
@@ -16,17 +18,44 @@ def acting_city(user=None):
     return user.municipality
 
 
+def shares_a_network(owner_column, city_id):
+    """SQL: the city in `owner_column` and the city `city_id` take part (member or guest) in a common network.
+
+    This is what visibility "network" means since issue #16: the members of every network the owning city
+    belongs to see it, and nobody else (a city in two networks writes once and is read in both)."""
+    from network.networks.models import ACTIVE_STATUSES, NetworkMembership
+    theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
+    return sa.exists().where(theirs.municipality_id == owner_column, theirs.status.in_(ACTIVE_STATUSES),
+                             mine.network_id == theirs.network_id, mine.municipality_id == city_id,
+                             mine.status.in_(ACTIVE_STATUSES))
+
+
+def in_current_network(owner_column):
+    """SQL: the city in `owner_column` is or was in the network this request is in (a coordinator's reach;
+    a city that left stays in reach as history)."""
+    from network.networks.models import Network, NetworkMembership
+    return sa.exists().where(NetworkMembership.municipality_id == owner_column,
+                             NetworkMembership.network_id == Network.id, Network.slug == current_network_slug())
+
+
 def _visible_clause(model, user):
     roles = roles_of(user)
     if "coordinator" in roles:
-        return sa.true()
+        # the coordination sees everything of the cities of its network, drafts included, and what others share
+        reach = in_current_network(model.municipality_id)
+        if not hasattr(model, "visibility"):
+            return reach
+        return sa.or_(reach, model.visibility == "public")
     own = getattr(user, "municipality_id", None)
     clauses = []
     if own is not None and "anonymous" not in roles:
         clauses.append(model.municipality_id == own)
     if hasattr(model, "visibility"):
-        shared = ["public"] if "anonymous" in roles else ["public", "network"]
-        vis = model.visibility.in_(shared)
+        if "anonymous" in roles or own is None:
+            vis = model.visibility == "public"
+        else:
+            vis = sa.or_(model.visibility == "public",
+                         sa.and_(model.visibility == "network", shares_a_network(model.municipality_id, own)))
         if hasattr(model, "is_draft"):
             vis = sa.and_(vis, model.is_draft.is_(False))
         clauses.append(vis)

@@ -86,8 +86,9 @@ def seed() -> dict:
 
 
 def _seed() -> dict:
-    coordinator = db.session.execute(sa.select(User).where(User.is_coordinator.is_(True)).order_by(User.id)
-                                     ).scalars().first()
+    from network.networks.models import NetworkRole
+    coordinator = db.session.execute(sa.select(User).join(NetworkRole, NetworkRole.user_id == User.id)
+                                     .order_by(User.id)).scalars().first()
     if coordinator is None:
         return {"funding_calls": 0}
     today = berlin_today()

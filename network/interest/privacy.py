@@ -156,10 +156,14 @@ def _blockers(user) -> str | None:
             return _("Sie sind die einzige Leitung von %(city)s. Bitte ernennen Sie zuerst eine andere Person Ihrer "
                      "Kommune zur Leitung (Konten verwalten), damit die Kommune handlungsfähig bleibt; danach können "
                      "Sie Ihr Konto löschen.", city=user.municipality.name)
-    if user.is_coordinator:
-        others = db.session.scalar(sa.select(sa.func.count(User.id)).where(
-            User.is_coordinator.is_(True), User.active.is_(True), User.id != user.id))
-        if not others:
+    if user.coordinated_networks:
+        from network.networks.models import NetworkRole
+        # a network whose only active coordinator this user is would be left without coordination
+        mine = sa.select(NetworkRole.network_id).where(NetworkRole.user_id == user.id).scalar_subquery()
+        covered = db.session.scalar(sa.select(sa.func.count(sa.distinct(NetworkRole.network_id)))
+                                    .join(User, User.id == NetworkRole.user_id)
+                                    .where(NetworkRole.network_id.in_(mine), User.active.is_(True), User.id != user.id))
+        if covered < len(user.coordinated_networks):
             return _("Sie sind das einzige Konto der Netzwerkkoordination. Bitte legen Sie zuerst ein weiteres "
                      "Koordinationskonto an.")
     return None

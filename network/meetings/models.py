@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
+from network.core.current import default_network_id
 from network.extensions import db
 
 BODY_KINDS = {
@@ -39,11 +40,17 @@ class Body(TimestampMixin, db.Model):
     """Gremium: Plenum, Fachgruppe or the project group of a topic; owned by the network."""
 
     __tablename__ = "body"
-    __table_args__ = (sa.CheckConstraint("kind in ('plenum','fachgruppe','projektgruppe')", name="kind"),)
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('plenum','fachgruppe','projektgruppe')", name="kind"),
+        sa.UniqueConstraint("network_id", "name", name="uq_body_network_name"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the network the body belongs to (its meetings are the network's)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
+                                            nullable=False, default=default_network_id)
     #: one of BODY_KINDS
     kind: Mapped[str] = mapped_column(sa.String(15), nullable=False)
-    name: Mapped[str] = mapped_column(sa.String(160), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: the topic of a project group (NULL for Plenum and Fachgruppe)
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id", ondelete="SET NULL"), index=True)

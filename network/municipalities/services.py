@@ -10,7 +10,6 @@ from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import KINDS, Municipality, make_slug
-from network.municipalities.signals import city_left
 
 
 def _check_fields(c: Checker, data: dict, *, current: Municipality | None = None) -> dict:
@@ -51,10 +50,16 @@ def admit_municipality(actor, data: dict, *, lead_email: str, lead_name: str) ->
     c.email("lead_email", lead_email)
     c.text("lead_name", lead_name, label=_("den Namen der Leitung"), max_len=120)
     c.done()
+    from network.networks.services import current_network, join
+    network = current_network()
+    if network is None:
+        raise ValidationFailed({"name": _("Es gibt noch kein Netzwerk, in das die Kommune aufgenommen werden kann.")},
+                               status=409)
     city = Municipality(status="member", admitted_at=utcnow(), **fields)
     db.session.add(city)
     db.session.flush()
-    audit.record(actor, "municipality.admitted", obj=city, summary=f"{city.name} ins Netzwerk aufgenommen")
+    audit.record(actor, "municipality.admitted", obj=city, summary=f"{city.name} in {network.name} aufgenommen")
+    join(actor, network, city)
     invite_user(actor, city, email=lead_email, name=lead_name, role="lead")
     return city
 
@@ -84,19 +89,26 @@ def set_membership(actor, city: Municipality, *, member: bool, reason: str) -> M
     from network.accounts.models import User
     from network.accounts.services import set_active
 
+    from network.networks.services import current_network, join, leave, membership
+
     require(actor, "municipality.admit")
     c = Checker()
     reason = c.text("reason", reason, label=_("eine Begründung"), max_len=500)
     c.done()
-    if member == (city.status == "member"):
+    network = current_network()
+    row = membership(network.id, city.id) if network is not None else None
+    is_member = row is not None and row.is_active
+    if member == is_member:
         raise ValidationFailed({"reason": _("%(city)s ist bereits Mitglied.", city=city.name) if member
                                 else _("%(city)s ist bereits ausgetreten.", city=city.name)}, status=409)
     if member:
-        city.status = "member"
+        join(actor, network, city)
         audit.record(actor, "municipality.readmitted", obj=city,
-                     summary=f"{city.name} wieder ins Netzwerk aufgenommen: {reason}")
+                     summary=f"{city.name} wieder in {network.name} aufgenommen: {reason}")
     else:
-        city.status = "left"
+        leave(actor, network, city, reason=reason)
+    if not member and city.status == "left":
+        # the city left its last network: its accounts have nobody left to work with
         accounts = db.session.execute(
             sa.select(User).where(User.municipality_id == city.id, User.active.is_(True), User.id != actor.id)
         ).scalars().all()
@@ -104,7 +116,6 @@ def set_membership(actor, city: Municipality, *, member: bool, reason: str) -> M
             set_active(actor, user, False)
         audit.record(actor, "municipality.left", obj=city, summary=f"{city.name} aus dem Netzwerk ausgetreten: {reason}",
                      deactivated=[u.id for u in accounts])
-        city_left.send(municipality=city, actor=actor, reason=reason)
     db.session.flush()
     return city
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.current import default_network_id
 from network.extensions import db
 
 TOPIC_STATUSES = {
@@ -65,10 +66,17 @@ class FieldOfAction(TimestampMixin, db.Model):
     """Handlungsfeld: a configurable grouping of topics."""
 
     __tablename__ = "field_of_action"
+    __table_args__ = (
+        sa.UniqueConstraint("network_id", "slug", name="uq_field_of_action_network_slug"),
+        sa.UniqueConstraint("network_id", "name", name="uq_field_of_action_network_name"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: each network keeps its own list of fields of action
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
+                                            nullable=False, default=default_network_id)
     #: URL name, lowercase ASCII
-    slug: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
+    slug: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: order on pages and in the matrix
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
@@ -81,10 +89,17 @@ class Topic(TimestampMixin, db.Model):
     """Thema / Projektgruppe: owned by the network; a city leads it through a LeadClaim."""
 
     __tablename__ = "topic"
-    __table_args__ = (sa.CheckConstraint("status in ('active','proposed','declined')", name="status"),)
+    __table_args__ = (
+        sa.CheckConstraint("status in ('active','proposed','declined')", name="status"),
+        sa.UniqueConstraint("network_id", "slug", name="uq_topic_network_slug"),
+        sa.UniqueConstraint("network_id", "name", name="uq_topic_network_name"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(80), unique=True, nullable=False)
-    name: Mapped[str] = mapped_column(sa.String(160), unique=True, nullable=False)
+    #: the network that owns the topic (its lead claims, participants and matrix belong to that network)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
+                                            nullable=False, default=default_network_id)
+    slug: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("field_of_action.id"), index=True, nullable=False)
     #: one of TOPIC_STATUSES; proposals by city leads start as "proposed"

@@ -188,8 +188,8 @@ def _tell_the_city(reg: InterestRegistration) -> None:
             User.password_hash.is_not(None))).scalars().all()
         slug = reg.municipality.slug
     else:
-        people = db.session.execute(sa.select(User).where(User.is_coordinator.is_(True), User.active.is_(True),
-                                                          User.password_hash.is_not(None))).scalars().all()
+        from network.networks.services import coordinators_of
+        people = [u for u in coordinators_of() if u.password_hash is not None]
         slug = NETWORK
     link = url_for("interest.registrations", kommune=slug, _external=True)
     for person in people:

@@ -43,10 +43,10 @@ def _link(topic):
     return url_for("topics.detail", slug=topic.slug, _external=True)
 
 
-def _coordinators():
-    return db.session.execute(
-        sa.select(User).where(User.is_coordinator.is_(True), User.active.is_(True))
-    ).scalars().all()
+def _coordinators(network=None):
+    """The coordination of the topic's network (default: this request's network)."""
+    from network.networks.services import coordinators_of
+    return coordinators_of(network)
 
 
 def _city_leads(city_id):

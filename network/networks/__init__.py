@@ -1,0 +1,1 @@
+"""Networks: the inter-municipal networks an installation hosts, their members and coordinators (issue #16)."""

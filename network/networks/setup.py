@@ -1,0 +1,24 @@
+"""Wiring of the networks domain: its personal data (the networks a person coordinates)."""
+
+import sqlalchemy as sa
+
+from network.core.hooks import register_personal_data
+from network.extensions import db
+
+
+def export_personal_data(user) -> dict:
+    from network.networks.models import Network, NetworkRole
+    rows = db.session.execute(sa.select(NetworkRole, Network.name).join(Network, Network.id == NetworkRole.network_id)
+                              .where(NetworkRole.user_id == user.id).order_by(Network.name)).all()
+    return {"network_role": [{"network": name, "role": role.role, "since": role.created_at.isoformat()}
+                             for role, name in rows]}
+
+
+def erase_personal_data(user) -> None:
+    """A deleted account coordinates nothing any more."""
+    from network.networks.models import NetworkRole
+    db.session.execute(sa.delete(NetworkRole).where(NetworkRole.user_id == user.id))
+
+
+def init_app(app) -> None:
+    register_personal_data(app, ["network_role"], export_personal_data, erase_personal_data)
