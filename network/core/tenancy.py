@@ -1,7 +1,6 @@
 """The one scoping helper: every read of city-owned rows goes through here."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from flask import abort
 from flask_login import current_user
 
@@ -18,24 +17,30 @@ def acting_city(user=None):
     return user.municipality
 
 
+# core imports no domain: the two tables of the networks domain that scoping needs, as lightweight table clauses
+# (network/networks/models.py defines them; ACTIVE_STATUSES there is the same pair)
+_membership = sa.table("network_membership", sa.column("network_id"), sa.column("municipality_id"),
+                       sa.column("status"))
+_network = sa.table("network", sa.column("id"), sa.column("slug"))
+_ACTIVE = ("member", "guest")
+
+
 def shares_a_network(owner_column, city_id):
     """SQL: the city in `owner_column` and the city `city_id` take part (member or guest) in a common network.
 
     This is what visibility "network" means since issue #16: the members of every network the owning city
     belongs to see it, and nobody else (a city in two networks writes once and is read in both)."""
-    from network.networks.models import ACTIVE_STATUSES, NetworkMembership
-    theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
-    return sa.exists().where(theirs.municipality_id == owner_column, theirs.status.in_(ACTIVE_STATUSES),
-                             mine.network_id == theirs.network_id, mine.municipality_id == city_id,
-                             mine.status.in_(ACTIVE_STATUSES))
+    theirs, mine = _membership.alias("theirs"), _membership.alias("mine")
+    return sa.exists().where(theirs.c.municipality_id == owner_column, theirs.c.status.in_(_ACTIVE),
+                             mine.c.network_id == theirs.c.network_id, mine.c.municipality_id == city_id,
+                             mine.c.status.in_(_ACTIVE))
 
 
 def in_current_network(owner_column):
     """SQL: the city in `owner_column` is or was in the network this request is in (a coordinator's reach;
     a city that left stays in reach as history)."""
-    from network.networks.models import Network, NetworkMembership
-    return sa.exists().where(NetworkMembership.municipality_id == owner_column,
-                             NetworkMembership.network_id == Network.id, Network.slug == current_network_slug())
+    return sa.exists().where(_membership.c.municipality_id == owner_column,
+                             _membership.c.network_id == _network.c.id, _network.c.slug == current_network_slug())
 
 
 def _visible_clause(model, user):
