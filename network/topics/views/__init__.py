@@ -6,12 +6,22 @@ Views hold no transactions: services raise, core/boundary.py answers and commits
 """
 
 from flask import Blueprint
+from flask_login import current_user
 
 from network.core.current import scope_blueprint
 
 bp = Blueprint("topics", __name__, url_prefix="/n/<network>/themen")
 # views never see `network`: it is this request's network; url_for fills it in (pass network=… for another's)
 scope_blueprint(bp)
+
+
+@bp.before_request
+def _known_network():
+    """An unknown network answers 404 before any permission check (visitors still go to the login first). The
+    row is cached for the request, so the services' own lookups cost no further query."""
+    if current_user.is_authenticated:
+        from network.networks.services import request_network
+        request_network()
 
 # the route modules register their routes on bp when imported
 from network.topics.views import lists, pages, actions, proposals, fields  # noqa: E402,F401
