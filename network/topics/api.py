@@ -1,11 +1,44 @@
-"""API: fields of action, topics, lead claims and the own city's participation."""
+"""API: fields of action, topics, lead claims and the own city's participation.
+
+Every route lives under /api/v1/networks/<network>/… (the network's topics); the same route without the prefix
+(/api/v1/topics…, the single-network era) answers for the installation's default network and is marked
+deprecated in the OpenAPI document. An unknown network answers 404 in the error envelope.
+"""
 
 from marshmallow import Schema, fields
 
 from network.core.apiauth import error_answers, CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.current import set_request_network
+from network.networks.services import request_network
 from network.topics import services
 
 blp = make_blueprint("topics_api", __name__, "", "Handlungsfelder, Themen und Federführung")
+
+#: the prefix of the network-scoped routes; the view functions never see `network` (it is the request's network)
+NETWORK_PREFIX = "/networks/<network>"
+
+
+@blp.url_value_preprocessor
+def _pull_network(endpoint, values):
+    if values and "network" in values:
+        set_request_network(values.pop("network"))
+
+
+def _routes(rule, **options):
+    """Register a view under /networks/<network>{rule} (endpoint network_<name>) and, deprecated, under {rule}
+    for the default network (endpoint <name>, as before)."""
+    def decorator(func):
+        name = func.__name__
+        blp.route(NETWORK_PREFIX + rule, endpoint=f"network_{name}", **options)(func)
+        blp.route(rule, endpoint=name, **options)(blp.doc(deprecated=True)(func))
+        return func
+    return decorator
+
+
+def _network_or_404():
+    """This request's network; an unknown slug in the URL answers 404 (error envelope)."""
+    return request_network()
+
 
 class FieldOfActionSchema(Schema):
     slug = fields.String()
@@ -76,28 +109,31 @@ class ParticipationIn(_In):
     contact_id = fields.Raw(allow_none=True, metadata={"description": "Konto-ID der Ansprechperson (eigene Kommune)"})
 
 
-@blp.route("/fields-of-action")
+@_routes("/fields-of-action")
 @blp.response(200, FieldOfActionSchema(many=True))
-@error_answers(blp, 401)
+@error_answers(blp, 401, 404)
 def list_fields():
     """The network's fields of action in their order."""
-    return services.fields_of_action()
+    api_user()
+    return services.fields_of_action(_network_or_404())
 
 
-@blp.route("/topics")
+@_routes("/topics")
 @blp.arguments(TopicQuery, location="query")
 @blp.response(200, TopicSchema(many=True))
-@error_answers(blp, 401)
+@error_answers(blp, 401, 404)
 def list_topics(query):
-    """Active topics with lead city, co-leads and participants (optionally one field of action)."""
-    return services.topic_summaries(api_user(), query.get("field"))
+    """The network's active topics with lead city, co-leads and participants (optionally one field of action)."""
+    user = api_user()
+    _network_or_404()
+    return services.topic_summaries(user, query.get("field"))
 
 
-@blp.route("/topics/<slug>")
+@_routes("/topics/<slug>")
 @blp.response(200, TopicDetailSchema)
 @error_answers(blp, 401, 404)
 def get_topic(slug):
-    """One topic with open requests and its history."""
+    """One topic of the network with open requests and its history."""
     user = api_user()
     topic = services.get_topic_or_404(user, slug)
     summary = services.topic_summaries(user, topics=[topic])[0]
@@ -108,30 +144,31 @@ def get_topic(slug):
     return summary
 
 
-@blp.route("/topics/<slug>/claims", methods=["POST"])
+@_routes("/topics/<slug>/claims", methods=["POST"])
 @blp.arguments(ClaimIn)
 @blp.response(201, ClaimSchema)
 @error_answers(blp, 401, 403, 404, 409, 422)
 def create_claim(data, slug):
-    """Claim the lead for the token owner's city (a co-lead request if the topic has a lead)."""
+    """Claim the lead for the token owner's city (a co-lead request if the topic has a lead); only members (not
+    guests) of the network."""
     user = api_user()
     topic = services.get_topic_or_404(user, slug)
     return services.claim_lead(user, topic, data.get("note", ""))
 
 
-@blp.route("/topics/<slug>/claims/<int:claim_id>/decision", methods=["POST"])
+@_routes("/topics/<slug>/claims/<int:claim_id>/decision", methods=["POST"])
 @blp.arguments(DecisionIn)
 @blp.response(200, ClaimSchema)
 @error_answers(blp, 401, 403, 404, 409, 422)
 def decide_claim(data, slug, claim_id):
-    """Confirm or decline a pending request (coordination; for co-leads also the lead city)."""
+    """Confirm or decline a pending request (the network's coordination; for co-leads also the lead city)."""
     user = api_user()
     topic = services.get_topic_or_404(user, slug)
     claim = services.get_claim_or_404(topic, claim_id)
     return services.decide_claim(user, topic, claim, data.get("decision"), data.get("reason", ""))
 
 
-@blp.route("/topics/<slug>/participation", methods=["PUT"])
+@_routes("/topics/<slug>/participation", methods=["PUT"])
 @blp.arguments(ParticipationIn)
 @blp.response(200, ParticipantSchema)
 @error_answers(blp, 401, 403, 404, 409, 422)
@@ -142,7 +179,7 @@ def put_participation(data, slug):
     return services.join_topic(user, topic, data.get("status"), data.get("contact_id"))
 
 
-@blp.route("/topics/<slug>/participation", methods=["DELETE"])
+@_routes("/topics/<slug>/participation", methods=["DELETE"])
 @blp.response(204)
 @error_answers(blp, 401, 403, 404)
 def delete_participation(slug):

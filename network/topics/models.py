@@ -81,6 +81,9 @@ class FieldOfAction(TimestampMixin, db.Model):
     #: order on pages and in the matrix
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
+    #: lazy "select": the request's Network row is already in the session, so this costs no query there
+    network = db.relationship("Network")
+
     def __repr__(self) -> str:
         return f"<FieldOfAction {self.slug}>"
 
@@ -117,6 +120,8 @@ class Topic(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     field = db.relationship("FieldOfAction", lazy="joined")
+    #: lazy "select": the request's Network row is already in the session, so this costs no query there
+    network = db.relationship("Network")
     proposed_by_municipality = db.relationship("Municipality", foreign_keys=[proposed_by_municipality_id])
     proposed_by = db.relationship("User", foreign_keys=[proposed_by_id])
 

@@ -12,7 +12,10 @@ LIMIT = 10
 
 
 def waiting_decisions(user) -> dict:
-    """Open requests the user may decide, newest first (at most LIMIT), and open proposals: two queries."""
+    """Open requests in this request's network the user may decide, newest first (at most LIMIT), and open
+    proposals: two queries (the network row is cached for the request)."""
+    from network.networks.services import request_network
+    network_id = request_network().id
     conditions = []
     if can(user, "topic.decide_claim"):
         conditions.append(LeadClaim.kind.in_(("lead", "colead")))
@@ -27,14 +30,16 @@ def waiting_decisions(user) -> dict:
     claims = []
     if conditions:
         claims = db.session.execute(
-            sa.select(LeadClaim).where(LeadClaim.status == "pending", sa.or_(*conditions))
+            sa.select(LeadClaim).join(Topic, Topic.id == LeadClaim.topic_id)
+            .where(Topic.network_id == network_id, LeadClaim.status == "pending", sa.or_(*conditions))
             .options(joinedload(LeadClaim.topic), joinedload(LeadClaim.municipality),
                      joinedload(LeadClaim.from_municipality))
             .order_by(LeadClaim.created_at.desc(), LeadClaim.id.desc()).limit(LIMIT)
         ).scalars().all()
     proposals = 0
     if can(user, "topic.decide_claim"):
-        proposals = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(Topic.status == "proposed"))
+        proposals = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(Topic.network_id == network_id,
+                                                                            Topic.status == "proposed"))
     return {"claims": claims, "proposals": proposals}
 
 
@@ -48,7 +53,10 @@ def dashboard_panel(user):
 
 
 def init_app(app):
+    from network.core.current import legacy_redirects
     from network.municipalities.signals import city_left
+    # the addresses of the single-network era (/themen/…) answer 301/308 to the default network's
+    legacy_redirects(app, "/themen", "topics_legacy")
     from network.topics.services import on_city_left
     register_panel(app, "dashboard", dashboard_panel, order=10)
     city_left.connect(on_city_left)  # blinker keeps one connection per receiver

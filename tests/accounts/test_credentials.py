@@ -60,7 +60,7 @@ def test_every_private_export_is_no_store(client, login_as, lead_a, city_a):
     db.session.commit()
     login_as(lead_a)
     for url in ("/profil/daten.json", "/interessensbekundungen.csv", "/vorhaben/ettlingen/export.csv",
-                f"/vorhaben/bericht/{report.id}.csv", "/themen/matrix.csv"):
+                f"/vorhaben/bericht/{report.id}.csv", "/n/readi/themen/matrix.csv"):
         resp = client.get(url)
         assert resp.status_code == 200, url
         assert resp.mimetype != "text/html", url

@@ -226,7 +226,7 @@ def test_disable_with_password_and_code(client, staff_a):
 def test_required_role_is_sent_to_setup_and_can_do_nothing_else(client, app, lead_a, staff_a, monkeypatch):
     monkeypatch.setitem(app.config, "REQUIRE_2FA_FOR", ["coordinator", "lead"])
     login(client, lead_a)
-    for path in ("/profil", "/themen/", "/"):
+    for path in ("/profil", "/n/readi/themen/", "/"):
         resp = client.get(path)
         assert resp.status_code == 302 and resp.headers["Location"].endswith("/profil/2fa"), path
     assert client.get("/profil/2fa").status_code == 200

@@ -27,7 +27,7 @@ def test_topic_panel_lists_open_calls(client, login_as, staff_a, call, topic):
     make_call("Vorbei", deadlines=[("A", berlin_today() - timedelta(days=3))], topics=[topic])
     db.session.commit()
     login_as(staff_a)
-    html = client.get(f"/themen/{topic.slug}").get_data(as_text=True)
+    html = client.get(f"/n/readi/themen/{topic.slug}").get_data(as_text=True)
     assert "Offene Förderaufrufe zu diesem Thema" in html
     assert "Digitale Zukunft" in html and "Vorbei" not in html
 

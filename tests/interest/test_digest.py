@@ -43,8 +43,8 @@ def test_digest_lists_lead_changes_of_followed_topics(followed, staff_a, lead_a)
     assert "Federführung in Themen, denen Sie folgen" in mail.body_text
     assert "e-Akte" in mail.body_text and "Federführung bestätigt: Ettlingen" in mail.body_text
     assert "Open-Data-Portal" not in mail.body_text
-    assert "http://staedtenetz.test/themen/e-akte" in mail.body_text
-    assert '<a href="http://staedtenetz.test/themen/e-akte">e-Akte</a>' in mail.body_html
+    assert "http://staedtenetz.test/n/readi/themen/e-akte" in mail.body_text
+    assert '<a href="http://staedtenetz.test/n/readi/themen/e-akte">e-Akte</a>' in mail.body_html
     assert "/benachrichtigungen/abbestellen/" in mail.body_text and "/benachrichtigungen/abbestellen/" in mail.body_html
     assert _digests(lead_a) == []
     assert db.session.scalar(sa.select(DigestLedger.items).where(DigestLedger.user_id == lead_a.id)) == 0

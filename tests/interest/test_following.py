@@ -20,12 +20,12 @@ def _follows(user):
 def test_follow_button_on_topic_and_city_pages_toggles(client, city_a, staff_a, topics, login_as):
     topic = topics[0]
     login_as(staff_a)
-    html = client.get(f"/themen/{topic.slug}").get_data(as_text=True)
+    html = client.get(f"/n/readi/themen/{topic.slug}").get_data(as_text=True)
     assert 'action="/folgen"' in html and "Folgen" in html and f"– {topic.name}" in html
-    resp = client.post("/folgen", data={"type": "topic", "id": str(topic.id), "next": f"/themen/{topic.slug}"})
-    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/themen/{topic.slug}")
+    resp = client.post("/folgen", data={"type": "topic", "id": str(topic.id), "next": f"/n/readi/themen/{topic.slug}"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/n/readi/themen/{topic.slug}")
     assert _follows(staff_a) == [("topic", topic.id)]
-    html = client.get(f"/themen/{topic.slug}").get_data(as_text=True)
+    html = client.get(f"/n/readi/themen/{topic.slug}").get_data(as_text=True)
     assert "Nicht mehr folgen" in html
     client.post("/folgen", data={"type": "municipality", "id": str(city_a.id), "next": "https://boese.example/"})
     assert ("municipality", city_a.id) in _follows(staff_a)

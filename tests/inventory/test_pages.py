@@ -60,7 +60,7 @@ def test_overview_counts_and_chart_respect_tenancy(client, login_as, lead_b, coo
 
 def test_topic_panel_lists_visible_projects_only(client, login_as, lead_b, projects, topic):
     login_as(lead_b)
-    html = _text(client.get(f"/themen/{topic.slug}"))
+    html = _text(client.get(f"/n/readi/themen/{topic.slug}"))
     assert "Digitale Akte Ettlingen" in html and "Bürgerportal Bühl" in html and "Internes Bühl" in html
     assert "Geheimes Vorhaben" not in html and "Entwurf Ettlingen" not in html
 

@@ -14,7 +14,7 @@ from tests.meetings.conftest import future, meeting_data
 def test_topic_panel_shows_group_and_next_meeting(as_user, coordinator, project_group, lead_a, lead_b):
     m = services.create_meeting(lead_a, project_group, meeting_data(future(3), title="PG-Treffen", number="1"))
     db.session.commit()
-    html = as_user(lead_b).get(f"/themen/{project_group.topic.slug}").get_data(as_text=True)
+    html = as_user(lead_b).get(f"/n/readi/themen/{project_group.topic.slug}").get_data(as_text=True)
     assert "Projektgruppe e-Akte" in html and "PG-Treffen" in html
     assert m.created_by_id == lead_a.id  # the lead city of the topic organises its group
 

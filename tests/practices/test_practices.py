@@ -170,7 +170,7 @@ def test_topic_city_and_dashboard_panels(login_as, staff_a, lead_a, staff_b, lea
     write(lead_a, "Bericht zum Thema", topics=[topic], publish_as=lead_a)
     write(lead_a, "Entwurf zum Thema", topics=[topic])
     c = login_as(staff_b)
-    html = c.get(f"/themen/{topic.slug}").get_data(as_text=True)
+    html = c.get(f"/n/readi/themen/{topic.slug}").get_data(as_text=True)
     assert "Bericht zum Thema" in html and "Entwurf zum Thema" not in html
     html = c.get("/kommunen/ettlingen").get_data(as_text=True)
     assert "Bericht zum Thema" in html and "Entwurf zum Thema" not in html

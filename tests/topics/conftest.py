@@ -9,18 +9,21 @@ from network.topics.models import FieldOfAction, LeadClaim, LeadEvent, Topic
 _n = iter(range(1, 10_000))
 
 
-def make_field(name=None, position=10) -> FieldOfAction:
+def make_field(name=None, position=10, **kw) -> FieldOfAction:
+    """A field of action (of the request's network, i.e. the default one, unless network_id is given)."""
     name = name or f"Handlungsfeld {next(_n)}"
     from network.municipalities.models import make_slug
-    field = FieldOfAction(slug=make_slug(name), name=name, position=position)
+    field = FieldOfAction(slug=make_slug(name), name=name, position=position, **kw)
     db.session.add(field)
     db.session.flush()
     return field
 
 
 def make_topic(field, name=None, **kw) -> Topic:
+    """A topic in the field's network."""
     name = name or f"Thema {next(_n)}"
     from network.municipalities.models import make_slug
+    kw.setdefault("network_id", field.network_id)
     topic = Topic(slug=make_slug(name), name=name, field_id=field.id, status=kw.pop("status", "active"), **kw)
     db.session.add(topic)
     db.session.flush()

@@ -7,7 +7,7 @@ from tests.topics.conftest import claims_of, give_lead, history_of
 
 
 def _offer(client, target_id, reason=""):
-    return client.post("/themen/e-akte/federfuehrung/uebergeben",
+    return client.post("/n/readi/themen/e-akte/federfuehrung/uebergeben",
                        data={"handover-target": str(target_id), "handover-reason": reason})
 
 
@@ -24,22 +24,22 @@ def test_handover_both_ways(app, topic, city_a, city_b, lead_a, lead_b):
     login(cb, lead_b)
     assert _offer(ca, city_b.id, "Umzug der Zuständigkeit").status_code == 302
     (offer,) = claims_of(topic, kind="handover")
-    assert "Übergabe annehmen" in cb.get("/themen/e-akte").get_data(as_text=True)
-    resp = cb.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
+    assert "Übergabe annehmen" in cb.get("/n/readi/themen/e-akte").get_data(as_text=True)
+    resp = cb.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
     assert resp.status_code == 302
     assert _lead_city(topic) == city_b.id
     # and back again
     (offer,) = claims_of(topic, kind="handover", status="pending") or [None]
     assert offer is None
-    resp = cb.post("/themen/e-akte/federfuehrung/uebergeben", data={"handover-target": str(city_a.id)})
+    resp = cb.post("/n/readi/themen/e-akte/federfuehrung/uebergeben", data={"handover-target": str(city_a.id)})
     assert resp.status_code == 302
     (offer,) = claims_of(topic, kind="handover", status="pending")
-    resp = ca.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
+    resp = ca.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
     assert resp.status_code == 302
     assert _lead_city(topic) == city_a.id
     assert history_of(topic) == ["handover_offered", "handover_accepted", "handover_offered", "handover_accepted"]
     assert [c.status for c in claims_of(topic, kind="lead")] == ["ended", "ended", "confirmed"]
-    page = ca.get("/themen/e-akte").get_data(as_text=True)
+    page = ca.get("/n/readi/themen/e-akte").get_data(as_text=True)
     assert "Umzug der Zuständigkeit" in page and "Übergabe angenommen" in page
 
 
@@ -51,14 +51,14 @@ def test_handover_declined_keeps_lead(app, topic, city_a, city_b, lead_a, lead_b
     login(cb, lead_b)
     _offer(ca, city_b.id)
     (offer,) = claims_of(topic, kind="handover")
-    resp = cb.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "decline"})
+    resp = cb.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "decline"})
     assert resp.status_code == 422 and "Bitte begründen Sie die Ablehnung." in resp.get_data(as_text=True)
-    resp = cb.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort",
+    resp = cb.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort",
                    data={"answer-decision": "decline", "answer-reason": "Keine Kapazität"})
     assert resp.status_code == 302
     assert _lead_city(topic) == city_a.id
     assert claims_of(topic, kind="handover")[0].status == "declined"
-    resp = cb.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
+    resp = cb.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
     assert resp.status_code == 409
 
 
@@ -115,10 +115,10 @@ def test_accepting_an_offer_for_another_city_is_404(app, topic, city_a, city_b, 
     (offer,) = claims_of(topic, kind="handover")
     cb = app.test_client()
     login(cb, lead_b)
-    resp = cb.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
+    resp = cb.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
     assert resp.status_code == 404
     # the offering city cannot accept its own offer either
-    resp = ca.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
+    resp = ca.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort", data={"answer-decision": "confirm"})
     assert resp.status_code == 404
     assert _lead_city(topic) == city_a.id and claims_of(topic, kind="handover")[0].status == "pending"
 
@@ -129,7 +129,7 @@ def test_withdrawing_the_lead_ends_an_open_offer(app, topic, city_a, city_b, lea
     c = app.test_client()
     login(c, lead_a)
     _offer(c, city_b.id)
-    assert c.post("/themen/e-akte/federfuehrung/abgeben", data={}).status_code == 302
+    assert c.post("/n/readi/themen/e-akte/federfuehrung/abgeben", data={}).status_code == 302
     assert claims_of(topic, kind="handover")[0].status == "ended"
     assert history_of(topic) == ["handover_offered", "withdrawn", "handover_cancelled"]
 
@@ -143,9 +143,9 @@ def test_after_an_accepted_handover_the_page_offers_the_next_handover(app, topic
     login(cb, lead_b)
     assert _offer(ca, city_b.id).status_code == 302
     (offer,) = claims_of(topic, kind="handover")
-    assert cb.post(f"/themen/e-akte/uebergaben/{offer.id}/antwort",
+    assert cb.post(f"/n/readi/themen/e-akte/uebergaben/{offer.id}/antwort",
                    data={"answer-decision": "confirm"}).status_code == 302
-    page = cb.get("/themen/e-akte").get_data(as_text=True)
+    page = cb.get("/n/readi/themen/e-akte").get_data(as_text=True)
     assert "Übergabe annehmen" not in page and "Übergabe ablehnen" not in page
     assert "bietet" not in page.split("<main", 1)[-1].split("Verlauf", 1)[0]  # no open offer shown
     assert "Übergabe anbieten" in page  # the new lead may hand over again

@@ -19,7 +19,7 @@ def test_matrix_cells_summary_and_filter(login_as, topic, field, city_a, city_b,
     give_lead(make_topic(field, "Intranet"), city_b, status="pending")  # pending counts nowhere
     db.session.commit()
     c = login_as(staff_a)
-    page = c.get("/themen/matrix").get_data(as_text=True)
+    page = c.get("/n/readi/themen/matrix").get_data(as_text=True)
     assert '<th scope="col">Ettlingen</th>' in page and '<th scope="col">Bühl</th>' in page
     assert '<span aria-hidden="true">★</span> Federführung' in page
     assert '<span aria-hidden="true">☆</span> Co-Federführung' in page
@@ -28,7 +28,7 @@ def test_matrix_cells_summary_and_filter(login_as, topic, field, city_a, city_b,
     sums = page.split("Anzahl Federführungen</th>")[1].split("</tr>")[0]
     assert sums.count(">2<") == 1 and sums.count(">0<") == 1  # Bühl 0, Ettlingen 2 (alphabetical columns)
     assert "1 Thema ist ohne Federführung." in page
-    filtered = c.get("/themen/matrix?handlungsfeld=nachhaltigkeit-und-mobilitaet").get_data(as_text=True)
+    filtered = c.get("/n/readi/themen/matrix?handlungsfeld=nachhaltigkeit-und-mobilitaet").get_data(as_text=True)
     assert "Parkraummanagement" in filtered and ">e-Akte<" not in filtered
     assert "style=" not in page and "<script" not in page
 
@@ -38,7 +38,7 @@ def test_matrix_csv_is_safe(login_as, field, city_a, staff_a):
     make_topic(field, "-1+2")
     give_lead(evil, city_a)
     db.session.commit()
-    resp = login_as(staff_a).get("/themen/matrix.csv")
+    resp = login_as(staff_a).get("/n/readi/themen/matrix.csv")
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert "attachment" in resp.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
@@ -80,7 +80,7 @@ def test_matrix_query_count_is_constant(login_as, count_queries, field, city_a, 
 
     def measure():
         with count_queries() as statements:
-            resp = c.get("/themen/matrix")
+            resp = c.get("/n/readi/themen/matrix")
         assert resp.status_code == 200
         return len(statements)
 

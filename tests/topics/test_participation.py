@@ -6,7 +6,7 @@ from tests.conftest import row_count
 
 
 def _join(client, status="participating", contact=""):
-    return client.post("/themen/e-akte/teilnahme", data={"part-status": status, "part-contact_id": str(contact)})
+    return client.post("/n/readi/themen/e-akte/teilnahme", data={"part-status": status, "part-contact_id": str(contact)})
 
 
 def test_join_change_and_leave(login_as, topic, lead_a, staff_a):
@@ -19,11 +19,11 @@ def test_join_change_and_leave(login_as, topic, lead_a, staff_a):
     db.session.expire_all()
     (part,) = db.session.query(Participation).all()
     assert (part.status, part.contact_id) == ("participating", None)
-    page = c.get("/themen/e-akte").get_data(as_text=True)
+    page = c.get("/n/readi/themen/e-akte").get_data(as_text=True)
     assert "nimmt teil" in page and "Projektgruppe verlassen" in page
-    assert c.post("/themen/e-akte/teilnahme/beenden").status_code == 302
+    assert c.post("/n/readi/themen/e-akte/teilnahme/beenden").status_code == 302
     assert row_count(Participation) == 0
-    resp = c.post("/themen/e-akte/teilnahme/beenden")
+    resp = c.post("/n/readi/themen/e-akte/teilnahme/beenden")
     assert resp.status_code == 404
     assert "nimmt an diesem Thema nicht teil" in resp.get_data(as_text=True)
 

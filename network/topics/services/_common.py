@@ -15,17 +15,58 @@ from network.topics.models import LeadEvent, Participation
 from network.topics.signals import topic_lead_changed
 
 DECISIONS = ("confirm", "decline")
-#: slugs that would collide with the fixed pages under /themen/
+#: slugs that would collide with the fixed pages under /n/<network>/themen/
 RESERVED_SLUGS = {"matrix", "neu", "vorschlaege", "vorschlagen", "handlungsfelder"}
 MAX_TEXT = 2000
 
 
-def _acting_city(actor) -> Municipality:
-    """The city a lead acts for; a coordinator without a city cannot claim or join."""
+def _network(network=None):
+    """The network a read or change is in: the given one (a topic's own), else this request's (404 if unknown)."""
+    if network is not None:
+        return network
+    from network.networks.services import request_network
+    return request_network()
+
+
+def _member_clause(network_id, city_column=Municipality.id):
+    """SQL: the city takes part in the network as member or guest (cities that left show only as history)."""
+    from network.networks.services import active_member_clause
+    return active_member_clause(network_id, city_column)
+
+
+def _full_member_clause(network_id, city_column=Municipality.id):
+    """SQL: the city is a full member of the network (guests read along but do not lead or join topics)."""
+    from network.networks.models import NetworkMembership
+    return sa.exists().where(NetworkMembership.network_id == network_id,
+                             NetworkMembership.municipality_id == city_column, NetworkMembership.status == "member")
+
+
+def _is_member(network_id, city_id) -> bool:
+    """One query: the city is a full member (not guest, not left) of the network."""
+    if city_id is None:
+        return False
+    return bool(db.session.scalar(sa.select(_full_member_clause(network_id, sa.literal(city_id)))))
+
+
+def _acting_city(actor, network=None, *, guests: bool = False) -> Municipality:
+    """The city a lead acts for; it must be a member (not a guest, not left) of the network (default: this
+    request's). A coordinator without a city cannot claim or join. guests=True (giving something up) also lets a
+    guest act."""
     city = getattr(actor, "municipality", None)
     if city is None or city.status != "member":
         raise ValidationFailed({"city": _("Sie handeln für keine Mitgliedskommune; Federführung und Teilnahme "
                                           "sind nur für die eigene Kommune möglich.")}, status=403)
+    network = _network(network)
+    if guests:
+        from network.networks.services import membership
+        row = membership(network.id, city.id)
+        allowed = row is not None and row.status in ("member", "guest")
+    else:
+        allowed = _is_member(network.id, city.id)
+    if not allowed:
+        raise ValidationFailed({"city": _("%(city)s ist nicht Mitglied im Netzwerk %(network)s; Federführung, "
+                                          "Teilnahme und Themenvorschläge sind nur für Mitgliedskommunen des "
+                                          "Netzwerks möglich.", city=city.name, network=network.name)}, status=403)
     return city
 
 
@@ -40,11 +81,11 @@ def _event(topic, action, *, actor=None, claim=None, city_id=None, reason=""):
 def _link(topic):
     if not has_request_context():
         return ""
-    return url_for("topics.detail", slug=topic.slug, _external=True)
+    return url_for("topics.detail", slug=topic.slug, network=topic.network.slug, _external=True)
 
 
-def _coordinators(network=None):
-    """The coordination of the topic's network (default: this request's network)."""
+def _coordinators(network):
+    """The coordination of the topic's network."""
     from network.networks.services import coordinators_of
     return coordinators_of(network)
 
@@ -56,10 +97,10 @@ def _city_leads(city_id):
 
 
 def _participant_contacts(topic):
-    """One address per participating member city: its contact person, else its leads."""
+    """One address per participating city of the topic's network: its contact person, else its leads."""
     parts = db.session.execute(
-        sa.select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
-        .where(Participation.topic_id == topic.id, Municipality.status == "member")
+        sa.select(Participation)
+        .where(Participation.topic_id == topic.id, _member_clause(topic.network_id, Participation.municipality_id))
     ).scalars().all()
     people = []
     for p in parts:
@@ -71,7 +112,8 @@ def _participant_contacts(topic):
 
 
 def _notify(users, notice, subject, topic, *, actor=None, city=None, reason="", exclude=None):
-    """Queue one email per distinct address through the outbox."""
+    """Queue one email per distinct address through the outbox; the subject names the topic's network."""
+    subject = f"[{topic.network.name}] {subject}"
     seen = set()
     for user in users:
         if user.email in seen or (exclude is not None and user.id == exclude.id):
@@ -79,7 +121,7 @@ def _notify(users, notice, subject, topic, *, actor=None, city=None, reason="", 
         seen.add(user.email)
         queue_mail(user.email, "topic_notice", subject=subject, locale=user.language,
                    municipality_id=getattr(city, "id", None), person=user, notice=notice, topic=topic,
-                   actor=actor, city=city, reason=reason, link=_link(topic))
+                   actor=actor, city=city, reason=reason, link=_link(topic), network=topic.network)
 
 
 def _lead_changed(topic, actor, city):
@@ -87,9 +129,9 @@ def _lead_changed(topic, actor, city):
     title = (_("%(topic)s: Federführung bei %(city)s", topic=topic.name, city=city.name) if city is not None else
              _("%(topic)s: ohne Federführung", topic=topic.name))
     try:
-        path = url_for("topics.detail", slug=topic.slug)
+        path = url_for("topics.detail", slug=topic.slug, network=topic.network.slug)
     except RuntimeError:  # no request and no SERVER_NAME (CLI)
-        path = f"/themen/{topic.slug}"
+        path = f"/n/{topic.network.slug}/themen/{topic.slug}"
     topic_lead_changed.send(topic=topic, municipality=city, targets=[("topic", topic.id)], title=title, url=path,
                             audience="network", actor_id=getattr(actor, "id", None))
 
@@ -107,8 +149,10 @@ def _decision(decision, reason, *, still_open: bool, decided: str) -> tuple[str,
     return decision, reason
 
 
-def _unique_slug(c: Checker, model, name: str, current, taken: str, reserved=frozenset()) -> str | None:
-    """The slug of a new name; a name without letters, a reserved slug or one another row has is refused."""
+def _unique_slug(c: Checker, model, name: str, current, taken: str, network_id: int,
+                 reserved=frozenset()) -> str | None:
+    """The slug of a new name; a name without letters, a reserved slug or one another row of the same network has
+    is refused (another network may use the same name)."""
     slug = make_slug(name)
     if not slug:
         c.add("name", _("Der Name muss Buchstaben enthalten."))
@@ -116,7 +160,7 @@ def _unique_slug(c: Checker, model, name: str, current, taken: str, reserved=fro
         c.add("name", _("Dieser Name ist für eine Seite des Städtenetzes reserviert; bitte wählen Sie einen "
                         "anderen."))
     clash = db.session.scalar(sa.select(model.id).where(
-        sa.or_(model.slug == slug, sa.func.lower(model.name) == name.lower())))
+        model.network_id == network_id, sa.or_(model.slug == slug, sa.func.lower(model.name) == name.lower())))
     if clash and (current is None or clash != current.id):
         c.add("name", taken)
     return slug

@@ -10,10 +10,11 @@ from network.core.validation import Checker
 from network.extensions import db
 from network.topics.models import FieldOfAction, Topic
 from network.topics.services._common import (MAX_TEXT, RESERVED_SLUGS, _acting_city, _coordinators,
-                                             _decision, _notify, _unique_slug)
+                                             _decision, _network, _notify, _unique_slug)
 
 
-def _check_topic(c: Checker, data: dict, current: Topic | None = None) -> dict:
+def _check_topic(c: Checker, data: dict, network, current: Topic | None = None) -> dict:
+    """Checked name, description and field of action (one of the network's) of a topic in `network`."""
     out = {
         "name": c.text("name", data.get("name"), label=_("den Namen"), max_len=160),
         "description": c.text("description", data.get("description"), label=_("Die Beschreibung"),
@@ -24,24 +25,25 @@ def _check_topic(c: Checker, data: dict, current: Topic | None = None) -> dict:
         field = db.session.get(FieldOfAction, int(data.get("field_id")))
     except (TypeError, ValueError):
         pass
-    if field is None:
+    if field is None or field.network_id != network.id:
         c.add("field_id", _("Bitte wählen Sie ein Handlungsfeld."))
     else:
         out["field_id"] = field.id
     if "name" not in c.errors:
         out["slug"] = _unique_slug(c, Topic, out["name"], current, _("Ein Thema mit diesem Namen gibt es bereits "
                                                                      "(auch abgelehnte Vorschläge zählen)."),
-                                   reserved=RESERVED_SLUGS)
+                                   network.id, reserved=RESERVED_SLUGS)
     return out
 
 
 def create_topic(actor, data: dict) -> Topic:
-    """Coordinator: add an active topic."""
+    """Coordinator: add an active topic to this request's network."""
     require(actor, "topic.manage")
+    network = _network()
     c = Checker()
-    values = _check_topic(c, data)
+    values = _check_topic(c, data, network)
     c.done()
-    topic = Topic(status="active", **values)
+    topic = Topic(network_id=network.id, status="active", **values)
     db.session.add(topic)
     db.session.flush()
     audit.record(actor, "topic.created", obj=topic, summary=f"Thema {topic.name} angelegt")
@@ -55,7 +57,7 @@ def update_topic(actor, topic: Topic, data: dict, *, version) -> Topic:
     check_version(topic, version, _("Das Thema wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie "
                                     "die aktuelle Fassung; Ihre Eingaben stehen noch im Formular."))
     c = Checker()
-    values = _check_topic(c, data, current=topic)
+    values = _check_topic(c, data, topic.network, current=topic)
     c.done()
     values.pop("slug", None)
     for key, value in values.items():
@@ -70,20 +72,22 @@ def update_topic(actor, topic: Topic, data: dict, *, version) -> Topic:
 
 
 def propose_topic(actor, data: dict) -> Topic:
-    """A city lead proposes a topic; the coordination accepts or declines it."""
+    """A city lead proposes a topic to this request's network; its coordination accepts or declines it."""
     require(actor, "topic.propose")
-    city = _acting_city(actor)
+    network = _network()
+    city = _acting_city(actor, network)
     c = Checker()
-    values = _check_topic(c, data)
+    values = _check_topic(c, data, network)
     reason = c.text("reason", data.get("reason"), label=_("eine Begründung"), required=False, max_len=MAX_TEXT)
     c.done()
-    topic = Topic(status="proposed", proposed_by_municipality_id=city.id, proposed_by_id=actor.id,
+    topic = Topic(network_id=network.id, status="proposed", proposed_by_municipality_id=city.id,
+                  proposed_by_id=actor.id,
                   proposal_reason=reason, **values)
     db.session.add(topic)
     db.session.flush()
     audit.record(actor, "topic.proposed", obj=topic, municipality_id=city.id,
                  summary=f"{city.name} schlägt das Thema {topic.name} vor")
-    _notify(_coordinators(), "proposal", _("Neuer Themenvorschlag: %(topic)s", topic=topic.name), topic,
+    _notify(_coordinators(network), "proposal", _("Neuer Themenvorschlag: %(topic)s", topic=topic.name), topic,
             actor=actor, city=city, reason=reason)
     db.session.flush()
     return topic

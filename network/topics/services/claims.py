@@ -10,19 +10,18 @@ from network.core.models import utcnow
 from network.core.permissions import can, require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
-from network.municipalities.models import Municipality
 from network.topics.models import OPEN_STATUSES, LeadClaim, Topic
 from network.topics.services._common import (MAX_TEXT, _acting_city, _city_leads, _coordinators,
                                              _decision, _event, _flush_or_conflict, _lead_changed,
-                                             _notify, _participant_contacts)
+                                             _member_clause, _notify, _participant_contacts)
 
 
 def current_lead(topic: Topic) -> LeadClaim | None:
-    """The open (pending or confirmed) lead claim of a member city, if any."""
+    """The open (pending or confirmed) lead claim of a city taking part in the topic's network, if any."""
     return db.session.execute(
-        sa.select(LeadClaim).join(Municipality, Municipality.id == LeadClaim.municipality_id)
+        sa.select(LeadClaim)
         .where(LeadClaim.topic_id == topic.id, LeadClaim.kind == "lead", LeadClaim.status.in_(OPEN_STATUSES),
-               Municipality.status == "member")
+               _member_clause(topic.network_id, LeadClaim.municipality_id))
     ).scalar_one_or_none()
 
 
@@ -36,7 +35,7 @@ def _own_open_claim(topic: Topic, city_id: int) -> LeadClaim | None:
 def claim_lead(actor, topic: Topic, note: str = "") -> LeadClaim:
     """Claim the lead for the actor's city; on a topic with a lead this becomes a co-lead request."""
     require(actor, "topic.claim")
-    city = _acting_city(actor)
+    city = _acting_city(actor, topic.network)
     c = Checker()
     note = c.text("note", note, label=_("Die Anmerkung"), required=False, max_len=MAX_TEXT)
     c.done()
@@ -56,7 +55,9 @@ def claim_lead(actor, topic: Topic, note: str = "") -> LeadClaim:
                                            "Sie beantragen, sobald die Federführung bestätigt ist.",
                                            city=lead.municipality.name)}, status=409)
     kind = "lead" if lead is None else "colead"
-    auto = kind == "lead" and current_app.config.get("TOPICS_AUTO_CONFIRM_CLAIMS")
+    # the network's setting; config TOPICS_AUTO_CONFIRM_CLAIMS stays an installation-wide override
+    auto = kind == "lead" and bool(topic.network.auto_confirm_claims
+                                   or current_app.config.get("TOPICS_AUTO_CONFIRM_CLAIMS"))
     claim = LeadClaim(topic_id=topic.id, municipality_id=city.id, kind=kind, status="confirmed" if auto else "pending",
                       requested_by_id=actor.id, note=note, decided_at=utcnow() if auto else None)
     db.session.add(claim)
@@ -75,10 +76,10 @@ def claim_lead(actor, topic: Topic, note: str = "") -> LeadClaim:
         _notify(_participant_contacts(topic), "lead_changed",
                 _("Neue Federführung: %(topic)s", topic=topic.name), topic, actor=actor, city=city, exclude=actor)
     elif kind == "lead":
-        _notify(_coordinators(), "claim", _("Federführung beantragt: %(topic)s", topic=topic.name), topic,
-                actor=actor, city=city, reason=note)
+        _notify(_coordinators(topic.network), "claim", _("Federführung beantragt: %(topic)s", topic=topic.name),
+                topic, actor=actor, city=city, reason=note)
     else:
-        _notify(_city_leads(lead.municipality_id) + _coordinators(), "colead",
+        _notify(_city_leads(lead.municipality_id) + _coordinators(topic.network), "colead",
                 _("Co-Federführung beantragt: %(topic)s", topic=topic.name), topic, actor=actor, city=city,
                 reason=note)
     db.session.flush()
@@ -86,9 +87,13 @@ def claim_lead(actor, topic: Topic, note: str = "") -> LeadClaim:
 
 
 def get_claim_or_404(topic: Topic, claim_id, *, kinds=("lead", "colead")) -> LeadClaim:
-    """A claim of this topic (of a member city) or 404."""
-    claim = db.session.get(LeadClaim, claim_id) if str(claim_id).isdigit() else None
-    if claim is None or claim.topic_id != topic.id or claim.kind not in kinds or claim.municipality.status != "member":
+    """A claim of this topic (of a city still taking part in the topic's network) or 404."""
+    claim = db.session.execute(
+        sa.select(LeadClaim).where(LeadClaim.id == int(claim_id), LeadClaim.topic_id == topic.id,
+                                   LeadClaim.kind.in_(kinds), _member_clause(topic.network_id,
+                                                                             LeadClaim.municipality_id))
+    ).scalar_one_or_none() if str(claim_id).isdigit() and int(claim_id) < 2**31 else None
+    if claim is None:
         abort(404)
     return claim
 
@@ -144,7 +149,7 @@ def _end_pending_handover(topic, actor, reason):
 def withdraw_lead(actor, topic: Topic, reason: str = "") -> LeadClaim:
     """The city gives up its lead or co-lead, or takes back its open request."""
     require(actor, "topic.claim")
-    city = _acting_city(actor)
+    city = _acting_city(actor, topic.network, guests=True)
     c = Checker()
     reason = c.text("reason", reason, label=_("Die Begründung"), required=False, max_len=MAX_TEXT)
     c.done()

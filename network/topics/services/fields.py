@@ -7,10 +7,10 @@ from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
 from network.topics.models import FieldOfAction
-from network.topics.services._common import MAX_TEXT, _unique_slug
+from network.topics.services._common import MAX_TEXT, _network, _unique_slug
 
 
-def _check_field(c: Checker, data: dict, current: FieldOfAction | None = None) -> dict:
+def _check_field(c: Checker, data: dict, network_id: int, current: FieldOfAction | None = None) -> dict:
     out = {
         "name": c.text("name", data.get("name"), label=_("den Namen"), max_len=120),
         "description": c.text("description", data.get("description"), label=_("Die Beschreibung"),
@@ -24,17 +24,18 @@ def _check_field(c: Checker, data: dict, current: FieldOfAction | None = None) -
         c.add("position", _("Bitte geben Sie die Reihenfolge als ganze Zahl von 0 bis 999 an."))
     if "name" not in c.errors:
         out["slug"] = _unique_slug(c, FieldOfAction, out["name"], current,
-                                   _("Ein Handlungsfeld mit diesem Namen gibt es bereits."))
+                                   _("Ein Handlungsfeld mit diesem Namen gibt es bereits."), network_id)
     return out
 
 
 def create_field(actor, data: dict) -> FieldOfAction:
-    """Coordinator: add a field of action."""
+    """Coordinator: add a field of action to this request's network."""
     require(actor, "topic.manage")
+    network = _network()
     c = Checker()
-    values = _check_field(c, data)
+    values = _check_field(c, data, network.id)
     c.done()
-    field = FieldOfAction(**values)
+    field = FieldOfAction(network_id=network.id, **values)
     db.session.add(field)
     db.session.flush()
     audit.record(actor, "field_of_action.created", obj=field, summary=f"Handlungsfeld {field.name} angelegt")
@@ -46,7 +47,7 @@ def update_field(actor, field: FieldOfAction, data: dict) -> FieldOfAction:
     """Coordinator: rename or reorder a field of action (the slug stays stable)."""
     require(actor, "topic.manage")
     c = Checker()
-    values = _check_field(c, data, current=field)
+    values = _check_field(c, data, field.network_id, current=field)
     c.done()
     values.pop("slug", None)
     for key, value in values.items():

@@ -1,4 +1,5 @@
-"""Handing the lead over: the lead city offers it to another member city, which accepts or declines."""
+"""Handing the lead over: the lead city offers it to another member city of the topic's network, which accepts or
+declines."""
 
 from flask import abort
 from flask_babel import gettext as _
@@ -11,14 +12,15 @@ from network.extensions import db
 from network.municipalities.models import Municipality
 from network.topics.models import LeadClaim, Topic
 from network.topics.services._common import (MAX_TEXT, _acting_city, _city_leads, _decision, _event,
-                                             _flush_or_conflict, _lead_changed, _notify, _participant_contacts)
+                                             _flush_or_conflict, _is_member, _lead_changed, _notify,
+                                             _participant_contacts)
 from network.topics.services.claims import _own_open_claim, current_lead
 
 
 def hand_over_lead(actor, topic: Topic, target_city_id, reason: str = "") -> LeadClaim:
     """The lead city offers the lead to another member city, which must accept."""
     require(actor, "topic.claim")
-    city = _acting_city(actor)
+    city = _acting_city(actor, topic.network)
     lead = current_lead(topic)
     if lead is None or lead.status != "confirmed" or lead.municipality_id != city.id:
         raise ValidationFailed({"target": _("Nur die federführende Kommune kann die Federführung übergeben.")},
@@ -30,8 +32,9 @@ def hand_over_lead(actor, topic: Topic, target_city_id, reason: str = "") -> Lea
         target = db.session.get(Municipality, int(target_city_id))
     except (TypeError, ValueError):
         pass
-    if target is None or target.status != "member":
-        c.add("target", _("Bitte wählen Sie eine Mitgliedskommune, die die Federführung übernehmen soll."))
+    if target is None or not _is_member(topic.network_id, target.id):
+        c.add("target", _("Bitte wählen Sie eine Mitgliedskommune des Netzwerks %(network)s, die die Federführung "
+                          "übernehmen soll.", network=topic.network.name))
     elif target.id == city.id:
         c.add("target", _("Ihre Kommune hat die Federführung bereits; bitte wählen Sie eine andere Kommune."))
     c.done()
@@ -62,7 +65,7 @@ def get_handover_or_404(actor, topic: Topic, claim_id) -> LeadClaim:
 def accept_handover(actor, topic: Topic, offer: LeadClaim, decision, reason: str = "") -> LeadClaim:
     """The offered city accepts (it becomes the lead) or declines a handover."""
     require(actor, "topic.claim", offer)
-    city = _acting_city(actor)
+    city = _acting_city(actor, topic.network)
     if offer.topic_id != topic.id or offer.kind != "handover" or offer.municipality_id != city.id:
         abort(404)
     decision, reason = _decision(decision, reason, still_open=offer.status == "pending",

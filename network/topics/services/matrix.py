@@ -6,21 +6,24 @@ from network.core.permissions import require
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.topics.models import FieldOfAction, LeadClaim, Participation, Topic
+from network.topics.services._common import _full_member_clause, _network
 from network.topics.services.reading import fields_of_action
 
 
 def matrix(user, field_slug: str | None = None) -> dict:
-    """The division of labour: topics x member cities, a fixed number of queries however large."""
+    """The division of labour in this request's network: its topics x its member cities (guests lead and join no
+    topic, cities that left are history), a fixed number of queries however many networks there are."""
     require(user, "topic.view")
-    fields = fields_of_action()
-    stmt = (sa.select(Topic).join(Topic.field).where(Topic.status == "active")
+    network = _network()
+    fields = fields_of_action(network)
+    stmt = (sa.select(Topic).join(Topic.field).where(Topic.network_id == network.id, Topic.status == "active")
             .order_by(FieldOfAction.position, FieldOfAction.name, Topic.name))
     selected = next((f for f in fields if f.slug == field_slug), None) if field_slug else None
     if selected is not None:
         stmt = stmt.where(Topic.field_id == selected.id)
     topics = db.session.execute(stmt).scalars().all()
     cities = db.session.execute(
-        sa.select(Municipality).where(Municipality.status == "member").order_by(Municipality.name)
+        sa.select(Municipality).where(_full_member_clause(network.id)).order_by(Municipality.name)
     ).scalars().all()
     member_ids = {c.id for c in cities}
     topic_ids = [t.id for t in topics]

@@ -25,7 +25,7 @@ def own_participation(topic: Topic, city_id) -> Participation | None:
 def join_topic(actor, topic: Topic, status, contact_id=None) -> Participation:
     """The city joins the project group (or changes its status or contact person)."""
     require(actor, "topic.participate")
-    city = _acting_city(actor)
+    city = _acting_city(actor, topic.network)
     c = Checker()
     status = c.choice("status", status, PARTICIPATION_STATUSES, label=_("die Art der Beteiligung"))
     contact = None
@@ -61,7 +61,7 @@ def join_topic(actor, topic: Topic, status, contact_id=None) -> Participation:
 def leave_topic(actor, topic: Topic) -> None:
     """The city leaves the project group."""
     require(actor, "topic.participate")
-    city = _acting_city(actor)
+    city = _acting_city(actor, topic.network, guests=True)
     part = own_participation(topic, city.id)
     if part is None:
         raise ValidationFailed({"status": _("Ihre Kommune nimmt an diesem Thema nicht teil.")}, status=404)

@@ -8,19 +8,21 @@ from network.core.permissions import can, require
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.topics.models import OPEN_STATUSES, FieldOfAction, LeadClaim, LeadEvent, Participation, Topic
+from network.topics.services._common import _full_member_clause, _member_clause, _network
 
 
-def fields_of_action():
-    """All fields of action in their configured order."""
+def fields_of_action(network=None):
+    """The fields of action of the network (default: this request's) in their configured order."""
     return db.session.execute(
-        sa.select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)
+        sa.select(FieldOfAction).where(FieldOfAction.network_id == _network(network).id)
+        .order_by(FieldOfAction.position, FieldOfAction.name)
     ).scalars().all()
 
 
 def get_field_or_404(field_id) -> FieldOfAction:
-    """One field of action or 404."""
+    """One field of action of this request's network or 404."""
     field = db.session.get(FieldOfAction, field_id)
-    if field is None:
+    if field is None or field.network_id != _network().id:
         abort(404)
     return field
 
@@ -36,22 +38,26 @@ def _may_see(user, topic: Topic) -> bool:
 
 
 def get_topic_or_404(user, slug: str) -> Topic:
-    """A topic the user may see, by slug; proposals of other cities answer 404."""
-    topic = db.session.execute(sa.select(Topic).where(Topic.slug == slug)).scalar_one_or_none()
+    """A topic of this request's network the user may see, by slug; proposals of other cities and topics of other
+    networks answer 404."""
+    topic = db.session.execute(sa.select(Topic).where(Topic.network_id == _network().id, Topic.slug == slug)
+                               ).scalar_one_or_none()
     if topic is None or not _may_see(user, topic):
         abort(404)
     return topic
 
 
 def list_topics(user, field_slug: str | None = None):
-    """Active topics (ordered by field of action) with their lead city: [(topic, lead_city|None)]."""
+    """Active topics of this request's network (ordered by field of action) with their lead city:
+    [(topic, lead_city|None)]."""
     require(user, "topic.view")
-    stmt = (sa.select(Topic).join(Topic.field).where(Topic.status == "active")
+    network = _network()
+    stmt = (sa.select(Topic).join(Topic.field).where(Topic.network_id == network.id, Topic.status == "active")
             .order_by(FieldOfAction.position, FieldOfAction.name, Topic.name))
     if field_slug:
         stmt = stmt.where(FieldOfAction.slug == field_slug)
     topics = db.session.execute(stmt).scalars().all()
-    leads = _confirmed_claims([t.id for t in topics], kinds=("lead",))
+    leads = _confirmed_claims(network.id, [t.id for t in topics], kinds=("lead",))
     lead_by_topic = {c.topic_id: c.municipality for c in leads}
     return [(t, lead_by_topic.get(t.id)) for t in topics]
 
@@ -62,10 +68,11 @@ def topic_summaries(user, field_slug: str | None = None, *, topics=None) -> list
     if topics is None:
         topics = [t for t, _lead in list_topics(user, field_slug)]
     ids = [t.id for t in topics]
-    claims = _confirmed_claims(ids)
+    network_id = topics[0].network_id if topics else None
+    claims = _confirmed_claims(network_id, ids)
     parts = db.session.execute(
         sa.select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
-        .where(Participation.topic_id.in_(ids), Municipality.status == "member").order_by(Municipality.name)
+        .where(Participation.topic_id.in_(ids), _member_clause(network_id)).order_by(Municipality.name)
     ).scalars().all() if ids else []
     out = []
     for t in topics:
@@ -81,35 +88,38 @@ def topic_summaries(user, field_slug: str | None = None, *, topics=None) -> list
 
 
 def proposals(user):
-    """Topics proposed by cities and not yet decided (coordination), or the city's own proposals."""
+    """Topics proposed in this request's network and not yet decided (coordination), or the city's own proposals."""
     require(user, "topic.propose")
-    stmt = sa.select(Topic).where(Topic.status.in_(("proposed", "declined"))).order_by(Topic.created_at.desc())
+    stmt = (sa.select(Topic).where(Topic.network_id == _network().id, Topic.status.in_(("proposed", "declined")))
+            .order_by(Topic.created_at.desc()))
     if not can(user, "topic.manage"):
         stmt = stmt.where(Topic.proposed_by_municipality_id == user.municipality_id)
     return db.session.execute(stmt).scalars().all()
 
 
-def _confirmed_claims(topic_ids, kinds=("lead", "colead")):
+def _confirmed_claims(network_id, topic_ids, kinds=("lead", "colead")):
+    """Confirmed claims of the topics (all of one network) held by cities that still take part in it."""
     if not topic_ids:
         return []
     return db.session.execute(
-        sa.select(LeadClaim).join(Municipality, Municipality.id == LeadClaim.municipality_id)
+        sa.select(LeadClaim)
         .where(LeadClaim.topic_id.in_(topic_ids), LeadClaim.kind.in_(kinds), LeadClaim.status == "confirmed",
-               Municipality.status == "member")
+               _member_clause(network_id, LeadClaim.municipality_id))
     ).scalars().all()
 
 
 def topic_overview(topic: Topic) -> dict:
     """Everything the topic page shows: lead, co-leads, open requests, participants, history."""
     claims = db.session.execute(
-        sa.select(LeadClaim).join(Municipality, Municipality.id == LeadClaim.municipality_id)
-        .where(LeadClaim.topic_id == topic.id, LeadClaim.status.in_(OPEN_STATUSES), Municipality.status == "member")
+        sa.select(LeadClaim)
+        .where(LeadClaim.topic_id == topic.id, LeadClaim.status.in_(OPEN_STATUSES),
+               _member_clause(topic.network_id, LeadClaim.municipality_id))
         .options(sa.orm.selectinload(LeadClaim.requested_by), sa.orm.selectinload(LeadClaim.from_municipality))
         .order_by(LeadClaim.created_at, LeadClaim.id)
     ).scalars().all()
     participations = db.session.execute(
         sa.select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
-        .where(Participation.topic_id == topic.id, Municipality.status == "member").order_by(Municipality.name)
+        .where(Participation.topic_id == topic.id, _member_clause(topic.network_id)).order_by(Municipality.name)
     ).scalars().all()
     history = db.session.execute(
         sa.select(LeadEvent).where(LeadEvent.topic_id == topic.id).order_by(LeadEvent.created_at.desc(),
@@ -135,24 +145,29 @@ def city_users(city_id: int):
     ).scalars().all()
 
 
-def member_cities_except(city_id):
-    """Member cities other than `city_id` (choices for a handover)."""
+def member_cities_except(city_id, network=None):
+    """Member cities of the network (default: this request's; guests do not lead) other than `city_id`
+    (choices for a handover)."""
     return db.session.execute(
-        sa.select(Municipality).where(Municipality.status == "member", Municipality.id != city_id)
+        sa.select(Municipality).where(_full_member_clause(_network(network).id), Municipality.id != city_id)
         .order_by(Municipality.name)
     ).scalars().all()
 
 
 def pending_decisions(user) -> dict:
-    """Counts for the dashboard: claims and proposals awaiting the user's decision."""
+    """Counts for the dashboard of this request's network: claims and proposals awaiting the user's decision."""
     out = {"claims": 0, "proposals": 0, "handovers": 0}
+    network_id = _network().id
+    in_network = LeadClaim.topic_id.in_(sa.select(Topic.id).where(Topic.network_id == network_id))
     if can(user, "topic.decide_claim"):
         out["claims"] = db.session.scalar(
             sa.select(sa.func.count(LeadClaim.id)).where(LeadClaim.kind.in_(("lead", "colead")),
-                                                         LeadClaim.status == "pending"))
-        out["proposals"] = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(Topic.status == "proposed"))
+                                                         LeadClaim.status == "pending", in_network))
+        out["proposals"] = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(
+            Topic.network_id == network_id, Topic.status == "proposed"))
     if getattr(user, "municipality_id", None) and can(user, "topic.claim"):
         out["handovers"] = db.session.scalar(
             sa.select(sa.func.count(LeadClaim.id)).where(LeadClaim.kind == "handover", LeadClaim.status == "pending",
-                                                         LeadClaim.municipality_id == user.municipality_id))
+                                                         LeadClaim.municipality_id == user.municipality_id,
+                                                         in_network))
     return out

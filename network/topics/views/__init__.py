@@ -1,12 +1,27 @@
-"""Topics pages under /themen: lists and matrix, the topic page with its actions, proposals, fields of action.
+"""Topics pages of a network under /n/<network>/themen (old /themen/… addresses redirect, see setup.py): lists
+and matrix, the topic page with its actions, proposals, fields of action.
 
 ``bp`` is defined here; each module below adds its routes to it (create_app registers ``views.bp``).
 Views hold no transactions: services raise, core/boundary.py answers and commits (see on_invalid there).
 """
 
 from flask import Blueprint
+from flask_login import current_user
 
-bp = Blueprint("topics", __name__, url_prefix="/themen")
+from network.core.current import scope_blueprint
+
+bp = Blueprint("topics", __name__, url_prefix="/n/<network>/themen")
+# views never see `network`: it is this request's network; url_for fills it in (pass network=… for another's)
+scope_blueprint(bp)
+
+
+@bp.before_request
+def _known_network():
+    """An unknown network answers 404 before any permission check (visitors still go to the login first). The
+    row is cached for the request, so the services' own lookups cost no further query."""
+    if current_user.is_authenticated:
+        from network.networks.services import request_network
+        request_network()
 
 # the route modules register their routes on bp when imported
 from network.topics.views import lists, pages, actions, proposals, fields  # noqa: E402,F401

@@ -11,6 +11,8 @@ city A (to answer the handover). Lead A and lead B are then contacts on topic pa
 and emails are visible to the network.
 """
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 
 from network.extensions import db
@@ -67,15 +69,22 @@ def topics_world(w):
     for t in (free, led_a, led_b):
         w.arg("slug", t.slug, endpoints=ENDPOINTS)
     w.arg("slug", "gibt-es-nicht", endpoints=ENDPOINTS)
+    # topics live under /n/<network>/themen and /api/v1/networks/<network>/…; the old /themen/… redirect
+    w.arg("network", "readi", endpoints=ENDPOINTS)
+    w.arg("network", "gibt-es-nicht", endpoints=ENDPOINTS)
+    w.target("network", "readi")
+    w.arg("rest", topic.slug, endpoints=("topics_legacy",))
     w.arg("field_id", field.id)
     w.arg("field_id", 999999)
     w.arg("claim_id", claim.id)
     w.arg("claim_id", offer.id)
     w.arg("claim_id", 999999)
     for endpoint in ("topics.edit", "topics.withdraw", "topics.leave", "topics.decide_claim",
-                     "topics_api.decide_claim", "topics_api.delete_participation"):
+                     "topics_api.decide_claim", "topics_api.delete_participation",
+                     "topics_api.network_decide_claim", "topics_api.network_delete_participation"):
         w.target("slug", topic.slug, endpoint=endpoint)
-    for endpoint in ("topics.claim", "topics.participate", "topics_api.create_claim", "topics_api.put_participation"):
+    for endpoint in ("topics.claim", "topics.participate", "topics_api.create_claim", "topics_api.put_participation",
+                     "topics_api.network_create_claim", "topics_api.network_put_participation"):
         w.target("slug", free.slug, endpoint=endpoint)
     w.target("slug", led_a.slug, endpoint="topics.hand_over")
     w.target("slug", led_b.slug, endpoint="topics.answer_handover")
@@ -110,6 +119,11 @@ FORM_DATA.update({
     "topics_api.put_participation": lambda w: {"status": "participating", "contact_id": w.lead_a.id},
     "topics_api.delete_participation": lambda w: {},
 })
+# the network-scoped API routes take the same bodies
+for _name in ("create_claim", "decide_claim", "put_participation", "delete_participation"):
+    FORM_DATA[f"topics_api.network_{_name}"] = FORM_DATA[f"topics_api.{_name}"]
+# the old addresses (/themen/…) only redirect (308 keeps the method and body)
+FORM_DATA.update({"topics_legacy": lambda w: {}, "topics_legacy_root": lambda w: {}})
 
 
 # --- the real effect of each request --------------------------------------------------------
@@ -188,4 +202,10 @@ def mass_assignment_cases(Case) -> list:
         Case("topics_api.delete_participation", "lead_a", lambda w: _participation(w.topic.id, w.city_a.id) is None,
              method="DELETE", expect_status=204, api=True),
     ]
+    # the same effects through /api/v1/networks/<network>/…
+    cases += [replace(c, endpoint=c.endpoint.replace("topics_api.", "topics_api.network_")) for c in cases
+              if c.endpoint.startswith("topics_api.")]
+    # the old addresses change nothing themselves: they answer 308 to /n/<default>/themen/…
+    cases += [Case(endpoint, "lead_a", lambda w: True, expect_status=308)
+              for endpoint in ("topics_legacy", "topics_legacy_root")]
     return cases
