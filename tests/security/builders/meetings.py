@@ -18,7 +18,7 @@ from network.meetings.models import (ActionItem, AgendaItem, Body, CalendarFeed,
                                      Rsvp)
 from tests.security.world import CITY, FORM_DATA, builder
 
-ENDPOINTS = ("meetings.", "meetings_api.")
+ENDPOINTS = ("meetings.", "meetings_api.", "my_meetings.")
 
 
 def _day(offset):
@@ -97,6 +97,13 @@ def meetings_world(w):
     w.target("item_id", w.mt_item_a.id, endpoint="meetings.agenda_item")
     w.target("item_id", w.mt_action_a.id, endpoint="meetings.action_status")
     w.target("secret", feeds["staff_a"])
+    # bodies and meetings live under /n/<network>/ (and /api/v1/networks/<network>/): the world's are re@di's
+    w.arg("network", "readi", endpoints=ENDPOINTS)
+    w.target("network", "readi", endpoint=None)
+    # the old addresses (/treffen/…, /meetings/…) redirect to the default network's
+    w.arg("rest", f"{w.mt_meeting_a.id}", endpoints=("meetings_legacy", "meetings_ics_legacy"))
+    w.target("rest", f"{w.mt_meeting_a.id}", endpoint="meetings_legacy")
+    w.target("rest", f"{w.mt_meeting_a.id}.ics", endpoint="meetings_ics_legacy")
 
 
 def _times(offset):
