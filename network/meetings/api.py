@@ -9,6 +9,35 @@ from network.meetings import services
 
 blp = make_blueprint("meetings_api", __name__, "", "Gremien, Treffen, Terminumfragen, Tagesordnungen, Zusagen")
 
+#: endpoints of the addresses without a network (before issue #16): they answer for the default network
+LEGACY_PREFIX = "legacy_"
+
+
+def route(rule, **options):
+    """Register a view under /networks/<network><rule> (the network's bodies and meetings) and, marked deprecated
+    in the OpenAPI document, under the old address <rule>, which answers for the installation's default network."""
+    def decorator(func):
+        blp.route("/networks/<network>" + rule, **options)(func)
+        blp.route(rule, endpoint=LEGACY_PREFIX + func.__name__, **options)(blp.doc(deprecated=True)(func))
+        return func
+    return decorator
+
+
+@blp.url_value_preprocessor
+def _pull_network(endpoint, values):
+    """The network named in the address is this request's; the old addresses are in the default network."""
+    from network.core.current import default_network_slug, set_request_network
+    set_request_network((values or {}).pop("network", None) or default_network_slug())
+
+
+@blp.before_request
+def _known_network():
+    """An unknown network answers 404 (after the token check: without a token, 401)."""
+    from flask import g
+    if g.get("api_user"):
+        services.this_network()
+
+
 @blp.before_request
 def _visible_meeting_first():
     """A meeting the caller may not see answers 404 before its body is checked (422 would tell that it exists)."""
@@ -22,7 +51,8 @@ def _visible_meeting_first():
 def _organisers_only():
     """Creating meetings: a missing right answers 403 before the body is validated (422)."""
     from flask import g, request
-    if request.endpoint == "meetings_api.create_meeting" and request.method == "POST" and g.get("api_user"):
+    if request.endpoint in ("meetings_api.create_meeting", "meetings_api." + LEGACY_PREFIX + "create_meeting") \
+            and request.method == "POST" and g.get("api_user"):
         require(g.api_user, "meeting.organise")
 
 
@@ -167,7 +197,7 @@ def _agenda_out(meeting):
             "proposals_open": services.proposals_open(meeting)}
 
 
-@blp.route("/bodies")
+@route("/bodies")
 @blp.response(200, BodySchema(many=True))
 @error_answers(blp, 401)
 def list_bodies():
@@ -175,7 +205,7 @@ def list_bodies():
     return services.visible_bodies(api_user())
 
 
-@blp.route("/meetings", methods=["GET"])
+@route("/meetings", methods=["GET"])
 @blp.response(200, MeetingSchema(many=True))
 @error_answers(blp, 401)
 def list_meetings():
@@ -185,7 +215,7 @@ def list_meetings():
     return services.running_polls(user) + services.upcoming_meetings(user, limit=200)
 
 
-@blp.route("/meetings", methods=["POST"])
+@route("/meetings", methods=["POST"])
 @blp.arguments(MeetingCreateIn)
 @blp.response(201, MeetingDetail)
 @error_answers(blp, 401)
@@ -204,7 +234,7 @@ def create_meeting(data):
     return _meeting_out(meeting, user)
 
 
-@blp.route("/meetings/<int:meeting_id>", methods=["GET"])
+@route("/meetings/<int:meeting_id>", methods=["GET"])
 @blp.response(200, MeetingDetail)
 @error_answers(blp, 401)
 def get_meeting(meeting_id):
@@ -213,7 +243,7 @@ def get_meeting(meeting_id):
     return _meeting_out(services.get_meeting_or_404(user, meeting_id), user)
 
 
-@blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
+@route("/meetings/<int:meeting_id>", methods=["PATCH"])
 @blp.arguments(MeetingIn)
 @blp.response(200, MeetingDetail)
 @error_answers(blp, 401)
@@ -232,7 +262,7 @@ def patch_meeting(data, meeting_id):
     return _meeting_out(meeting, user)
 
 
-@blp.route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
+@route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
 @blp.arguments(RsvpIn)
 @blp.response(200, RsvpOut)
 @error_answers(blp, 401)
@@ -245,7 +275,7 @@ def rsvp(data, meeting_id):
             "waiting_list": row.id in services.attendees(meeting)["waiting_ids"]}
 
 
-@blp.route("/meetings/<int:meeting_id>/poll", methods=["GET"])
+@route("/meetings/<int:meeting_id>/poll", methods=["GET"])
 @blp.response(200)
 @error_answers(blp, 401)
 def get_poll(meeting_id):
@@ -254,7 +284,7 @@ def get_poll(meeting_id):
     return _poll_out(services.get_meeting_or_404(user, meeting_id), user)
 
 
-@blp.route("/meetings/<int:meeting_id>/poll", methods=["POST"])
+@route("/meetings/<int:meeting_id>/poll", methods=["POST"])
 @blp.arguments(PollIn)
 @blp.response(200)
 @error_answers(blp, 401)
@@ -282,7 +312,7 @@ def post_poll(data, meeting_id):
     return _poll_out(meeting, user)
 
 
-@blp.route("/meetings/<int:meeting_id>/poll/votes", methods=["POST"])
+@route("/meetings/<int:meeting_id>/poll/votes", methods=["POST"])
 @blp.arguments(VoteIn)
 @blp.response(200)
 @error_answers(blp, 401)
@@ -299,7 +329,7 @@ def post_votes(data, meeting_id):
     return _poll_out(meeting, user)
 
 
-@blp.route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
+@route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
 @blp.response(200)
 @error_answers(blp, 401)
 def get_agenda(meeting_id):
@@ -307,7 +337,7 @@ def get_agenda(meeting_id):
     return _agenda_out(services.get_meeting_or_404(api_user(), meeting_id))
 
 
-@blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
 @blp.arguments(AgendaIn)
 @blp.response(201)
 @error_answers(blp, 401)

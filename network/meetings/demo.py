@@ -40,12 +40,18 @@ def seed() -> dict:
     """Idempotent: nothing happens when the Fachgruppe exists already."""
     from network.accounts.models import User
     from network.municipalities.models import Municipality
+    from network.networks.services import active_member_clause, network_by_slug
+    from network.core.current import default_network_slug
     from network.topics.models import LeadClaim, Participation, Topic
 
     if db.session.execute(sa.select(Body.id).where(Body.name == "Fachgruppe Digitalisierung")).first():
         return {"meeting bodies": 0, "meetings": 0}
+    # the demo bodies belong to the default network: its member (and guest) cities take part
+    network = network_by_slug(default_network_slug())
+    if network is None:
+        return {"meeting bodies": 0, "meetings": 0}
     cities = {c.name: c for c in db.session.execute(sa.select(Municipality).where(
-        Municipality.status == "member").order_by(Municipality.name)).scalars()}
+        active_member_clause(network.id, Municipality.id)).order_by(Municipality.name)).scalars()}
     if not cities:
         return {"meeting bodies": 0, "meetings": 0}
     leads = {u.municipality_id: u for u in db.session.execute(sa.select(User).where(
@@ -55,7 +61,8 @@ def seed() -> dict:
     bodies = {}
 
     def body(kind, name, description, city_ids, person_ids, topic_id=None, example=False):
-        b = Body(kind=kind, name=name, description=description, topic_id=topic_id, is_example=example)
+        b = Body(network_id=network.id, kind=kind, name=name, description=description, topic_id=topic_id,
+                 is_example=example)
         db.session.add(b)
         db.session.flush()
         for cid in city_ids:

@@ -59,6 +59,8 @@ class Body(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     topic = db.relationship("Topic", lazy="joined")
+    #: loaded with the body: links, mails and feeds name the body's network
+    network = db.relationship("Network", lazy="joined")
     __mapper_args__ = {"version_id_col": version}
 
     kind_label = ChoiceLabel("kind", BODY_KINDS)

@@ -20,6 +20,13 @@ def init_app(app) -> None:
     from network.meetings import services
     from network.meetings.tasks import send_reminders
 
+    from network.core.current import legacy_redirects
+    from network.meetings.views import personal_bp
+
+    app.register_blueprint(personal_bp)
+    # the addresses of the single-network era lead to the same page in the default network
+    legacy_redirects(app, "/treffen", "meetings_legacy")
+    legacy_redirects(app, "/meetings", "meetings_ics_legacy")
     credentials_revoked.connect(end_calendar_feed)
     register_job(app, "meeting-reminders", send_reminders, seconds_config="MEETING_REMINDER_SECONDS", seconds=300)
     register_calendar_source(app, services.calendar_source)
@@ -33,13 +40,13 @@ def init_app(app) -> None:
 
 
 def dashboard_panel(user):
-    """The city's open action items across all bodies and the user's next meetings."""
+    """The city's open action items and the user's next meetings across all their networks (each named)."""
     from network.meetings import services
     if not can(user, "meeting.view"):
         return None
     return "meetings/_panel_dashboard.html", {"actions": services.open_actions_of_city(user),
-                                              "meetings": services.upcoming_meetings(user, limit=5),
-                                              "polls": services.running_polls(user)[:5]}
+                                              "meetings": services.upcoming_meetings(user, limit=5, everywhere=True),
+                                              "polls": services.running_polls(user, everywhere=True)[:5]}
 
 
 def topic_panel(user, topic):
@@ -72,7 +79,7 @@ def profile_panel(user):
         return None
     feed = services.feed_of(user)
     secret = session.pop(NEW_FEED_KEY, None)
-    new_url = url_for("meetings.feed", secret=secret, _external=True) if feed and secret else None
+    new_url = url_for("my_meetings.feed", secret=secret, _external=True) if feed and secret else None
     return "meetings/_panel_profile.html", {"feed": feed, "new_url": new_url}
 
 
@@ -88,15 +95,16 @@ def digest_section(user, since, until, follows):
     if not can(user, "meeting.view"):
         return None
     items = []
-    for m in services.upcoming_meetings(user, limit=20, until=utcnow() + timedelta(days=14)):
+    for m in services.upcoming_meetings(user, limit=20, until=utcnow() + timedelta(days=14), everywhere=True):
         when = format_datetime(m.starts_at, "medium") + (f" – {m.host.name}" if m.host else "")
-        items.append(DigestItem(title=m.title, url=services.external_url("meetings.detail", meeting_id=m.id),
+        when += f" ({m.body.network.name})"
+        items.append(DigestItem(title=m.title, url=services.meeting_url(m, external=True),
                                 detail=when))
     for a in services.open_actions_of_city(user):
         detail = _("Aufgabe aus %(title)s", title=a.meeting.title)
         if a.due_date:
             detail += " – " + _("fällig am %(date)s", date=format_date(a.due_date, "medium"))
-        url = services.external_url("meetings.detail", meeting_id=a.meeting_id)
+        url = services.meeting_url(a.meeting, external=True)
         items.append(DigestItem(title=a.text[:120], url=url, detail=detail))
     return DigestSection(key="meetings", title=_("Treffen und Aufgaben"), items=items)
 

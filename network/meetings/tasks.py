@@ -19,6 +19,7 @@ from network.extensions import db
 from network.meetings import services
 from network.meetings.ical import BERLIN
 from network.meetings.models import ActionItem, Meeting, MeetingNotice, Rsvp
+from network.networks.models import Network
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +39,21 @@ def _attendees(meeting):
 def due_notices(now=None) -> list[tuple[str, int, str, dict]]:
     """(ledger key, user id, notice kind, ids) of every reminder that is due now."""
     now = now or utcnow()
-    days = sorted(int(d) for d in current_app.config.get("MEETING_REMINDER_DAYS", (7, 1)))
+    # the reminder days are each network's setting (Network.reminder_days, e.g. "7,1")
+    days_of = {n.id: sorted(n.reminder_day_list) for n in db.session.execute(sa.select(Network)).scalars()}
+    longest = max((d[-1] for d in days_of.values() if d), default=0)
     out = []
-    if days:
+    if longest:
         meetings = db.session.execute(sa.select(Meeting).where(
             Meeting.status == "scheduled", Meeting.starts_at > now,
-            Meeting.starts_at <= now + timedelta(days=days[-1]))).scalars().all()
+            Meeting.starts_at <= now + timedelta(days=longest))).scalars().all()
         for m in meetings:
+            days = days_of.get(m.body.network_id) or []
             left = m.starts_at - now
             # only the closest threshold applies (a meeting set up 3 days ahead gets no 7-day reminder later)
-            d = next(d for d in days if left <= timedelta(days=d))
+            d = next((d for d in days if left <= timedelta(days=d)), None)
+            if d is None:
+                continue
             for u in _attendees(m):
                 out.append((f"remind:{m.id}:{d}:{m.starts_at.isoformat()}:{u.id}", u.id, "reminder",
                             {"meeting_id": m.id, "days": d}))
@@ -92,10 +98,12 @@ def _send(key, user_id, kind, ids) -> bool:
             meeting = db.session.get(Meeting, ids["meeting_id"])
             subject = (_("Erinnerung: %(title)s", title=meeting.title) if kind == "reminder"
                        else _("Protokoll veröffentlicht: %(title)s", title=meeting.title))
-    queue_mail(user.email, "meetings/notice", subject=subject, locale=user.language,
+    # the mail names the meeting's network (a city may take part in several)
+    network = meeting.body.network
+    queue_mail(user.email, "meetings/notice", subject=f"{network.name} – {subject}", locale=user.language,
                municipality_id=user.municipality_id, person=user, notice=kind, meeting=meeting, item=item,
-               days=ids.get("days"), when=meeting.starts_at, place=services.place(meeting), reason="",
-               link=services.external_url("meetings.detail", meeting_id=meeting.id))
+               network=network, days=ids.get("days"), when=meeting.starts_at, place=services.place(meeting), reason="",
+               link=services.meeting_url(meeting, external=True))
     return True
 
 

@@ -25,7 +25,7 @@ def _login(browser, base_url, email):
 def test_poll_vote_pick_rsvp_minutes_and_dashboard(live_app, browser):
     base = live_app.base_url
     coord_ctx, coord = _login(browser, base, "koordination@staedtenetz.example")
-    coord.goto(base + "/treffen/gremien/")
+    coord.goto(base + "/n/readi/treffen/gremien/")
     coord.click("main a:has-text('Fachgruppe Digitalisierung')")
     coord.click("main a.kern-btn:has-text('Treffen planen')")
     assert coord.input_value("#number") == "35"  # 34 meetings on record and planned: the next number

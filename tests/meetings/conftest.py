@@ -27,7 +27,7 @@ def form_times(start: datetime, minutes=180) -> dict:
 
 def new_feed_url(client) -> str:
     """Make or renew the calendar feed as the logged-in user; its address, read from the profile (shown once)."""
-    assert client.post("/treffen/kalender/erneuern").status_code == 302
+    assert client.post("/meine-treffen/kalender/erneuern").status_code == 302
     html = client.get("/profil").get_data(as_text=True)
     match = re.search(r'id="calendar-url" readonly value="http://[^/"]+(/calendar/[^"]+\.ics)"', html)
     assert match, html[html.find("h-calendar"):][:1500]

@@ -57,7 +57,7 @@ def test_renewing_kills_the_old_address_and_the_new_one_works(as_user, client, l
 def test_ending_the_feed_from_the_profile(as_user, client, lead_a, fachgruppe):
     c = as_user(lead_a)
     url = new_feed_url(c)
-    resp = c.post("/treffen/kalender/erneuern", data={"action": "end"})
+    resp = c.post("/meine-treffen/kalender/erneuern", data={"action": "end"})
     assert resp.status_code == 302
     assert client.get(url).status_code == 404
     assert db.session.execute(sa.select(CalendarFeed)).first() is None

@@ -56,7 +56,7 @@ def test_required_properties_in_both_parsers(coordinator, fachgruppe, app):
     assert int(ev["sequence"]) == 0 == int(vev.sequence.value)
     assert ev["dtstart"].params["TZID"] == "Europe/Berlin"
     assert vev.dtstart.value.tzname() == "CEST" and vev.dtstart.value.hour == 14  # vobject resolves the TZID
-    assert str(ev["url"]).endswith(f"/treffen/{m.id}")
+    assert str(ev["url"]).endswith(f"/n/readi/treffen/{m.id}")
     assert "https://konf.example/x" in str(ev["location"])
 
 
@@ -80,9 +80,9 @@ def test_ics_download_and_personal_feed(as_user, client, coordinator, fachgruppe
     mine = _meeting_at(coordinator, fachgruppe, berlin(2027, 3, 28, 10))
     other = _meeting_at(coordinator, body_b_only, berlin(2027, 4, 1, 10), number="1", title="Geheimes Treffen")
     c = as_user(lead_a)
-    resp = c.get(f"/meetings/{mine.id}.ics")
+    resp = c.get(f"/n/readi/meetings/{mine.id}.ics")
     assert resp.status_code == 200 and resp.mimetype == "text/calendar"
-    assert c.get(f"/meetings/{other.id}.ics").status_code == 404
+    assert c.get(f"/n/readi/meetings/{other.id}.ics").status_code == 404
     url = new_feed_url(c)
     # a funding deadline from another domain's calendar source joins the feed
     deadline = CalendarEntry(uid="funding-1@x", summary="Frist Förderaufruf", start=datetime(2027, 6, 1).date())
@@ -96,7 +96,7 @@ def test_ics_download_and_personal_feed(as_user, client, coordinator, fachgruppe
     cal, events, vcal, vevents = _events_both(text)
     assert "X-WR-CALNAME" in text
     summaries = {str(e["summary"]) for e in events}
-    assert mine.title in summaries and "Frist Förderaufruf" in summaries and "Geheimes Treffen" not in summaries
+    assert f"re@di – regional.digital – {mine.title}" in summaries and "Frist Förderaufruf" in summaries and "Geheimes Treffen" not in summaries
     assert {v.summary.value for v in vevents} == summaries
     # renewing: the old address stops working
     new = new_feed_url(c)

@@ -22,7 +22,7 @@ def test_action_item_only_for_a_member_city_of_the_body(as_user, coordinator, fa
     db.session.commit()
     client = as_user(lead_a)  # the host city's lead writes the minutes
     due = (date.today() + timedelta(days=1)).isoformat()
-    resp = client.post(f"/treffen/{m.id}/aufgaben", data={"action_text": "Geheimes Vorhaben",
+    resp = client.post(f"/n/readi/treffen/{m.id}/aufgaben", data={"action_text": "Geheimes Vorhaben",
                                                          "action_city": str(city_c.id), "due_date": due})
     assert resp.status_code == 422
     assert "Die verantwortliche Kommune muss Mitglied des Gremiums sein." in resp.get_data(as_text=True)

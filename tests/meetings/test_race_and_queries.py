@@ -89,7 +89,7 @@ def test_no_n_plus_one(as_user, count_queries, coordinator, fachgruppe, lead_a, 
     _fill(10, small, city_a)
     _fill(1000, big, city_b)
     def pages(m):
-        return [f"/treffen/{m.id}", f"/treffen/{m.id}/umfrage", "/treffen/"]
+        return [f"/n/readi/treffen/{m.id}", f"/n/readi/treffen/{m.id}/umfrage", "/n/readi/treffen/"]
     a = _count(as_user, count_queries, lead_a, pages(small))
     b = _count(as_user, count_queries, lead_a, pages(big))
     assert a == b, (a, b)

@@ -13,10 +13,12 @@ from network.meetings import services, tasks
 from network.meetings.models import MeetingNotice
 from tests.meetings.conftest import future, meeting_data
 
+NETWORK = "re@di – regional.digital"
+
 
 def _mails():
     db.session.expire_all()
-    return db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.subject.not_like("Einladung%"))
+    return db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.subject.not_like("%Einladung:%"))
                               .order_by(OutboxMessage.id)).scalars().all()
 
 
@@ -37,7 +39,9 @@ def soon(coordinator, fachgruppe, lead_a, lead_b, staff_a, city_a):
 def test_each_reminder_once_and_only_the_closest_threshold(soon, lead_a, staff_a):
     stats = tasks.send_reminders()
     mails = _mails()
-    by_subject = sorted((m.subject.split(":")[0], m.recipient) for m in mails)
+    # every subject names the meeting's network first
+    assert all(m.subject.startswith(NETWORK + " – ") for m in mails)
+    by_subject = sorted((m.subject.removeprefix(NETWORK + " – ").split(":")[0], m.recipient) for m in mails)
     # 7-day reminder to lead A (invited) and staff A (yes), not lead B (declined); minutes to both leads;
     # action item due to city A's lead
     assert by_subject == sorted([
@@ -52,12 +56,25 @@ def test_each_reminder_once_and_only_the_closest_threshold(soon, lead_a, staff_a
     assert "morgen" in _mails()[-1].body_text
 
 
-def test_configurable_days(app, soon):
-    app.config["MEETING_REMINDER_DAYS"] = (3,)
-    try:
-        assert not [k for k, *_ in tasks.due_notices() if k.startswith("remind:")]
-    finally:
-        app.config["MEETING_REMINDER_DAYS"] = (7, 1)
+def test_reminder_days_are_the_networks_setting(app, soon):
+    """The meeting is 5 days ahead: with the network's days "3" nothing is due yet, with "7,1" the 7-day one."""
+    network = soon.body.network
+    network.reminder_days = "3"
+    db.session.commit()
+    assert not [k for k, *_ in tasks.due_notices() if k.startswith("remind:")]
+    network.reminder_days = "7,1"
+    db.session.commit()
+    assert {k.split(":")[2] for k, *_ in tasks.due_notices() if k.startswith("remind:")} == {"7"}
+
+
+def test_reminder_days_of_another_network_do_not_apply(app, soon):
+    """A second network reminding 10 days ahead changes nothing for the meetings of re@di ("7,1")."""
+    from tests import factories
+    other = factories.make_network("zweites", "Zweites Netz")
+    other.reminder_days = "10"
+    soon.body.network.reminder_days = "3"
+    db.session.commit()
+    assert not [k for k, *_ in tasks.due_notices() if k.startswith("remind:")]
 
 
 def test_two_schedulers_at_once_send_each_reminder_once(app, soon):

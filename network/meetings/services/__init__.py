@@ -4,7 +4,8 @@ invitations and calendars. Services check, write the audit and flush; the reques
 ``from network.meetings import services; services.create_meeting(...)`` keeps working: every public name of the
 modules is re-exported here. Code that replaces a service in a test patches it where it is looked up."""
 
-from network.meetings.services._common import LINK_RE, MAX_ID, MAX_MINUTES, MAX_TEXT, external_url, local_url
+from network.meetings.services._common import (LINK_RE, MAX_ID, MAX_MINUTES, MAX_TEXT, external_url, local_url,
+                                               meeting_url, this_network)
 from network.meetings.services.agenda import (add_agenda_item, agenda, agenda_action, agenda_items, get_item_or_404,
                                               previous_meeting, proposals_open)
 from network.meetings.services.bodies import create_body, default_title, last_hosts, suggestions, update_body
@@ -27,7 +28,7 @@ from network.meetings.services.schedule import (body_history, cancel_meeting, cr
 from network.meetings.services.times import local_datetime, parse_iso
 
 __all__ = [
-    "MAX_TEXT", "MAX_MINUTES", "LINK_RE", "MAX_ID", "external_url", "local_url", "rsvp_people",
+    "MAX_TEXT", "MAX_MINUTES", "LINK_RE", "MAX_ID", "external_url", "local_url", "meeting_url", "this_network", "rsvp_people",
     "member_body_clause", "is_member", "topic_lead_city_id", "may_organise", "require_organiser", "visible_bodies",
     "organisable_bodies", "get_body_or_404", "get_meeting_or_404", "body_cities", "body_persons", "member_cities",
     "all_people", "active_topics", "recipients", "follow_body", "create_body", "update_body", "last_hosts",

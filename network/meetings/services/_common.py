@@ -2,6 +2,8 @@
 
 import re
 
+import sqlalchemy as sa
+
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,9 +54,32 @@ def optional_int(c, field: str, raw, low: int, high: int, message: str, default:
     return value
 
 
-def _is_coordinator(user) -> bool:
-    """The network coordination sees and organises every body."""
-    return "coordinator" in roles_of(user)
+def _is_coordinator(user, network=None) -> bool:
+    """The coordination of a network sees and organises every body of that network (default: the request's)."""
+    if network is None:
+        return "coordinator" in roles_of(user)
+    return network.slug in (getattr(user, "coordinated_networks", None) or frozenset())
+
+
+def coordinated_clause(user, network_column):
+    """SQL: the network in ``network_column`` is one the user coordinates (slugs loaded with the user)."""
+    from network.networks.models import Network
+    slugs = sorted(getattr(user, "coordinated_networks", None) or ())
+    if not slugs:
+        return sa.false()
+    return network_column.in_(sa.select(Network.id).where(Network.slug.in_(slugs)))
+
+
+def this_network():
+    """The Network of this request (URL /n/<slug>/, else the switcher's choice, else the default; 404 if unknown)."""
+    from network.networks.services import request_network
+    return request_network()
+
+
+def meeting_url(meeting, endpoint: str = "meetings.detail", *, external: bool = False, **kw) -> str:
+    """Address of a meeting's page in the meeting's own network (mails, feeds and lists across networks)."""
+    kw.setdefault("meeting_id", meeting.id)
+    return (external_url if external else local_url)(endpoint, network=meeting.body.network.slug, **kw)
 
 
 def external_url(endpoint, **kw) -> str:

@@ -27,8 +27,8 @@ def proposals_open(meeting: Meeting) -> bool:
     return meeting.starts_at is None or utcnow() < meeting.starts_at
 
 
-def _check_item(c: Checker, data: dict) -> dict:
-    """Checked fields of an agenda item (messages collect in ``c``)."""
+def _check_item(c: Checker, data: dict, network_id: int) -> dict:
+    """Checked fields of an agenda item of a meeting in the network (messages collect in ``c``)."""
     out = {"title": c.text("title", data.get("title"), label=_("einen Titel"), max_len=200),
            "presenter_name": c.text("presenter_name", data.get("presenter_name"), label=_("eine vortragende Person"),
                                     required=False, max_len=120)}
@@ -42,7 +42,7 @@ def _check_item(c: Checker, data: dict) -> dict:
     out["topic_id"] = optional_id(data.get("topic_id"))
     if out["topic_id"] is not None:
         topic = db.session.get(Topic, out["topic_id"]) if _valid_id(out["topic_id"]) else None
-        if topic is None or topic.status != "active":
+        if topic is None or topic.status != "active" or topic.network_id != network_id:
             c.add("topic_id", _("Dieses Thema gibt es nicht."))
             out["topic_id"] = None
     path = (data.get("link_path") or "").strip()
@@ -67,7 +67,7 @@ def add_agenda_item(actor, meeting: Meeting, data: dict) -> AgendaItem:
     if meeting.status == "cancelled":
         raise Conflict({"title": _("Das Treffen ist abgesagt.")})
     c = Checker()
-    v = _check_item(c, data)
+    v = _check_item(c, data, meeting.body.network_id)
     c.done()
     position = (db.session.execute(sa.select(sa.func.max(AgendaItem.position))
                                    .where(AgendaItem.meeting_id == meeting.id)).scalar() or 0) + 1

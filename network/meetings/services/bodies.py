@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from werkzeug.exceptions import Forbidden
 
 from network.accounts.models import User
 from network.core import audit
@@ -11,9 +12,11 @@ from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import BODY_KINDS, Body, BodyCity, BodyPerson, Meeting
-from network.meetings.services._common import MAX_TEXT, _valid_id, check_stale, flush_or_conflict
-from network.meetings.services.membership import body_cities
+from network.meetings.services._common import (MAX_TEXT, _is_coordinator, _valid_id, check_stale, flush_or_conflict,
+                                               this_network)
+from network.meetings.services.membership import body_cities, people_clause
 from network.municipalities.models import Municipality
+from network.networks.services import active_member_clause
 from network.topics.models import Topic
 
 
@@ -28,8 +31,9 @@ def _int_ids(values) -> list[int]:
     return sorted({v for v in out if _valid_id(v)} | {-1 for v in out if not _valid_id(v)})
 
 
-def _check_body(c: Checker, data: dict, current: Body | None = None) -> dict:
-    """Checked fields of a body (messages collect in ``c``; raises at the end)."""
+def _check_body(c: Checker, network, data: dict, current: Body | None = None) -> dict:
+    """Checked fields of a body of ``network`` (messages collect in ``c``; raises at the end): its topic, cities
+    and persons must be the network's."""
     kind = c.choice("kind", data.get("kind"), BODY_KINDS, label=_("die Art des Gremiums"))
     name = c.text("name", data.get("name"), label=_("einen Namen"), max_len=160)
     description = c.text("description", data.get("description"), label=_("eine Beschreibung"), required=False,
@@ -42,19 +46,23 @@ def _check_body(c: Checker, data: dict, current: Body | None = None) -> dict:
         except (TypeError, ValueError):
             c.add("topic_id", _("Eine Projektgruppe gehört zu einem Thema. Bitte wählen Sie eines."))
         else:
-            if not _valid_id(topic_id) or db.session.get(Topic, topic_id) is None:
+            topic = db.session.get(Topic, topic_id) if _valid_id(topic_id) else None
+            if topic is None or topic.network_id != network.id:
                 c.add("topic_id", _("Dieses Thema gibt es nicht."))
     if name and "name" not in c.errors:
-        clash = db.session.execute(sa.select(Body.id).where(sa.func.lower(Body.name) == name.lower())).scalar()
+        clash = db.session.execute(sa.select(Body.id).where(Body.network_id == network.id,
+                                                            sa.func.lower(Body.name) == name.lower())).scalar()
         if clash is not None and (current is None or clash != current.id):
             c.add("name", _("Ein Gremium mit diesem Namen gibt es schon."))
     city_ids = _int_ids(data.get("city_ids"))
-    known = set(db.session.execute(sa.select(Municipality.id).where(Municipality.id.in_(city_ids))).scalars()) \
+    known = set(db.session.execute(sa.select(Municipality.id).where(
+        Municipality.id.in_(city_ids), active_member_clause(network.id, Municipality.id))).scalars()) \
         if city_ids else set()
     if set(city_ids) - known:
         c.add("city_ids", _("Bitte wählen Sie nur Kommunen aus der Liste."))
     person_ids = _int_ids(data.get("person_ids"))
-    known_p = set(db.session.execute(sa.select(User.id).where(User.id.in_(person_ids))).scalars()) \
+    known_p = set(db.session.execute(sa.select(User.id).where(User.id.in_(person_ids),
+                                                              people_clause(network))).scalars()) \
         if person_ids else set()
     if set(person_ids) - known_p:
         c.add("person_ids", _("Bitte wählen Sie nur Personen aus der Liste."))
@@ -82,11 +90,13 @@ def _set_members(body: Body, city_ids, person_ids) -> None:
 
 
 def create_body(actor, data: dict) -> Body:
-    """Coordinator: a new body with its member cities and persons."""
+    """Coordinator: a new body of this request's network with its member cities and persons."""
     require(actor, "body.manage")
+    network = this_network()
     c = Checker()
-    v = _check_body(c, data)
-    body = Body(kind=v["kind"], name=v["name"], description=v["description"], topic_id=v["topic_id"])
+    v = _check_body(c, network, data)
+    body = Body(network_id=network.id, kind=v["kind"], name=v["name"], description=v["description"],
+                topic_id=v["topic_id"])
     db.session.add(body)
     db.session.flush()
     _set_members(body, v["city_ids"], v["person_ids"])
@@ -98,9 +108,11 @@ def create_body(actor, data: dict) -> Body:
 def update_body(actor, body: Body, data: dict, *, version=None) -> Body:
     """Coordinator: change a body and its members (version check against concurrent edits)."""
     require(actor, "body.manage")
+    if not _is_coordinator(actor, body.network):
+        raise Forbidden()
     check_stale(body, version)
     c = Checker()
-    v = _check_body(c, data, body)
+    v = _check_body(c, body.network, data, body)
     body.kind, body.name, body.description, body.topic_id = v["kind"], v["name"], v["description"], v["topic_id"]
     _set_members(body, v["city_ids"], v["person_ids"])
     audit.record(actor, "body.updated", obj=body, summary=f"Gremium {body.name} geändert")

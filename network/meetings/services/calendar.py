@@ -15,7 +15,7 @@ from network.core.permissions import can, require
 from network.extensions import db
 from network.meetings.ical import to_ics
 from network.meetings.models import CalendarFeed, Meeting
-from network.meetings.services._common import external_url
+from network.meetings.services._common import meeting_url
 from network.meetings.services.membership import member_body_clause
 
 
@@ -32,13 +32,18 @@ def place(meeting: Meeting) -> str:
     return ", ".join(parts)
 
 
-def calendar_entry(meeting: Meeting) -> CalendarEntry:
-    """The meeting as an entry of the personal feed and of the invitation."""
-    url = external_url("meetings.detail", meeting_id=meeting.id)
-    desc = meeting.description
+def calendar_entry(meeting: Meeting, *, named: bool = False) -> CalendarEntry:
+    """The meeting as an entry of the personal feed (``named``: the summary starts with the network's name, as a
+    feed mixes the user's networks) and of the invitation; the description always names the network."""
+    network = meeting.body.network
+    url = meeting_url(meeting, external=True)
+    desc = _("Städtenetz: %(network)s", network=network.name)
+    if meeting.description:
+        desc += "\n\n" + meeting.description
     if url:
-        desc = (desc + "\n\n" if desc else "") + url
-    return CalendarEntry(uid=f"meeting-{meeting.id}@{ical_domain()}", summary=meeting.title,
+        desc += "\n\n" + url
+    summary = f"{network.name} – {meeting.title}" if named else meeting.title
+    return CalendarEntry(uid=f"meeting-{meeting.id}@{ical_domain()}", summary=summary,
                          start=meeting.starts_at, end=meeting.ends_at, url=url, description=desc,
                          location=place(meeting), sequence=meeting.sequence,
                          status="CANCELLED" if meeting.status == "cancelled" else "CONFIRMED",
@@ -47,7 +52,7 @@ def calendar_entry(meeting: Meeting) -> CalendarEntry:
 
 def meeting_ics(meeting: Meeting, method: str | None = "PUBLISH", attendees=()) -> str:
     """One meeting as .ics (PUBLISH for downloads, REQUEST or CANCEL for invitations)."""
-    return to_ics([calendar_entry(meeting)], method=method,
+    return to_ics([calendar_entry(meeting)], method=method, name=meeting.body.network.name,
                   organizer=current_app.config.get("MEETINGS_ORGANIZER_EMAIL"), attendees=attendees)
 
 
@@ -101,12 +106,13 @@ def user_for_feed(secret: str) -> User | None:
 
 
 def calendar_source(user) -> list[CalendarEntry]:
-    """Every scheduled or cancelled meeting of the user's bodies from a year ago on (feed entries)."""
+    """Every scheduled or cancelled meeting of the user's bodies in all their networks from a year ago on (feed
+    entries, each named with its network)."""
     since = utcnow() - timedelta(days=365)
     meetings = db.session.execute(sa.select(Meeting).where(
         member_body_clause(user, Meeting.body_id), Meeting.status.in_(("scheduled", "cancelled")),
         Meeting.starts_at.is_not(None), Meeting.starts_at >= since).order_by(Meeting.starts_at)).scalars().all()
-    return [calendar_entry(m) for m in meetings]
+    return [calendar_entry(m, named=True) for m in meetings]
 
 
 def feed_ics(user) -> str:

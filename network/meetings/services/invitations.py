@@ -7,7 +7,7 @@ from network.accounts.models import User
 from network.core.outbox import queue_mail
 from network.extensions import db
 from network.meetings.models import Meeting, Rsvp
-from network.meetings.services._common import external_url, local_url
+from network.meetings.services._common import meeting_url
 from network.meetings.services.calendar import meeting_ics, place
 from network.meetings.services.membership import recipients
 from network.meetings.signals import meeting_scheduled
@@ -31,10 +31,11 @@ def _invite(meeting: Meeting, kind: str, reason: str = "") -> int:
     subjects = {"invitation": _("Einladung: %(title)s"), "update": _("Geändert: %(title)s"),
                 "cancel": _("Abgesagt: %(title)s")}
     for u in people:
-        queue_mail(u.email, "meetings/notice", subject=subjects[kind] % {"title": meeting.title}, locale=u.language,
+        subject = f"{meeting.body.network.name} – " + subjects[kind] % {"title": meeting.title}
+        queue_mail(u.email, "meetings/notice", subject=subject, locale=u.language, network=meeting.body.network,
                    municipality_id=meeting.host_municipality_id, person=u, notice=kind, meeting=meeting,
                    when=meeting.starts_at, place=place(meeting), reason=reason,
-                   link=external_url("meetings.detail", meeting_id=meeting.id),
+                   link=meeting_url(meeting, external=True),
                    attachments=[(f"treffen-{meeting.id}.ics", ics, f"text/calendar; method={method}")])
     return len(people)
 
@@ -44,5 +45,5 @@ def _scheduled(actor, meeting: Meeting) -> None:
     _invite(meeting, "invitation")
     targets = [("body", meeting.body_id)] + ([("topic", meeting.body.topic_id)] if meeting.body.topic_id else [])
     meeting_scheduled.send(meeting=meeting, targets=targets, title=meeting.title,
-                           url=local_url("meetings.detail", meeting_id=meeting.id), audience=f"body:{meeting.body_id}",
+                           url=meeting_url(meeting), audience=f"body:{meeting.body_id}",
                            actor_id=getattr(actor, "id", None))

@@ -8,27 +8,30 @@ from network.accounts.models import User
 from network.core.permissions import can, require
 from network.extensions import db
 from network.meetings.models import Body, BodyCity, BodyPerson, Meeting
-from network.meetings.services._common import _is_coordinator, _valid_id, local_url
+from network.meetings.services._common import _is_coordinator, _valid_id, coordinated_clause, local_url, this_network
 from network.municipalities.models import Municipality
+from network.networks.models import NetworkRole
+from network.networks.services import active_member_clause
 from network.topics.models import LeadClaim, Topic
 
 
 def member_body_clause(user, column=None):
-    """SQL: the body ids the user is a member of (a member city's account or a member person)."""
+    """SQL: the body ids the user is a member of, in every network (a member city's account, a member person,
+    or the coordination of the body's network)."""
     column = Body.id if column is None else column
-    if _is_coordinator(user):
-        return sa.true()
     if not getattr(user, "is_authenticated", False):
         return sa.false()
     clauses = [column.in_(sa.select(BodyPerson.body_id).where(BodyPerson.user_id == user.id))]
     if user.municipality_id:
         clauses.append(column.in_(sa.select(BodyCity.body_id).where(BodyCity.municipality_id == user.municipality_id)))
+    if user.coordinated_networks:
+        clauses.append(column.in_(sa.select(Body.id).where(coordinated_clause(user, Body.network_id))))
     return sa.or_(*clauses)
 
 
 def is_member(user, body: Body) -> bool:
-    """True for the coordination, accounts of member cities and member persons."""
-    if _is_coordinator(user):
+    """True for the coordination of the body's network, accounts of member cities and member persons."""
+    if _is_coordinator(user, body.network):
         return True
     return db.session.execute(sa.select(sa.literal(1)).where(member_body_clause(user, sa.literal(body.id)))).first() \
         is not None
@@ -46,7 +49,7 @@ def may_organise(user, body: Body) -> bool:
     """The coordination organises every body; a project group's lead city organises its own group."""
     if not can(user, "meeting.organise"):
         return False
-    if can(user, "meeting.organise_any"):
+    if can(user, "meeting.organise_any") and _is_coordinator(user, body.network):
         return True
     return (body.kind == "projektgruppe" and user.municipality_id is not None
             and topic_lead_city_id(body.topic_id) == user.municipality_id)
@@ -72,7 +75,8 @@ def _require_member(user, body: Body, permission: str = "meeting.view") -> None:
 def visible_bodies(user) -> list[Body]:
     """The bodies the user is a member of (all for the coordination)."""
     require(user, "meeting.view")
-    return db.session.execute(sa.select(Body).where(member_body_clause(user)).order_by(
+    return db.session.execute(sa.select(Body).where(Body.network_id == this_network().id,
+                                                    member_body_clause(user)).order_by(
         sa.case({"plenum": 0, "fachgruppe": 1, "projektgruppe": 2}, value=Body.kind), Body.name)).scalars().all()
 
 
@@ -80,29 +84,33 @@ def organisable_bodies(user) -> list[Body]:
     """Bodies the user may schedule meetings for."""
     if not can(user, "meeting.organise"):
         return []
-    if can(user, "meeting.organise_any"):
-        return db.session.execute(sa.select(Body).order_by(Body.name)).scalars().all()
+    network = this_network()
+    if can(user, "meeting.organise_any") and _is_coordinator(user, network):
+        return db.session.execute(sa.select(Body).where(Body.network_id == network.id)
+                                  .order_by(Body.name)).scalars().all()
     led = sa.select(LeadClaim.topic_id).where(LeadClaim.kind == "lead", LeadClaim.status == "confirmed",
                                               LeadClaim.municipality_id == user.municipality_id)
-    return db.session.execute(sa.select(Body).where(Body.kind == "projektgruppe", Body.topic_id.in_(led))
-                              .order_by(Body.name)).scalars().all()
+    return db.session.execute(sa.select(Body).where(Body.network_id == network.id, Body.kind == "projektgruppe",
+                                                    Body.topic_id.in_(led)).order_by(Body.name)).scalars().all()
 
 
 def get_body_or_404(user, body_id) -> Body:
-    """A body the user is a member of, else 404."""
+    """A body of this request's network the user is a member of, else 404."""
     require(user, "meeting.view")
     body = db.session.get(Body, body_id) if _valid_id(body_id) else None
-    if body is None or not is_member(user, body):
+    if body is None or body.network_id != this_network().id or not is_member(user, body):
         abort(404)
     return body
 
 
 def get_meeting_or_404(user, meeting_id) -> Meeting:
-    """A meeting of one of the user's bodies, else 404."""
+    """A meeting of one of the user's bodies in this request's network, else 404."""
     require(user, "meeting.view")
     if not _valid_id(meeting_id):
         abort(404)
+    network_bodies = sa.select(Body.id).where(Body.network_id == this_network().id)
     meeting = db.session.execute(sa.select(Meeting).where(Meeting.id == meeting_id,
+                                                          Meeting.body_id.in_(network_bodies),
                                                           member_body_clause(user, Meeting.body_id))).scalar()
     if meeting is None:
         abort(404)
@@ -121,27 +129,41 @@ def body_persons(body_id) -> list[User]:
                               .where(BodyPerson.body_id == body_id).order_by(User.name)).scalars().all()
 
 
-def member_cities():
-    """Every member city of the network by name (choices in forms)."""
-    return db.session.execute(sa.select(Municipality).where(Municipality.status == "member")
+def member_cities(network=None):
+    """The cities taking part in the network (members and guests) by name (choices in forms)."""
+    network = network or this_network()
+    return db.session.execute(sa.select(Municipality).where(active_member_clause(network.id, Municipality.id))
                               .order_by(Municipality.name)).scalars().all()
 
 
-def all_people():
-    """Active accounts that can be member persons (with their city)."""
-    return db.session.execute(sa.select(User).where(User.active.is_(True)).order_by(User.name)).scalars().all()
+def people_clause(network):
+    """SQL: active accounts that can be member persons of a body of the network (its cities' and coordinators)."""
+    coordinators = sa.select(NetworkRole.user_id).where(NetworkRole.network_id == network.id)
+    return sa.and_(User.active.is_(True), sa.or_(active_member_clause(network.id, User.municipality_id),
+                                                 User.id.in_(coordinators)))
 
 
-def active_topics():
-    """Active topics by name (choices in forms)."""
-    return db.session.execute(sa.select(Topic).where(Topic.status == "active").order_by(Topic.name)).scalars().all()
+def all_people(network=None):
+    """Active accounts that can be member persons (with their city): of the network's cities and coordination."""
+    network = network or this_network()
+    return db.session.execute(sa.select(User).where(people_clause(network)).order_by(User.name)).scalars().all()
+
+
+def active_topics(network=None):
+    """Active topics of the network by name (choices in forms)."""
+    network = network or this_network()
+    return db.session.execute(sa.select(Topic).where(Topic.status == "active", Topic.network_id == network.id)
+                              .order_by(Topic.name)).scalars().all()
 
 
 def recipients(body: Body) -> list[User]:
     """Who gets invitations and minutes: the member persons, and for member cities without one, their leads."""
     persons = [u for u in body_persons(body.id) if u.active]
     covered = {u.municipality_id for u in persons}
-    cities = [c.id for c in body_cities(body.id) if c.id not in covered]
+    # cities that left the body's network get no more invitations (guests do)
+    active = set(db.session.execute(sa.select(BodyCity.municipality_id).where(
+        BodyCity.body_id == body.id, active_member_clause(body.network_id, BodyCity.municipality_id))).scalars())
+    cities = [c.id for c in body_cities(body.id) if c.id not in covered and c.id in active]
     leads = db.session.execute(sa.select(User).where(User.municipality_id.in_(cities), User.role == "lead",
                                                      User.active.is_(True)).order_by(User.name)).scalars().all() \
         if cities else []
@@ -153,4 +175,4 @@ def follow_body(user, body_id):
     body = db.session.get(Body, body_id)
     if body is None or not can(user, "meeting.view") or not is_member(user, body):
         return None
-    return body.name, local_url("meetings.body", body_id=body.id)
+    return body.name, local_url("meetings.body", body_id=body.id, network=body.network.slug)

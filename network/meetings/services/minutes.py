@@ -15,7 +15,7 @@ from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import ActionItem, Decision, Meeting
 from network.meetings.services._common import (MAX_MINUTES, MAX_TEXT, _valid_id, check_stale, flush_or_conflict,
-                                               local_url)
+                                               meeting_url)
 from network.meetings.services.membership import (body_cities, get_meeting_or_404, is_member, may_organise,
                                                   member_body_clause)
 from network.meetings.signals import minutes_published
@@ -60,7 +60,7 @@ def save_minutes(actor, meeting: Meeting, text: str, *, publish: bool = False, v
     if first:
         targets = [("body", meeting.body_id)] + ([("topic", meeting.body.topic_id)] if meeting.body.topic_id else [])
         minutes_published.send(meeting=meeting, targets=targets, title=meeting.title,
-                               url=local_url("meetings.detail", meeting_id=meeting.id),
+                               url=meeting_url(meeting),
                                audience=f"body:{meeting.body_id}", actor_id=actor.id)
     return meeting
 

@@ -14,7 +14,8 @@ from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
 from network.meetings.models import Body, Decision, Meeting
-from network.meetings.services._common import MAX_TEXT, check_stale, flush_or_conflict, optional_id, optional_int
+from network.meetings.services._common import (MAX_TEXT, check_stale, flush_or_conflict, optional_id, optional_int,
+                                               this_network)
 from network.meetings.services.invitations import _invite, _scheduled
 from network.meetings.services.membership import _require_organiser, body_cities, member_body_clause
 from network.meetings.services.times import _times, local_datetime, parse_iso
@@ -134,10 +135,20 @@ def cancel_meeting(actor, meeting: Meeting, reason: str = "") -> Meeting:
     return meeting
 
 
-def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = None) -> list[Meeting]:
-    """Scheduled meetings of the user's bodies from now on (in one query)."""
-    stmt = (sa.select(Meeting).where(member_body_clause(user, Meeting.body_id), Meeting.status == "scheduled",
-                                     Meeting.ends_at >= utcnow()).order_by(Meeting.starts_at))
+def _in_network(stmt, everywhere: bool):
+    """Only meetings of this request's network, unless ``everywhere`` (the user's own lists across networks)."""
+    if everywhere:
+        return stmt
+    return stmt.where(Meeting.body_id.in_(sa.select(Body.id).where(Body.network_id == this_network().id)))
+
+
+def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = None,
+                      everywhere: bool = False) -> list[Meeting]:
+    """Scheduled meetings of the user's bodies from now on (in one query): in this request's network, or in
+    every network of the user (``everywhere``; each meeting's body carries its network)."""
+    stmt = _in_network(sa.select(Meeting).where(member_body_clause(user, Meeting.body_id),
+                                                Meeting.status == "scheduled", Meeting.ends_at >= utcnow())
+                       .order_by(Meeting.starts_at), everywhere)
     if until is not None:
         stmt = stmt.where(Meeting.starts_at <= until)
     if limit:
@@ -145,16 +156,18 @@ def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = 
     return db.session.execute(stmt).scalars().all()
 
 
-def running_polls(user) -> list[Meeting]:
-    """Meetings of the user's bodies whose date poll runs, newest first."""
-    return db.session.execute(sa.select(Meeting).where(member_body_clause(user, Meeting.body_id),
-                                                       Meeting.status == "polling")
-                              .order_by(Meeting.created_at.desc())).scalars().all()
+def running_polls(user, *, everywhere: bool = False) -> list[Meeting]:
+    """Meetings of the user's bodies whose date poll runs, newest first (this network, or ``everywhere``)."""
+    return db.session.execute(_in_network(sa.select(Meeting).where(member_body_clause(user, Meeting.body_id),
+                                                                   Meeting.status == "polling")
+                                          .order_by(Meeting.created_at.desc()), everywhere)).scalars().all()
 
 
 def body_history(user, body: Body, q: str | None = None) -> list[Meeting]:
     """The body's meetings, newest first; q searches title, place, host, minutes and decisions (ILIKE)."""
     require(user, "meeting.view")
+    if body.network_id != this_network().id:
+        return []
     stmt = (sa.select(Meeting).outerjoin(Municipality, Municipality.id == Meeting.host_municipality_id)
             .where(Meeting.body_id == body.id)
             .order_by(Meeting.starts_at.desc().nulls_first(), Meeting.id.desc()))

@@ -1,11 +1,19 @@
 """Meetings pages: overview, bodies and their history, meeting page, poll, agenda, RSVP, minutes, calendars.
 
-One module per part; each registers its routes on ``bp`` when imported below.
+One module per part; each registers its routes on ``bp`` when imported below. Bodies and meetings belong to a
+network: their pages live under /n/<network>/treffen/… (``bp``, network-scoped). What is the user's own across
+all networks of their city stays installation-wide (``personal_bp``): "my meetings", the calendar subscription
+(/calendar/<secret>.ics, an address calendar clients keep) and its renewal.
 """
 
 from flask import Blueprint
 
-# no url_prefix: the calendar routes live under /meetings/ and /calendar/ as the issue names them
-bp = Blueprint("meetings", __name__)
+from network.core.current import scope_blueprint
 
-from network.meetings.views import agenda, bodies, calendar, meetings, minutes, polls  # noqa: E402,F401
+bp = Blueprint("meetings", __name__, url_prefix="/n/<network>")
+scope_blueprint(bp)
+
+#: registered by meetings/setup.py (the app registers one blueprint per domain's views)
+personal_bp = Blueprint("my_meetings", __name__)
+
+from network.meetings.views import agenda, bodies, calendar, meetings, minutes, mine, polls  # noqa: E402,F401

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.meetings import services
-from network.meetings.views import bp
+from network.meetings.views import bp, personal_bp
 
 #: session key that carries a just-made feed secret to the profile page, which shows it once and drops it
 NEW_FEED_KEY = "meetings_new_feed"
@@ -29,9 +29,10 @@ def ics(meeting_id):
     return _ics_response(services.meeting_ics(meeting), f"treffen-{meeting.id}.ics")
 
 
-@bp.route("/calendar/<secret>.ics")
+@personal_bp.route("/calendar/<secret>.ics")
 def feed(secret):
-    """The personal subscription feed; calendar clients call it without cookies, the secret is the key."""
+    """The personal subscription feed; calendar clients call it without cookies, the secret is the key.
+    It carries the meetings of every network of the user, each named with its network."""
     user = services.user_for_feed(secret)
     if user is None:
         abort(404)
@@ -40,7 +41,7 @@ def feed(secret):
     return resp
 
 
-@bp.route("/treffen/kalender/erneuern", methods=["POST"])
+@personal_bp.route("/meine-treffen/kalender/erneuern", methods=["POST"])
 @login_required
 def renew_feed():
     """Create or renew the personal calendar address (the old one stops working), or end it (action=end)."""

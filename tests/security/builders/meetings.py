@@ -18,7 +18,7 @@ from network.meetings.models import (ActionItem, AgendaItem, Body, CalendarFeed,
                                      Rsvp)
 from tests.security.world import CITY, FORM_DATA, builder
 
-ENDPOINTS = ("meetings.", "meetings_api.")
+ENDPOINTS = ("meetings.", "meetings_api.", "my_meetings.")
 
 
 def _day(offset):
@@ -97,6 +97,13 @@ def meetings_world(w):
     w.target("item_id", w.mt_item_a.id, endpoint="meetings.agenda_item")
     w.target("item_id", w.mt_action_a.id, endpoint="meetings.action_status")
     w.target("secret", feeds["staff_a"])
+    # bodies and meetings live under /n/<network>/ (and /api/v1/networks/<network>/): the world's are re@di's
+    w.arg("network", "readi", endpoints=ENDPOINTS)
+    w.target("network", "readi", endpoint=None)
+    # the old addresses (/treffen/…, /meetings/…) redirect to the default network's
+    w.arg("rest", f"{w.mt_meeting_a.id}", endpoints=("meetings_legacy", "meetings_ics_legacy"))
+    w.target("rest", f"{w.mt_meeting_a.id}", endpoint="meetings_legacy")
+    w.target("rest", f"{w.mt_meeting_a.id}.ics", endpoint="meetings_ics_legacy")
 
 
 def _times(offset):
@@ -126,7 +133,7 @@ FORM_DATA.update({
     "meetings.add_decision": lambda w: {"decision_text": "Neuer Beschluss"},
     "meetings.add_action": lambda w: {"action_text": "Neue Aufgabe", "action_city": str(w.city_a.id)},
     "meetings.action_status": lambda w: {"status": "done"},
-    "meetings.renew_feed": lambda w: {},
+    "my_meetings.renew_feed": lambda w: {},
     "meetings_api.create_meeting": lambda w: {"body_id": w.mt_body_a.id, "title": "API-Treffen", "address": "x",
                                               "starts_at": _day(26) + "T10:00", "ends_at": _day(26) + "T12:00"},
     "meetings_api.patch_meeting": lambda w: {"title": "API geändert"},
@@ -177,7 +184,7 @@ def mass_assignment_cases(Case) -> list:
              is not None),
         Case("meetings.action_status", "lead_a", lambda w: _one(ActionItem, ActionItem.id == w.mt_action_a.id)
              .status == "done", changes={("action_item", "status")}),
-        Case("meetings.renew_feed", "staff_a", lambda w: _one(CalendarFeed, CalendarFeed.user_id == w.staff_a.id)
+        Case("my_meetings.renew_feed", "staff_a", lambda w: _one(CalendarFeed, CalendarFeed.user_id == w.staff_a.id)
              .secret != w.mt_feeds["staff_a"]),
         Case("meetings_api.create_meeting", "coordinator", lambda w: _one(Meeting, Meeting.title == "API-Treffen")
              is not None, expect_status=201, api=True),
@@ -229,9 +236,9 @@ def xss_fields(ctx, payloads=None):
         except ValidationFailed:
             stats["skipped (too long)"] += 1
     db.session.flush()
-    pages = [f"/treffen/gremien/{body.id}", "/treffen/", "/"]
+    pages = [f"/n/readi/treffen/gremien/{body.id}", "/n/readi/treffen/", "/"]
     for mid in shown[:: max(1, len(shown) // 12)]:
-        pages += [f"/treffen/{mid}", f"/treffen/{mid}/tagesordnung", f"/treffen/{mid}/protokoll"]
+        pages += [f"/n/readi/treffen/{mid}", f"/n/readi/treffen/{mid}/tagesordnung", f"/n/readi/treffen/{mid}/protokoll"]
     return pages
 
 
