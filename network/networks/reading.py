@@ -90,7 +90,9 @@ class HeaderNetwork:
 
     @property
     def can_switch(self) -> bool:
-        return len(self.choices) > 1
+        """Several networks of one's own, or one that is not the network shown (e.g. a coordinator of another
+        network than the installation's default)."""
+        return len(self.choices) > 1 or any(slug != self.slug for slug, _name in self.choices)
 
 
 def header_network(user, fallback_name: str) -> HeaderNetwork:

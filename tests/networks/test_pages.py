@@ -249,6 +249,16 @@ def test_switcher(client, nord, city_a, city_b, lead_a, lead_b):
         assert "network" not in sess
 
 
+def test_coordinator_of_another_network_can_switch_into_it(client, nord, coordinator_nord):
+    login(client, coordinator_nord)
+    header = client.get("/").get_data(as_text=True).split('id="main"')[0]
+    assert '<option value="nord">Städtenetz Nord</option>' in header
+    assert client.post("/netzwerk-wechseln", data={"network": "nord", "next": "/"}).status_code == 302
+    header = client.get("/").get_data(as_text=True).split('id="main"')[0]
+    assert "Netzwerk verwalten" in header and 'href="/n/nord/verwaltung/mitglieder"' in header
+    assert 'action="/netzwerk-wechseln"' not in header  # one network, and it is the current one
+
+
 def test_switcher_refuses_network_the_city_left(client, nord, city_a, lead_a):
     factories.join_network(city_a, nord, status="left")
     db.session.commit()
