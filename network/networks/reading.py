@@ -57,14 +57,16 @@ def public_practices(network: Network, *, limit: int = PRACTICES_SHOWN):
 
 
 def next_meeting(network: Network):
-    """The next scheduled meeting of the network's bodies (date, title, body, host city only), or None."""
-    from network.meetings.models import Body, Meeting
-    return db.session.execute(
-        sa.select(Meeting.title, Meeting.starts_at, Body.name.label("body"), Municipality.name.label("host"))
-        .join(Body, Body.id == Meeting.body_id)
-        .outerjoin(Municipality, Municipality.id == Meeting.host_municipality_id)
+    """The date and kind of body (Plenum, Fachgruppe …) of the network's next scheduled meeting, or None.
+
+    Meetings belong to their body's member cities: their titles, bodies' names and places are not public, so
+    the public page shows only when the network meets next."""
+    from network.meetings.models import BODY_KINDS, Body, Meeting
+    row = db.session.execute(
+        sa.select(Meeting.starts_at, Body.kind).join(Body, Body.id == Meeting.body_id)
         .where(Body.network_id == network.id, Meeting.status == "scheduled", Meeting.starts_at > utcnow())
         .order_by(Meeting.starts_at).limit(1)).first()
+    return None if row is None else {"starts_at": row.starts_at, "kind": BODY_KINDS.get(row.kind, row.kind)}
 
 
 def search_cities(network: Network, query: str, *, limit: int = CITY_SEARCH_SHOWN):

@@ -99,7 +99,9 @@ def test_public_page_shows_members_guests_leads_practices_and_next_meeting(clien
     assert "2 Kommunen nehmen teil." in main
     assert "E-Rechnung" in main and "Nicht von hier" not in main
     assert "Öffentlicher Bericht" in main and "Interner Bericht" not in main
-    assert "3. Treffen Nord" in main and "Fachgruppe Nord" in main
+    # meetings belong to their body's cities: the public page tells only when and which kind of body meets
+    assert "Nächstes Treffen" in main and "(Fachgruppe)" in main
+    assert "3. Treffen Nord" not in main and "Fachgruppe Nord" not in main
     assert client.get("/n/gibt-es-nicht/").status_code == 404
 
 
