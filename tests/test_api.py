@@ -13,7 +13,8 @@ def _token(user):
 def test_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["info"]["title"] == "Städtenetz API"
-    for path in ("/api/v1/me", "/api/v1/municipalities", "/api/v1/municipalities/{slug}"):
+    for path in ("/api/v1/me", "/api/v1/municipalities", "/api/v1/municipalities/{slug}", "/api/v1/networks",
+                 "/api/v1/networks/{slug}"):
         assert path in doc["paths"], path
     assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
@@ -44,8 +45,10 @@ def test_me_and_municipalities(client, staff_a, city_b):
 
 
 def test_unknown_slug_404_envelope(client, staff_a):
-    resp = client.get("/api/v1/municipalities/gibt-es-nicht", headers=_token(staff_a))
-    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
+    headers = _token(staff_a)
+    for path in ("/api/v1/municipalities/gibt-es-nicht", "/api/v1/networks/gibt-es-nicht"):
+        resp = client.get(path, headers=headers)
+        assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found", path
 
 
 def test_deactivated_users_token_stops_working(client, staff_a, lead_a):

@@ -49,15 +49,16 @@ def test_seed_demo_and_refusal_in_production(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["network", "seed-demo"])
     assert result.exit_code == 0, result.output
-    # nine cities with a lead and a staff account each, the coordination of re@di, the platform administration
-    assert row_count(Municipality) == 9 and row_count(User) == 20
+    # nine cities with a lead and a staff account each, the coordination of re@di, the platform administration;
+    # the example network Neckar-Erft adds three cities with a lead and a staff account each and its coordination
+    assert row_count(Municipality) == 12 and row_count(User) == 27
     assert db.session.execute(sa.select(Municipality.slug).where(Municipality.name == "Bühl")).scalar() == "buehl"
     from network.networks.models import NetworkMembership
     readi = db.session.execute(sa.select(sa.func.count()).select_from(NetworkMembership).where(
         NetworkMembership.status == "member")).scalar()
     assert readi >= 9
     again = runner.invoke(args=["network", "seed-demo", "--if-empty"])
-    assert "bereits Daten" in again.output and row_count(User) == 20
+    assert "bereits Daten" in again.output and row_count(User) == 27
     app.config["ENV_NAME"] = "production"
     try:
         refused = runner.invoke(args=["network", "seed-demo"])

@@ -20,9 +20,12 @@ PAGE_SIZE = 50
 @bp.route("/")
 def index():
     """Public start page with the member cities; for members a dashboard with next steps."""
-    cities = member_cities()
     if not current_user.is_authenticated:
-        return render_template("main/index.html", cities=cities)
+        from network.networks.services import all_networks, member_counts
+        networks = all_networks(page=1, per_page=PAGE_SIZE)
+        return render_template("main/index.html", cities=member_cities(), networks=networks.items,
+                               counts=member_counts([n.id for n in networks.items]), more_networks=networks.has_next)
+    cities = member_cities()
     steps = []
     city = current_user.municipality
     if city and can(current_user, "user.manage", city):

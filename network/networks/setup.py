@@ -22,3 +22,11 @@ def erase_personal_data(user) -> None:
 
 def init_app(app) -> None:
     register_personal_data(app, ["network_role"], export_personal_data, erase_personal_data)
+
+    @app.template_global()
+    def header_network():
+        """The header's network name and switcher (networks/reading.header_network)."""
+        from flask_login import current_user
+
+        from network.networks.reading import header_network as read
+        return read(current_user, app.config["NETWORK_NAME"])
