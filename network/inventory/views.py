@@ -323,3 +323,6 @@ def report_csv(report_id):
     rep = services.get_report_or_404(current_user, report_id)
     entries = services.report_entries(current_user, rep)
     return csv_response(services.report_rows(entries), f"sachstandsbericht-{rep.municipality.slug}-{rep.year}.csv")
+
+
+from network.inventory import views_bulk  # noqa: E402,F401  (registers the Sammelpflege routes on bp)

@@ -5,6 +5,7 @@ parsers    months, amounts (0 – 10^12 €), yes/no, shared by forms, API and C
 queries    reading: inventory, filters, roadmap, network overview, CSV export (tenancy via scope())
 projects   writing: check, create, update (optimistic locking), release, delete
 reports    status reports: freeze, report page, changes against the previous report
+bulk       Sammelpflege: status, priority and end of a page of projects saved together (all or nothing)
 providers  panels, the funding radar, the practices form, the weekly digest
 """
 
@@ -19,6 +20,8 @@ from network.inventory.services.projects import (check_project, create_project, 
 from network.inventory.services.reports import (list_reports, get_report_or_404, report_entries, previous_report,
                                                 Changes, compare, field_status_counts, report_view, pending_changes,
                                                 freeze_report, report_rows)
+from network.inventory.services.bulk import (PAGE_SIZE, BULK_FIELDS, BulkFilters, BulkRow, bulk_page, latest_report,
+                                             save_bulk, conflict_message)
 from network.inventory.services.providers import (topic_projects, city_summary, matching_projects, city_projects,
                                                   reports_digest_section)
 
@@ -29,4 +32,6 @@ __all__ = ['MAX_SUMMARY', 'OPEN_STATUSES', 'SNAPSHOT_FIELDS', 'MAX_BUDGET_EUR', 
            'budget_range_message', 'stale_message', 'update_project', 'project_values', 'release_project',
            'delete_project', 'list_reports', 'get_report_or_404', 'report_entries', 'previous_report', 'Changes',
            'compare', 'field_status_counts', 'report_view', 'pending_changes', 'freeze_report', 'report_rows',
-           'topic_projects', 'city_summary', 'matching_projects', 'city_projects', 'reports_digest_section']
+           'topic_projects', 'city_summary', 'matching_projects', 'city_projects', 'reports_digest_section',
+           'PAGE_SIZE', 'BULK_FIELDS', 'BulkFilters', 'BulkRow', 'bulk_page', 'latest_report', 'save_bulk',
+           'conflict_message']

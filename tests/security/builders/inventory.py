@@ -70,7 +70,7 @@ def inventory_world(w):
     w.arg("report_id", 999999, endpoints=ENDPOINTS)
     w.arg("token", "gibt-es-nicht", endpoints=ENDPOINTS)
     for endpoint in ("inventory.new", "inventory.import_upload", "inventory.import_mapping", "inventory.freeze",
-                     "inventory_api.create_project"):
+                     "inventory.bulk", "inventory_api.create_project"):
         w.target("slug", w.city_a.slug, endpoint=endpoint)
     w.target("token", w.inv_upload_a.token, endpoint="inventory.import_mapping")
     for endpoint in ("inventory.edit", "inventory_api.patch_project"):
@@ -99,6 +99,10 @@ FORM_DATA.update({
                                  "version": str(_project(w.inv_project_a.id).version)},
     "inventory.release": lambda w: {"version": str(_project(w.inv_draft_a.id).version)},
     "inventory.delete": lambda w: {},
+    # Sammelpflege: one row of the page, its priority changed (the row's fields are named p-<id>-…)
+    "inventory.bulk": lambda w: {"row": [str(w.inv_project_a.id)], f"p-{w.inv_project_a.id}-status": "in_progress",
+                                 f"p-{w.inv_project_a.id}-priority": "low", f"p-{w.inv_project_a.id}-end-month": "",
+                                 f"p-{w.inv_project_a.id}-version": str(_project(w.inv_project_a.id).version)},
     "inventory.import_upload": lambda w: {"file": (_ReusableFile(_csv(w.inv_field.name)), "liste.csv")},
     "inventory.import_mapping": lambda w: {"action": "import", "map-title": "0", "map-field": "1",
                                            "map-status": "2", "default_visibility": "network"},
@@ -129,6 +133,7 @@ def mass_assignment_cases(Case) -> list:
         Case("inventory.edit", "lead_a", lambda w: _project(w.inv_project_a.id).title == "Bürgerportal (geändert)"),
         Case("inventory.release", "lead_a", lambda w: _project(w.inv_draft_a.id).is_draft is False),
         Case("inventory.delete", "lead_a", lambda w: _project(w.inv_doomed_a_id) is None),
+        Case("inventory.bulk", "lead_a", lambda w: _project(w.inv_project_a.id).priority == "low"),
         Case("inventory.import_upload", "lead_a", lambda w: db.session.scalar(
             sa.select(sa.func.count(ImportUpload.id)).where(ImportUpload.created_by_id == w.lead_a.id)) == 2),
         Case("inventory.import_mapping", "lead_a", created("Importiertes Vorhaben")),
