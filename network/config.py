@@ -119,8 +119,6 @@ class DefaultConfig:
     #: contact of the data-protection officer (Markdown), shown on the privacy page and in the export
     DPO_CONTACT = ""
     # --- meetings -------------------------------------------------------------------------
-    #: days before a meeting on which attendees get a reminder
-    MEETING_REMINDER_DAYS = (7, 1)
     #: how often the reminder job runs (seconds)
     MEETING_REMINDER_SECONDS = 300
     #: responsible cities are reminded this many days before an action item is due

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from network.accounts.models import User
 from network.core import audit
-from network.core.current import current_network_slug
+from network.core.current import current_network_slug, default_network_slug
 from network.core.models import utcnow
 from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
@@ -93,6 +93,20 @@ def network_ids_of_city(city_id: int | None) -> list[int]:
         return []
     return db.session.execute(sa.select(NetworkMembership.network_id).where(
         NetworkMembership.municipality_id == city_id, NetworkMembership.status.in_(ACTIVE_STATUSES))).scalars().all()
+
+
+def home_network_slug(user) -> str | None:
+    """The network a user starts in after logging in: the default network if their city takes part in it or they
+    coordinate it; else the first network they coordinate; else their city's first network (by name). None: the
+    default (a user of no network, e.g. the platform administration, reads the default network's public pages)."""
+    default = default_network_slug()
+    coordinated = sorted(user.coordinated_networks)
+    slugs = [m.network.slug for m in memberships_of_city(user.municipality_id)]
+    if default in coordinated or default in slugs:
+        return None
+    if coordinated:
+        return coordinated[0]
+    return slugs[0] if slugs else None
 
 
 def coordinators_of(network: Network | None = None):

@@ -1,4 +1,5 @@
-"""Wiring of the networks domain: its personal data (the networks a person coordinates)."""
+"""Wiring of the networks domain: its personal data (the networks a person coordinates), the network a session
+starts in, the header's switcher."""
 
 import sqlalchemy as sa
 
@@ -20,8 +21,25 @@ def erase_personal_data(user) -> None:
     db.session.execute(sa.delete(NetworkRole).where(NetworkRole.user_id == user.id))
 
 
+def _start_in_home_network(sender, user, **extra) -> None:
+    """Every way of logging in (password, second factor, single sign-on) starts a fresh session: it opens in the
+    user's own network (networks.services.home_network_slug), not in the installation's default."""
+    from flask import session
+
+    from network.core.current import SESSION_KEY
+    from network.networks.services import home_network_slug
+    slug = home_network_slug(user)
+    if slug:
+        session[SESSION_KEY] = slug
+    else:
+        session.pop(SESSION_KEY, None)
+
+
 def init_app(app) -> None:
+    from flask_login import user_logged_in
+
     register_personal_data(app, ["network_role"], export_personal_data, erase_personal_data)
+    user_logged_in.connect(_start_in_home_network, app)
 
     @app.template_global()
     def header_network():

@@ -157,3 +157,25 @@ def test_outbox_key_is_unique_per_user_and_week(followed, staff_a):
     tasks.send_weekly_digests(MONDAY)
     keys = db.session.execute(sa.select(OutboxMessage.key).where(OutboxMessage.key.like("digest:%"))).scalars().all()
     assert keys == [f"digest:{staff_a.id}:2026-W48"]
+
+
+def test_a_topic_of_another_network_links_into_that_network(app, city_a, staff_a, client, login_as):
+    """The digest and the follow list name the topic's network in the link (/n/<network>/themen/…), not the
+    network the user happens to be in (issue #16: a topic of network B under /n/readi/ would answer 404)."""
+    from tests import factories
+    from tests.topics.conftest import make_field, make_topic
+    nord = factories.make_network("nord", "Städtenetz Nord")
+    factories.join_network(city_a, nord)
+    topic = make_topic(make_field("Mobilität", network_id=nord.id), "Parkraum")
+    db.session.add(Follow(user_id=staff_a.id, target_type="topic", target_id=topic.id))
+    db.session.add(LeadEvent(topic_id=topic.id, municipality_id=city_a.id, action="confirmed",
+                             created_at=MONDAY - timedelta(days=1)))
+    db.session.commit()
+    tasks.send_weekly_digests(MONDAY)
+    [mail] = _digests(staff_a)
+    assert "http://staedtenetz.test/n/nord/themen/parkraum" in mail.body_text
+    assert "/n/readi/themen/parkraum" not in mail.body_text
+    login_as(staff_a)
+    settings = client.get("/profil/benachrichtigungen").get_data(as_text=True)
+    assert 'href="/n/nord/themen/parkraum"' in settings
+    assert client.get("/n/nord/themen/parkraum").status_code == 200

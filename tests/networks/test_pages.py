@@ -251,14 +251,38 @@ def test_switcher(client, nord, city_a, city_b, lead_a, lead_b):
         assert "network" not in sess
 
 
-def test_coordinator_of_another_network_can_switch_into_it(client, nord, coordinator_nord):
+def test_coordinator_of_another_network_starts_in_it(client, nord, coordinator_nord):
+    """A coordinator without a city starts in the network they coordinate, not in the installation's default."""
     login(client, coordinator_nord)
-    header = client.get("/").get_data(as_text=True).split('id="main"')[0]
-    assert '<option value="nord">Städtenetz Nord</option>' in header
-    assert client.post("/netzwerk-wechseln", data={"network": "nord", "next": "/"}).status_code == 302
+    with client.session_transaction() as sess:
+        assert sess["network"] == "nord"
     header = client.get("/").get_data(as_text=True).split('id="main"')[0]
     assert "Netzwerk verwalten" in header and 'href="/n/nord/verwaltung/mitglieder"' in header
     assert 'action="/netzwerk-wechseln"' not in header  # one network, and it is the current one
+    assert client.post("/netzwerk-wechseln", data={"network": "readi", "next": "/"}).status_code == 422
+
+
+def test_login_starts_in_the_users_own_network(client, nord, city_a, city_b, lead_a, lead_b):
+    """Login opens the city's network: the default one when the city takes part in it (a choice made in an
+    earlier session does not survive the new session), else the city's first network; logout forgets it."""
+    stadt = factories.make_city("Nordstadt", networks=[nord])
+    lead_nord = factories.make_user(stadt, "lead", email="lead@nordstadt.example")
+    factories.join_network(city_a, nord)
+    db.session.commit()
+    login(client, lead_nord)
+    with client.session_transaction() as sess:
+        assert sess["network"] == "nord"
+    header = client.get("/").get_data(as_text=True).split('id="main"')[0]
+    assert "Städtenetz Nord" in header and "regional.digital" not in header
+    client.post("/abmelden")
+    login(client, lead_a)  # Ettlingen is in both: it starts in the default network
+    with client.session_transaction() as sess:
+        assert "network" not in sess
+    client.post("/netzwerk-wechseln", data={"network": "nord", "next": "/"})
+    client.post("/abmelden")
+    login(client, lead_a)
+    with client.session_transaction() as sess:
+        assert "network" not in sess
 
 
 def test_switcher_refuses_network_the_city_left(client, nord, city_a, lead_a):

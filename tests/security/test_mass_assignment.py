@@ -93,8 +93,10 @@ MASS_ASSIGNMENT: list[Case] = [
     Case("municipalities.set_active", "lead_a", lambda w: _user(w.invited_a.email).active is False,
          changes={("user", "active")}),
     Case("municipalities.resend_invite", "lead_a", lambda w: True),
-    Case("municipalities.membership", "coordinator", lambda w: _city("ettlingen").status == "left",
-         changes={("municipality", "status"), ("user", "active"), ("lead_claim", "status")}),
+    # Ettlingen takes part in a second network too (builders/networks.py): it leaves re@di only
+    Case("municipalities.membership", "coordinator", lambda w: _readi_membership("ettlingen").status == "left",
+         changes={("municipality", "status"), ("user", "active"), ("lead_claim", "status"),
+                  ("network_membership", "status")}),
 ]
 
 
@@ -119,6 +121,13 @@ MASS_ASSIGNMENT += _domain_cases()
 def _tokens():
     from network.accounts.models import ApiToken
     return db.session.execute(sa.select(ApiToken)).scalars().all()
+
+
+def _readi_membership(slug):
+    from network.networks.models import Network, NetworkMembership
+    db.session.expire_all()
+    return db.session.execute(sa.select(NetworkMembership).join(Network).where(
+        Network.slug == "readi", NetworkMembership.municipality_id == _city(slug).id)).scalar_one()
 
 
 def _city(slug):

@@ -37,11 +37,16 @@ def _fields_core(ctx):
     from network.core.validation import Checker, ValidationFailed
     from network.extensions import db
     from network.municipalities.models import Municipality
+    from network.networks.models import NetworkMembership
+    from network.networks.services import network_by_slug
 
     coord, stats = ctx["coordinator"], ctx["stats"]
     home = Municipality(slug="xss", name="XSS-Teststadt", kind="stadt", district="", website="", status="member")
     db.session.add(home)
     db.session.flush()
+    readi = network_by_slug("readi")
+    # the payload cities are members of re@di: the coordinator's bodies, meetings and lists take them
+    db.session.add(NetworkMembership(network_id=readi.id, municipality_id=home.id, status="member"))
     names = set()
     for i, p in enumerate(PAYLOADS):
         try:
@@ -68,6 +73,7 @@ def _fields_core(ctx):
                             district=p.strip()[:120], kind="stadt", status="member", website=website)
         db.session.add(city)
         db.session.flush()
+        db.session.add(NetworkMembership(network_id=readi.id, municipality_id=city.id, status="member"))
         stats["city.name"] += ok_name
         stats["city.district"] += 1
         stats["city.website"] += bool(website)
@@ -150,6 +156,7 @@ def _clean_up(coordinator_id, marks):
     from network.core.models import AuditEvent, OutboxMessage
     from network.extensions import db
     from network.municipalities.models import Municipality
+    from network.networks.models import NetworkMembership
     db.session.rollback()
     for module in _builder_modules():  # domain rows first: they refer to the payload cities
         if hasattr(module, "xss_clean_up"):
@@ -163,6 +170,7 @@ def _clean_up(coordinator_id, marks):
     db.session.execute(sa.delete(UserToken).where(sa.or_(UserToken.user_id.in_(users), UserToken.created_by_id.in_(users))))
     db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id.in_(users)))
     db.session.execute(sa.delete(User).where(User.id.in_(users)))
+    db.session.execute(sa.delete(NetworkMembership).where(NetworkMembership.municipality_id.in_(cities)))
     db.session.execute(sa.delete(Municipality).where(Municipality.id.in_(cities)))
     db.session.commit()
     left = db.session.scalar(sa.select(sa.func.count()).select_from(Municipality).where(Municipality.slug.like("xss%")))

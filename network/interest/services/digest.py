@@ -1,6 +1,7 @@
 """The weekly digest's content: the weekly follows, the own section on lead changes, all sections of a user."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -43,10 +44,13 @@ def lead_changes_section(user, since, until, follows) -> DigestSection | None:
         return None
     rows = db.session.execute(
         sa.select(LeadEvent, Topic).join(Topic, Topic.id == LeadEvent.topic_id)
+        .options(joinedload(Topic.network))
         .where(LeadEvent.topic_id.in_(topic_ids), Topic.status == "active",
                LeadEvent.action.in_(LEAD_CHANGE_ACTIONS), LeadEvent.created_at >= since, LeadEvent.created_at < until)
         .order_by(LeadEvent.created_at)).all()
-    items = [DigestItem(title=topic.name, url=absolute(url_for("topics.detail", slug=topic.slug)),
+    # a topic lives in its network (/n/<network>/themen/…): the link names it, whichever network the user chose
+    items = [DigestItem(title=topic.name, url=absolute(url_for("topics.detail", slug=topic.slug,
+                                                               network=topic.network.slug)),
                         detail=f"{ev.label}: {ev.municipality.name}" if ev.municipality else ev.label)
              for ev, topic in rows]
     return DigestSection(key="lead_changes", title=_("Federführung in Themen, denen Sie folgen"), items=items)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -38,9 +39,9 @@ def resolve_targets(user, pairs) -> dict:
         by_type[t].add(i)
     out = {}
     if by_type.get("topic") and can(user, "topic.view"):
-        for t in db.session.execute(sa.select(Topic).where(Topic.id.in_(by_type["topic"]),
-                                                           Topic.status == "active")).scalars():
-            out[("topic", t.id)] = (t.name, url_for("topics.detail", slug=t.slug))
+        for t in db.session.execute(sa.select(Topic).options(joinedload(Topic.network))
+                                    .where(Topic.id.in_(by_type["topic"]), Topic.status == "active")).scalars():
+            out[("topic", t.id)] = (t.name, url_for("topics.detail", slug=t.slug, network=t.network.slug))
     if by_type.get("municipality"):
         for m in db.session.execute(sa.select(Municipality).where(Municipality.id.in_(by_type["municipality"]),
                                                                   Municipality.status == "member")).scalars():

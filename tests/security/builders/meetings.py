@@ -8,6 +8,7 @@ has it sees that person's meetings), plus an invalid one.
 For the state-changing requests: targets are city A's objects; a project group led by city A exists too.
 """
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -91,7 +92,8 @@ def meetings_world(w):
     w.target("body_id", w.mt_body_a.id)
     w.target("meeting_id", w.mt_meeting_a.id)
     for endpoint in ("meetings.poll", "meetings.vote", "meetings.pick_slot", "meetings.delete_slot",
-                     "meetings_api.post_poll", "meetings_api.post_votes"):
+                     "meetings_api.post_poll", "meetings_api.post_votes",
+                     "meetings_api.legacy_post_poll", "meetings_api.legacy_post_votes"):
         w.target("meeting_id", w.mt_poll_a.id, endpoint=endpoint)
     w.target("slot_id", w.mt_slot_a.id)
     w.target("item_id", w.mt_item_a.id, endpoint="meetings.agenda_item")
@@ -143,6 +145,11 @@ FORM_DATA.update({
     "meetings_api.post_votes": lambda w: {"votes": {str(w.mt_slot_a_id): "no"}},
     "meetings_api.post_agenda": lambda w: {"title": "API-Punkt"},
 })
+# the API's old addresses (without /networks/<network>) take the same bodies; the old HTML addresses redirect
+FORM_DATA.update({k.replace("meetings_api.", "meetings_api.legacy_"): v for k, v in list(FORM_DATA.items())
+                  if k.startswith("meetings_api.")})
+FORM_DATA.update({k: (lambda w: {}) for k in ("meetings_legacy", "meetings_legacy_root", "meetings_ics_legacy",
+                                              "meetings_ics_legacy_root")})
 
 
 def _one(model, *where):
@@ -158,7 +165,7 @@ def mass_assignment_cases(Case) -> list:
     def poll(w):
         return _one(Meeting, Meeting.id == w.mt_poll_a.id)
 
-    return [
+    cases = [
         Case("meetings.new_body", "coordinator", lambda w: _one(Body, Body.name == "Neues Plenum") is not None,
              ),
         Case("meetings.edit_body", "coordinator", lambda w: _one(Body, Body.id == w.mt_body_a.id).name
@@ -199,6 +206,14 @@ def mass_assignment_cases(Case) -> list:
         Case("meetings_api.post_agenda", "lead_a", lambda w: _one(AgendaItem, AgendaItem.title == "API-Punkt")
              is not None, expect_status=201, api=True),
     ]
+    # the same effects through the deprecated addresses without /networks/<network> (the default network's)
+    cases += [replace(c, endpoint=c.endpoint.replace("meetings_api.", "meetings_api.legacy_")) for c in cases
+              if c.endpoint.startswith("meetings_api.")]
+    # the old HTML addresses change nothing themselves: they answer 308 to /n/<default>/…
+    cases += [Case(endpoint, "lead_a", lambda w: True, expect_status=308)
+              for endpoint in ("meetings_legacy", "meetings_legacy_root", "meetings_ics_legacy",
+                               "meetings_ics_legacy_root")]
+    return cases
 
 
 # --- XSS gate (tests/security/test_xss.py) ------------------------------------------------------------
