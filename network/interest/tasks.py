@@ -38,11 +38,21 @@ def purge_unconfirmed(now=None) -> dict:
     return {"deleted": len(ids), "changes_dropped": dropped or 0}
 
 
-def _digest_due(now) -> bool:
-    """Whether this week's digest time (weekday and hour in Berlin) has come."""
+def _digest_due(now, weekday: int) -> bool:
+    """Whether this week's digest time (the weekday and INTEREST_DIGEST_HOUR in Berlin) has come."""
     local = now.astimezone(BERLIN)
-    return (local.weekday(), local.hour) >= (current_app.config["INTEREST_DIGEST_WEEKDAY"],
-                                             current_app.config["INTEREST_DIGEST_HOUR"])
+    return (local.weekday(), local.hour) >= (weekday, current_app.config["INTEREST_DIGEST_HOUR"])
+
+
+def _due_users(ids, now, force: bool) -> list[int]:
+    """The users whose digest day has come this week: each network sets its digest weekday (issue #16); a user in
+    several gets one digest, on the earliest of their networks' days; users of no network on INTEREST_DIGEST_WEEKDAY."""
+    if force:
+        return ids
+    from network.networks.services import digest_weekdays
+    default = current_app.config["INTEREST_DIGEST_WEEKDAY"]
+    days = digest_weekdays(ids)
+    return [i for i in ids if _digest_due(now, days.get(i, default))]
 
 
 def send_weekly_digests(now=None, *, force: bool = False) -> dict:
@@ -53,7 +63,7 @@ def send_weekly_digests(now=None, *, force: bool = False) -> dict:
     """
     now = now or utcnow()
     stats = {"sent": 0, "empty": 0, "skipped": 0}
-    if not force and not _digest_due(now):
+    if not force and not _digest_due(now, 0):  # before Monday's hour no network's day has come
         return stats
     week = iso_week(now)
     done = sa.select(DigestLedger.user_id).where(DigestLedger.week == week)
@@ -62,6 +72,7 @@ def send_weekly_digests(now=None, *, force: bool = False) -> dict:
     ids = db.session.execute(sa.select(User.id).where(
         User.active.is_(True), User.password_hash.is_not(None), User.id.not_in(done), User.id.not_in(off))
         .order_by(User.id)).scalars().all()
+    ids = _due_users(ids, now, force)
     last = dict(db.session.execute(sa.select(DigestLedger.user_id, sa.func.max(DigestLedger.until))
                                    .where(DigestLedger.user_id.in_(ids)).group_by(DigestLedger.user_id)).all()) if ids else {}
     db.session.rollback()

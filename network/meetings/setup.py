@@ -28,6 +28,16 @@ def init_app(app) -> None:
     legacy_redirects(app, "/treffen", "meetings_legacy")
     legacy_redirects(app, "/meetings", "meetings_ics_legacy")
     credentials_revoked.connect(end_calendar_feed)
+
+    @app.template_global()
+    def may_organise_meetings() -> bool:
+        """Whether the user may schedule a meeting in this request's network (the subnavigation's link): the
+        permission alone is not enough, a lead needs a project group of a topic their city leads there."""
+        from flask import g
+        from flask_login import current_user
+        if "may_organise_meetings" not in g:
+            g.may_organise_meetings = bool(services.organisable_bodies(current_user))
+        return g.may_organise_meetings
     register_job(app, "meeting-reminders", send_reminders, seconds_config="MEETING_REMINDER_SECONDS", seconds=300)
     register_calendar_source(app, services.calendar_source)
     register_panel(app, "dashboard", dashboard_panel, 30)

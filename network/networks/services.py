@@ -109,6 +109,26 @@ def home_network_slug(user) -> str | None:
     return slugs[0] if slugs else None
 
 
+def digest_weekdays(user_ids) -> dict[int, int]:
+    """user id -> the weekday (0 = Monday) of their weekly digest: the earliest digest weekday among the networks
+    their city takes part in and the networks they coordinate. Users of no network are left out (the caller uses
+    the installation's default). Two grouped queries, whatever the number of users."""
+    if not user_ids:
+        return {}
+    by_city = sa.select(User.id, sa.func.min(Network.digest_weekday)) \
+        .join(NetworkMembership, NetworkMembership.municipality_id == User.municipality_id) \
+        .join(Network, Network.id == NetworkMembership.network_id) \
+        .where(User.id.in_(user_ids), NetworkMembership.status.in_(ACTIVE_STATUSES)).group_by(User.id)
+    by_role = sa.select(NetworkRole.user_id, sa.func.min(Network.digest_weekday)) \
+        .join(Network, Network.id == NetworkRole.network_id) \
+        .where(NetworkRole.user_id.in_(user_ids)).group_by(NetworkRole.user_id)
+    out: dict[int, int] = {}
+    for stmt in (by_city, by_role):
+        for user_id, day in db.session.execute(stmt).all():
+            out[user_id] = min(day, out.get(user_id, day))
+    return out
+
+
 def coordinators_of(network: Network | None = None):
     """Active coordinators of a network (default: this request's), by name."""
     network_id = network.id if network is not None else (

@@ -179,3 +179,25 @@ def test_a_topic_of_another_network_links_into_that_network(app, city_a, staff_a
     settings = client.get("/profil/benachrichtigungen").get_data(as_text=True)
     assert 'href="/n/nord/themen/parkraum"' in settings
     assert client.get("/n/nord/themen/parkraum").status_code == 200
+
+
+def test_each_network_sets_its_digest_weekday(followed, city_a, staff_a):
+    """A network's digest weekday (its settings) decides when its members' digest goes out; a city in two
+    networks gets one digest a week, on the earlier day; a weekday before the network's day sends nothing."""
+    from network.networks.models import Network
+    from tests import factories
+    readi = db.session.execute(sa.select(Network).where(Network.slug == "readi")).scalar_one()
+    readi.digest_weekday = 3  # Thursday
+    db.session.commit()
+    assert tasks.send_weekly_digests(MONDAY)["sent"] == 0 and _digests(staff_a) == []
+    assert row_count(DigestLedger) == 0  # nobody's day: no ledger rows either
+    thursday = MONDAY + timedelta(days=3)
+    assert tasks.send_weekly_digests(thursday - timedelta(hours=3))["sent"] == 0  # before the hour
+    assert tasks.send_weekly_digests(thursday)["sent"] == 1 and len(_digests(staff_a)) == 1
+    # next week Ettlingen also takes part in a network with Tuesday: one digest, on Tuesday
+    factories.join_network(city_a, factories.make_network("nord", "Städtenetz Nord", digest_weekday=1))
+    db.session.add(LeadEvent(topic_id=followed.id, action="withdrawn", created_at=thursday + timedelta(days=2)))
+    db.session.commit()
+    tuesday = MONDAY + timedelta(days=8)
+    assert tasks.send_weekly_digests(tuesday)["sent"] == 1 and len(_digests(staff_a)) == 2
+    assert tasks.send_weekly_digests(tuesday + timedelta(days=2))["sent"] == 0 and len(_digests(staff_a)) == 2
