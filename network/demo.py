@@ -156,7 +156,8 @@ def _seed_topics(network) -> dict:
     db.session.flush()
     for index, (name, field_index, lead_name, description) in enumerate(TOPICS):
         slug = make_slug(name)
-        if db.session.execute(sa.select(Topic.id).where(Topic.network_id == network.id, Topic.slug == slug)).first():
+        if db.session.execute(sa.select(Topic.id).where(Topic.network_id == network.id,
+                                                        Topic.slug == slug)).first():
             continue
         topic = Topic(network_id=network.id, slug=slug, name=name, description=description, field_id=fields[field_index].id,
                       status="active", is_example=True)

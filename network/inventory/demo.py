@@ -107,7 +107,8 @@ def _seed_network(counts: dict, network_slug: str | None, field_names, catalogue
     fields = [by_slug.get(make_slug(name)) for name in field_names]
     if any(f is None for f in fields):
         return
-    topics = {t.name: t.id for t in db.session.execute(sa.select(Topic).where(Topic.network_id == network.id)).scalars()}
+    topics = {t.name: t.id for t in db.session.execute(
+        sa.select(Topic).where(Topic.network_id == network.id)).scalars()}
     cities = db.session.execute(sa.select(Municipality).where(
         Municipality.status == "member", active_member_clause(network.id, Municipality.id))
         .order_by(Municipality.name)).scalars().all()

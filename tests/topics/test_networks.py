@@ -119,7 +119,8 @@ def test_coordinator_of_a_cannot_decide_a_claim_in_b(sign_in, client, topic_b, n
     assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
     assert claims_of(topic_b)[0].status == "pending"
     # B's coordinator decides, and the claim mail went to B's coordination only
-    assert [m.subject for m in _mails_to(coordinator_nord.email)] == ["[Städtenetz Nord] Federführung beantragt: Breitband"]
+    assert [m.subject for m in _mails_to(coordinator_nord.email)] == [
+        "[Städtenetz Nord] Federführung beantragt: Breitband"]
     assert _mails_to(coordinator.email) == []
     resp = sign_in(coordinator_nord).post(f"/n/nord/themen/breitband/antraege/{claim.id}/entscheidung",
                                   data={f"d{claim.id}-decision": "confirm"})
