@@ -119,7 +119,7 @@ def seed_demo() -> dict:
         ensure_user(f"lead@{slug}.example", f"Digitalisierung {name}", role="lead", municipality_id=city.id)
         ensure_user(f"staff@{slug}.example", f"Mitarbeitende {name}", role="staff", municipality_id=city.id)
     db.session.flush()
-    created.update(_seed_topics())
+    created.update(_seed_topics(readi))
     # later domains: network/<domain>/demo.py with seed() -> {label: count}, in DOMAINS order
     import importlib
     import importlib.util
@@ -132,29 +132,34 @@ def seed_demo() -> dict:
     return created
 
 
-def _seed_topics() -> dict:
-    """Fields of action and topics; leads and participations are invented and flagged as example data."""
+def _seed_topics(network) -> dict:
+    """Fields of action and topics of ``network`` (re@di); leads and participations are invented and flagged as
+    example data, and only the network's own cities take part."""
     from network.municipalities.models import Municipality, make_slug
+    from network.networks.services import active_member_clause
     from network.topics.models import FieldOfAction, LeadClaim, LeadEvent, Participation, Topic
 
     counts = {"fields_of_action": 0, "topics": 0}
-    cities = {c.name: c for c in db.session.execute(sa.select(Municipality).order_by(Municipality.name)).scalars()}
+    cities = {c.name: c for c in db.session.execute(sa.select(Municipality).where(
+        active_member_clause(network.id, Municipality.id)).order_by(Municipality.name)).scalars()}
     names = sorted(cities)
     fields = []
     for position, name in enumerate(FIELDS_OF_ACTION, start=1):
         slug = make_slug(name)
-        field = db.session.execute(sa.select(FieldOfAction).where(FieldOfAction.slug == slug)).scalar_one_or_none()
+        field = db.session.execute(sa.select(FieldOfAction).where(
+            FieldOfAction.network_id == network.id, FieldOfAction.slug == slug)).scalar_one_or_none()
         if field is None:
-            field = FieldOfAction(slug=slug, name=name, position=position * 10)
+            field = FieldOfAction(network_id=network.id, slug=slug, name=name, position=position * 10)
             db.session.add(field)
             counts["fields_of_action"] += 1
         fields.append(field)
     db.session.flush()
     for index, (name, field_index, lead_name, description) in enumerate(TOPICS):
         slug = make_slug(name)
-        if db.session.execute(sa.select(Topic.id).where(Topic.slug == slug)).first():
+        if db.session.execute(sa.select(Topic.id).where(Topic.network_id == network.id,
+                                                        Topic.slug == slug)).first():
             continue
-        topic = Topic(slug=slug, name=name, description=description, field_id=fields[field_index].id,
+        topic = Topic(network_id=network.id, slug=slug, name=name, description=description, field_id=fields[field_index].id,
                       status="active", is_example=True)
         db.session.add(topic)
         db.session.flush()

@@ -187,6 +187,22 @@ def coordinator():
     return u
 
 
+@pytest.fixture
+def nord():
+    """A second network beside re@di (issue #16); no city takes part in it unless a test joins one."""
+    network = factories.make_network("nord", "Städtenetz Nord", region="Nordbaden")
+    db.session.commit()
+    return network
+
+
+@pytest.fixture
+def coordinator_nord(nord):
+    """The coordinator of ``nord`` only (no rights in re@di)."""
+    u = factories.make_user(None, "lead", email="nord@test.example", name="Nora Nord", coordinator=nord)
+    db.session.commit()
+    return u
+
+
 def login(client, user, password=factories.PASSWORD):
     """Log in through the real form; returns the response."""
     resp = client.post("/anmelden", data={"email": user.email, "password": password})

@@ -36,6 +36,23 @@ CATALOGUE = [
     ("Smarte Straßenbeleuchtung", 0, None, "idea", "low", None, None, "Tiefbauamt", "network", False, ""),
 ]
 
+#: the example network Neckar-Erft (network/networks/demo.py): the same row shape, field index into that
+#: network's FIELDS_OF_ACTION, topic names of its TOPICS
+NECKAR_ERFT_CATALOGUE = [
+    ("Papierlose Gremienarbeit", 2, "Digitale Ratsarbeit", "in_progress", "high", (2025, 2), (2026, 12),
+     "Sitzungsdienst", "network", True, "Haushalt"),
+    ("Dimmbare LED-Straßenbeleuchtung", 3, "Smarte Straßenbeleuchtung", "idea", "medium", (2026, 6), (2027, 12),
+     "Tiefbauamt", "network", False, ""),
+    ("WLAN in allen Schulen", 1, "Schul-WLAN", "done", "high", (2023, 9), (2024, 12), "Schulverwaltung", "public",
+     False, "DigitalPakt Schule"),
+    ("Mobilitätsauskunft für die Stadt", 0, "Mobilitätsplattform", "idea", "low", (2027, 1), (2027, 12),
+     "Stadtplanungsamt", "network", False, ""),
+    ("Digitale Bauakte", 2, None, "in_progress", "medium", (2025, 6), (2026, 6), "Baurechtsamt", "network", False,
+     ""),
+    ("Energiemonitoring öffentlicher Gebäude", 3, None, "idea", "medium", None, None, "Gebäudemanagement", "city",
+     False, ""),
+]
+
 #: Ettlingen: the state of the 2025 report; afterwards these changes make the 2026 state
 ETTLINGEN_2026 = {
     "E-Akte in der Kernverwaltung": "done",
@@ -59,40 +76,63 @@ def _project(city_id, fields, topics, row, creator_id):
 
 
 def seed() -> dict:
-    """Create the demo inventory once per city (idempotent); returns counts."""
-    from network.accounts.models import User
+    """Create the demo inventory once per city (idempotent); returns counts. Each network's cities get projects in
+    that network's fields of action and topics: re@di's first (a city in both keeps re@di's), then Neckar-Erft's."""
     from network.demo import FIELDS_OF_ACTION
+    from network.networks import demo as networks_demo
+
+    counts = {"projects": 0, "status_reports": 0}
+    for network_slug, field_names, catalogue in ((None, FIELDS_OF_ACTION, CATALOGUE),
+                                                 (networks_demo.SLUG, networks_demo.FIELDS_OF_ACTION,
+                                                  NECKAR_ERFT_CATALOGUE)):
+        _seed_network(counts, network_slug, field_names, catalogue)
+    return counts
+
+
+def _seed_network(counts: dict, network_slug: str | None, field_names, catalogue) -> None:
+    """The projects of one network's cities (network_slug None: the default network)."""
+    from network.accounts.models import User
+    from network.core.current import default_network_slug
     from network.inventory.models import Project, ReportEntry, StatusReport
     from network.inventory.services import SNAPSHOT_FIELDS
     from network.municipalities.models import Municipality, make_slug
+    from network.networks.services import active_member_clause, network_by_slug
     from network.topics.models import FieldOfAction, Topic
 
-    counts = {"projects": 0, "status_reports": 0}
-    by_slug = {f.slug: f for f in db.session.execute(sa.select(FieldOfAction)).scalars()}
-    fields = [by_slug.get(make_slug(name)) for name in FIELDS_OF_ACTION]
+    network = network_by_slug(network_slug or default_network_slug())
+    if network is None:
+        return
+    by_slug = {f.slug: f for f in db.session.execute(sa.select(FieldOfAction).where(
+        FieldOfAction.network_id == network.id)).scalars()}
+    fields = [by_slug.get(make_slug(name)) for name in field_names]
     if any(f is None for f in fields):
-        return counts
-    topics = {t.name: t.id for t in db.session.execute(sa.select(Topic)).scalars()}
-    cities = db.session.execute(sa.select(Municipality).where(Municipality.status == "member")
-                                .order_by(Municipality.name)).scalars().all()
+        return
+    topics = {t.name: t.id for t in db.session.execute(
+        sa.select(Topic).where(Topic.network_id == network.id)).scalars()}
+    cities = db.session.execute(sa.select(Municipality).where(
+        Municipality.status == "member", active_member_clause(network.id, Municipality.id))
+        .order_by(Municipality.name)).scalars().all()
     for index, city in enumerate(cities):
         if db.session.execute(sa.select(Project.id).where(Project.municipality_id == city.id).limit(1)).first():
             continue
         lead_id = db.session.scalar(sa.select(User.id).where(User.municipality_id == city.id, User.role == "lead")
                                     .limit(1))
-        # each city has 8 of the 12 catalogue projects, with its own mix of statuses
-        rows = [CATALOGUE[(index + k) % len(CATALOGUE)] for k in range(8)]
-        if city.slug == "ettlingen":
-            rows = list(CATALOGUE)
+        # each city has two thirds of the catalogue's projects, with its own mix of statuses
+        size = len(catalogue) * 2 // 3
+        rows = [catalogue[(index + k) % len(catalogue)] for k in range(size)]
+        # Ettlingen's full list and its status reports are written against re@di's catalogue
+        reports = city.slug == "ettlingen" and catalogue is CATALOGUE
+        if reports:
+            rows = list(catalogue)
         for k, row in enumerate(rows):
-            if city.slug != "ettlingen" and k % 3 == index % 3:
+            if not reports and k % 3 == index % 3:
                 shifted = {"idea": "in_progress", "in_progress": "done", "done": "done", "paused": "idea",
                            "dropped": "dropped"}[row[3]]
                 row = row[:3] + (shifted,) + row[4:]
             db.session.add(_project(city.id, fields, topics, row, lead_id))
             counts["projects"] += 1
         db.session.flush()
-        if city.slug != "ettlingen":
+        if not reports:
             continue
         # the published report of 2025, then the changes of 2026
         report = StatusReport(municipality_id=city.id, year=2025, title="Sachstandsbericht 2025",
@@ -115,4 +155,3 @@ def seed() -> dict:
         db.session.add(_project(city.id, fields, topics, ETTLINGEN_NEW_2026, lead_id))
         counts["projects"] += 1
         db.session.flush()
-    return counts

@@ -44,20 +44,23 @@ def seed() -> dict:
     from network.core.current import default_network_slug
     from network.topics.models import LeadClaim, Participation, Topic
 
-    if db.session.execute(sa.select(Body.id).where(Body.name == "Fachgruppe Digitalisierung")).first():
-        return {"meeting bodies": 0, "meetings": 0}
     # the demo bodies belong to the default network: its member (and guest) cities take part
     network = network_by_slug(default_network_slug())
     if network is None:
+        return {"meeting bodies": 0, "meetings": 0}
+    if db.session.execute(sa.select(Body.id).where(Body.network_id == network.id,
+                                                   Body.name == "Fachgruppe Digitalisierung")).first():
         return {"meeting bodies": 0, "meetings": 0}
     cities = {c.name: c for c in db.session.execute(sa.select(Municipality).where(
         active_member_clause(network.id, Municipality.id)).order_by(Municipality.name)).scalars()}
     if not cities:
         return {"meeting bodies": 0, "meetings": 0}
+    # only the accounts of the network's cities: a city of another network never sits in re@di's bodies
+    city_ids = [c.id for c in cities.values()]
     leads = {u.municipality_id: u for u in db.session.execute(sa.select(User).where(
-        User.role == "lead", User.municipality_id.is_not(None)).order_by(User.id)).scalars()}
+        User.role == "lead", User.municipality_id.in_(city_ids)).order_by(User.id)).scalars()}
     staff = {u.municipality_id: u for u in db.session.execute(sa.select(User).where(
-        User.role == "staff", User.municipality_id.is_not(None)).order_by(User.id)).scalars()}
+        User.role == "staff", User.municipality_id.in_(city_ids)).order_by(User.id)).scalars()}
     bodies = {}
 
     def body(kind, name, description, city_ids, person_ids, topic_id=None, example=False):
@@ -79,14 +82,15 @@ def seed() -> dict:
                                 [u.id for u in leads.values()])
     count = 2
     for slug in PROJECT_GROUPS:
-        topic = db.session.execute(sa.select(Topic).where(Topic.slug == slug)).scalar()
+        topic = db.session.execute(sa.select(Topic).where(Topic.network_id == network.id,
+                                                          Topic.slug == slug)).scalar()
         if topic is None:
             continue
         lead = db.session.execute(sa.select(LeadClaim.municipality_id).where(
             LeadClaim.topic_id == topic.id, LeadClaim.kind == "lead", LeadClaim.status == "confirmed")).scalar()
         parts = list(db.session.execute(sa.select(Participation.municipality_id).where(
             Participation.topic_id == topic.id)).scalars())
-        members = sorted({m for m in [lead, *parts] if m})
+        members = sorted({m for m in [lead, *parts] if m in city_ids})
         bodies[slug] = body("projektgruppe", f"Projektgruppe {topic.name}", f"Die Projektgruppe zum Thema {topic.name}.",
                             members, [], topic_id=topic.id, example=True)
         count += 1

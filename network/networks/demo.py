@@ -130,6 +130,8 @@ def seed() -> dict:
     for slug, (city, _status) in cities.items():
         db.session.add(BodyCity(body_id=body.id, municipality_id=city.id))
         db.session.add(BodyPerson(body_id=body.id, user_id=leads[slug].id))
+    # the network's coordination sits in its body too (people of a body: its cities' accounts and coordinators)
+    db.session.add(BodyPerson(body_id=body.id, user_id=coordinator.id))
     today = date.today()
     esslingen = cities["esslingen-am-neckar"][0]
     le = cities["leinfelden-echterdingen"][0]

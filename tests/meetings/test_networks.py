@@ -37,110 +37,96 @@ def in_network(app):
 
 
 @pytest.fixture
-def net_b():
-    n = factories.make_network("zweites", "Zweites Netz")
-    db.session.commit()
-    return n
-
-
-@pytest.fixture
-def coord_b(net_b):
-    u = factories.make_user(None, "lead", email="koordination@zweites.test", name="Koordination B", coordinator=net_b)
-    db.session.commit()
-    return u
-
-
-@pytest.fixture
-def body_b(in_network, net_b, coord_b, city_a, lead_a):
+def body_b(in_network, nord, coordinator_nord, city_a, lead_a):
     """A body of network B whose member city is A (A takes part in both networks)."""
-    factories.join_network(city_a, net_b)
+    factories.join_network(city_a, nord)
     db.session.commit()
-    with in_network("zweites"):
-        body = services.create_body(coord_b, {"kind": "plenum", "name": "Plenum B", "city_ids": [city_a.id],
+    with in_network("nord"):
+        body = services.create_body(coordinator_nord, {"kind": "plenum", "name": "Plenum B", "city_ids": [city_a.id],
                                               "person_ids": []})
     db.session.commit()
     return body
 
 
 @pytest.fixture
-def meeting_b(in_network, body_b, coord_b):
-    with in_network("zweites"):
-        m = services.create_meeting(coord_b, body_b, meeting_data(future(10), number="1", title="B-Treffen"))
+def meeting_b(in_network, body_b, coordinator_nord):
+    with in_network("nord"):
+        m = services.create_meeting(coordinator_nord, body_b, meeting_data(future(10), number="1", title="B-Treffen"))
     db.session.commit()
     return m
 
 
-def test_body_and_meeting_belong_to_the_request_network(body_b, meeting_b, net_b):
-    assert body_b.network_id == net_b.id and meeting_b.body.network.slug == "zweites"
+def test_body_and_meeting_belong_to_the_request_network(body_b, meeting_b, nord):
+    assert body_b.network_id == nord.id and meeting_b.body.network.slug == "nord"
 
 
 def test_meeting_of_another_network_is_404(as_user, lead_a, meeting, meeting_b, body_b, fachgruppe):
     c = as_user(lead_a)
     for url in [f"/n/readi/treffen/{meeting_b.id}", f"/n/readi/treffen/{meeting_b.id}/tagesordnung",
                 f"/n/readi/treffen/{meeting_b.id}/umfrage", f"/n/readi/meetings/{meeting_b.id}.ics",
-                f"/n/readi/treffen/gremien/{body_b.id}", f"/n/zweites/treffen/{meeting.id}",
-                f"/n/zweites/treffen/gremien/{fachgruppe.id}", "/n/unbekannt/treffen/"]:
+                f"/n/readi/treffen/gremien/{body_b.id}", f"/n/nord/treffen/{meeting.id}",
+                f"/n/nord/treffen/gremien/{fachgruppe.id}", "/n/unbekannt/treffen/"]:
         assert c.get(url).status_code == 404, url
     assert c.post(f"/n/readi/treffen/{meeting_b.id}/zusage", data={"response": "yes"}).status_code == 404
     # in its own network the member city's lead sees it
-    assert c.get(f"/n/zweites/treffen/{meeting_b.id}").status_code == 200
-    assert c.get(f"/n/zweites/treffen/gremien/{body_b.id}").status_code == 200
+    assert c.get(f"/n/nord/treffen/{meeting_b.id}").status_code == 200
+    assert c.get(f"/n/nord/treffen/gremien/{body_b.id}").status_code == 200
     # the lists of a network show only its meetings and bodies
     readi = c.get("/n/readi/treffen/").get_data(as_text=True)
     assert "34. Fachgruppentreffen" in readi and "B-Treffen" not in readi
-    zweites = c.get("/n/zweites/treffen/").get_data(as_text=True)
-    assert "B-Treffen" in zweites and "34. Fachgruppentreffen" not in zweites
+    nord_page = c.get("/n/nord/treffen/").get_data(as_text=True)
+    assert "B-Treffen" in nord_page and "34. Fachgruppentreffen" not in nord_page
     assert "Plenum B" not in c.get("/n/readi/treffen/gremien/").get_data(as_text=True)
 
 
-def test_coordinator_of_a_cannot_edit_a_body_of_b(as_user, coordinator, coord_b, body_b, fachgruppe):
+def test_coordinator_of_a_cannot_edit_a_body_of_b(as_user, coordinator, coordinator_nord, body_b, fachgruppe):
     c = as_user(coordinator)
     # in A's network B's body does not exist; in B the coordinator of A (no city) has no meeting rights at all:
     # 403 before any look-up, which tells nothing about the body
-    for prefix, code in (("/n/readi", 404), ("/n/zweites", 403)):
+    for prefix, code in (("/n/readi", 404), ("/n/nord", 403)):
         url = f"{prefix}/treffen/gremien/{body_b.id}/bearbeiten"
         assert c.get(url).status_code == code, url
         assert c.post(url, data={"kind": "plenum", "name": "Übernommen"}).status_code == code, url
-    assert c.get("/n/zweites/treffen/gremien/").status_code == 403
+    assert c.get("/n/nord/treffen/gremien/").status_code == 403
     db.session.expire_all()
     assert body_b.name == "Plenum B"
-    # B's coordinator edits it under /n/zweites/, but has no rights on re@di's bodies
-    b = as_user(coord_b)
-    assert b.get(f"/n/zweites/treffen/gremien/{body_b.id}/bearbeiten").status_code == 200
+    # B's coordinator edits it under /n/nord/, but has no rights on re@di's bodies
+    b = as_user(coordinator_nord)
+    assert b.get(f"/n/nord/treffen/gremien/{body_b.id}/bearbeiten").status_code == 200
     assert b.get(f"/n/readi/treffen/gremien/{fachgruppe.id}/bearbeiten").status_code == 403
-    assert b.get(f"/n/zweites/treffen/gremien/{fachgruppe.id}/bearbeiten").status_code == 404
+    assert b.get(f"/n/nord/treffen/gremien/{fachgruppe.id}/bearbeiten").status_code == 404
 
 
-def test_new_body_in_b_takes_only_b_cities_and_may_reuse_a_name(as_user, coord_b, body_b, city_a, city_b,
-                                                                fachgruppe, net_b):
-    c = as_user(coord_b)
+def test_new_body_in_b_takes_only_b_cities_and_may_reuse_a_name(as_user, coordinator_nord, body_b, city_a, city_b,
+                                                                fachgruppe, nord):
+    c = as_user(coordinator_nord)
     data = {"kind": "fachgruppe", "name": "Fachgruppe", "description": "", "city_ids": [str(city_b.id)]}
-    resp = c.post("/n/zweites/treffen/gremien/neu", data=data)
+    resp = c.post("/n/nord/treffen/gremien/neu", data=data)
     assert resp.status_code == 422
     assert "Bitte wählen Sie nur Kommunen aus der Liste." in resp.get_data(as_text=True)
     # the form offers only B's cities
-    page = c.get("/n/zweites/treffen/gremien/neu").get_data(as_text=True)
+    page = c.get("/n/nord/treffen/gremien/neu").get_data(as_text=True)
     assert "Ettlingen" in page and "Bühl" not in page
     # "Fachgruppe" exists in re@di; names are unique per network only
-    resp = c.post("/n/zweites/treffen/gremien/neu", data={**data, "city_ids": [str(city_a.id)]})
-    assert resp.status_code == 302 and resp.headers["Location"].startswith("/n/zweites/treffen/gremien/")
+    resp = c.post("/n/nord/treffen/gremien/neu", data={**data, "city_ids": [str(city_a.id)]})
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/n/nord/treffen/gremien/")
     from network.meetings.models import Body
-    new = db.session.execute(sa.select(Body).where(Body.name == "Fachgruppe", Body.network_id == net_b.id)).scalar()
+    new = db.session.execute(sa.select(Body).where(Body.name == "Fachgruppe", Body.network_id == nord.id)).scalar()
     assert new is not None and new.id != fachgruppe.id
 
 
-def test_guest_city_is_invited(in_network, coord_b, net_b, city_b, lead_b):
+def test_guest_city_is_invited(in_network, coordinator_nord, nord, city_b, lead_b):
     """A guest city of the network takes part in meetings: its lead is invited."""
-    factories.join_network(city_b, net_b, status="guest")
+    factories.join_network(city_b, nord, status="guest")
     db.session.commit()
-    with in_network("zweites"):
-        body = services.create_body(coord_b, {"kind": "plenum", "name": "Mit Gast", "city_ids": [city_b.id],
+    with in_network("nord"):
+        body = services.create_body(coordinator_nord, {"kind": "plenum", "name": "Mit Gast", "city_ids": [city_b.id],
                                               "person_ids": []})
-        services.create_meeting(coord_b, body, meeting_data(future(9), number="1", title="Gasttreffen"))
+        services.create_meeting(coordinator_nord, body, meeting_data(future(9), number="1", title="Gasttreffen"))
     db.session.commit()
     subjects = db.session.execute(sa.select(OutboxMessage.subject).where(
         OutboxMessage.recipient == lead_b.email)).scalars().all()
-    assert subjects == ["Zweites Netz – Einladung: Gasttreffen"]
+    assert subjects == ["Städtenetz Nord – Einladung: Gasttreffen"]
 
 
 def test_feed_of_a_user_in_both_networks_names_them(as_user, client, lead_a, meeting, meeting_b):
@@ -148,18 +134,18 @@ def test_feed_of_a_user_in_both_networks_names_them(as_user, client, lead_a, mee
     url = new_feed_url(c)
     text = client.get(url).get_data(as_text=True).replace("\r\n ", "")
     assert f"SUMMARY:{README} – 34. Fachgruppentreffen" in text
-    assert "SUMMARY:Zweites Netz – B-Treffen" in text
-    assert f"/n/zweites/treffen/{meeting_b.id}" in text and f"/n/readi/treffen/{meeting.id}" in text
+    assert "SUMMARY:Städtenetz Nord – B-Treffen" in text
+    assert f"/n/nord/treffen/{meeting_b.id}" in text and f"/n/readi/treffen/{meeting.id}" in text
     # the single meeting's .ics names its network as the calendar's name
-    ics = c.get(f"/n/zweites/meetings/{meeting_b.id}.ics").get_data(as_text=True)
-    assert "X-WR-CALNAME:Zweites Netz" in ics
+    ics = c.get(f"/n/nord/meetings/{meeting_b.id}.ics").get_data(as_text=True)
+    assert "X-WR-CALNAME:Städtenetz Nord" in ics
 
 
 def test_my_meetings_lists_every_network_marked(as_user, lead_a, meeting, meeting_b, lead_b):
     html = as_user(lead_a).get("/meine-treffen/").get_data(as_text=True)
     assert "34. Fachgruppentreffen" in html and "B-Treffen" in html
-    assert README in html and "Zweites Netz" in html
-    assert f'href="/n/zweites/treffen/{meeting_b.id}"' in html and f'href="/n/readi/treffen/{meeting.id}"' in html
+    assert README in html and "Städtenetz Nord" in html
+    assert f'href="/n/nord/treffen/{meeting_b.id}"' in html and f'href="/n/readi/treffen/{meeting.id}"' in html
     # lead B's city is not in network B: only re@di's meeting
     other = as_user(lead_b).get("/meine-treffen/").get_data(as_text=True)
     assert "34. Fachgruppentreffen" in other and "B-Treffen" not in other
@@ -167,8 +153,8 @@ def test_my_meetings_lists_every_network_marked(as_user, lead_a, meeting, meetin
 
 def test_invitation_mail_names_the_network(meeting_b, lead_a):
     msg = db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.recipient == lead_a.email)).scalar()
-    assert msg.subject == "Zweites Netz – Einladung: B-Treffen"
-    assert "Städtenetz: Zweites Netz" in msg.body_text and f"/n/zweites/treffen/{meeting_b.id}" in msg.body_text
+    assert msg.subject == "Städtenetz Nord – Einladung: B-Treffen"
+    assert "Städtenetz: Städtenetz Nord" in msg.body_text and f"/n/nord/treffen/{meeting_b.id}" in msg.body_text
 
 
 @pytest.mark.parametrize("method,code", [("GET", 301), ("POST", 308)])
@@ -221,12 +207,12 @@ def token(app):
 
 def test_api_is_scoped_by_network(client, token, lead_a, meeting, meeting_b, body_b):
     h = token(lead_a)
-    titles = [m["title"] for m in client.get("/api/v1/networks/zweites/meetings", headers=h).get_json()]
+    titles = [m["title"] for m in client.get("/api/v1/networks/nord/meetings", headers=h).get_json()]
     assert titles == ["B-Treffen"]
-    assert [b["name"] for b in client.get("/api/v1/networks/zweites/bodies", headers=h).get_json()] == ["Plenum B"]
-    assert client.get(f"/api/v1/networks/zweites/meetings/{meeting_b.id}", headers=h).status_code == 200
+    assert [b["name"] for b in client.get("/api/v1/networks/nord/bodies", headers=h).get_json()] == ["Plenum B"]
+    assert client.get(f"/api/v1/networks/nord/meetings/{meeting_b.id}", headers=h).status_code == 200
     for url in (f"/api/v1/networks/readi/meetings/{meeting_b.id}", f"/api/v1/meetings/{meeting_b.id}",
-                f"/api/v1/networks/zweites/meetings/{meeting.id}"):
+                f"/api/v1/networks/nord/meetings/{meeting.id}"):
         resp = client.get(url, headers=h)
         assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found", url
     # the old addresses answer for the default network

@@ -307,3 +307,34 @@ def test_header_costs_no_query_for_visitors_and_one_for_members(client, count_qu
         result = header_network(lead_a, "Städtenetz")
     assert len(statements) == 1 and result.can_switch and result.name == "re@di – regional.digital"
     assert result.choices == [("readi", "re@di – regional.digital"), ("nord", "Städtenetz Nord")]
+
+
+def _form_fields(html: str) -> list[str]:
+    form = html.split('<form method="post" novalidate', 1)[1].split("</form>", 1)[0]
+    return [n for n in re.findall(r"<(?:input|select|textarea)[^>]*\bname=\"([^\"]+)\"", form) if n != "csrf_token"]
+
+
+def test_both_admission_pages_share_one_form(app, client, nord, coordinator_nord, coordinator):
+    """The installation's admission and a network's show the same fields (the network's adds member/guest) and
+    keep the user's input next to the German messages."""
+    other = app.test_client()
+    login(other, coordinator)
+    installation = other.get("/kommunen/neu").get_data(as_text=True)
+    login(client, coordinator_nord)
+    network = client.get("/n/nord/verwaltung/mitglieder/neu").get_data(as_text=True)
+    shared = ["name", "kind", "district", "website", "population", "lead_name", "lead_email"]
+    assert _form_fields(installation) == shared
+    assert _form_fields(network) == shared[:5] + ["status"] + shared[5:]
+    for html in (installation, network):
+        assert "Stammdaten" in html and "Erste Leitung einladen" in html and "Aufnehmen und einladen" in html
+    assert "Gäste lesen mit" in network and "Gäste lesen mit" not in installation
+    data = {"name": "Malsch", "kind": "gemeinde", "lead_name": "Maria Malsch", "lead_email": "keine-adresse",
+            "status": "guest"}
+    for c, url in ((other, "/kommunen/neu"), (client, "/n/nord/verwaltung/mitglieder/neu")):
+        bad = c.post(url, data=data)
+        html = bad.get_data(as_text=True)
+        assert bad.status_code == 422 and 'value="Malsch"' in html and 'value="keine-adresse"' in html
+        assert "gültige E-Mail-Adresse" in html.split('id="lead_email"')[0].rsplit("<fieldset", 1)[1]
+    assert '<option selected value="guest">' in html
+    from network.municipalities.models import Municipality
+    assert db.session.execute(sa.select(Municipality.id).where(Municipality.slug == "malsch")).first() is None

@@ -89,3 +89,72 @@ def mass_assignment_cases(Case) -> list:
         Case("networks.net.remove_coordinator", "coordinator", lambda w: _one(
             NetworkRole, NetworkRole.user_id == w.nw_second.id) is None),
     ]
+
+
+#: the payload networks' slugs start with this (xss_clean_up removes them)
+XSS_SLUG = "xss-netz-"
+#: the invited coordinator of the payload networks (_clean_up of test_xss removes accounts @xss-test.example)
+XSS_COORDINATOR = "netz-koordination@xss-test.example"
+#: audit events up to this id were there before xss_fields ran (the platform administration's later ones go)
+_xss_audit_mark = {"id": None, "actor_id": None}
+
+
+def xss_fields(ctx, payloads):
+    """Payloads in network names, regions and descriptions (one network each, created by the platform
+    administration through the services); the suite's coordinator coordinates a sample of them. Returns the network
+    list's pages and, for the sample, the network page and its settings page."""
+    from network.accounts.services import find_user_by_email
+    from network.core.models import AuditEvent
+    from network.core.validation import ValidationFailed
+    from network.demo import PLATFORM_ADMIN_EMAIL
+    from network.networks import services
+
+    coord, stats = ctx["coordinator"], ctx["stats"]
+    admin = find_user_by_email(PLATFORM_ADMIN_EMAIL)
+    if admin is None:
+        return []
+    _xss_audit_mark.update(id=db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0, actor_id=admin.id)
+    created = []
+    for i, p in enumerate(payloads):
+        text = p.strip()
+        data = {"slug": f"{XSS_SLUG}{i:03d}", "name": text, "region": text, "description": p}
+        for _attempt in range(2):
+            try:
+                with db.session.begin_nested():
+                    network = services.create_network(admin, data, coordinator_email=XSS_COORDINATOR,
+                                                      coordinator_name="XSS-Netzkoordination")
+            except ValidationFailed as e:
+                # what validation refuses (too long, line breaks in a single-line field, a clash) gets a plain text
+                data.update({k: f"XSS-Netz {i}" if k == "name" else "" for k in e.errors
+                             if k in ("name", "region", "description")})
+                continue
+            for field in ("name", "region", "description"):
+                if getattr(network, field) and getattr(network, field) != f"XSS-Netz {i}":
+                    stats[f"network.{field}"] += 1
+            created.append(network)
+            break
+        else:
+            stats["skipped (too long)"] += 1
+    sample = created[:: max(1, len(created) // 12)]
+    for network in sample:
+        services.name_coordinator(admin, network, email=coord.email)
+    db.session.flush()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Network))
+    pages = [f"/netzwerke/?seite={n}" for n in range(1, total // 50 + 2)]
+    for network in sample:
+        pages += [f"/n/{network.slug}/", f"/n/{network.slug}/verwaltung/einstellungen"]
+    return pages
+
+
+def xss_clean_up():
+    """Remove the payload networks with their coordinator roles and the platform administration's audit events."""
+    from network.core.models import AuditEvent
+    ids = sa.select(Network.id).where(Network.slug.like(f"{XSS_SLUG}%"))
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.object_type == "Network", AuditEvent.object_id.in_(ids)))
+    if _xss_audit_mark["id"] is not None:
+        db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > _xss_audit_mark["id"],
+                                                       AuditEvent.actor_id == _xss_audit_mark["actor_id"]))
+    for model in (NetworkRole, NetworkMembership):
+        db.session.execute(sa.delete(model).where(model.network_id.in_(ids)))
+    db.session.execute(sa.delete(Network).where(Network.id.in_(ids)))
+    db.session.commit()
