@@ -38,6 +38,9 @@ def init_app(app) -> None:
         if "may_organise_meetings" not in g:
             g.may_organise_meetings = bool(services.organisable_bodies(current_user))
         return g.may_organise_meetings
+
+    from network.topics.signals import topic_lead_changed
+    topic_lead_changed.connect(add_lead_city_to_project_groups)
     register_job(app, "meeting-reminders", send_reminders, seconds_config="MEETING_REMINDER_SECONDS", seconds=300)
     register_calendar_source(app, services.calendar_source)
     register_panel(app, "dashboard", dashboard_panel, 30)
@@ -97,6 +100,14 @@ def end_calendar_feed(sender, user, reason) -> None:
     """Receiver of accounts' credentials_revoked: a reset, change or deactivation ends the calendar feed."""
     from network.meetings import services
     services.revoke_calendar_feed(user)
+
+
+def add_lead_city_to_project_groups(sender, topic, municipality, **_payload) -> None:
+    """Receiver of topics' topic_lead_changed: the new lead city is a member city of the topic's project groups."""
+    if municipality is None:
+        return
+    from network.meetings import services
+    services.add_lead_city(topic, municipality)
 
 
 def digest_section(user, since, until, follows):

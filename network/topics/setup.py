@@ -1,4 +1,5 @@
-"""Topics on the dashboard: the decisions waiting for the user (lead claims, co-lead requests, handovers)."""
+"""Topics on the dashboard: the decisions waiting for the user (lead claims, co-lead requests, handovers), and
+the city's own topics on the dashboard and the city page."""
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
@@ -52,6 +53,32 @@ def dashboard_panel(user):
     return "topics/_dashboard.html", ctx
 
 
+def city_panel(user, city=None, **_kw):
+    """The city page: the topics the city leads, co-leads and takes part in, and its open claims (members only)."""
+    from network.topics.services import city_topics
+    ctx = city_topics(user, city)
+    if ctx is None or not ctx["networks"]:
+        return None
+    ctx["own"] = getattr(user, "municipality_id", None) == city.id
+    ctx["level"] = 2
+    return "topics/_city_topics.html", ctx
+
+
+def own_city_panel(user, **_kw):
+    """The dashboard of a city's lead or staff: the own city's topics, or the next step when there are none."""
+    from network.topics.services import city_topics
+    city = getattr(user, "municipality", None)
+    if city is None:
+        return None
+    ctx = city_topics(user, city)
+    if ctx is None:
+        return None
+    ctx["own"] = True
+    ctx["level"] = 2
+    ctx["dashboard"] = True
+    return "topics/_city_topics.html", ctx
+
+
 def init_app(app):
     from network.core.current import legacy_redirects
     from network.municipalities.signals import city_left
@@ -59,4 +86,6 @@ def init_app(app):
     legacy_redirects(app, "/themen", "topics_legacy")
     from network.topics.services import on_city_left
     register_panel(app, "dashboard", dashboard_panel, order=10)
+    register_panel(app, "dashboard", own_city_panel, order=12)
+    register_panel(app, "municipality", city_panel, order=15)
     city_left.connect(on_city_left)  # blinker keeps one connection per receiver

@@ -8,7 +8,7 @@ from network.meetings.services._common import (LINK_RE, MAX_ID, MAX_MINUTES, MAX
                                                meeting_url, this_network)
 from network.meetings.services.agenda import (add_agenda_item, agenda, agenda_action, agenda_items, get_item_or_404,
                                               previous_meeting, proposals_open)
-from network.meetings.services.bodies import create_body, default_title, last_hosts, suggestions, update_body
+from network.meetings.services.bodies import add_lead_city, create_body, default_title, last_hosts, suggestions, update_body
 from network.meetings.services.calendar import (calendar_entry, calendar_source, feed_ics, feed_of, ical_domain,
                                                 meeting_ics, place, renew_feed, revoke_calendar_feed,
                                                 user_for_feed)
@@ -31,7 +31,7 @@ __all__ = [
     "MAX_TEXT", "MAX_MINUTES", "LINK_RE", "MAX_ID", "external_url", "local_url", "meeting_url", "this_network", "rsvp_people",
     "member_body_clause", "is_member", "topic_lead_city_id", "may_organise", "require_organiser", "visible_bodies",
     "organisable_bodies", "get_body_or_404", "get_meeting_or_404", "body_cities", "body_persons", "member_cities",
-    "all_people", "active_topics", "recipients", "follow_body", "create_body", "update_body", "last_hosts",
+    "all_people", "active_topics", "recipients", "follow_body", "add_lead_city", "create_body", "update_body", "last_hosts",
     "suggestions", "default_title", "local_datetime", "parse_iso", "create_meeting", "update_meeting",
     "cancel_meeting", "upcoming_meetings", "running_polls", "body_history", "decisions_by_meeting", "slots",
     "add_slot", "delete_slot", "get_slot_or_404", "cast_votes", "poll_table", "pick_slot", "proposals_open",

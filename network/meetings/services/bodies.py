@@ -14,7 +14,7 @@ from network.extensions import db
 from network.meetings.models import BODY_KINDS, Body, BodyCity, BodyPerson, Meeting
 from network.meetings.services._common import (MAX_TEXT, _is_coordinator, _valid_id, check_stale, flush_or_conflict,
                                                this_network)
-from network.meetings.services.membership import body_cities, people_clause
+from network.meetings.services.membership import body_cities, people_clause, topic_lead_city_id
 from network.municipalities.models import Municipality
 from network.networks.services import active_member_clause
 from network.topics.models import Topic
@@ -95,6 +95,10 @@ def create_body(actor, data: dict) -> Body:
     network = this_network()
     c = Checker()
     v = _check_body(c, network, data)
+    lead_city = topic_lead_city_id(v["topic_id"]) if v["kind"] == "projektgruppe" else None
+    if lead_city is not None and lead_city not in v["city_ids"] and db.session.scalar(
+            sa.select(active_member_clause(network.id, sa.literal(lead_city)))):
+        v["city_ids"].append(lead_city)  # the topic's lead city belongs to its project group by default
     body = Body(network_id=network.id, kind=v["kind"], name=v["name"], description=v["description"],
                 topic_id=v["topic_id"])
     db.session.add(body)
@@ -103,6 +107,23 @@ def create_body(actor, data: dict) -> Body:
     audit.record(actor, "body.created", obj=body, summary=f"Gremium {body.name} angelegt")
     db.session.flush()
     return body
+
+
+def add_lead_city(topic: Topic, city: Municipality) -> list[Body]:
+    """The topic's new lead city becomes a member city of the topic's project groups (those it is not in yet);
+    called when the lead changes (topics' topic_lead_changed). Returns the bodies it joined."""
+    bodies = db.session.execute(
+        sa.select(Body).where(Body.kind == "projektgruppe", Body.topic_id == topic.id,
+                              Body.network_id == topic.network_id,
+                              ~sa.exists().where(BodyCity.body_id == Body.id, BodyCity.municipality_id == city.id))
+        .order_by(Body.id)).scalars().all()
+    for body in bodies:
+        db.session.add(BodyCity(body_id=body.id, municipality_id=city.id))
+        audit.record(None, "body.lead_city_added", obj=body, municipality_id=city.id,
+                     summary=f"{city.name} ist als federführende Kommune Mitglied von {body.name}")
+    if bodies:
+        db.session.flush()
+    return bodies
 
 
 def update_body(actor, body: Body, data: dict, *, version=None) -> Body:

@@ -1,13 +1,14 @@
 """Topics: fields of action, topics and proposals, lead claims with history, participation, the matrix.
 
 One module per part (``reading``, ``matrix``, ``fields``, ``catalogue``, ``claims``, ``handover``,
-``participation``, ``leaving``); this package re-exports every public name, so callers keep writing
+``participation``, ``leaving``, ``city``); this package re-exports every public name, so callers keep writing
 ``from network.topics import services; services.claim_lead(...)``. To replace a function in a test, patch it
 in the module that calls it (e.g. ``services.claims.current_lead``).
 """
 
 from network.topics.services._common import DECISIONS, MAX_TEXT, RESERVED_SLUGS
 from network.topics.services.catalogue import create_topic, decide_proposal, propose_topic, update_topic
+from network.topics.services.city import CITY_TOPICS_LIMIT, city_topics
 from network.topics.services.claims import (claim_lead, current_lead, decide_claim, get_claim_or_404,
                                             withdraw_lead)
 from network.topics.services.fields import create_field, update_field
@@ -20,8 +21,8 @@ from network.topics.services.reading import (city_users, fields_of_action, get_f
                                              topic_overview, topic_summaries)
 
 __all__ = [
-    "DECISIONS", "MAX_TEXT", "RESERVED_SLUGS",
-    "accept_handover", "city_users", "claim_lead", "create_field", "create_topic", "current_lead",
+    "CITY_TOPICS_LIMIT", "DECISIONS", "MAX_TEXT", "RESERVED_SLUGS",
+    "accept_handover", "city_topics", "city_users", "claim_lead", "create_field", "create_topic", "current_lead",
     "decide_claim", "decide_proposal", "fields_of_action", "get_claim_or_404", "get_field_or_404",
     "get_handover_or_404", "get_topic_or_404", "hand_over_lead", "join_topic", "leave_topic", "list_topics",
     "matrix", "member_cities_except", "on_city_left", "own_participation", "pending_decisions", "proposals",
