@@ -54,13 +54,18 @@ test: test-deps
 	bash scripts/ensure-postgres.sh
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
+# each pass runs in TEST_WORKERS processes (pytest-xdist); the live app and browser tests stay together in one
+# of them (xdist group "live", tests/conftest.py); TEST_WORKERS=0 runs a pass in one process
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
 test-sqlite:
 	@echo "=== Tests auf SQLite ==="
-	STAEDTENETZ_TEST_DB=sqlite $(BIN)/pytest --durations=10 $(PYTEST_ARGS)
+	STAEDTENETZ_TEST_DB=sqlite $(BIN)/pytest $(XDIST) --durations=15 $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "=== Tests auf PostgreSQL ==="
-	STAEDTENETZ_TEST_DB=postgresql STAEDTENETZ_TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) $(BIN)/pytest --durations=10 $(PYTEST_ARGS)
+	STAEDTENETZ_TEST_DB=postgresql STAEDTENETZ_TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) $(BIN)/pytest $(XDIST) --durations=15 $(PYTEST_ARGS)
 
 screenshots: test-deps
 	STAEDTENETZ_TEST_DB=sqlite STAEDTENETZ_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/test_screenshots.py -q

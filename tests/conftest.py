@@ -21,21 +21,44 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def pytest_configure(config):
+    # each test process (each xdist worker of each database pass) keeps its instance folder (secret key, locks,
+    # Impressum files some tests write) to itself; subprocesses started by tests inherit it
+    if not os.environ.get("STAEDTENETZ_INSTANCE_PATH"):
+        import tempfile
+        os.environ["STAEDTENETZ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="staedtenetz-instance-")
     # argon2id stays the algorithm; tests use cheap parameters so that hundreds of logins stay fast
     from argon2 import PasswordHasher
     from network.accounts import models as account_models
     account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+#: fixtures that start the shared live app or the browser (once per test process)
+LIVE_FIXTURES = {"live_app", "browser"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """The rendering gates (axe crawl, screenshots, keyboard, XSS in the browser) check HTML, CSS and scripts,
-    which are the same on both databases: they run in the SQLite pass only. Flows and everything else run on both."""
+    """Two rules for the two database passes and their parallel workers (issue #17, `make test`):
+
+    - Tests of the live app or the browser form one xdist group: they run in one worker, one after the other, on
+      one live app and one Chromium; the other workers take everything else.
+    - The PostgreSQL pass leaves out what does not depend on the database: the rendering gates (axe crawl,
+      screenshots, keyboard, XSS in the browser), the browser flows (`e2e`: they drive the same views and services
+      that the non-browser tests run on PostgreSQL) and the HTTP-only gates (`http_only`: CSRF, security headers).
+      Tests marked `both_databases` (the live smoke test of gunicorn + scheduler) run on both.
+    """
+    for item in items:
+        if LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("live"))
     if db_kind() != "postgresql":
         return
-    skip = pytest.mark.skip(reason="rendering gate: runs in the SQLite pass (same pages on both databases)")
     for item in items:
-        if item.get_closest_marker("rendering"):
-            item.add_marker(skip)
+        if item.get_closest_marker("both_databases"):
+            continue
+        for marker, why in (("rendering", "rendering gate"), ("e2e", "browser flow"), ("http_only", "HTTP-only gate")):
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(
+                    reason=f"{why}: runs in the SQLite pass (the same pages and services are tested on PostgreSQL)"))
+                break
 
 
 def pytest_report_header(config):

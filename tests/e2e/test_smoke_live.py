@@ -2,7 +2,8 @@
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+# the real stack (gunicorn, scheduler, SMTP) on the production database too
+pytestmark = [pytest.mark.e2e, pytest.mark.both_databases]
 
 
 def test_password_reset_mail_arrives_through_scheduler(live_app, browser):

@@ -12,6 +12,8 @@ from tests.security.conftest import report
 from tests.security.crawl import (WRITE_METHODS, Crawl, build_url, diff, is_api, snapshot)
 from tests.security.world import FORM_DATA, PRINCIPAL_KEYS
 
+pytestmark = pytest.mark.http_only
+
 CSRF_MESSAGE = "Das Formular ist abgelaufen oder ungültig"
 
 

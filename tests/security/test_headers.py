@@ -9,6 +9,8 @@ from tests.security.conftest import report
 from tests.security.crawl import Crawl, links_in
 from tests.security.world import PRINCIPAL_KEYS
 
+pytestmark = pytest.mark.http_only
+
 
 def header_problems(resp) -> list[str]:
     h = resp.headers
