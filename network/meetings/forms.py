@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (FieldList, Form, FormField, HiddenField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 
 from network.meetings.models import BODY_KINDS, RSVP_RESPONSES
 

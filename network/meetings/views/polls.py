@@ -15,7 +15,8 @@ from network.meetings.views import bp
 def _render_poll(meeting, status=200, slot_form=None, vote_errors=None):
     table = services.poll_table(meeting)
     return render_template("meetings/poll.html", meeting=meeting, t=table, answers=POLL_ANSWERS,
-                           symbols=POLL_SYMBOLS, slot_form=slot_form or SlotForm(formdata=None), max_slots=services.MAX_SLOTS,
+                           symbols=POLL_SYMBOLS, slot_form=slot_form or SlotForm(formdata=None),
+                           max_slots=services.MAX_SLOTS,
                            may_organise=services.may_organise(current_user, meeting.body),
                            vote_errors=vote_errors or {}, may_vote=can(current_user, "meeting.vote")), status
 
