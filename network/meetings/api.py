@@ -308,7 +308,10 @@ def post_poll(data, meeting_id):
         for s in new:
             if not isinstance(s, dict):
                 raise ValidationFailed({"slots": "Jeder Termin braucht starts_at und ends_at."})
-            services.add_slot(user, meeting, {"starts_at": s.get("starts_at"), "ends_at": s.get("ends_at")})
+        # all rows are checked before one is written; a date the poll has is refused (409), as before
+        services.add_slots(user, meeting, [{"starts_at": s.get("starts_at"), "ends_at": s.get("ends_at")}
+                                           for s in new], skip_duplicates=False,
+                           key=lambda i, field: field if len(new) == 1 else f"slots-{i}-{field}")
     return _poll_out(meeting, user)
 
 

@@ -1,8 +1,9 @@
 """Forms for meetings. Validation lives in the services; forms carry fields, labels and CSRF."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (FieldList, Form, FormField, HiddenField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 
 from network.meetings.models import BODY_KINDS, RSVP_RESPONSES
 
@@ -39,10 +40,47 @@ class MeetingForm(FlaskForm):
     version = HiddenField()
 
 
-class SlotForm(FlaskForm):
+class SlotRowForm(Form):
+    """One proposed date: a row of the poll's slot form (no CSRF of its own)."""
     date = StringField(_l("Tag"), render_kw={"type": "date"})
     start_time = StringField(_l("Beginn (Uhrzeit)"), render_kw={"type": "time"})
     end_time = StringField(_l("Ende (Uhrzeit)"), render_kw={"type": "time"})
+
+
+#: empty rows the poll's slot form offers (empty rows are ignored)
+SLOT_ROWS = 5
+
+
+class SlotForm(FlaskForm):
+    """Several dates in one form (rows slots-0-date, slots-0-start_time, …), optionally repeated weekly."""
+    slots = FieldList(FormField(SlotRowForm), min_entries=SLOT_ROWS, max_entries=SLOT_ROWS)
+    repeat_weeks = SelectField(_l("Wöchentlich wiederholen"), default="0", validate_choice=False,
+                               description=_l("Kopiert die eingegebenen Termine in die folgenden Wochen "
+                                              "(gleicher Wochentag, gleiche Uhrzeit)."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.repeat_weeks.choices = [("0", _l("nicht wiederholen"))] + [
+            (str(n), ngettext("in der folgenden Woche", "in den folgenden %(num)s Wochen", n)) for n in range(1, 9)]
+
+    def rows(self) -> list[dict]:
+        return [{"date": r.form.date.data, "start_time": r.form.start_time.data, "end_time": r.form.end_time.data}
+                for r in self.slots]
+
+    def apply_row_errors(self, errors: dict) -> dict:
+        """Messages keyed slots-<i>-<field> go beside that row's field; the others come back."""
+        rest = {}
+        for k, message in errors.items():
+            parts = k.split("-", 2)
+            if len(parts) == 3 and parts[0] == "slots" and parts[1].isdigit() and int(parts[1]) < len(self.slots):
+                row = self.slots[int(parts[1])].form
+                target = parts[2] if parts[2] in row._fields else "date"
+                row._fields[target].errors = list(row._fields[target].errors or []) + [message]
+            elif k == "repeat_weeks":
+                self.repeat_weeks.errors = list(self.repeat_weeks.errors or []) + [message]
+            else:
+                rest[k] = message
+        return rest
 
 
 class AgendaItemForm(FlaskForm):

@@ -131,4 +131,5 @@ def build(w):
     other_day = (date.today() + timedelta(days=21)).isoformat()
     return {"mt_body": body, "mt_group": group, "mt_meeting": meeting, "mt_item": item, "mt_action": action,
             "mt_poll": poll, "mt_slot": slot, "mt_feed": feed_secret,
-            "mt_slot_data": {"date": other_day, "start_time": "14:00", "end_time": "16:00"}}
+            "mt_slot_data": {"slots-0-date": other_day, "slots-0-start_time": "14:00",
+                             "slots-0-end_time": "16:00", "repeat_weeks": "0"}}

@@ -34,12 +34,13 @@ def test_poll_vote_pick_rsvp_minutes_and_dashboard(live_app, browser):
     coord.click("main button:has-text('Anlegen')")
     assert "Schlagen Sie jetzt Termine für die Umfrage vor." in coord.content()
     poll_url = coord.url
-    for offset, start in ((40, "10:00"), (41, "14:00")):
-        coord.fill("#date", (date.today() + timedelta(days=offset)).isoformat())
-        coord.fill("#start_time", start)
-        coord.fill("#end_time", "16:00" if start == "14:00" else "12:00")
-        coord.click("main button:has-text('Vorschlag hinzufügen')")
-        assert "Der Terminvorschlag wurde hinzugefügt." in coord.content()
+    # several dates in one form (the empty rows are ignored)
+    for row, (offset, start, end) in enumerate(((40, "10:00", "12:00"), (41, "14:00", "16:00"))):
+        coord.fill(f"#slots-{row}-date", (date.today() + timedelta(days=offset)).isoformat())
+        coord.fill(f"#slots-{row}-start_time", start)
+        coord.fill(f"#slots-{row}-end_time", end)
+    coord.click("main button:has-text('Vorschläge hinzufügen')")
+    assert "2 Terminvorschläge wurden hinzugefügt." in coord.content()
 
     lead_ctx, lead = _login(browser, base, "lead@ettlingen.example")
     lead.goto(poll_url)
@@ -61,6 +62,10 @@ def test_poll_vote_pick_rsvp_minutes_and_dashboard(live_app, browser):
     assert parts and "METHOD:REQUEST" in parts[0].get_payload(decode=True).decode()
 
     lead.goto(meeting_url)
+    # the RSVP form is behind a closed disclosure and has no answer pre-selected
+    assert not lead.is_visible("#rsvp-yes")
+    lead.click("#rsvp-form > summary")
+    assert not lead.is_checked("#rsvp-yes") and not lead.is_checked("#rsvp-no")
     lead.check("#rsvp-yes")
     lead.fill("#note", "Komme mit der Bahn")
     lead.click("main button:has-text('Antwort speichern')")
@@ -69,6 +74,7 @@ def test_poll_vote_pick_rsvp_minutes_and_dashboard(live_app, browser):
     assert "Ettlingen" in attendees and "Komme mit der Bahn" in attendees
 
     coord.goto(meeting_url)
+    coord.click("#action-form > summary")
     coord.fill("#action_text", "Datenschutzkonzept E2E abstimmen")
     coord.select_option("#action_city", label="Ettlingen")
     coord.fill("#due_date", (date.today() + timedelta(days=60)).isoformat())

@@ -20,8 +20,8 @@ from network.meetings.services.membership import (active_topics, all_people, bod
 from network.meetings.services.minutes import (add_action_item, add_decision, get_action_or_404, may_write_minutes,
                                                meeting_records, minutes_visible, open_actions_of_city, save_minutes,
                                                set_action_status)
-from network.meetings.services.polls import (add_slot, cast_votes, delete_slot, get_slot_or_404, pick_slot, poll_table,
-                                             slots)
+from network.meetings.services.polls import (MAX_REPEAT_WEEKS, MAX_SLOTS, add_slot, add_slots, cast_votes,
+                                             delete_slot, get_slot_or_404, pick_slot, poll_table, slots)
 from network.meetings.services.rsvp import attendees, is_over, own_rsvp, record_rsvp
 from network.meetings.services.schedule import (body_history, cancel_meeting, create_meeting, decisions_by_meeting,
                                                 running_polls, upcoming_meetings, update_meeting)
@@ -34,7 +34,8 @@ __all__ = [
     "all_people", "active_topics", "recipients", "follow_body", "add_lead_city", "create_body", "update_body", "last_hosts",
     "suggestions", "default_title", "local_datetime", "parse_iso", "create_meeting", "update_meeting",
     "cancel_meeting", "upcoming_meetings", "running_polls", "body_history", "decisions_by_meeting", "slots",
-    "add_slot", "delete_slot", "get_slot_or_404", "cast_votes", "poll_table", "pick_slot", "proposals_open",
+    "add_slot", "add_slots", "MAX_SLOTS", "MAX_REPEAT_WEEKS", "delete_slot", "get_slot_or_404", "cast_votes",
+    "poll_table", "pick_slot", "proposals_open",
     "add_agenda_item", "get_item_or_404", "agenda_action", "agenda_items", "previous_meeting", "agenda",
     "record_rsvp", "is_over", "attendees", "own_rsvp", "may_write_minutes", "save_minutes", "minutes_visible",
     "add_decision", "add_action_item", "get_action_or_404", "set_action_status", "meeting_records",

@@ -1,5 +1,7 @@
 """Date polls: slots, votes, the table of answers, and picking the date."""
 
+from datetime import timedelta, timezone
+
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
@@ -9,8 +11,9 @@ from network.accounts.models import User
 from network.core import audit
 from network.core.boundary import Conflict
 from network.core.models import utcnow
-from network.core.validation import Checker
+from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
+from network.meetings.ical import BERLIN
 from network.meetings.models import Meeting, POLL_ANSWERS, PollSlot, PollVote
 from network.meetings.services._common import _valid_id, flush_or_conflict
 from network.meetings.services.invitations import _scheduled
@@ -24,25 +27,111 @@ def slots(meeting: Meeting) -> list[PollSlot]:
                               .order_by(PollSlot.starts_at)).scalars().all()
 
 
-def add_slot(actor, meeting: Meeting, data: dict) -> PollSlot:
-    """Organiser: propose a date for the poll."""
+#: at most this many proposed dates per poll (a table wider than this helps nobody answer)
+MAX_SLOTS = 40
+#: "repeat weekly" copies the entered dates to at most this many following weeks
+MAX_REPEAT_WEEKS = 8
+_TIME_FIELDS = ("date", "start_time", "end_time", "starts_at", "ends_at")
+
+
+def _row_key(i: int, field: str) -> str:
+    return f"slots-{i}-{field}"
+
+
+def _weeks_later(c: Checker, key: str, start, end, weeks: int):
+    """The same Berlin wall time ``weeks`` weeks later (a DST switch in between keeps the clock time)."""
+    out = []
+    for moment in (start, end):
+        naive = moment.astimezone(BERLIN).replace(tzinfo=None) + timedelta(weeks=weeks)
+        aware = naive.replace(tzinfo=BERLIN)
+        if aware.astimezone(timezone.utc).astimezone(BERLIN).replace(tzinfo=None) != naive:
+            c.add(key, _("Die Wiederholung am %(day)s fällt in die Umstellung auf Sommerzeit.",
+                         day=naive.strftime("%d.%m.%Y")))
+            return None
+        out.append(aware.astimezone(timezone.utc))
+    return tuple(out)
+
+
+def add_slots(actor, meeting: Meeting, rows: list[dict], *, repeat_weeks=0, skip_duplicates: bool = True,
+              key=_row_key) -> tuple[list[PollSlot], int]:
+    """Organiser: propose several dates at once, each optionally repeated in the following weeks.
+
+    ``rows`` are form rows (date, start_time, end_time) or API rows (starts_at, ends_at); rows with no value
+    at all are ignored. Every row is checked before anything is written: one bad row refuses all (422, the
+    message under ``key(index, field)``). A date the poll already has (or that the input names twice) is
+    skipped when ``skip_duplicates`` (the count comes back), else refused (409); if nothing new is left, 409.
+    At most MAX_SLOTS dates per poll. Returns the new slots and the number of skipped duplicates.
+    """
     _require_organiser(actor, meeting.body)
     if meeting.status != "polling":
-        raise Conflict({"date": _("Die Terminumfrage ist beendet.")})
+        raise Conflict({key(0, "date"): _("Die Terminumfrage ist beendet.")})
     c = Checker()
-    start, end = _times(c, data, required=True)
-    if start and start < utcnow() and "date" not in c.errors:
-        c.add("starts_at" if "starts_at" in data else "date", _("Der Termin liegt in der Vergangenheit."))
+    try:
+        weeks = int(str(repeat_weeks if repeat_weeks not in (None, "") else 0).strip())
+    except ValueError:
+        weeks = -1
+    if not 0 <= weeks <= MAX_REPEAT_WEEKS:
+        c.add("repeat_weeks", _("Bitte geben Sie für die Wiederholung eine Zahl von 0 bis %(n)s an.",
+                                n=MAX_REPEAT_WEEKS))
+        weeks = 0
+    now = utcnow()
+    wanted = []  # (the row's message key, start, end)
+    first_row = None
+    for i, data in enumerate(rows or []):
+        if not isinstance(data, dict):
+            c.add(key(i, "starts_at"), _("Jeder Termin braucht Beginn und Ende."))
+            continue
+        if not any(str(data.get(f) or "").strip() for f in _TIME_FIELDS):
+            continue  # an empty row of the form
+        first_row = i if first_row is None else first_row
+        rc = Checker()
+        start, end = _times(rc, data, required=True)
+        start_field = "starts_at" if "starts_at" in data or "ends_at" in data else "date"
+        if start and start < now and not rc.errors:
+            rc.add(start_field, _("Der Termin liegt in der Vergangenheit."))
+        for field, message in rc.errors.items():
+            c.add(key(i, field), message)
+        if rc.errors or not (start and end):
+            continue
+        for w in range(weeks + 1):
+            moved = (start, end) if w == 0 else _weeks_later(c, key(i, start_field), start, end, w)
+            if moved:
+                wanted.append((key(i, start_field), *moved))
+    if first_row is None and not c.errors:
+        c.add(key(0, "date"), _("Bitte geben Sie mindestens einen Termin an."))
     c.done()
-    if db.session.execute(sa.select(PollSlot.id).where(PollSlot.meeting_id == meeting.id,
-                                                      PollSlot.starts_at == start)).first():
-        raise Conflict({"starts_at" if "starts_at" in data else "date":
-                        _("Diesen Termin gibt es in der Umfrage schon.")})
-    slot = PollSlot(meeting_id=meeting.id, starts_at=start, ends_at=end)
-    db.session.add(slot)
-    audit.record(actor, "meeting.slot_added", obj=meeting, summary=f"Terminvorschlag für {meeting.title}")
-    db.session.flush()
-    return slot
+    existing = {s for (s,) in db.session.execute(sa.select(PollSlot.starts_at)
+                                                  .where(PollSlot.meeting_id == meeting.id))}
+    fresh, skipped, seen = [], 0, set(existing)
+    for row_key, start, end in wanted:
+        if start in seen:
+            if not skip_duplicates:
+                raise Conflict({row_key: _("Diesen Termin gibt es in der Umfrage schon.")})
+            skipped += 1
+            continue
+        seen.add(start)
+        fresh.append((start, end))
+    if not fresh:
+        raise Conflict({wanted[0][0]: _("Diesen Termin gibt es in der Umfrage schon.") if len(wanted) == 1
+                        else _("Diese Termine gibt es in der Umfrage schon.")})
+    if len(existing) + len(fresh) > MAX_SLOTS:
+        raise ValidationFailed({"slots": _(
+            "Eine Umfrage hat höchstens %(max)s Terminvorschläge. Sie hat schon %(have)s; Sie wollten %(new)s "
+            "hinzufügen.", max=MAX_SLOTS, have=len(existing), new=len(fresh))})
+    new = [PollSlot(meeting_id=meeting.id, starts_at=start, ends_at=end) for start, end in sorted(fresh)]
+    db.session.add_all(new)
+    audit.record(actor, "meeting.slot_added", obj=meeting,
+                 summary=f"{len(new)} Terminvorschlag/-vorschläge für {meeting.title}")
+    try:
+        db.session.flush()
+    except IntegrityError:  # a parallel request added the same date first
+        raise Conflict({wanted[0][0]: _("Diesen Termin gibt es in der Umfrage schon.")}) from None
+    return new, skipped
+
+
+def add_slot(actor, meeting: Meeting, data: dict) -> PollSlot:
+    """Organiser: propose one date (errors under the plain field names; a date the poll has is a 409)."""
+    return add_slots(actor, meeting, [data], skip_duplicates=False, key=lambda i, field: field)[0][0]
 
 
 def delete_slot(actor, meeting: Meeting, slot: PollSlot) -> None:

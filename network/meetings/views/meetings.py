@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
 from network.core.markdown import render_markdown
-from network.core.permissions import require
+from network.core.permissions import can, require
 from network.meetings import services
 from network.meetings.forms import ActionItemForm, CancelForm, DecisionForm, MeetingForm, RsvpForm
 from network.meetings.ical import BERLIN
@@ -96,9 +96,11 @@ def render_detail(meeting, status=200, conflicts=None, **forms):
     if status == 409:
         conflicts = (conflicts or []) + [errs[0] for f in forms.values() for errs in f.errors.values() if errs]
     rsvp = services.own_rsvp(current_user, meeting)
-    rsvp_form = forms.get("rsvp_form") or RsvpForm(formdata=None, response=rsvp.response if rsvp else "yes",
+    # nothing is pre-selected until the user has answered (then their answer is)
+    rsvp_form = forms.get("rsvp_form") or RsvpForm(formdata=None, response=rsvp.response if rsvp else None,
                                                    note=rsvp.note if rsvp else "")
     may_minutes = services.may_write_minutes(current_user, meeting)
+    is_over = services.is_over(meeting)
     action_form = forms.get("action_form") or ActionItemForm(formdata=None)
     action_form.action_city.choices = [("", _("Bitte wählen"))] + [
         (str(c.id), c.name) for c in services.body_cities(meeting.body_id)]
@@ -106,7 +108,8 @@ def render_detail(meeting, status=200, conflicts=None, **forms):
         "meetings/detail.html", meeting=meeting, rsvp=rsvp, rsvp_form=rsvp_form,
         att=services.attendees(meeting), ag=services.agenda(meeting), rec=services.meeting_records(meeting),
         may_organise=services.may_organise(current_user, meeting.body), may_minutes=may_minutes,
-        is_over=services.is_over(meeting), conflicts=conflicts or [],
+        is_over=is_over, conflicts=conflicts or [],
+        may_rsvp=meeting.status != "cancelled" and not is_over and can(current_user, "meeting.rsvp"),
         minutes_html=render_markdown(meeting.minutes) if services.minutes_visible(current_user, meeting) else None,
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None), action_form=action_form,
         cancel_form=forms.get("cancel_form") or CancelForm(formdata=None), poll=services.poll_table(meeting)

@@ -1,7 +1,7 @@
 """Meetings pages: the date poll (slots, answers, picking the date)."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
@@ -16,6 +16,7 @@ def _render_poll(meeting, status=200, slot_form=None, vote_errors=None):
     table = services.poll_table(meeting)
     return render_template("meetings/poll.html", meeting=meeting, t=table, answers=POLL_ANSWERS,
                            symbols=POLL_SYMBOLS, slot_form=slot_form or SlotForm(formdata=None),
+                           max_slots=services.MAX_SLOTS,
                            may_organise=services.may_organise(current_user, meeting.body),
                            vote_errors=vote_errors or {}, may_vote=can(current_user, "meeting.vote")), status
 
@@ -33,10 +34,18 @@ def poll(meeting_id):
     if request.method == "GET":
         return _render_poll(meeting)
     form = SlotForm()
-    on_invalid(lambda exc: _render_poll(meeting, exc.status, slot_form=form), form)
-    services.add_slot(current_user, meeting, {"date": form.date.data, "start_time": form.start_time.data,
-                                              "end_time": form.end_time.data})
-    flash(_("Der Terminvorschlag wurde hinzugefügt."), "success")
+
+    def refused(exc):
+        form.form_errors.extend(form.apply_row_errors(exc.errors).values())
+        return _render_poll(meeting, exc.status, slot_form=form)
+
+    on_invalid(refused)
+    new, skipped = services.add_slots(current_user, meeting, form.rows(), repeat_weeks=form.repeat_weeks.data)
+    flash(ngettext("%(num)s Terminvorschlag wurde hinzugefügt.", "%(num)s Terminvorschläge wurden hinzugefügt.",
+                   len(new)), "success")
+    if skipped:
+        flash(ngettext("%(num)s Termin gab es in der Umfrage schon; er wurde übersprungen.",
+                       "%(num)s Termine gab es in der Umfrage schon; sie wurden übersprungen.", skipped), "info")
     return redirect(url_for("meetings.poll", meeting_id=meeting.id))
 
 

@@ -125,7 +125,7 @@ FORM_DATA.update({
                                 "version": str(db.session.get(Meeting, w.mt_meeting_a.id).version), **_times(21)},
     "meetings.rsvp": lambda w: {"response": "maybe", "note": "später"},
     "meetings.cancel": lambda w: {"reason": "Krankheit"},
-    "meetings.poll": lambda w: _times(31),
+    "meetings.poll": lambda w: {f"slots-0-{k}": v for k, v in _times(31).items()} | {"repeat_weeks": "0"},
     "meetings.vote": lambda w: {f"slot-{w.mt_slot_a_id}": "maybe"},
     "meetings.pick_slot": lambda w: {},
     "meetings.delete_slot": lambda w: {},
