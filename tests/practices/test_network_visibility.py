@@ -54,3 +54,25 @@ def test_public_practice_is_read_by_everybody_and_a_draft_by_its_city_only(citie
     draft = write(cities["author_staff"], "Entwurf", visibility="network")
     assert all(_sees(user, public) for user in cities.values())
     assert {key for key, user in cities.items() if _sees(user, draft)} == {"author", "author_staff"}
+
+
+def test_the_form_offers_the_topics_and_fields_of_the_own_networks_only(app, cities, nord):
+    from tests.conftest import login
+    from tests.topics.conftest import make_field, make_topic
+    readi_field = make_field("Digitale Verwaltung")
+    make_topic(readi_field, "e-Akte")
+    nord_field = make_field("Handlungsfeld Nord", network_id=nord.id)
+    make_topic(nord_field, "Breitband Nord")
+    db.session.commit()
+    pages = {}
+    for key in ("author", "readi_only", "nord_only"):
+        client = app.test_client()
+        login(client, cities[key])
+        resp = client.get("/praxis/neu")
+        assert resp.status_code == 200
+        pages[key] = resp.get_data(as_text=True)
+    assert all(name in pages["author"] for name in ("Digitale Verwaltung", "e-Akte", "Handlungsfeld Nord",
+                                                   "Breitband Nord"))
+    assert "Digitale Verwaltung" in pages["readi_only"] and "e-Akte" in pages["readi_only"]
+    assert "Handlungsfeld Nord" not in pages["readi_only"] and "Breitband Nord" not in pages["readi_only"]
+    assert "Handlungsfeld Nord" in pages["nord_only"] and "Digitale Verwaltung" not in pages["nord_only"]
