@@ -89,8 +89,9 @@ def feed():
 # --- writing ------------------------------------------------------------------------------------
 
 def _form_choices(form: PracticeForm):
-    form.field_id.choices = [("", _("keines"))] + [(str(f.id), f.name) for f in services.field_choices()]
-    form.topic_ids.choices = [(str(t.id), t.name) for t in services.topic_choices()]
+    fields = services.field_choices(current_user)
+    form.field_id.choices = [("", _("keines"))] + [(str(f.id), f.name) for f in fields]
+    form.topic_ids.choices = [(str(t.id), t.name) for t in services.topic_choices(current_user)]
     projects = services.project_choices(current_user)
     if projects is not None:
         form.project_id.choices = [("", _("keines"))] + [(str(i), t) for i, t in projects]

@@ -5,6 +5,7 @@ canary into every non-public object of cities A and B. Crawling in-process as an
 lead_a, lead_b and coordinator (links from "/", every GET rule of app.url_map with arguments from
 the world, the API with the principal's Bearer token, the principal's own emails and their links),
 each response body and Location header is searched for every canary the principal may not see.
+Leaks declared open with ``w.known_leak`` (world.py, "Known leaks") are reported, not failed, until they are gone.
 """
 
 from urllib.parse import quote
@@ -25,7 +26,7 @@ def leaks(principal, canaries, text):
 
 
 def test_no_principal_sees_a_canary_outside_its_audience(app, world):
-    violations, seen_by = [], {}
+    violations, seen_by, known = [], {}, {}
     pages = 0
     for key in PRINCIPAL_KEYS:
         principal = world.principals[key]
@@ -39,8 +40,14 @@ def test_no_principal_sees_a_canary_outside_its_audience(app, world):
                 if c.text in text:
                     seen_by.setdefault(c.text, set()).add(principal.key)
             for c in leaks(principal, world.canaries, text):
+                declared = [k for k in world.known_leaks if k.covers(principal.key, c.text, url)]
+                if declared:
+                    for k in declared:
+                        known.setdefault(k, set()).add(f"{principal.key} {url}")
+                    continue
                 status = getattr(response, "status_code", "mail")
-                violations.append(f"{principal.key} sees {c.kind} of {c.city or 'the network'} "
+                violations.append(f"{principal.key} sees {c.kind} of {c.city or 'the network'}"
+                                  f"{' in ' + c.network if c.network else ''} "
                                   f"(audience {sorted(c.audience)}) on {kind} {url} [{status}]")
 
         crawl = Crawl(app, world, principal)
@@ -51,14 +58,22 @@ def test_no_principal_sees_a_canary_outside_its_audience(app, world):
         report(f"canaries: {key}: {len(fetched)} responses {kinds}")
     report(f"canaries: {pages} responses and the outbox checked against {len(world.canaries)} canaries "
            f"as {len(PRINCIPAL_KEYS)} principals")
+    for k in world.known_leaks:
+        report(f"canaries: KNOWN LEAK (open): {k.reason} – seen {len(known.get(k, ()))} times, e.g. "
+               f"{sorted(known.get(k, ['nowhere']))[:2]}")
     assert not violations, "canary leaks:\n" + "\n".join(sorted(set(violations)))
+    gone = [k.reason for k in world.known_leaks if k not in known]
+    assert not gone, f"declared known leaks no longer seen (fixed? remove their w.known_leak()): {gone}"
     # the crawl must reach every page that shows a canary, else the gate is blind to it
     blind = [f"{c.kind} of {c.city}" for c in world.canaries if c.expect_seen and c.text not in seen_by]
     assert not blind, f"canaries no principal's crawl ever saw (the crawl misses their pages): {blind}"
     # and somebody allowed must be among those who saw each one
     for c in world.canaries:
         for key in seen_by.get(c.text, ()):
-            assert world.principals[key].may_see(c)
+            declared = any(k.text == c.text and key in k.principals for k in world.known_leaks)
+            assert world.principals[key].may_see(c) or declared, (key, c)
+        assert not c.expect_seen or any(world.principals[key].may_see(c) for key in seen_by.get(c.text, ())), \
+            f"{c.kind} of {c.city} was seen only through declared leaks, by nobody of its audience"
 
 
 def test_the_audience_table():
@@ -81,6 +96,14 @@ def test_the_audience_table():
     assert not any(p[k].may_see(Canary("k", "x", None, frozenset({"nobody"}))) for k in PRINCIPAL_KEYS)
     assert [k for k in PRINCIPAL_KEYS if p[k].may_see(Canary("k", "x", None, frozenset({"network"})))] == \
         ["staff_a", "lead_a", "lead_b", "coordinator"]
+    # a canary of the second network "nord", where only city A takes part (re@di's coordinator has no say there)
+    from dataclasses import replace
+    p = {k: replace(v, networks=frozenset({"readi", "nord"} if k in ("staff_a", "lead_a") else {"readi"}))
+         for k, v in p.items()}
+    for audience, city in (("network", None), ("city", "ettlingen")):
+        nord = Canary("k", "x", city, frozenset({audience}), network="nord")
+        assert [k for k in PRINCIPAL_KEYS if p[k].may_see(nord)] == ["staff_a", "lead_a"], audience
+    assert all(p[k].may_see(Canary("k", "x", None, frozenset({"public"}), network="nord")) for k in PRINCIPAL_KEYS)
 
 
 def test_the_detector_finds_a_planted_leak(app, world):

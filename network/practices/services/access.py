@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from network.core.permissions import can, roles_of
+from network.core.tenancy import in_current_network, shares_a_network
 from network.extensions import db
 from network.practices.models import Practice
 from network.practices.services._common import VISIBLE_STATUSES, id_or_404
@@ -13,16 +14,24 @@ from network.practices.services._common import VISIBLE_STATUSES, id_or_404
 # --- visibility ---------------------------------------------------------------------------
 
 def visible_clause(user):
-    """The practices `user` may see: own city all, others published network/public ones, anonymous public."""
+    """The practices `user` may see: the own city's all; others' published ones with visibility "public", and with
+    visibility "network" if the user's city shares a network (member or guest) with the practice's city (issue #16:
+    a city in two networks is read in both, a city of neither network reads none); the coordination besides every
+    practice of the cities of its network (core/tenancy's reach); anonymous visitors public ones only."""
     roles = roles_of(user)
-    if "coordinator" in roles:
-        return sa.true()
-    shared = sa.and_(Practice.status.in_(VISIBLE_STATUSES),
-                     Practice.visibility.in_(("public",) if "anonymous" in roles else ("public", "network")))
+    published = Practice.status.in_(VISIBLE_STATUSES)
+    if "anonymous" in roles:
+        return sa.and_(published, Practice.visibility == "public")
     own = getattr(user, "municipality_id", None)
-    if own is not None and "anonymous" not in roles:
-        return sa.or_(Practice.municipality_id == own, shared)
-    return shared
+    readable = [Practice.visibility == "public"]
+    if own is not None:
+        readable.append(sa.and_(Practice.visibility == "network", shares_a_network(Practice.municipality_id, own)))
+    clauses = [sa.and_(published, sa.or_(*readable))]
+    if own is not None:
+        clauses.append(Practice.municipality_id == own)
+    if "coordinator" in roles:
+        clauses.append(in_current_network(Practice.municipality_id))
+    return sa.or_(*clauses)
 
 
 def get_practice_or_404(user, practice_id) -> Practice:

@@ -2,6 +2,13 @@
 network of the suite's coordinator (Karlsbad, to admit), and a second coordinator of readi (to remove).
 
 Network names, regions and descriptions are public (the network's public page), so they carry no canaries.
+Nord's own objects do: a field of action and a topic (led by city A; audience NETWORK of "nord"), a body of
+city A with a meeting (audience CITY of ettlingen in "nord"), written by nord's coordinator through the services
+inside a request in /n/nord/. Only staff_a and lead_a take part in nord, so lead_b (Bühl, re@di only), re@di's
+coordinator and the anonymous visitor must never see them (tests/security/world.py: canaries of a network).
+What they do see today is declared as open leaks (w.known_leak, at the end of _nord_objects): another network's
+topics and fields of action on its pages and API, every network's fields of action in the inventory and funding
+forms and filters, every network's events in a coordinator's audit log.
 The platform administration is not one of the suite's principals: creating a network answers 403 for all of
 them (its mass-assignment row checks that nothing was created).
 """
@@ -11,7 +18,7 @@ import sqlalchemy as sa
 from network.extensions import db
 from network.networks.models import Network, NetworkMembership, NetworkRole
 from tests import factories
-from tests.security.world import FORM_DATA, builder
+from tests.security.world import CITY, FORM_DATA, NETWORK, builder
 
 ENDPOINTS = ("networks.net.",)
 
@@ -24,9 +31,11 @@ def networks(w):
     rastatt = factories.make_city("Karlsbad", networks=[])
     second = factories.make_user(None, "lead", email="zweite-koordination@netz.example", name="Zweite Koordination",
                                  coordinator=readi)
-    factories.make_user(None, "lead", email="koordination@nord.example", name="Nord", coordinator=nord)
+    nord_coordinator = factories.make_user(None, "lead", email="koordination@nord.example", name="Nord",
+                                           coordinator=nord)
     db.session.flush()
-    w.objects.update(nw_rastatt=rastatt, nw_second=second, nw_readi=readi)
+    w.objects.update(nw_rastatt=rastatt, nw_second=second, nw_readi=readi, nw_nord=nord)
+    _nord_objects(w, nord_coordinator)
     for slug in ("readi", "nord", "gibt-es-nicht"):
         w.arg("network", slug, endpoints=ENDPOINTS)
         w.arg("slug", slug, endpoints=("networks_api.",))
@@ -36,6 +45,65 @@ def networks(w):
     w.target("network", "readi")
     w.target("city_slug", "ettlingen")
     w.target("user_id", second.id, endpoint="networks.net.remove_coordinator")
+
+
+#: the domains whose pages of nord the crawl visits (besides the networks pages)
+NORD_ENDPOINTS = ("topics.", "topics_api.", "meetings.", "meetings_api.")
+
+
+def _nord_objects(w, coordinator):
+    """Nord's field of action, topic (lead: city A), body (city A) and meeting, each with a nord-only canary."""
+    from datetime import date, timedelta
+
+    from flask import current_app, g
+
+    from network.core.current import set_request_network
+    from network.meetings import services as meetings
+    from network.topics import services as topics
+
+    field_name, description, body_description, title = (w.new_canary() for _ in range(4))
+    with current_app.test_request_context("/n/nord/"):
+        set_request_network("nord")
+        field = topics.create_field(coordinator, {"name": f"Handlungsfeld {field_name}", "description": "",
+                                                  "position": 1})
+        topic = topics.create_topic(coordinator, {"name": "Breitband Nord", "description": f"Glasfaser {description}",
+                                                  "field_id": field.id})
+        topics.decide_claim(coordinator, topic, topics.claim_lead(w.lead_a, topic), "confirm")
+        body = meetings.create_body(coordinator, {"kind": "fachgruppe", "name": "Fachgruppe Nord",
+                                                  "description": body_description, "city_ids": [w.city_a.id],
+                                                  "person_ids": [w.lead_a.id]})
+        meeting = meetings.create_meeting(coordinator, body, {
+            "title": f"Treffen {title}", "description": "", "address": "Rathaus",
+            "date": (date.today() + timedelta(days=25)).isoformat(), "start_time": "10:00", "end_time": "12:00",
+            "host_id": str(w.city_a.id)})
+    for key in ("network_slug", "network_row"):  # the request's network must not stay on the test's app context
+        g.pop(key, None)
+    db.session.flush()
+    w.canary(field_name, "field_of_action.name", city=None, audience=NETWORK, network="nord")
+    w.canary(description, "topic.description", city=None, audience=NETWORK, network="nord")
+    w.canary(body_description, "body.description", city=w.city_a.slug, audience=CITY, network="nord")
+    w.canary(title, "meeting.title", city=w.city_a.slug, audience=CITY, network="nord")
+    w.objects.update(nord_field=field, nord_topic=topic, nord_body=body, nord_meeting=meeting)
+    # open leaks found by these canaries (reported by the gate; it fails once one is gone: then remove it here)
+    w.known_leak(description, ("lead_b", "coordinator"), ("/n/nord/themen/", "/api/v1/networks/nord/"),
+                 "topics of a network are readable by every logged-in account, also of cities outside it "
+                 "(tests/topics/test_networks.py::test_api_per_network pins this) – members only? decision open")
+    w.known_leak(field_name, ("lead_b", "coordinator"), ("/n/nord/themen/", "/api/v1/networks/nord/"),
+                 "fields of action of a network: readable like its topics (see the topics leak)")
+    w.known_leak(field_name, ("lead_b", "coordinator"), ("/vorhaben/",),
+                 "inventory lists the fields of action of every network (network/inventory/services/queries.py)")
+    w.known_leak(field_name, ("lead_b", "coordinator"), ("/foerderung/",),
+                 "funding radar and call form list the fields of action of every network "
+                 "(network/funding/services/radar.py, calls.py)")
+    w.known_leak(field_name, ("coordinator",), ("/protokoll",),
+                 "audit log: a coordinator sees every network's events (AuditEvent has no network)")
+    w.known_leak(title, ("coordinator",), ("/protokoll",),
+                 "audit log: a coordinator sees every network's events (meeting created in nord)")
+    w.arg("network", "nord", endpoints=NORD_ENDPOINTS)
+    w.arg("slug", topic.slug, endpoints=("topics.", "topics_api."))
+    w.arg("field_id", field.id, endpoints=("topics.", "topics_api."))
+    w.arg("body_id", body.id, endpoints=("meetings.", "meetings_api."))
+    w.arg("meeting_id", meeting.id, endpoints=("meetings.", "meetings_api."))
 
 
 FORM_DATA.update({
