@@ -226,6 +226,15 @@ def coordinator_nord(nord):
     return u
 
 
+@pytest.fixture
+def admin():
+    """The platform administration (no city, no network role)."""
+    user = factories.make_user(None, "lead", email="plattform@test.example", name="Plattform",
+                               is_platform_admin=True)
+    db.session.commit()
+    return user
+
+
 def login(client, user, password=factories.PASSWORD):
     """Log in through the real form; returns the response."""
     resp = client.post("/anmelden", data={"email": user.email, "password": password})

@@ -331,6 +331,28 @@ def leave(actor, network: Network, city: Municipality, *, reason: str) -> Networ
     return row
 
 
+def may_read_network(user, network: Network) -> bool:
+    """Whether the user reads a network's inner pages (topics and their claims, fields of action): its member and
+    guest cities' accounts and its coordination. Everybody else (the platform administration too, which manages
+    networks but does not work in them) meets the network's public page (/n/<slug>/) only; its inner pages answer
+    404 as if they did not exist."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if network.slug in user.coordinated_networks:
+        return True
+    row = membership(network.id, user.municipality_id)
+    return row is not None and row.is_active
+
+
+def readable_network() -> Network:
+    """This request's network if the current user may read it, else 404 (see may_read_network)."""
+    from flask_login import current_user
+    network = request_network()
+    if not may_read_network(current_user, network):
+        abort(404)
+    return network
+
+
 def request_network() -> Network:
     """This request's Network (cached for the request); 404 when the URL names an unknown network."""
     from flask import g

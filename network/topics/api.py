@@ -40,6 +40,16 @@ def _network_or_404():
     return request_network()
 
 
+@blp.before_request
+def _readable_network():
+    """After the token check: a network the caller's city does not take part in (and that they do not
+    coordinate) answers 404, like an unknown one."""
+    from flask import abort, g
+    from network.networks.services import may_read_network
+    if g.get("api_user") is not None and not may_read_network(g.api_user, request_network()):
+        abort(404)
+
+
 class FieldOfActionSchema(Schema):
     slug = fields.String()
     name = fields.String()

@@ -41,14 +41,15 @@ ROWS = [
     Case("topics_legacy_root", "GET", lambda w: "/themen", same(301)),
     Case("topics_legacy", "GET", lambda w: "/themen/e-akte?x=1", same(301)),
     Case("topics_legacy", "POST", lambda w: "/themen/e-akte/federfuehrung", same(308)),
-    # network B's pages: readable by every city account, not by the coordinator of another network
-    Case("topics.list", "GET", lambda w: f"{B}/", {**IN_B, "coordinator": 403}),
-    Case("topics.matrix", "GET", lambda w: f"{B}/matrix", {**IN_B, "coordinator": 403}),
+    # network B's pages: readable by the accounts of its cities (members and guests), not by the coordinator of
+    # another network (404: a network's inner pages do not exist for outsiders; tests/topics/test_networks.py)
+    Case("topics.list", "GET", lambda w: f"{B}/", IN_B),
+    Case("topics.matrix", "GET", lambda w: f"{B}/matrix", IN_B),
     Case("topics.detail", "GET", lambda w: f"{B}/breitband", IN_B),
     Case("topics.detail", "GET", lambda w: "/n/readi/themen/breitband", NOT_HERE),
     Case("topics.list", "GET", lambda w: "/n/gibt-es-nicht/themen/", NOT_HERE),
     Case("topics.new", "GET", lambda w: f"{B}/neu",
-         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 403, "coordinator": 403}),
+         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 403, "coordinator": 404}),
     # city A is only a guest in B: it may not claim (403); city B already asked (409)
     Case("topics.claim", "POST", lambda w: f"{B}/breitband/federfuehrung",
          {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 409, "coordinator": 404}),

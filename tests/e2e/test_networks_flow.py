@@ -61,8 +61,9 @@ def test_platform_admin_creates_network_coordinator_admits_ettlingen_lead_switch
         login_via_form(page, base, coordinator_email, password)
         page.goto(base + "/")
 
-    # … switches into its network and admits Ettlingen as a member
-    _switch_to(page, name)
+    # … starts in its network (its only one: no switcher) and admits Ettlingen as a member
+    expect(page.locator("header .site-brand")).to_contain_text(name)
+    assert page.locator("header form.network-switch").count() == 0
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Netzwerk verwalten").click()
     assert page.url.startswith(f"{base}/n/{slug}/verwaltung/mitglieder"), page.url
     page.get_by_label("Kommune im Städtenetz suchen").fill("Ettlingen")

@@ -47,16 +47,28 @@ def _mails_to(address):
 
 # --- addresses ------------------------------------------------------------------------------------------------
 
-def test_topic_of_another_network_is_404(sign_in, topic, topic_b, lead_a, nord):
+def test_topic_of_another_network_is_404(sign_in, topic, topic_b, lead_a, city_a, nord, coordinator_nord, admin):
+    """Topics are the inner pages of a network: its cities' accounts and its coordination read them; the platform
+    administration manages networks (their public page and settings) but does not read inside them."""
     c = sign_in(lead_a)
     assert c.get("/n/readi/themen/breitband").status_code == 404
+    # a network Ettlingen does not take part in: its inner pages answer 404 (its public page /n/nord/ stays open)
+    for path in ("/n/nord/themen/", "/n/nord/themen/breitband", "/n/nord/themen/matrix", "/n/nord/themen/e-akte"):
+        assert c.get(path).status_code == 404, path
+    assert c.get("/n/nord/").status_code == 200
+    factories.join_network(city_a, nord, status="guest")
+    db.session.commit()
     assert c.get("/n/nord/themen/e-akte").status_code == 404
     resp = c.get("/n/nord/themen/breitband")
     assert resp.status_code == 200 and "Glasfaser für alle" in resp.get_data(as_text=True)
     assert c.get("/n/gibt-es-nicht/themen/").status_code == 404
+    assert sign_in(coordinator_nord).get("/n/nord/themen/breitband").status_code == 200
+    assert sign_in(admin).get("/n/nord/themen/breitband").status_code == 404
 
 
-def test_lists_show_only_the_networks_topics(sign_in, topic, topic_b, lead_a):
+def test_lists_show_only_the_networks_topics(sign_in, topic, topic_b, lead_a, city_a, nord):
+    factories.join_network(city_a, nord)
+    db.session.commit()
     c = sign_in(lead_a)
     readi = c.get("/n/readi/themen/").get_data(as_text=True)
     nord_page = c.get("/n/nord/themen/").get_data(as_text=True)
@@ -95,9 +107,11 @@ def test_guest_city_cannot_claim_or_join(sign_in, topic_b, nord, city_a, lead_a)
     assert "nicht Mitglied im Netzwerk Städtenetz Nord" in resp.get_json()["error"]["message"]
 
 
-def test_city_outside_the_network_cannot_claim(sign_in, topic_b, lead_a):
+def test_city_outside_the_network_cannot_claim(sign_in, client, topic_b, lead_a):
     resp = sign_in(lead_a).post("/n/nord/themen/breitband/federfuehrung", data={})
-    assert resp.status_code == 403 and claims_of(topic_b) == []
+    assert resp.status_code == 404 and claims_of(topic_b) == []
+    resp = client.post("/api/v1/networks/nord/topics/breitband/claims", json={"kind": "lead"}, headers=_auth(lead_a))
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found" and claims_of(topic_b) == []
 
 
 def test_coordinator_of_a_cannot_decide_a_claim_in_b(sign_in, client, topic_b, nord, city_b, lead_b,
@@ -174,8 +188,8 @@ def test_created_topics_and_fields_belong_to_the_network(sign_in, nord, coordina
     db.session.expire_all()
     rows = db.session.execute(sa.select(Topic.network_id).where(Topic.slug == "e-akte")).scalars().all()
     assert sorted(rows) == sorted([nord.id, field.network_id])
-    # the coordinator of B has no coordinator rights in re@di
-    assert c.get("/n/readi/themen/neu").status_code == 403
+    # the coordinator of B has no rights in re@di: its inner pages do not exist for them
+    assert c.get("/n/readi/themen/neu").status_code == 404
     assert c.get(f"/n/nord/themen/handlungsfelder/{field.id}/bearbeiten").status_code == 404
 
 
@@ -249,8 +263,15 @@ def test_city_leaving_b_keeps_its_claims_in_a(app, sign_in, topic, topic_b, nord
 
 # --- API --------------------------------------------------------------------------------------------------------
 
-def test_api_per_network(client, topic, topic_b, nord, staff_a):
+def test_api_per_network(client, topic, topic_b, nord, city_a, staff_a):
     h = _auth(staff_a)
+    # a network Ettlingen does not take part in answers 404, like an unknown one
+    for path in ("/api/v1/networks/nord/topics", "/api/v1/networks/nord/fields-of-action",
+                 "/api/v1/networks/nord/topics/breitband"):
+        resp = client.get(path, headers=h)
+        assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found", path
+    factories.join_network(city_a, nord)
+    db.session.commit()
     assert [t["slug"] for t in client.get("/api/v1/networks/nord/topics", headers=h).get_json()] == ["breitband"]
     assert [t["slug"] for t in client.get("/api/v1/networks/readi/topics", headers=h).get_json()] == ["e-akte"]
     assert [t["slug"] for t in client.get("/api/v1/topics", headers=h).get_json()] == ["e-akte"]

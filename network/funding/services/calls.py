@@ -82,20 +82,31 @@ def _check_call(c: Checker, data: dict) -> dict:
         c.add("deadlines", _("Zwei Fristen haben dasselbe Datum."))
     out["deadlines"] = sorted(deadlines, key=lambda d: d["due_on"])
     field_ids, topic_ids = _ids(data.get("field_ids")), _ids(data.get("topic_ids"))
-    fields = db.session.execute(sa.select(FieldOfAction).where(FieldOfAction.id.in_(field_ids))).scalars().all() \
-        if field_ids else []
+    network_id = _network_of_form() if field_ids or topic_ids else None
+    fields = db.session.execute(sa.select(FieldOfAction).where(
+        FieldOfAction.id.in_(field_ids), FieldOfAction.network_id == network_id)).scalars().all() if field_ids else []
     if len(fields) != len(set(field_ids)):
         c.add("field_ids", _("Bitte wählen Sie nur vorhandene Handlungsfelder."))
-    topics = db.session.execute(sa.select(Topic).where(Topic.id.in_(topic_ids), Topic.status == "active")
-                                ).scalars().all() if topic_ids else []
+    topics = db.session.execute(sa.select(Topic).where(Topic.id.in_(topic_ids), Topic.status == "active",
+                                                       Topic.network_id == network_id)).scalars().all() if topic_ids else []
     if len(topics) != len(set(topic_ids)):
         c.add("topic_ids", _("Bitte wählen Sie nur vorhandene Themen."))
     out["fields"], out["topics"] = fields, topics
     return out
 
 
+def _network_of_form() -> int:
+    from network.funding.services.radar import _network_id
+    return _network_id()
+
+
 def _apply_call(call: FundingCall, values: dict) -> None:
     deadlines = values.pop("deadlines")
+    # the form offers the tags of the network the user works in; the call's tags of other networks stay
+    for key in ("fields", "topics"):
+        if key in values and call.id is not None:
+            network_id = _network_of_form()
+            values[key] = [x for x in getattr(call, key) if x.network_id != network_id] + list(values[key])
     for key, value in values.items():
         setattr(call, key, value)
     existing = {d.due_on: d for d in call.deadlines}

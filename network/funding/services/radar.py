@@ -14,13 +14,21 @@ from network.funding.services._common import PAGE_SIZE, SEEING
 from network.municipalities.models import Municipality
 from network.topics.models import FieldOfAction, Topic
 
+def _network_id():
+    """Funding calls are the installation's (a call of the Land is open to every network); the fields of action
+    and topics they are tagged with, offered and filtered by, are those of the network the user works in."""
+    from network.networks.services import request_network
+    return request_network().id
+
+
 def fields_of_action():
-    return db.session.execute(sa.select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)
-                              ).scalars().all()
+    return db.session.execute(sa.select(FieldOfAction).where(FieldOfAction.network_id == _network_id())
+                              .order_by(FieldOfAction.position, FieldOfAction.name)).scalars().all()
 
 
 def active_topics():
-    return db.session.execute(sa.select(Topic).where(Topic.status == "active").order_by(Topic.name)).scalars().all()
+    return db.session.execute(sa.select(Topic).where(Topic.status == "active", Topic.network_id == _network_id())
+                              .order_by(Topic.name)).scalars().all()
 
 
 def get_call_or_404(user, call_id) -> FundingCall:
@@ -51,7 +59,7 @@ def _resolve(model, value):
     cond = model.slug == value
     if value.isdigit():
         cond = sa.or_(cond, model.id == int(value))
-    return db.session.execute(sa.select(model).where(cond)).scalars().first()
+    return db.session.execute(sa.select(model).where(cond, model.network_id == _network_id())).scalars().first()
 
 
 def calls_query(*, status: str | None = None, funder: str | None = None, field=None, topic=None,

@@ -17,11 +17,12 @@ scope_blueprint(bp)
 
 @bp.before_request
 def _known_network():
-    """An unknown network answers 404 before any permission check (visitors still go to the login first). The
-    row is cached for the request, so the services' own lookups cost no further query."""
+    """An unknown network, or one the user's city does not take part in (and they do not coordinate), answers 404
+    before any permission check (visitors still go to the login first). The row is cached for the request, so the
+    services' own lookups cost no further query."""
     if current_user.is_authenticated:
-        from network.networks.services import request_network
-        request_network()
+        from network.networks.services import readable_network
+        readable_network()  # another network's topics answer 404 (only its public page is open to all)
 
 # the route modules register their routes on bp when imported
 from network.topics.views import lists, pages, actions, proposals, fields  # noqa: E402,F401
