@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from network.core.permissions import can, roles_of
+from network.core.tenancy import in_current_network, shares_a_network
 from network.extensions import db
 from network.practices.models import Practice
 from network.practices.services._common import VISIBLE_STATUSES, id_or_404
@@ -13,16 +14,24 @@ from network.practices.services._common import VISIBLE_STATUSES, id_or_404
 # --- visibility ---------------------------------------------------------------------------
 
 def visible_clause(user):
-    """The practices `user` may see: own city all, others published network/public ones, anonymous public."""
+    """The practices `user` may see: own city all; of other cities the published ones, "public" for anyone and
+    "network" for the cities that share a network with the user's city (core.tenancy, issue #16); the coordination
+    of this request's network everything of the cities of its network."""
     roles = roles_of(user)
-    if "coordinator" in roles:
-        return sa.true()
-    shared = sa.and_(Practice.status.in_(VISIBLE_STATUSES),
-                     Practice.visibility.in_(("public",) if "anonymous" in roles else ("public", "network")))
     own = getattr(user, "municipality_id", None)
-    if own is not None and "anonymous" not in roles:
-        return sa.or_(Practice.municipality_id == own, shared)
-    return shared
+    published = Practice.status.in_(VISIBLE_STATUSES)
+    if "anonymous" in roles:
+        return sa.and_(published, Practice.visibility == "public")
+    shared = Practice.visibility == "public"
+    if own is not None:
+        shared = sa.or_(shared, sa.and_(Practice.visibility == "network",
+                                        shares_a_network(Practice.municipality_id, own)))
+    clauses = [sa.and_(published, shared)]
+    if own is not None:
+        clauses.append(Practice.municipality_id == own)
+    if "coordinator" in roles:
+        clauses.append(in_current_network(Practice.municipality_id))
+    return sa.or_(*clauses)
 
 
 def get_practice_or_404(user, practice_id) -> Practice:
