@@ -37,7 +37,7 @@ def _filters() -> services.Filters:
         return request.args.get(name, "").strip()[:80]
     year = arg("jahr")
     return services.Filters(topic=arg("thema"), field=arg("handlungsfeld"), city=arg("kommune"),
-                            year=int(year) if year.isdigit() and len(year) == 4 else None)
+                            year=int(year) if year.isdigit() and len(year) == 4 else None, network=arg("netzwerk"))
 
 
 # --- list, search, feed -----------------------------------------------------------------------
