@@ -12,7 +12,7 @@ from network.accounts.services import create_api_token
 from network.extensions import db
 from network.inventory.models import Project
 from tests import factories
-from tests.conftest import row_count
+from tests.conftest import login, row_count
 from tests.inventory.conftest import make_project
 from tests.topics.conftest import make_field
 
@@ -220,3 +220,31 @@ def test_overview_pages_and_counts_queries_constantly(client, login_as, lead_b, 
     assert _city_rows(second)[-2:] == ["Bühl", "Ettlingen"] and 'rel="prev"' in second
     assert client.get("/vorhaben/?seite=abc").status_code == 200
     assert _city_rows(_text(client.get("/vorhaben/?seite=999"))) == []
+
+
+def test_report_entries_of_network_visibility_only_for_cities_sharing_a_network(app, lead_a, lead_b, coordinator,
+                                                                               coordinator_nord, two_networks):
+    """Nordstadt's public report holds a network entry: Ettlingen (shares nord) reads it, Bühl (re@di only) and the
+    re@di coordination do not; the nord coordination reads everything of its city."""
+    from network.inventory import services
+    north = two_networks["north"]
+    make_project(north, two_networks["harbour"], title="Öffentlicher Hafen", visibility="public")
+    make_project(north, two_networks["harbour"], title="Interner Hafen", visibility="city")
+    north_lead = factories.make_user(north, "lead")
+    db.session.commit()
+    report = services.freeze_report(north_lead, {"year": 2026, "visibility": "public"})
+    db.session.commit()
+    expected = {
+        lead_a: {"Öffentlicher Hafen", "Containerlogistik Nordstadt"},
+        lead_b: {"Öffentlicher Hafen"},
+        coordinator: {"Öffentlicher Hafen"},
+        coordinator_nord: {"Öffentlicher Hafen", "Containerlogistik Nordstadt", "Interner Hafen"},
+    }
+    for user, titles in expected.items():
+        client = app.test_client()
+        login(client, user)
+        html = _text(client.get(f"/vorhaben/bericht/{report.id}"))
+        shown = {t for t in ("Öffentlicher Hafen", "Containerlogistik Nordstadt", "Interner Hafen") if t in html}
+        assert shown == titles, (user.email, shown)
+        csv = _text(client.get(f"/vorhaben/bericht/{report.id}.csv"))
+        assert ("Containerlogistik" in csv) == ("Containerlogistik Nordstadt" in titles)
