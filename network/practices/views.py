@@ -88,9 +88,18 @@ def feed():
 
 # --- writing ------------------------------------------------------------------------------------
 
-def _form_choices(form: PracticeForm):
-    form.field_id.choices = [("", _("keines"))] + [(str(f.id), f.name) for f in services.field_choices()]
-    form.topic_ids.choices = [(str(t.id), t.name) for t in services.topic_choices()]
+def _form_choices(form: PracticeForm, practice=None):
+    """Fields of action and topics of the networks the city takes part in (fields grouped by network if more than
+    one; a practice keeps its present ones), and the city's projects."""
+    city_id = practice.municipality_id if practice is not None else current_user.municipality_id
+    groups = services.field_groups(city_id, practice.field_id if practice is not None else None)
+    if len(groups) > 1:
+        form.field_id.choices = {None: [("", _("keines"))],
+                                 **{name: [(str(f.id), f.name) for f in items] for name, items in groups}}
+    else:
+        form.field_id.choices = [("", _("keines"))] + [(str(f.id), f.name) for _n, items in groups for f in items]
+    kept = [t.id for t in practice.topics] if practice is not None else []
+    form.topic_ids.choices = [(str(t.id), t.name) for t in services.topic_choices(city_id, kept)]
     projects = services.project_choices(current_user)
     if projects is not None:
         form.project_id.choices = [("", _("keines"))] + [(str(i), t) for i, t in projects]
@@ -143,7 +152,7 @@ def edit(practice_id):
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.write", practice)
     form = PracticeForm(obj=practice)
-    with_project = _form_choices(form)
+    with_project = _form_choices(form, practice)
     if request.method == "GET":
         for key in SECTIONS:
             getattr(form, key).data = practice.section(key)

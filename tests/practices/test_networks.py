@@ -91,3 +91,41 @@ def test_query_count_with_the_network_filter_does_not_grow(client, login_as, lea
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert len(small) == len(large)
+
+
+def _practice_form(**over):
+    data = {"title": "Hafenportal", "summary": "", "visibility": "network", "field_id": "", "tags": "",
+            "version": "", "solution": "Ein Portal", "action": "save"}
+    data.update(over)
+    return data
+
+
+def test_practice_form_offers_the_fields_and_topics_of_the_city_networks(app, login_as, lead_a, lead_b, nord,
+                                                                        two_networks):
+    from network.practices.models import Practice
+    from tests.conftest import row_count
+    from tests.topics.conftest import make_field, make_topic
+    readi_field = make_field("Digitale Verwaltung")
+    harbour = make_field("Hafen und Logistik", network_id=nord.id)
+    harbour_topic = make_topic(harbour, "Hafenkataster")
+    db.session.commit()
+    c = login_as(lead_a)
+    html = c.get("/praxis/neu").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="field_id".*?</select>', html, re.S).group(0)
+    assert '<optgroup label="Städtenetz Nord">' in select and "Hafen und Logistik" in select
+    assert "Digitale Verwaltung" in select and "Hafenkataster" in html
+    resp = c.post("/praxis/neu", data=_practice_form(field_id=str(harbour.id), topic_ids=[str(harbour_topic.id)]))
+    assert resp.status_code == 302
+    # Bühl takes part in re@di only: nord's field and topic are neither offered nor accepted
+    from tests.conftest import login
+    c = app.test_client()
+    login(c, lead_b)
+    html = c.get("/praxis/neu").get_data(as_text=True)
+    assert "Hafen und Logistik" not in html and "Hafenkataster" not in html and "<optgroup" not in html
+    assert f'<option value="{readi_field.id}">Digitale Verwaltung</option>' in html
+    before = row_count(Practice)
+    for over, message in (({"field_id": str(harbour.id)}, "Bitte wählen Sie ein vorhandenes Handlungsfeld."),
+                          ({"topic_ids": [str(harbour_topic.id)]}, "Bitte wählen Sie nur vorhandene Themen.")):
+        resp = c.post("/praxis/neu", data=_practice_form(**over))
+        assert resp.status_code == 422 and message in resp.get_data(as_text=True)
+    assert row_count(Practice) == before
