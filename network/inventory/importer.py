@@ -23,7 +23,6 @@ from network.extensions import db
 from network.inventory import import_match, services
 from network.inventory.models import STATUSES, ImportUpload
 from network.municipalities.models import make_slug
-from network.topics.models import FieldOfAction, Topic
 
 #: (target, label, required) in the order of the mapping form
 TARGETS = [
@@ -223,19 +222,20 @@ def mapping_or_errors(header, mapping: dict) -> tuple[dict | None, dict]:
         return None, exc.errors
 
 
-def _lookup_tables():
-    fields = db.session.execute(sa.select(FieldOfAction)).scalars().all()
-    topics = db.session.execute(sa.select(Topic).where(Topic.status == "active")).scalars().all()
+def _lookup_tables(city_id: int):
+    """Names and ids of the fields of action and topics the city's rows may name: those of the networks the city
+    takes part in. Where two networks use the same name, this request's network wins (city_fields orders it
+    first), then the networks by name."""
+    fields = [f for _n, items in services.city_fields(city_id) for f in items]
+    topics = services.active_topics(city_id)
     by_name = {}
     for f in fields:
-        by_name[f.name.strip().lower()] = f
-        by_name[f.slug] = f
-        by_name[_norm(f.name)] = f
+        for key in (f.name.strip().lower(), f.slug, _norm(f.name)):
+            by_name.setdefault(key, f)
     topics_by_name = {}
     for t in topics:
-        topics_by_name[t.name.strip().lower()] = t
-        topics_by_name[t.slug] = t
-        topics_by_name[_norm(t.name)] = t
+        for key in (t.name.strip().lower(), t.slug, _norm(t.name)):
+            topics_by_name.setdefault(key, t)
     return by_name, topics_by_name, {f.id: f for f in fields}, {t.id: t for t in topics}
 
 
@@ -260,7 +260,7 @@ def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) 
     """Every row checked with the project rules and matched to the city's projects: {"valid": [(line, values,
     match)], "invalid": [(line, [reasons])], "counts": {state: n}}; match says new, changed or unchanged."""
     header, rows = read_table(upload.content, upload.delimiter)
-    fields_by_name, topics_by_name, fields_by_id, topics_by_id = _lookup_tables()
+    fields_by_name, topics_by_name, fields_by_id, topics_by_id = _lookup_tables(upload.municipality_id)
     by_id, by_title = import_match.city_projects(upload.municipality_id)
     seen: dict[int, int] = {}  # project id -> line that matched it first
     counts = {state: 0 for state in import_match.STATES}

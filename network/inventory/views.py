@@ -26,12 +26,21 @@ def _labels():
 
 # --- reading ----------------------------------------------------------------------------------
 
+def _page() -> int:
+    """The page number from ?seite= (1 for anything else)."""
+    try:
+        return max(1, min(int(request.args.get("seite", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
 @bp.route("/", endpoint="overview")
 @login_required
 def overview():
-    """Network overview: per city counts by status and field of action, table and chart."""
-    data = services.overview(current_user)
-    return render_template("inventory/overview.html", o=data, **_labels())
+    """Overview of this request's network: per member city counts by status and field of action, table and
+    chart, one page of cities at a time."""
+    data = services.overview(current_user, _page())
+    return render_template("inventory/overview.html", o=data, page_size=services.OVERVIEW_PAGE_SIZE, **_labels())
 
 
 @bp.route("/<slug>/")
@@ -68,10 +77,18 @@ def detail(project_id):
 
 # --- writing ----------------------------------------------------------------------------------
 
-def _choices(form):
-    """The form's fields of action and topics."""
-    form.field_id.choices = [("", _("Bitte wählen"))] + [(str(f.id), f.name) for f in services.fields_of_action()]
-    form.topic_id.choices = [("", _("kein Thema"))] + [(str(t.id), t.name) for t in services.active_topics()]
+def _choices(form, city, project=None):
+    """The form's fields of action (of every network the city takes part in, grouped by network if more than one)
+    and topics (of the same networks)."""
+    fields = services.field_choices(city.id, project.field_id if project is not None else None)
+    if isinstance(fields, dict):
+        form.field_id.choices = {None: [("", _("Bitte wählen"))], **fields}
+    else:
+        form.field_id.choices = [("", _("Bitte wählen"))] + fields
+    topics = services.active_topics(city.id)
+    if project is not None and project.topic is not None and project.topic not in topics:
+        topics.append(project.topic)
+    form.topic_id.choices = [("", _("kein Thema"))] + [(str(t.id), t.name) for t in topics]
 
 
 def _form_data(form) -> dict:
@@ -95,7 +112,7 @@ def new(slug):
     city = services.city_or_404(slug)
     require(current_user, "project.draft", city)
     form = ProjectForm()
-    _choices(form)
+    _choices(form, city)
     if form.validate_on_submit():
         on_invalid("inventory/new.html", form, form=form, city=city)
         project = services.create_project(current_user, _form_data(form))
@@ -114,7 +131,7 @@ def edit(project_id):
     project = services.get_project_or_404(current_user, project_id)
     services.require_edit(current_user, project)
     form = ProjectForm(obj=project)
-    _choices(form)
+    _choices(form, project.municipality, project)
     if request.method == "GET":
         form.field_id.data = str(project.field_id)
         form.topic_id.data = str(project.topic_id or "")

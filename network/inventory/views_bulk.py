@@ -43,7 +43,8 @@ def _page(city, filters, form, status=200, posted=None, errors=None):
     data = services.bulk_page(current_user, city, filters, posted, errors)
     loose = [msg for key, msg in (errors or {}).items() if not re.match(r"^\d+-", key)]
     return render_template("inventory/bulk.html", city=city, d=data, filters=filters, form=form, loose=loose,
-                           fields=services.fields_of_action(), report_states=REPORT_STATES,
+                           fields=[f for _n, items in services.city_fields(city.id) for f in items],
+                           report_states=REPORT_STATES,
                            page_args={"slug": city.slug, **filters.args()},
                            **_labels()), status
 

@@ -37,7 +37,7 @@ def _filters() -> services.Filters:
         return request.args.get(name, "").strip()[:80]
     year = arg("jahr")
     return services.Filters(topic=arg("thema"), field=arg("handlungsfeld"), city=arg("kommune"),
-                            year=int(year) if year.isdigit() and len(year) == 4 else None)
+                            year=int(year) if year.isdigit() and len(year) == 4 else None, network=arg("netzwerk"))
 
 
 # --- list, search, feed -----------------------------------------------------------------------
@@ -88,10 +88,18 @@ def feed():
 
 # --- writing ------------------------------------------------------------------------------------
 
-def _form_choices(form: PracticeForm):
-    fields = services.field_choices(current_user)
-    form.field_id.choices = [("", _("keines"))] + [(str(f.id), f.name) for f in fields]
-    form.topic_ids.choices = [(str(t.id), t.name) for t in services.topic_choices(current_user)]
+def _form_choices(form: PracticeForm, practice=None):
+    """Fields of action and topics of the networks the city takes part in (fields grouped by network if more than
+    one; a practice keeps its present ones), and the city's projects."""
+    city_id = practice.municipality_id if practice is not None else current_user.municipality_id
+    groups = services.field_groups(city_id, practice.field_id if practice is not None else None)
+    if len(groups) > 1:
+        form.field_id.choices = {None: [("", _("keines"))],
+                                 **{name: [(str(f.id), f.name) for f in items] for name, items in groups}}
+    else:
+        form.field_id.choices = [("", _("keines"))] + [(str(f.id), f.name) for _n, items in groups for f in items]
+    kept = [t.id for t in practice.topics] if practice is not None else []
+    form.topic_ids.choices = [(str(t.id), t.name) for t in services.topic_choices(city_id, kept)]
     projects = services.project_choices(current_user)
     if projects is not None:
         form.project_id.choices = [("", _("keines"))] + [(str(i), t) for i, t in projects]
@@ -144,7 +152,7 @@ def edit(practice_id):
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.write", practice)
     form = PracticeForm(obj=practice)
-    with_project = _form_choices(form)
+    with_project = _form_choices(form, practice)
     if request.method == "GET":
         for key in SECTIONS:
             getattr(form, key).data = practice.section(key)

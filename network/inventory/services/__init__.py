@@ -12,7 +12,8 @@ providers  panels, the funding radar, the practices form, the weekly digest
 from network.inventory.services._common import MAX_SUMMARY, OPEN_STATUSES, SNAPSHOT_FIELDS
 from network.inventory.services.parsers import (MAX_BUDGET_EUR, AmountOutOfRange, parse_month, format_month,
                                                 parse_budget, parse_bool, format_eur)
-from network.inventory.services.queries import (city_or_404, fields_of_action, active_topics, visible,
+from network.inventory.services.queries import (city_or_404, fields_of_action, active_topics, city_fields,
+                                                field_choices, OVERVIEW_PAGE_SIZE, visible,
                                                 get_project_or_404, may_edit, require_edit, Filters, status_counts,
                                                 group_by_field, inventory, roadmap, overview, export_rows)
 from network.inventory.services.projects import (check_project, create_project, budget_range_message, stale_message,
@@ -27,7 +28,8 @@ from network.inventory.services.providers import (topic_projects, city_summary, 
 
 __all__ = ['MAX_SUMMARY', 'OPEN_STATUSES', 'SNAPSHOT_FIELDS', 'MAX_BUDGET_EUR', 'AmountOutOfRange', 'parse_month',
            'format_month', 'parse_budget', 'parse_bool', 'format_eur', 'city_or_404', 'fields_of_action',
-           'active_topics', 'visible', 'get_project_or_404', 'may_edit', 'require_edit', 'Filters', 'status_counts',
+           'active_topics', 'city_fields', 'field_choices', 'OVERVIEW_PAGE_SIZE', 'visible', 'get_project_or_404',
+           'may_edit', 'require_edit', 'Filters', 'status_counts',
            'group_by_field', 'inventory', 'roadmap', 'overview', 'export_rows', 'check_project', 'create_project',
            'budget_range_message', 'stale_message', 'update_project', 'project_values', 'release_project',
            'delete_project', 'list_reports', 'get_report_or_404', 'report_entries', 'previous_report', 'Changes',

@@ -15,7 +15,7 @@ from network.inventory.models import PRIORITIES, STATUSES, VISIBILITY_LABELS, Pr
 from network.inventory.services._common import MAX_SUMMARY, SNAPSHOT_FIELDS, acting_city, int_or_none
 from network.inventory.services.parsers import (MAX_BUDGET_EUR, AmountOutOfRange, format_eur, parse_bool,
                                                 parse_budget, parse_month)
-from network.inventory.services.queries import require_edit
+from network.inventory.services.queries import active_topics, city_fields, require_edit
 from network.topics.models import FieldOfAction, Topic
 
 
@@ -93,12 +93,24 @@ def check_project(c: Checker, data: dict, *, fields_by_id=None, topics_by_id=Non
     return out
 
 
+def allowed_choices(city_id: int, project: Project | None = None) -> tuple[dict, dict]:
+    """(fields by id, topics by id) a project of the city may be filed under: those of the networks the city takes
+    part in; an edited project keeps its present field and topic even after its city left their network."""
+    fields_by_id = {f.id: f for _n, items in city_fields(city_id, project.field_id if project else None)
+                    for f in items}
+    topics_by_id = {t.id: t for t in active_topics(city_id)}
+    if project is not None and project.topic is not None:
+        topics_by_id.setdefault(project.topic_id, project.topic)
+    return fields_by_id, topics_by_id
+
+
 def create_project(actor, data: dict) -> Project:
     """Record a project of the actor's city; staff records a draft, a lead a released project."""
     require(actor, "project.draft")
     city = acting_city(actor)
     c = Checker()
-    values = check_project(c, data)
+    fields_by_id, topics_by_id = allowed_choices(city.id)
+    values = check_project(c, data, fields_by_id=fields_by_id, topics_by_id=topics_by_id)
     c.done()
     draft = not can(actor, "project.manage", city)
     project = Project(municipality_id=city.id, created_by_id=actor.id, updated_by_id=actor.id, is_draft=draft,
@@ -135,7 +147,8 @@ def update_project(actor, project: Project, data: dict, *, version) -> Project:
     require_edit(actor, project)
     check_version(project, version, stale_message())
     c = Checker()
-    values = check_project(c, data)
+    fields_by_id, topics_by_id = allowed_choices(project.municipality_id, project)
+    values = check_project(c, data, fields_by_id=fields_by_id, topics_by_id=topics_by_id)
     c.done()
     changed = [k for k, v in values.items() if getattr(project, k) != v]
     for key, value in values.items():

@@ -15,12 +15,15 @@ from flask import abort
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
 
+from network.core.current import current_network_slug
 from network.core.permissions import can, require
 from network.core.tenancy import scope
 from network.extensions import db
 from network.inventory.models import PRIORITIES, PRIORITY_ORDER, STATUSES, Project
 from network.inventory.services._common import csv_cells, csv_header
 from network.municipalities.models import Municipality
+from network.networks.models import Network
+from network.networks.services import active_member_clause, request_network
 from network.topics.models import FieldOfAction, Topic
 
 
@@ -32,14 +35,52 @@ def city_or_404(slug: str) -> Municipality:
     return city
 
 
-def fields_of_action():
-    """Every field of action in its order (choices of the form and the overview's rows)."""
-    return db.session.execute(sa.select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)).scalars().all()
+def fields_of_action(network_id: int | None = None):
+    """The fields of action of one network (default: this request's) in their order (the overview's rows)."""
+    if network_id is None:
+        network_id = request_network().id
+    return db.session.execute(sa.select(FieldOfAction).where(FieldOfAction.network_id == network_id)
+                              .order_by(FieldOfAction.position, FieldOfAction.name)).scalars().all()
 
 
-def active_topics():
-    """The active topics by name (choices of the form and the filter)."""
-    return db.session.execute(sa.select(Topic).where(Topic.status == "active").order_by(Topic.name)).scalars().all()
+def active_topics(city_id: int | None = None):
+    """The active topics by name (the filter's and the form's choices): of the networks the city takes part in,
+    or, without a city, of this request's network."""
+    stmt = sa.select(Topic).where(Topic.status == "active")
+    if city_id is None:
+        stmt = stmt.where(Topic.network_id == request_network().id)
+    else:
+        stmt = stmt.where(Topic.network_id.in_(_city_networks(city_id).with_only_columns(Network.id)))
+    return db.session.execute(stmt.order_by(Topic.name, Topic.id)).scalars().all()
+
+
+def _city_networks(city_id: int):
+    """select(Network) of the networks the city takes part in (member or guest)."""
+    return sa.select(Network).where(active_member_clause(Network.id, sa.literal(city_id)))
+
+
+def city_fields(city_id: int, keep_id: int | None = None) -> list[tuple[Network, list[FieldOfAction]]]:
+    """The fields of action a project of the city may be filed under: those of every network the city takes part
+    in, grouped by network (by name; this request's network first). `keep_id`: a project's present field stays
+    choosable even if the city has left its network. One query."""
+    in_city_networks = FieldOfAction.network_id.in_(_city_networks(city_id).with_only_columns(Network.id))
+    where = sa.or_(in_city_networks, FieldOfAction.id == keep_id) if keep_id else in_city_networks
+    rows = db.session.execute(
+        sa.select(FieldOfAction, Network).join(Network, Network.id == FieldOfAction.network_id).where(where)
+        .order_by(sa.case((Network.slug == current_network_slug(), 0), else_=1), Network.name, Network.id,
+                  FieldOfAction.position, FieldOfAction.name)).all()
+    groups: dict[int, tuple[Network, list]] = {}
+    for fld, network in rows:
+        groups.setdefault(network.id, (network, []))[1].append(fld)
+    return list(groups.values())
+
+
+def field_choices(city_id: int, keep_id: int | None = None):
+    """The form's choices: a flat list for a city in one network, grouped by network (optgroups) for more."""
+    groups = city_fields(city_id, keep_id)
+    if len(groups) == 1:
+        return [(str(f.id), f.name) for f in groups[0][1]]
+    return {network.name: [(str(f.id), f.name) for f in items] for network, items in groups}
 
 
 def visible(user, city_id: int | None = None):
@@ -156,7 +197,7 @@ def inventory(user, city: Municipality, filters: Filters) -> dict:
         "total": len(projects),
         "counts": status_counts(user, stmt=stmt),
         "all_counts": status_counts(user, city.id) if filters.active else None,
-        "topics": active_topics(),
+        "topics": active_topics(city.id),
         "drafts": sum(1 for p in projects if p.is_draft),
     }
 
@@ -188,28 +229,52 @@ def _cells(project: Project, quarters) -> list[bool]:
     return [start <= q <= end for q in quarters]
 
 
-def overview(user) -> dict:
-    """Network overview: member cities side by side, counts per status and per field of action (two queries)."""
+#: cities per page of the network overview (a column each in the field table)
+OVERVIEW_PAGE_SIZE = 50
+
+
+def overview(user, page: int = 1) -> dict:
+    """Network overview of this request's network: one page of its member and guest cities side by side, counts
+    per status and per field of action of the network, and the network's totals. Seven queries, however many
+    cities and projects there are."""
     require(user, "project.view")
-    cities = db.session.execute(sa.select(Municipality).where(Municipality.status == "member")
-                                .order_by(Municipality.name)).scalars().all()
-    fields = fields_of_action()
+    network = request_network()
+    page = max(1, page)
+    rows = db.session.execute(
+        sa.select(Municipality).where(active_member_clause(network.id, Municipality.id))
+        .order_by(Municipality.name, Municipality.id)
+        .limit(OVERVIEW_PAGE_SIZE + 1).offset((page - 1) * OVERVIEW_PAGE_SIZE)).scalars().all()
+    cities, has_next = rows[:OVERVIEW_PAGE_SIZE], len(rows) > OVERVIEW_PAGE_SIZE
+    fields = fields_of_action(network.id)
+    field_ids = {f.id for f in fields}
     base = visible(user)
+    on_page = base.where(Project.municipality_id.in_([c.id for c in cities]))
     by_status = defaultdict(lambda: {s: 0 for s in STATUSES})
-    for city_id, status, n in db.session.execute(
-            base.with_only_columns(Project.municipality_id, Project.status, sa.func.count(Project.id))
-            .group_by(Project.municipality_id, Project.status)).all():
-        by_status[city_id][status] = n
     by_field = defaultdict(int)
-    for city_id, field_id, n in db.session.execute(
-            base.with_only_columns(Project.municipality_id, Project.field_id, sa.func.count(Project.id))
-            .group_by(Project.municipality_id, Project.field_id)).all():
-        by_field[(field_id, city_id)] = n
+    if cities:
+        for city_id, status, n in db.session.execute(
+                on_page.with_only_columns(Project.municipality_id, Project.status, sa.func.count(Project.id))
+                .group_by(Project.municipality_id, Project.status)).all():
+            by_status[city_id][status] = n
+        for city_id, field_id, n in db.session.execute(
+                on_page.with_only_columns(Project.municipality_id, Project.field_id, sa.func.count(Project.id))
+                .group_by(Project.municipality_id, Project.field_id)).all():
+            # a city in several networks files some projects under another network's fields: one row for those
+            by_field[(field_id if field_id in field_ids else None, city_id)] += n
+    # the network's totals count every city of the network, not only this page's
+    status_totals = {s: 0 for s in STATUSES}
+    field_totals = defaultdict(int)
+    for field_id, status, n in db.session.execute(
+            base.where(active_member_clause(network.id, Project.municipality_id))
+            .with_only_columns(Project.field_id, Project.status, sa.func.count(Project.id))
+            .group_by(Project.field_id, Project.status)).all():
+        status_totals[status] += n
+        field_totals[field_id if field_id in field_ids else None] += n
     totals = {c.id: sum(by_status[c.id].values()) for c in cities}
-    status_totals = {s: sum(by_status[c.id][s] for c in cities) for s in STATUSES}
-    return {"cities": cities, "fields": fields, "by_status": by_status, "by_field": by_field, "totals": totals,
-            "status_totals": status_totals, "max_total": max(totals.values(), default=0),
-            "field_totals": {f.id: sum(by_field[(f.id, c.id)] for c in cities) for f in fields}}
+    return {"network": network, "cities": cities, "fields": fields, "by_status": by_status, "by_field": by_field,
+            "totals": totals, "status_totals": status_totals, "max_total": max(totals.values(), default=0),
+            "field_totals": field_totals, "other_fields": field_totals[None] > 0, "page": page,
+            "has_next": has_next}
 
 
 def export_rows(user, city: Municipality) -> list[list]:

@@ -15,7 +15,7 @@ from network.core import audit
 from network.core.boundary import Conflict
 from network.core.models import utcnow
 from network.core.permissions import require, roles_of
-from network.core.tenancy import scope
+from network.core.tenancy import in_current_network, scope, shares_a_network
 from network.core.validation import Checker
 from network.extensions import db
 from network.inventory.models import PRIORITY_ORDER, STATUSES, VISIBILITY_LABELS, Project, ReportEntry, StatusReport
@@ -41,11 +41,20 @@ def get_report_or_404(user, report_id) -> StatusReport:
 
 
 def _entry_visibilities(user, city_id: int) -> tuple[str, ...] | None:
-    """Which entries of a city's report the user sees (None: all of them)."""
+    """Which entries of a city's report the user sees (None: all of them): the own city and the coordination of a
+    network the city is in all; the cities sharing a network with it "network" and "public"; anyone else "public"
+    (core.tenancy's rule for projects, applied to the frozen copies; at most one query)."""
     roles = roles_of(user)
-    if "coordinator" in roles or (getattr(user, "municipality_id", None) == city_id and "anonymous" not in roles):
+    if "anonymous" in roles:
+        return ("public",)
+    own = getattr(user, "municipality_id", None)
+    if own == city_id:
         return None
-    return ("public",) if "anonymous" in roles else ("network", "public")
+    if "coordinator" in roles and db.session.scalar(sa.select(in_current_network(sa.literal(city_id)))):
+        return None
+    if own is not None and db.session.scalar(sa.select(shares_a_network(sa.literal(city_id), own))):
+        return ("network", "public")
+    return ("public",)
 
 
 def report_entries(user, report: StatusReport) -> list[ReportEntry]:

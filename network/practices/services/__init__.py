@@ -17,9 +17,9 @@ from network.practices.services._common import MAX_QUESTION, MAX_SECTION, MAX_SU
 from network.practices.services.access import get_practice_or_404, is_own, may_edit, visible_clause
 from network.practices.services.uploads import (add_attachment, attachments, delete_attachment,
                                                     get_attachment_or_404)
-from network.practices.services.choices import field_choices, project_choices, topic_choices
-from network.practices.services.fulltext import (Filters, SearchHit, SearchResult, marked_title, reindex, search,
-                                                 snippet)
+from network.practices.services.choices import field_choices, field_groups, project_choices, topic_choices
+from network.practices.services.fulltext import (ALL_NETWORKS, Filters, SearchHit, SearchResult, marked_title,
+                                                 reindex, search, snippet)
 from network.practices.services.lists import (follow_practice, open_questions_for_city, own_drafts,
                                               practices_of_city, practices_on_topic, recent_public,
                                               rendered_sections)
@@ -33,8 +33,8 @@ __all__ = [
     "MAX_QUESTION", "MAX_SECTION", "MAX_SUMMARY", "VISIBLE_STATUSES",
     "get_practice_or_404", "is_own", "may_edit", "visible_clause",
     "add_attachment", "attachments", "delete_attachment", "get_attachment_or_404",
-    "field_choices", "project_choices", "topic_choices",
-    "Filters", "SearchHit", "SearchResult", "marked_title", "reindex", "search", "snippet",
+    "field_choices", "field_groups", "project_choices", "topic_choices",
+    "ALL_NETWORKS", "Filters", "SearchHit", "SearchResult", "marked_title", "reindex", "search", "snippet",
     "follow_practice", "open_questions_for_city", "own_drafts", "practices_of_city", "practices_on_topic",
     "recent_public", "rendered_sections",
     "answer_question", "ask_question", "get_question_or_404", "questions",

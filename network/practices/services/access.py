@@ -14,19 +14,19 @@ from network.practices.services._common import VISIBLE_STATUSES, id_or_404
 # --- visibility ---------------------------------------------------------------------------
 
 def visible_clause(user):
-    """The practices `user` may see: the own city's all; others' published ones with visibility "public", and with
-    visibility "network" if the user's city shares a network (member or guest) with the practice's city (issue #16:
-    a city in two networks is read in both, a city of neither network reads none); the coordination besides every
-    practice of the cities of its network (core/tenancy's reach); anonymous visitors public ones only."""
+    """The practices `user` may see: own city all; of other cities the published ones, "public" for anyone and
+    "network" for the cities that share a network with the user's city (core.tenancy, issue #16); the coordination
+    of this request's network everything of the cities of its network."""
     roles = roles_of(user)
+    own = getattr(user, "municipality_id", None)
     published = Practice.status.in_(VISIBLE_STATUSES)
     if "anonymous" in roles:
         return sa.and_(published, Practice.visibility == "public")
-    own = getattr(user, "municipality_id", None)
-    readable = [Practice.visibility == "public"]
+    shared = Practice.visibility == "public"
     if own is not None:
-        readable.append(sa.and_(Practice.visibility == "network", shares_a_network(Practice.municipality_id, own)))
-    clauses = [sa.and_(published, sa.or_(*readable))]
+        shared = sa.or_(shared, sa.and_(Practice.visibility == "network",
+                                        shares_a_network(Practice.municipality_id, own)))
+    clauses = [sa.and_(published, shared)]
     if own is not None:
         clauses.append(Practice.municipality_id == own)
     if "coordinator" in roles:

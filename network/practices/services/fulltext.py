@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 
 import sqlalchemy as sa
 from flask import current_app
@@ -12,7 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from network.core import search as textsearch
 from network.extensions import db
+from network.core.current import current_network_slug
 from network.municipalities.models import Municipality
+from network.networks.models import ACTIVE_STATUSES, Network, NetworkMembership
+from network.networks.services import active_member_clause
 from network.practices.models import SECTIONS, Practice, PracticeSearch, practice_topic
 from network.practices.services._common import VISIBLE_STATUSES
 from network.practices.services.access import visible_clause
@@ -58,10 +61,54 @@ class Filters:
     field: str = ""
     city: str = ""
     year: int | None = None
+    #: the filter "Netzwerk": a network's slug, ALL_NETWORKS, "" for this request's network; None: no such filter
+    #: (the API, which has no current network: every practice the token owner may see)
+    network: str | None = None
 
     def args(self) -> dict:
-        out = {"thema": self.topic, "handlungsfeld": self.field, "kommune": self.city, "jahr": self.year}
+        out = {"thema": self.topic, "handlungsfeld": self.field, "kommune": self.city, "jahr": self.year,
+               "netzwerk": self.network}
         return {k: v for k, v in out.items() if v}
+
+
+#: the filter value "all my networks"
+ALL_NETWORKS = "alle"
+#: a user takes part in a handful of networks; this only bounds the choice
+MAX_NETWORKS = 50
+
+
+def user_networks(user) -> list:
+    """(slug, name, id) of the networks the user's city takes part in and of those the user coordinates, by name
+    (one query; none for visitors and users of no network)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    clauses = []
+    own = getattr(user, "municipality_id", None)
+    if own is not None:
+        clauses.append(active_member_clause(Network.id, sa.literal(own)))
+    coordinated = sorted(getattr(user, "coordinated_networks", None) or ())
+    if coordinated:
+        clauses.append(Network.slug.in_(coordinated))
+    if not clauses:
+        return []
+    return db.session.execute(sa.select(Network.slug, Network.name, Network.id).where(sa.or_(*clauses))
+                              .order_by(Network.name, Network.id).limit(MAX_NETWORKS)).all()
+
+
+def _network_scope(user, filters: Filters) -> tuple[list, str, list | None]:
+    """(the user's networks, the chosen value, the network ids to narrow to or None). The default is this request's
+    network if the user takes part in it, else all the user's networks; an unknown value counts as the default."""
+    if filters.network is None:
+        return [], "", None
+    mine = user_networks(user)
+    if not mine:
+        return [], "", None
+    slugs = {slug: network_id for slug, _name, network_id in mine}
+    chosen = filters.network if filters.network == ALL_NETWORKS or filters.network in slugs else ""
+    if not chosen:
+        chosen = current_network_slug() if current_network_slug() in slugs else ALL_NETWORKS
+    ids = list(slugs.values()) if chosen == ALL_NETWORKS else [slugs[chosen]]
+    return mine, chosen, ids
 
 
 @dataclass
@@ -81,13 +128,16 @@ class SearchResult:
     page: int
     pages: int
     facets: dict
+    #: the filter "Netzwerk": the user's networks (slug, name, id) and the chosen slug or ALL_NETWORKS
+    networks: list = dc_field(default_factory=list)
+    network: str = ""
 
 
 def _year_expr():
     return sa.extract("year", sa.func.coalesce(Practice.published_at, Practice.created_at))
 
 
-def _matching(user, parsed, filters: Filters, *, include_drafts: bool):
+def _matching(user, parsed, filters: Filters, *, include_drafts: bool, network_ids=None):
     """(select of matching practice ids with a rank column, dialect) – visibility first, then the query."""
     dialect = db.session.get_bind().dialect.name
     visible = visible_clause(user)
@@ -132,6 +182,11 @@ def _matching(user, parsed, filters: Filters, *, include_drafts: bool):
             sa.select(Municipality.id).where(Municipality.slug == filters.city)))
     if filters.year and 1900 <= filters.year <= 2999:
         stmt = stmt.where(_year_expr() == filters.year)
+    if network_ids is not None:
+        # only practices of cities that take part (member or guest) in the chosen network(s)
+        stmt = stmt.where(Practice.municipality_id.in_(
+            sa.select(NetworkMembership.municipality_id).where(NetworkMembership.network_id.in_(network_ids),
+                                                               NetworkMembership.status.in_(ACTIVE_STATUSES))))
     return stmt.add_columns(rank.label("rank"))
 
 
@@ -176,13 +231,15 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
            include_drafts: bool = False) -> SearchResult:
     """Full-text search over the practices the user may see, with facets that count only those.
 
-    Two statements whatever the size: the count and the four facets share one materialized evaluation of
+    The filter "Netzwerk" (filters.network) narrows to the cities of this request's network by default, or of
+    all the user's networks. Two statements whatever the size (three with that filter): the count and the four facets share one materialized evaluation of
     the match (a CTE), the result page is the second.
     """
     filters = filters or Filters()
     per_page = per_page or current_app.config.get("PRACTICES_PER_PAGE", 20)
     parsed = textsearch.parse_query(q)
-    matching = _matching(user, parsed, filters, include_drafts=include_drafts)
+    networks, network, network_ids = _network_scope(user, filters)
+    matching = _matching(user, parsed, filters, include_drafts=include_drafts, network_ids=network_ids)
     total, facets = _count_and_facets(matching)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
@@ -196,7 +253,7 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
     rows = [by_id[i] for i in ids if i in by_id]
     hits = [SearchHit(p, snippet(p, parsed), marked_title(p, parsed)) for p in rows]
     return SearchResult(query=q or "", parsed=parsed, filters=filters, hits=hits, total=total, page=page,
-                        pages=pages, facets=facets)
+                        pages=pages, facets=facets, networks=networks, network=network)
 
 
 def _count_and_facets(matching) -> tuple[int, dict]:

@@ -16,13 +16,12 @@ from network.municipalities.models import Municipality
 from network.practices.models import SECTIONS, VISIBILITIES, Practice, PracticeRevision
 from network.practices.services._common import (MAX_SECTION, MAX_SUMMARY, flush_or_stale, int_or_none,
                                                 stale_message)
-from network.practices.services.choices import project_choices
+from network.practices.services.choices import field_choices, project_choices, topic_choices
 from network.practices.services.fulltext import reindex
 from network.practices.signals import practice_published
-from network.topics.models import FieldOfAction, Topic
 
 
-def _check(actor, data: dict) -> dict:
+def _check(actor, data: dict, practice: Practice | None = None) -> dict:
     """Check form or API input; every bad value gets a German message (422)."""
     c = Checker()
     out = {}
@@ -46,7 +45,9 @@ def _check(actor, data: dict) -> dict:
     visibility = data.get("visibility") or "network"
     out["visibility"] = c.choice("visibility", visibility, VISIBILITIES, label=_("die Sichtbarkeit"))
     field_id = int_or_none(data.get("field_id"))
-    if field_id == "invalid" or (field_id is not None and db.session.get(FieldOfAction, field_id) is None):
+    city_id = practice.municipality_id if practice is not None else getattr(actor, "municipality_id", None)
+    allowed_fields = {f.id for f in field_choices(city_id, practice.field_id if practice is not None else None)}
+    if field_id == "invalid" or (field_id is not None and field_id not in allowed_fields):
         c.add("field_id", _("Bitte wählen Sie ein vorhandenes Handlungsfeld."))
         field_id = None
     out["field_id"] = field_id
@@ -62,8 +63,8 @@ def _check(actor, data: dict) -> dict:
             topic_ids.add(tid)
     topics = []
     if topic_ids:
-        topics = db.session.execute(sa.select(Topic).where(Topic.id.in_(topic_ids), Topic.status == "active")
-                                    ).scalars().all()
+        kept = [t.id for t in practice.topics] if practice is not None else []
+        topics = [t for t in topic_choices(city_id, kept) if t.id in topic_ids]
         if len(topics) != len(topic_ids):
             c.add("topic_ids", _("Bitte wählen Sie nur vorhandene Themen."))
     out["topics"] = topics
@@ -144,7 +145,7 @@ def update_practice(actor, practice: Practice, data: dict, *, version, note: str
     """Save a new state (a new revision); a stale version answers 409."""
     require(actor, "practice.write", practice)
     check_version(practice, version, stale_message())
-    clean = _check(actor, data)
+    clean = _check(actor, data, practice)
     _require_visibility_right(actor, practice, clean["visibility"])
     _apply(practice, clean)
     flush_or_stale()
