@@ -88,6 +88,9 @@ class AuditEvent(db.Model):
     municipality_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("municipality.id", ondelete="SET NULL"), index=True
     )
+    #: the network the event happened in (pages under /n/<network>/, a network's own records); NULL for a city's
+    #: own content and the installation (issue #16: a coordinator reads the events of their network only)
+    network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id", ondelete="SET NULL"), index=True)
     #: dotted verb, e.g. "user.invited"
     action: Mapped[str] = mapped_column(sa.String(80), nullable=False, index=True)
     #: type and id of the object acted on

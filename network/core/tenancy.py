@@ -43,6 +43,21 @@ def in_current_network(owner_column):
                              _membership.c.network_id == _network.c.id, _network.c.slug == current_network_slug())
 
 
+def network_audit_clause(user):
+    """SQL over audit_event: what the coordination of the request's network reads in the audit log (issue #16):
+    the events of that network, the events of its cities' own content (no network), and their own actions of no
+    network and no city. Another network's events stay with that network's coordination."""
+    from network.core.models import AuditEvent
+    this = sa.select(_network.c.id).where(_network.c.slug == current_network_slug()).scalar_subquery()
+    return sa.or_(
+        AuditEvent.network_id == this,
+        sa.and_(AuditEvent.network_id.is_(None), AuditEvent.municipality_id.is_not(None),
+                in_current_network(AuditEvent.municipality_id)),
+        sa.and_(AuditEvent.network_id.is_(None), AuditEvent.municipality_id.is_(None),
+                AuditEvent.actor_id == getattr(user, "id", None)),
+    )
+
+
 def _visible_clause(model, user):
     roles = roles_of(user)
     if "coordinator" in roles:

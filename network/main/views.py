@@ -10,6 +10,7 @@ from network.core.forms import safe_next
 from network.core.models import AuditEvent
 from network.core.permissions import can
 from network.extensions import db
+from network.core.tenancy import network_audit_clause
 from network.municipalities.services import member_cities
 
 bp = Blueprint("main", __name__)
@@ -47,9 +48,12 @@ def index():
 @bp.route("/protokoll")
 @login_required
 def audit():
-    """Audit log: coordinators see the network, a lead their own city."""
-    if can(current_user, "audit.view_all"):
+    """Audit log: the platform administration sees the installation, coordinators their network, a lead their
+    own city."""
+    if can(current_user, "audit.view_installation"):
         stmt = sa.select(AuditEvent)
+    elif can(current_user, "audit.view_all"):
+        stmt = sa.select(AuditEvent).where(network_audit_clause(current_user))
     elif can(current_user, "audit.view_city", current_user.municipality) and current_user.municipality_id:
         stmt = sa.select(AuditEvent).where(AuditEvent.municipality_id == current_user.municipality_id)
     else:

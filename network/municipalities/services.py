@@ -58,7 +58,8 @@ def admit_municipality(actor, data: dict, *, lead_email: str, lead_name: str) ->
     city = Municipality(status="member", admitted_at=utcnow(), **fields)
     db.session.add(city)
     db.session.flush()
-    audit.record(actor, "municipality.admitted", obj=city, summary=f"{city.name} in {network.name} aufgenommen")
+    audit.record(actor, "municipality.admitted", obj=city, network_id=network.id,
+                 summary=f"{city.name} in {network.name} aufgenommen")
     join(actor, network, city)
     invite_user(actor, city, email=lead_email, name=lead_name, role="lead")
     return city
@@ -103,7 +104,7 @@ def set_membership(actor, city: Municipality, *, member: bool, reason: str) -> M
                                 else _("%(city)s ist bereits ausgetreten.", city=city.name)}, status=409)
     if member:
         join(actor, network, city)
-        audit.record(actor, "municipality.readmitted", obj=city,
+        audit.record(actor, "municipality.readmitted", obj=city, network_id=network.id,
                      summary=f"{city.name} wieder in {network.name} aufgenommen: {reason}")
     else:
         leave(actor, network, city, reason=reason)
@@ -114,7 +115,7 @@ def set_membership(actor, city: Municipality, *, member: bool, reason: str) -> M
         ).scalars().all()
         for user in accounts:
             set_active(actor, user, False)
-        audit.record(actor, "municipality.left", obj=city, summary=f"{city.name} aus dem Netzwerk ausgetreten: {reason}",
+        audit.record(actor, "municipality.left", obj=city, network_id=network.id, summary=f"{city.name} aus dem Netzwerk ausgetreten: {reason}",
                      deactivated=[u.id for u in accounts])
     db.session.flush()
     return city

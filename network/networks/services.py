@@ -304,7 +304,7 @@ def join(actor, network: Network, city: Municipality, *, status: str = "member")
     sync_city_status(city)
     if city.admitted_at is None:
         city.admitted_at = row.joined_at
-    audit.record(actor, "network.city_joined", obj=city, municipality_id=city.id,
+    audit.record(actor, "network.city_joined", obj=city, municipality_id=city.id, network_id=network.id,
                  summary=f"{city.name} in {network.name}: {MEMBERSHIP_STATUSES[status]}",
                  network=network.slug, previous=previous, status=status)
     db.session.flush()
@@ -324,7 +324,7 @@ def leave(actor, network: Network, city: Municipality, *, reason: str) -> Networ
     row.status, row.left_at = "left", utcnow()
     db.session.flush()
     sync_city_status(city)
-    audit.record(actor, "network.city_left", obj=city, municipality_id=city.id,
+    audit.record(actor, "network.city_left", obj=city, municipality_id=city.id, network_id=network.id,
                  summary=f"{city.name} aus {network.name} ausgetreten: {reason}", network=network.slug)
     city_left.send(municipality=city, network=network, actor=actor, reason=reason)
     db.session.flush()

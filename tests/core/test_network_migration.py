@@ -13,6 +13,7 @@ from tests.live import ROOT
 
 BIN = os.path.dirname(sys.executable)
 BEFORE = "e14b2fa00001"
+NETWORKS = "f16a00000001"
 pytestmark = pytest.mark.slow
 
 
@@ -85,7 +86,7 @@ def test_single_network_data_moves_into_readi_and_back():
         for table in ("field_of_action", "topic", "body"):
             assert conn.execute(sa.text(f"SELECT DISTINCT network_id FROM {table}")).scalars().all() == [readi]
 
-    _flask(url, "db", "downgrade", "-1")
+    _flask(url, "db", "downgrade", BEFORE)
     with engine.connect() as conn:
         assert _snapshot(conn) == before
         coordinators = conn.execute(sa.text('SELECT email FROM "user" WHERE is_coordinator = :t'), {"t": True})
@@ -96,7 +97,7 @@ def test_single_network_data_moves_into_readi_and_back():
 
 def test_downgrade_refuses_while_a_second_network_exists():
     url = new_database_url("netmig2")
-    _flask(url, "db", "upgrade")
+    _flask(url, "db", "upgrade", NETWORKS)
     engine = _engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text(
@@ -106,6 +107,6 @@ def test_downgrade_refuses_while_a_second_network_exists():
             {"t": True, "f": False, "now": datetime.now(timezone.utc)})
     engine.dispose()
     env = dict(os.environ, DATABASE_URL=url, STAEDTENETZ_SECRET_KEY="x")
-    res = subprocess.run([os.path.join(BIN, "flask"), "--app", "wsgi", "db", "downgrade", "-1"], cwd=ROOT, env=env,
+    res = subprocess.run([os.path.join(BIN, "flask"), "--app", "wsgi", "db", "downgrade", BEFORE], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=180)
     assert res.returncode != 0 and "einziges Netzwerk" in res.stderr
