@@ -232,6 +232,17 @@ def admin():
     return user
 
 
+@pytest.fixture
+def sign_in(app):
+    """A fresh client logged in as the user (one client per person: a second login on one client would keep the
+    first session)."""
+    def _sign_in(user):
+        c = app.test_client()
+        login(c, user)
+        return c
+    return _sign_in
+
+
 def login(client, user, password=factories.PASSWORD):
     """Log in through the real form; returns the response."""
     resp = client.post("/anmelden", data={"email": user.email, "password": password})

@@ -96,12 +96,6 @@ def poll_meeting(coordinator, fachgruppe):
 
 
 @pytest.fixture
-def as_user(app):
-    """A fresh client logged in as the user (switching users on one client keeps the first session)."""
-    from tests.conftest import login
-
-    def _client(user):
-        c = app.test_client()
-        login(c, user)
-        return c
-    return _client
+def as_user(sign_in):
+    """tests/conftest.py's sign_in under the name the meetings tests use."""
+    return sign_in

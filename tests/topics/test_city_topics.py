@@ -8,17 +8,7 @@ from network.extensions import db
 from network.topics.models import LeadClaim, Participation
 from network.topics.services import CITY_TOPICS_LIMIT, city_topics
 from tests import factories
-from tests.conftest import login
 from tests.topics.conftest import give_lead, make_field, make_topic
-
-
-@pytest.fixture
-def sign_in(app):
-    def _sign_in(user):
-        client = app.test_client()
-        login(client, user)
-        return client
-    return _sign_in
 
 
 def _section(html: str) -> str:

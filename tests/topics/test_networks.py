@@ -11,7 +11,6 @@ from network.extensions import db
 from network.networks.services import leave
 from network.topics.models import LeadClaim, Participation, Topic
 from tests import factories
-from tests.conftest import login
 from tests.topics.conftest import claims_of, give_lead, make_field, make_topic
 
 
@@ -21,16 +20,6 @@ def topic_b(nord):
     t = make_topic(field, "Breitband", description="Glasfaser für alle")
     db.session.commit()
     return t
-
-
-@pytest.fixture
-def sign_in(app):
-    """A fresh client logged in as the user (one client per person: a second login would keep the first)."""
-    def _sign_in(user):
-        client = app.test_client()
-        login(client, user)
-        return client
-    return _sign_in
 
 
 def _auth(user):
