@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run setup venv test-deps assets translations db test test-sqlite test-postgres screenshots bench clean extract-messages
+.PHONY: run setup venv test-deps assets translations db test test-sqlite test-postgres screenshots bench bench-search clean extract-messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -74,7 +74,18 @@ extract-messages: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' -o network/translations/messages.pot .
 	$(BIN)/pybabel update -i network/translations/messages.pot -d network/translations
 
+# the page bench (bench/README.md): demo and land scale on both databases, each page against the floor app;
+# the databases stay under /tmp and in staedtenetz_bench_<scale> (generate.py resumes, so a rerun only measures)
+BENCH_RUNS ?= 11
+BENCH_SCALES ?= demo land
+BENCH_DBS ?= sqlite postgresql
 bench: test-deps
+	bash scripts/ensure-postgres.sh
+	set -e; for db in $(BENCH_DBS); do for scale in $(BENCH_SCALES); do \
+	  $(BIN)/python bench/pages.py --generate --scale $$scale --db $$db --runs $(BENCH_RUNS); done; done
+
+# the practices search bench (100,000 practices on both databases)
+bench-search: test-deps
 	$(BIN)/python bench/run.py
 
 clean:

@@ -606,7 +606,7 @@ class Grower:
     def stage_bodies(self):
         """A plenum per generated network, then project groups of topics (the big network first) up to the total."""
         from network.meetings.models import Body, BodyCity
-        from network.networks.models import Network
+        from network.networks.models import Network, NetworkMembership
         from network.topics.models import Participation, Topic
         db = self.db
         total, have = self.spec["bodies"], self.count(Body)
@@ -636,11 +636,14 @@ class Grower:
             bid = db.session.execute(sa.insert(Body).returning(Body.id), [
                 {"network_id": nid, "kind": kind, "name": name, "description": "", "topic_id": tid,
                  "is_example": True}]).scalar_one()
-            if tid is not None:
+            if tid is not None:  # a project group: the topic's cities
                 cities = db.session.execute(sa.select(Participation.municipality_id).where(
                     Participation.topic_id == tid)).scalars().all()
-                if cities:
-                    db.session.execute(sa.insert(BodyCity), [{"body_id": bid, "municipality_id": m} for m in cities])
+            else:  # the plenum: every member city of the network
+                cities = db.session.execute(sa.select(NetworkMembership.municipality_id).where(
+                    NetworkMembership.network_id == nid, NetworkMembership.status == "member")).scalars().all()
+            if cities:
+                db.session.execute(sa.insert(BodyCity), [{"body_id": bid, "municipality_id": m} for m in cities])
             have += 1
             progress.update(1)
             if have % 50 == 0:

@@ -67,30 +67,15 @@ def drop(app) -> None:
 
 
 def setup(app) -> None:
-    """Schema plus the nine cities, a staff account each, the fields of action and topics."""
-    from network.accounts.models import User
+    """Schema from the migrations plus the demo data (`flask network seed-demo`): the nine cities of re@di with
+    their staff accounts, the fields of action and topics (since networks, issue #16, fields and topics belong
+    to a network, which the migrations and the demo create)."""
+    from bench.generate import migrate
+    from network.demo import seed_demo
     from network.extensions import db
-    from network.municipalities.models import Municipality, make_slug
-    from network.topics.models import FieldOfAction, Topic
+    migrate(app)
     with app.app_context():
-        db.create_all()
-        for name in ("Baden-Baden", "Bretten", "Bruchsal", "Bühl", "Ettlingen", "Gaggenau", "Rastatt",
-                     "Rheinstetten", "Stutensee"):
-            city = Municipality(name=name, slug=make_slug(name), kind="grosse_kreisstadt", district="")
-            db.session.add(city)
-            db.session.flush()
-            db.session.add(User(email=f"staff@{city.slug}.example", name=f"Staff {name}", role="staff",
-                                municipality_id=city.id))
-        fields = []
-        for i, name in enumerate(("Infrastruktur", "Mobilität", "Bildung", "Verwaltung", "Bürgerservice")):
-            field = FieldOfAction(slug=make_slug(name), name=name, position=i)
-            db.session.add(field)
-            fields.append(field)
-        db.session.flush()
-        for i, name in enumerate(("e-Akte", "e-Posteingang", "e-Payment", "E-Mobilität", "Parkraummanagement",
-                                  "Engagement-Plattform", "IoT / LoRaWAN", "Open-Data-Portal",
-                                  "Online-Bürgerservice", "Low-Code", "Intranet", "Projektmanagement")):
-            db.session.add(Topic(slug=make_slug(name), name=name, field_id=fields[i % len(fields)].id))
+        seed_demo()
         db.session.commit()
 
 
