@@ -166,6 +166,35 @@ def _practice_rows(rng, pid, city, field, topics, status=None):
     return practice, search, links
 
 
+def bulk(db, model_or_table, rows: list[dict]) -> None:
+    """Insert many rows: COPY on PostgreSQL (through psycopg's copy protocol), Core executemany elsewhere.
+
+    COPY does not run SQLAlchemy's Python-side column defaults, so they are evaluated here once per call (every
+    row gets the same created_at of the batch) for the columns the rows leave out."""
+    if not rows:
+        return
+    table = getattr(model_or_table, "__table__", model_or_table)
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(sa.insert(table), rows)
+        return
+    from psycopg.types.json import Json
+    keys = list(rows[0])
+    defaults = {}
+    for col in table.columns:
+        if col.name in rows[0] or col.default is None or (col.primary_key and col.autoincrement):
+            continue
+        arg = col.default.arg
+        defaults[col.name] = arg(None) if callable(arg) else arg
+    json_cols = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
+    columns = keys + list(defaults)
+    extra = tuple(defaults.values())
+    conn = db.session.connection().connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with conn.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(tuple(Json(row[k]) if k in json_cols else row[k] for k in keys) + extra)
+
+
 def _finish_search(db) -> None:
     """Fill PostgreSQL's tsvector for new rows / merge SQLite's FTS segments; refresh the planner statistics."""
     dialect = db.engine.dialect.name
@@ -208,9 +237,9 @@ def generate(app, n: int, *, seed: int = 7, batch: int = 2000) -> dict:
                 practices.append(p)
                 search_rows.append(s)
                 links.extend(ln)
-            db.session.execute(sa.insert(Practice), practices)
-            db.session.execute(sa.insert(PracticeSearch), search_rows)
-            db.session.execute(sa.insert(practice_topic), links)
+            bulk(db, Practice, practices)
+            bulk(db, PracticeSearch, search_rows)
+            bulk(db, practice_topic, links)
             db.session.commit()
             progress.update(len(practices))
         progress.close()
@@ -363,7 +392,7 @@ class Grower:
             n_topics = self.spec["big_topics"] if big else self.spec["topics_per_network"]
             names = rng.sample(TOPIC_NAMES, k=min(n_topics, len(TOPIC_NAMES)))
             names += [f"Thema {k}" for k in range(len(names), n_topics)]
-            db.session.execute(sa.insert(Topic), [
+            bulk(db, Topic, [
                 {"network_id": nid, "slug": f"thema-{k + 1}", "name": tname, "description": _sentence(rng, 12),
                  "field_id": rng.choice(field_ids), "status": "active", "proposal_reason": "",
                  "decision_reason": "", "is_example": True} for k, tname in enumerate(names)])
@@ -391,7 +420,7 @@ class Grower:
         joined = BASE
         missing = [m for m in demo_ids if m not in in_big]
         if missing:
-            db.session.execute(sa.insert(NetworkMembership), [
+            bulk(db, NetworkMembership, [
                 {"network_id": big, "municipality_id": m, "status": "member", "joined_at": joined} for m in missing])
             db.session.commit()
         total, have = self.spec["municipalities"], self.count(Municipality)
@@ -426,7 +455,7 @@ class Grower:
                 plans.append(nets)
             ids = db.session.execute(sa.insert(Municipality).returning(Municipality.id, sort_by_parameter_order=True),
                                      rows).scalars().all()
-            db.session.execute(sa.insert(NetworkMembership), [
+            bulk(db, NetworkMembership, [
                 {"network_id": nid, "municipality_id": mid, "status": "guest" if k == 2 and rng.random() < 0.5 else "member",
                  "joined_at": joined} for mid, nets in zip(ids, plans) for k, nid in enumerate(nets)])
             db.session.commit()
@@ -479,7 +508,7 @@ class Grower:
                 rows.append({"email": f"konto{i}@bench.example", "name": f"Konto {i}",
                              "password_hash": template.password_hash, "municipality_id": city,
                              "role": "lead" if i < len(cities) else "staff", "language": "de"})
-            db.session.execute(sa.insert(User), rows)
+            bulk(db, User, rows)
             db.session.commit()
             have += n
             progress.update(n)
@@ -521,9 +550,9 @@ class Grower:
                     if lead == chosen[-1] or len(chosen) == 1:  # keep "has participations" true for resumption
                         parts.append({"topic_id": tid, "municipality_id": lead, "status": "participating"})
             if parts:
-                db.session.execute(sa.insert(Participation), parts)
+                bulk(db, Participation, parts)
             if claims:
-                db.session.execute(sa.insert(LeadClaim), claims)
+                bulk(db, LeadClaim, claims)
             db.session.commit()
             progress.update(len(todo[k:k + 50]))
         progress.close()
@@ -563,7 +592,7 @@ class Grower:
                              "funding_source": "", "visibility": rng.choice(["city"] + ["network"] * 6 + ["public"] * 3),
                              "is_lighthouse": rng.random() < 0.02, "created_at": when, "updated_at": when})
             if rows:
-                db.session.execute(sa.insert(Project), rows)
+                bulk(db, Project, rows)
             db.session.commit()
             have += n if rows else 0
             progress.update(n)
@@ -594,10 +623,10 @@ class Grower:
                 practices.append(p)
                 search_rows.append(s)
                 links.extend(ln)
-            db.session.execute(sa.insert(Practice), practices)
-            db.session.execute(sa.insert(PracticeSearch), search_rows)
+            bulk(db, Practice, practices)
+            bulk(db, PracticeSearch, search_rows)
             if links:
-                db.session.execute(sa.insert(practice_topic), links)
+                bulk(db, practice_topic, links)
             db.session.commit()
             have += n
             progress.update(n)
@@ -643,7 +672,7 @@ class Grower:
                 cities = db.session.execute(sa.select(NetworkMembership.municipality_id).where(
                     NetworkMembership.network_id == nid, NetworkMembership.status == "member")).scalars().all()
             if cities:
-                db.session.execute(sa.insert(BodyCity), [{"body_id": bid, "municipality_id": m} for m in cities])
+                bulk(db, BodyCity, [{"body_id": bid, "municipality_id": m} for m in cities])
             have += 1
             progress.update(1)
             if have % 50 == 0:
@@ -693,7 +722,7 @@ class Grower:
                              "minutes_status": "published" if past else "none",
                              "minutes_published_at": starts + timedelta(days=7) if past else None,
                              "is_example": True})
-            db.session.execute(sa.insert(Meeting), rows)
+            bulk(db, Meeting, rows)
             db.session.commit()
             have += n
             progress.update(n)
@@ -727,8 +756,8 @@ class Grower:
                                       "due_on": row["opens_on"] + timedelta(days=60 + 300 * k + rng.randint(0, 90))})
                 for fid in rng.sample(fields, k=min(len(fields), rng.randint(1, 2))):
                     links.append({"call_id": cid, "field_id": fid})
-            db.session.execute(sa.insert(FundingDeadline), deadlines)
-            db.session.execute(sa.insert(call_field), links)
+            bulk(db, FundingDeadline, deadlines)
+            bulk(db, call_field, links)
             db.session.commit()
             have += n
             progress.update(n)
