@@ -812,7 +812,14 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.n is not None:
         from bench.search import make_app as search_app
-        print(generate(search_app(args.db, args.url), args.n))
+        from bench.search import setup
+        app = search_app(args.db, args.url)
+        with app.app_context():
+            from network.extensions import db
+            empty = not sa.inspect(db.engine).has_table("practice")
+        if empty:  # a new database: migrations and the demo cities, fields and topics first
+            setup(app)
+        print(generate(app, args.n))
         return
     if not args.scale:
         parser.error("--scale or -n is needed")
