@@ -30,7 +30,7 @@ import os
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -105,7 +105,7 @@ SCALES = {
 BIG_NETWORK = "landesverband"
 #: Zipf-Mandelbrot offset: weight of rank r is 1 / (r + Q)
 ZIPF_Q = 40
-BASE = datetime(2019, 2, 21, tzinfo=timezone.utc)
+BASE = datetime(2019, 2, 21, tzinfo=UTC)
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -340,6 +340,7 @@ class Grower:
             return self.counts()
 
     def counts(self) -> dict:
+        from network.accounts.models import User
         from network.funding.models import FundingCall
         from network.inventory.models import Project
         from network.meetings.models import Body, Meeting
@@ -347,7 +348,6 @@ class Grower:
         from network.networks.models import Network, NetworkMembership
         from network.practices.models import Practice
         from network.topics.models import Participation, Topic
-        from network.accounts.models import User
         out = {name: self.count(model) for name, model in (
             ("municipalities", Municipality), ("users", User), ("networks", Network),
             ("memberships", NetworkMembership), ("topics", Topic), ("participations", Participation),
@@ -701,7 +701,7 @@ class Grower:
                                           .group_by(Meeting.body_id)).all())
         cum = _zipf_cum(len(bodies), q=10)
         progress = Progress("meetings", total, have)
-        now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+        now = datetime(2026, 12, 1, tzinfo=UTC)
         while have < total:
             n = min(self.batch, total - have)
             rng = self.rng("meeting", have)

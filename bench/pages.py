@@ -36,7 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from bench.generate import BIG_NETWORK, default_url  # noqa: E402
+from bench.generate import BIG_NETWORK, default_url
 
 BIN = os.path.dirname(sys.executable)
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -48,9 +48,9 @@ RARE, COMMON = "Sirenen", "Verwaltung"
 
 def page_list(app) -> tuple[list[dict], dict]:
     """The pages to measure, as [{name, path, who}], and the objects chosen (network, topic, city, meeting)."""
+    from network.accounts.models import User
     from network.extensions import db
     from network.inventory.models import Project
-    from network.accounts.models import User
     from network.meetings.models import Body, BodyCity, Meeting
     from network.municipalities.models import Municipality
     from network.networks.models import Network, NetworkMembership
