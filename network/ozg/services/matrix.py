@@ -17,8 +17,8 @@ from network.core.tenancy import scope
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.networks.services import active_member_clause, request_network
-from network.ozg.models import STATUSES, OzgStatus
-from network.ozg.services.catalogue import all_services, themenfeld_slug
+from network.ozg.models import STATUSES, OzgService, OzgStatus
+from network.ozg.services.catalogue import themenfeld_slug
 
 #: member cities per page of the matrix (columns); a network of 10,800 cities is 432 pages
 CITIES_PER_PAGE = 25
@@ -67,19 +67,24 @@ def _member_cities(network, page: int):
     return rows[:CITIES_PER_PAGE], len(rows) > CITIES_PER_PAGE
 
 
-def _online_counts(user, network) -> dict[int, int]:
-    """service id -> how many of the network's cities offer it online (as far as the user may see)."""
-    stmt = scope(OzgStatus, user).where(OzgStatus.status == "online",
-                                        active_member_clause(network.id, OzgStatus.municipality_id))
-    return dict(db.session.execute(stmt.with_only_columns(OzgStatus.service_id, sa.func.count(OzgStatus.id))
-                                   .group_by(OzgStatus.service_id)).all())
+def _services_with_online_counts(user, network) -> tuple[list, dict[int, int]]:
+    """The catalogue and, per service, how many of the network's cities offer it online (as far as the user may
+    see): one statement (the counts are a grouped subquery joined to the catalogue)."""
+    counts = (scope(OzgStatus, user).where(OzgStatus.status == "online",
+                                           active_member_clause(network.id, OzgStatus.municipality_id))
+              .with_only_columns(OzgStatus.service_id, sa.func.count(OzgStatus.id).label("n"))
+              .group_by(OzgStatus.service_id).subquery())
+    rows = db.session.execute(sa.select(OzgService, counts.c.n).outerjoin(counts, counts.c.service_id == OzgService.id)
+                              .order_by(OzgService.themenfeld, OzgService.lebenslage, OzgService.name,
+                                        OzgService.ozg_id)).all()
+    return [s for s, _n in rows], {s.id: n for s, n in rows if n}
 
 
 def matrix(user, filters: MatrixFilters) -> dict:
     """The matrix of this request's network for one page of its cities."""
     network = request_network()
     cities, has_next = _member_cities(network, filters.page)
-    services = all_services()
+    services, online = _services_with_online_counts(user, network)
     city_ids = [c.id for c in cities]
     cells: dict[tuple[int, int], tuple] = {}
     if city_ids:
@@ -88,7 +93,6 @@ def matrix(user, filters: MatrixFilters) -> dict:
                 OzgStatus.municipality_id, OzgStatus.service_id, OzgStatus.status, OzgStatus.maturity,
                 OzgStatus.solution, OzgStatus.is_efa)).all():
             cells[(row.service_id, row.municipality_id)] = (row.status, row.maturity, row.solution, row.is_efa)
-    online = _online_counts(user, network)
 
     fields = sorted({s.themenfeld for s in services})
     field_slugs = {themenfeld_slug(f): f for f in fields}

@@ -200,12 +200,12 @@ def stale_message(service) -> str:
 
 # --- writing --------------------------------------------------------------------------------------
 
-def _own_rows(city, service_ids) -> dict[int, OzgStatus]:
-    """The city's rows of these services (the writer's own city: every row, whatever its visibility)."""
+def _own_rows(actor, city, service_ids) -> dict[int, OzgStatus]:
+    """The city's rows of these services, for its own writer (every row, whatever its visibility)."""
     if not service_ids:
         return {}
-    rows = db.session.execute(sa.select(OzgStatus).where(OzgStatus.municipality_id == city.id,
-                                                         OzgStatus.service_id.in_(list(service_ids)))).scalars()
+    rows = db.session.execute(scope(OzgStatus, actor, own_only=True).where(
+        OzgStatus.municipality_id == city.id, OzgStatus.service_id.in_(list(service_ids)))).scalars()
     return {r.service_id: r for r in rows}
 
 
@@ -238,7 +238,7 @@ def _version_ok(row, version) -> bool:
 def save_status(actor, city, service: OzgService, data: dict, *, version=None) -> OzgStatus | None:
     """Record the city's status of one service; a stale version answers 409. Returns the row (None: still none)."""
     require_edit(actor, city)
-    row = _own_rows(city, [service.id]).get(service.id)
+    row = _own_rows(actor, city, [service.id]).get(service.id)
     values = check_values(actor, city, {**_current(row), **data})
     if not _version_ok(row, version):
         raise Conflict({"version": stale_message(service)})
@@ -264,7 +264,7 @@ class BulkRow:
 def bulk_rows(actor, city, themenfeld: str, posted: dict | None = None, errors: dict | None = None) -> list[BulkRow]:
     """The table of a Themenfeld: every service with the city's values (or the user's refused input)."""
     services = services_of_themenfeld(themenfeld)
-    rows = _own_rows(city, [s.id for s in services])
+    rows = _own_rows(actor, city, [s.id for s in services])
     out = []
     for s in services:
         row = rows.get(s.id)
@@ -287,7 +287,7 @@ def save_bulk(actor, city, themenfeld: str, posted: dict[int, dict]) -> int:
     unknown = [sid for sid in posted if sid not in services]
     if unknown:
         abort(404)
-    rows = _own_rows(city, list(posted))
+    rows = _own_rows(actor, city, list(posted))
     errors: dict[str, str] = {}
     stale: dict[str, str] = {}
     checked = {}
@@ -439,7 +439,7 @@ def preview_import(actor, city, raw: bytes | str) -> dict:
             ids.add(int(cell))
     services = {s.ozg_id: s for s in db.session.execute(sa.select(OzgService).where(
         OzgService.ozg_id.in_(ids or {0}))).scalars()}
-    existing = _own_rows(city, [s.id for s in services.values()])
+    existing = _own_rows(actor, city, [s.id for s in services.values()])
     seen: dict[int, int] = {}
     lines = []
     for line, cells in rows:
@@ -487,7 +487,7 @@ def run_import(actor, city, text: str) -> Counter:
     valid = [i for i in preview["lines"] if i.state != "invalid"]
     if not valid:
         raise ValidationFailed({"file": _("Die Datei enthält keine gültige Zeile; es wurde nichts importiert.")})
-    rows = _own_rows(city, [i.service.id for i in valid])
+    rows = _own_rows(actor, city, [i.service.id for i in valid])
     changed = 0
     for item in valid:
         _row, did = _apply(actor, city, item.service, rows.get(item.service.id), item.values)
