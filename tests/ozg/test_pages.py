@@ -157,7 +157,8 @@ def test_matrix_filters_and_cells(client, login_as, staff_b, city_a, city_b, cat
     login_as(staff_b)
     html = client.get("/n/readi/ozg/").get_data(as_text=True)
     assert "Ettlingen" in html and "Bühl" in html and "5 von 5 Leistungen" in html
-    assert '<span aria-hidden="true">●</span> online' in html and "Parkportal (EfA)" in html
+    assert '<span aria-hidden="true">●</span> online<span class="visually-hidden">: Parkausweise und Zufahrtsberechtigungen, Ettlingen</span></a>' in html
+    assert 'href="/n/readi/ozg/leistung/10173"><span aria-hidden="true">●' in html and "Parkportal (EfA)" in html
     online = client.get("/n/readi/ozg/?online=1").get_data(as_text=True)
     # city B's own city-only row counts for B's staff; Ettlingen's network row too
     assert "2 von 5 Leistungen" in online and "Hundehaltung" not in online

@@ -84,3 +84,38 @@ def mass_assignment_cases(Case) -> list:
         Case("ozg_api.put_status", "lead_a", lambda w: _status(w, 10173).solution == "Parkportal (API)",
              method="PUT", expect_status=200, api=True, changes=changes),
     ]
+
+
+# --- XSS (tests/security/test_xss.py collects xss_fields/xss_clean_up of every builder module) ------------------
+
+_XSS_IDS = 900_000  # payload services get OZG-IDs from here on (far above the catalogue's)
+
+
+def xss_fields(ctx, payloads) -> list[str]:
+    """Payloads as the names, Lebenslagen and Themenfelder of extra catalogue services and as solution and provider
+    of the payload city's (online, network-visible) statuses; returns the pages that show them."""
+    from network.municipalities.models import Municipality
+    city = db.session.execute(sa.select(Municipality).where(Municipality.slug == "xss")).scalar_one()
+    stats = ctx["stats"]
+    for i, p in enumerate(payloads):
+        text = p.strip() or "leer"
+        service = OzgService(ozg_id=_XSS_IDS + i, name=text[:300], lebenslage=text[:200], themenfeld=text[:120])
+        db.session.add(service)
+        db.session.flush()
+        db.session.add(OzgStatus(municipality_id=city.id, service_id=service.id, status="online", maturity=2,
+                                 solution=text[:300], provider=text[:200], is_efa=True,
+                                 url="https://xss.example/", visibility="network"))
+        stats["ozg_service.name/ozg_status.solution/provider"] += 1
+    db.session.flush()
+    return ["/ozg/xss/", "/n/readi/ozg/?online=1"] + [f"/n/readi/ozg/leistung/{_XSS_IDS + i}"
+                                                      for i in range(0, len(payloads), 10)]
+
+
+def xss_clean_up():
+    """Remove the payload statuses and services."""
+    from network.municipalities.models import Municipality
+    cities = sa.select(Municipality.id).where(sa.or_(Municipality.slug == "xss", Municipality.slug.like("xss-%")))
+    db.session.execute(sa.delete(OzgStatus).where(OzgStatus.municipality_id.in_(cities)))
+    db.session.execute(sa.delete(OzgStatus).where(OzgStatus.service_id.in_(
+        sa.select(OzgService.id).where(OzgService.ozg_id >= _XSS_IDS))))
+    db.session.execute(sa.delete(OzgService).where(OzgService.ozg_id >= _XSS_IDS))
