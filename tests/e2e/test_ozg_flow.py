@@ -64,3 +64,24 @@ def test_record_statuses_and_find_who_is_online(live_app, browser):
     assert "Bühl" in online and "Bewohnerparkausweis online" in online  # the demo's example status
     assert "Ettlingen" in online and "Bewohnerparken digital" in online
     ctx.close()
+
+
+def test_ozg_pages_pass_axe(live_app, browser, axe_source):
+    """WCAG 2.1 AA (axe-core) on every OZG page, the bulk table also with its row errors (the crawl of
+    test_accessibility.py has a page budget and may not reach them)."""
+    from tests.e2e.test_accessibility import AXE_TAGS, format_violations, run_axe  # noqa: F401
+    base = live_app.base_url
+    ctx, lead = _login(browser, base, "lead@ettlingen.example")
+    problems = []
+    for path in ("/ozg/ettlingen/", "/ozg/ettlingen/themenfeld/mobilitaet-reisen", "/ozg/ettlingen/leistung/10173",
+                 "/ozg/ettlingen/import", "/n/readi/ozg/", "/n/readi/ozg/?themenfeld=mobilitaet-reisen&online=1",
+                 "/n/readi/ozg/leistung/10173"):
+        lead.goto(base + path)
+        problems += [(path, v) for v in run_axe(lead, axe_source)]
+    lead.goto(base + "/ozg/ettlingen/themenfeld/mobilitaet-reisen")
+    _row(lead, "Parkausweise für Betriebe").locator("select[name$='-status']").select_option("online")
+    lead.click("main button:has-text('Alle Zeilen speichern')")
+    assert "Es wurde nichts gespeichert" in lead.content()
+    problems += [("bulk with errors", v) for v in run_axe(lead, axe_source)]
+    ctx.close()
+    assert not problems, "\n".join(f"{p}: {v['id']} {v['help']} {v['targets']}" for p, v in problems)
