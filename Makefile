@@ -38,6 +38,7 @@ setup: venv assets translations
 
 db: setup
 	$(FLASK) db upgrade
+	$(FLASK) network ozg-import
 	$(FLASK) network seed-demo --if-empty
 
 # both processes get the address the app runs on (links in the scheduler's mails), unless the user set one

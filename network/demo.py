@@ -185,7 +185,7 @@ def _seed_topics(network) -> dict:
 LABELS = {"projects": "Vorhaben", "status_reports": "Sachstandsberichte", "practices": "Praxisberichte",
           "practice_revisions": "Fassungen", "practice_reuse": "Nachnutzungen", "practice_questions": "Fragen",
           "meeting bodies": "Gremien", "meetings": "Treffen", "funding_calls": "Förderaufrufe",
-          "funding_applications": "Verbundanträge"}
+          "funding_applications": "Verbundanträge", "ozg_statuses": "OZG-Stände"}
 
 
 def is_empty() -> bool:

@@ -23,3 +23,67 @@ def csv_response(rows, filename: str) -> Response:
         writer.writerow([csv_safe(v) for v in row])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+#: first characters that csv_safe() guards with an apostrophe
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_unguard(value: str) -> str:
+    """The inverse of csv_safe() for an imported cell: "'=SUMME(A1)" reads back as "=SUMME(A1)", so that an
+    exported file imports unchanged (the export guards it again)."""
+    text = value or ""
+    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+        return text[1:]
+    return text
+
+
+class CsvUnreadable(ValueError):
+    """The uploaded bytes are no CSV text the import can read (the message is German)."""
+
+
+def decode_csv(raw: bytes) -> str:
+    """An uploaded CSV's text: UTF-8 (with or without BOM), else Windows-1252 (spreadsheet exports)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        raise CsvUnreadable("Die Datei ist nicht als UTF-8 oder Windows-1252 gespeichert (sie sieht nach UTF-16 "
+                            "oder einer Binärdatei aus). Bitte speichern Sie sie als „CSV (UTF-8)“.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise CsvUnreadable("Die Datei ist weder UTF-8 noch Windows-1252 kodiert. Bitte speichern Sie sie als "
+                            "„CSV (UTF-8)“.") from None
+
+
+def read_csv_rows(text: str, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line number, cells)]) of a semicolon- or comma-separated text; empty lines are skipped and
+    formula guards removed (csv_unguard). More than max_rows data rows is refused."""
+    sample = text[:8192]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample.splitlines() else ""
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            if len(rows) >= max_rows:
+                raise CsvUnreadable(f"Die Datei hat mehr als {max_rows} Zeilen. Bitte teilen Sie sie auf.")
+            rows.append((start, [csv_unguard(c) for c in cells]))
+    except csv.Error as exc:
+        raise CsvUnreadable(f"Die Datei ist in Zeile {line} kein gültiges CSV ({exc}).") from None
+    if header is None:
+        raise CsvUnreadable("Die Datei ist leer.")
+    return header, rows

@@ -1,0 +1,87 @@
+"""In Chromium: Ettlingen's lead records three OZG statuses in the Themenfeld table (a refused save first: nothing
+saved, the input stays, the message beside the row); Bruchsal's staff finds in the network matrix who offers
+"Parkausweise und Zufahrtsberechtigungen" online and with which solution."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Demo-Passwort-2026"
+PARK = "Parkausweise und Zufahrtsberechtigungen"
+
+
+def _login(browser, base_url, email):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "/anmelden")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base_url + "/")
+    return context, page
+
+
+def _row(page, name):
+    return page.locator("table.ozg-bulk tbody tr", has=page.locator(f"a:text-is('{name}')"))
+
+
+def test_record_statuses_and_find_who_is_online(live_app, browser):
+    base = live_app.base_url
+    ctx, lead = _login(browser, base, "lead@ettlingen.example")
+    lead.goto(base + "/ozg/ettlingen/")
+    lead.click("main a:has-text('Mobilität & Reisen')")
+    park, firms = _row(lead, PARK), _row(lead, "Parkausweise für Betriebe")
+    # "online" without a link or date: refused, nothing saved, the input stays
+    park.locator("select[name$='-status']").select_option("online")
+    firms.locator("select[name$='-status']").select_option("planned")
+    lead.click("main button:has-text('Alle Zeilen speichern')")
+    assert "Es wurde nichts gespeichert" in lead.content()
+    assert "Für den Status „online“" in park.inner_text()
+    assert park.locator("select[name$='-status']").input_value() == "online"
+    park.locator("input[name$='-url']").fill("https://www.ettlingen.de/bewohnerparken")
+    park.locator("input[name$='-solution']").fill("Bewohnerparken digital")
+    other = lead.locator("table.ozg-bulk tbody tr").nth(0)
+    other_name = other.locator("a").first.inner_text()
+    if other_name in (PARK, "Parkausweise für Betriebe"):
+        other = lead.locator("table.ozg-bulk tbody tr").nth(2)
+        other_name = other.locator("a").first.inner_text()
+    other.locator("select[name$='-status']").select_option("in_progress")
+    lead.click("main button:has-text('Alle Zeilen speichern')")
+    assert "3 Stände wurden gespeichert." in lead.content()
+    lead.goto(base + "/ozg/ettlingen/")
+    recorded = lead.locator("main table").nth(1).inner_text()
+    assert "Bewohnerparken digital" in recorded and other_name in recorded
+    ctx.close()
+
+    ctx, staff = _login(browser, base, "staff@bruchsal.example")
+    staff.click("nav.site-nav >> text=OZG-Leistungen")
+    staff.select_option("#f-tf", label="Mobilität & Reisen")
+    staff.check("#f-online")
+    staff.click("main button:has-text('Filtern')")
+    assert PARK in staff.content() and "Parkausweise für Betriebe" not in staff.content()
+    staff.click(f"main th a:text-is('{PARK}')")
+    online = staff.locator("main ul").first.inner_text()
+    assert "Bühl" in online and "Bewohnerparkausweis online" in online  # the demo's example status
+    assert "Ettlingen" in online and "Bewohnerparken digital" in online
+    ctx.close()
+
+
+def test_ozg_pages_pass_axe(live_app, browser, axe_source):
+    """WCAG 2.1 AA (axe-core) on every OZG page, the bulk table also with its row errors (the crawl of
+    test_accessibility.py has a page budget and may not reach them)."""
+    from tests.e2e.test_accessibility import AXE_TAGS, format_violations, run_axe  # noqa: F401
+    base = live_app.base_url
+    ctx, lead = _login(browser, base, "lead@ettlingen.example")
+    problems = []
+    for path in ("/ozg/ettlingen/", "/ozg/ettlingen/themenfeld/mobilitaet-reisen", "/ozg/ettlingen/leistung/10173",
+                 "/ozg/ettlingen/import", "/n/readi/ozg/", "/n/readi/ozg/?themenfeld=mobilitaet-reisen&online=1",
+                 "/n/readi/ozg/leistung/10173"):
+        lead.goto(base + path)
+        problems += [(path, v) for v in run_axe(lead, axe_source)]
+    lead.goto(base + "/ozg/ettlingen/themenfeld/mobilitaet-reisen")
+    _row(lead, "Parkausweise für Betriebe").locator("select[name$='-status']").select_option("online")
+    lead.click("main button:has-text('Alle Zeilen speichern')")
+    assert "Es wurde nichts gespeichert" in lead.content()
+    problems += [("bulk with errors", v) for v in run_axe(lead, axe_source)]
+    ctx.close()
+    assert not problems, "\n".join(f"{p}: {v['id']} {v['help']} {v['targets']}" for p, v in problems)
