@@ -14,7 +14,7 @@ from network.topics.services.claims import (claim_lead, current_lead, decide_cla
 from network.topics.services.fields import create_field, update_field
 from network.topics.services.handover import accept_handover, get_handover_or_404, hand_over_lead
 from network.topics.services.leaving import on_city_left, release_city
-from network.topics.services.matrix import matrix
+from network.topics.services.matrix import MATRIX_PAGE_SIZE, matrix, matrix_export
 from network.topics.services.participation import join_topic, leave_topic, own_participation
 from network.topics.services.reading import (city_users, fields_of_action, get_field_or_404, get_topic_or_404,
                                              list_topics, member_cities_except, pending_decisions, proposals,
@@ -25,7 +25,7 @@ __all__ = [
     "accept_handover", "city_topics", "city_users", "claim_lead", "create_field", "create_topic", "current_lead",
     "decide_claim", "decide_proposal", "fields_of_action", "get_claim_or_404", "get_field_or_404",
     "get_handover_or_404", "get_topic_or_404", "hand_over_lead", "join_topic", "leave_topic", "list_topics",
-    "matrix", "member_cities_except", "on_city_left", "own_participation", "pending_decisions", "proposals",
+    "MATRIX_PAGE_SIZE", "matrix", "matrix_export", "member_cities_except", "on_city_left", "own_participation", "pending_decisions", "proposals",
     "propose_topic", "release_city", "topic_overview", "topic_summaries", "update_field", "update_topic",
     "withdraw_lead",
 ]
