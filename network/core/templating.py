@@ -1,7 +1,7 @@
 """Template globals and filters."""
 
 from flask import current_app
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from network.core.hooks import panels
@@ -25,5 +25,6 @@ def init_templating(app):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else "–"
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else "–"
+    app.jinja_env.filters["number"] = lambda v: format_decimal(v or 0)  # 7.129 in German, 7,129 in English
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

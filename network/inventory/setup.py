@@ -9,10 +9,14 @@ from network.core.scheduler import register_job
 
 
 def _topic_panel(user, topic=None, **_kw):
+    from flask import request
+
     from network.inventory import services
     if topic is None:
         return None
-    return "inventory/_panel_topic.html", {"projects": services.topic_projects(user, topic), "topic": topic}
+    value = request.args.get("vorhaben", "1")
+    page = int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return "inventory/_panel_topic.html", {"projects": services.topic_projects(user, topic, page), "topic": topic}
 
 
 def _city_panel(user, city=None, **_kw):

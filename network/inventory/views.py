@@ -48,7 +48,7 @@ def city(slug):
     """A city's inventory grouped by field of action, with filters and counts per status."""
     city = services.city_or_404(slug)
     filters = services.Filters.from_args(request.args)
-    data = services.inventory(current_user, city, filters)
+    data = services.inventory(current_user, city, filters, _page())
     return render_template("inventory/city.html", city=city, d=data, filters=filters, **_labels())
 
 

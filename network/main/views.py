@@ -11,7 +11,7 @@ from network.core.models import AuditEvent
 from network.core.permissions import can
 from network.extensions import db
 from network.core.tenancy import network_audit_clause
-from network.municipalities.services import member_cities
+from network.municipalities.services import member_count
 
 bp = Blueprint("main", __name__)
 
@@ -20,13 +20,13 @@ PAGE_SIZE = 50
 
 @bp.route("/")
 def index():
-    """Public start page with the member cities; for members a dashboard with next steps."""
+    """Public start page with the networks and how many cities take part (the cities themselves are paged on
+    /kommunen/); for members a dashboard with next steps."""
     if not current_user.is_authenticated:
         from network.networks.services import all_networks, member_counts
         networks = all_networks(page=1, per_page=PAGE_SIZE)
-        return render_template("main/index.html", cities=member_cities(), networks=networks.items,
+        return render_template("main/index.html", city_count=member_count(), networks=networks.items,
                                counts=member_counts([n.id for n in networks.items]), more_networks=networks.has_next)
-    cities = member_cities()
     steps = []
     city = current_user.municipality
     if city and can(current_user, "user.manage", city):
@@ -42,7 +42,7 @@ def index():
             steps.append(("website", url_for("municipalities.edit", slug=city.slug)))
     if current_user.is_coordinator:
         steps.append(("admit", url_for("municipalities.new")))
-    return render_template("main/dashboard.html", cities=cities, city=city, steps=steps)
+    return render_template("main/dashboard.html", city_count=member_count(), city=city, steps=steps)
 
 
 @bp.route("/protokoll")

@@ -128,6 +128,44 @@ def member_cities():
     ).scalars().all()
 
 
+#: cities per page of /kommunen/
+CITY_PAGE_SIZE = 50
+
+
+def city_page(query: str = "", state: str = "", district: str = "", page: int = 1,
+              per_page: int = CITY_PAGE_SIZE) -> dict:
+    """One page of the installation's member cities by name, filtered by part of the name, the Bundesland and
+    part of the Landkreis, with the total (count(*) over() rides along: one statement; one more past the end)."""
+    page = max(1, page)
+    stmt = sa.select(Municipality).where(Municipality.status == "member")
+    if query:
+        stmt = stmt.where(Municipality.name.icontains(query, autoescape=True))
+    if state:
+        stmt = stmt.where(Municipality.state == state)
+    if district:
+        stmt = stmt.where(Municipality.district.icontains(district, autoescape=True))
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
+                              .order_by(Municipality.name, Municipality.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0].total
+    else:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    return {"cities": [r[0] for r in rows], "total": total, "page": page, "per_page": per_page,
+            "has_next": page * per_page < total}
+
+
+def member_states() -> list[str]:
+    """The Bundesländer of the member cities (at most 16 values: the filter's choices; one statement)."""
+    return db.session.execute(sa.select(Municipality.state).where(Municipality.status == "member")
+                              .group_by(Municipality.state).order_by(Municipality.state).limit(50)).scalars().all()
+
+
+def member_count() -> int:
+    """How many member cities the installation has (one statement)."""
+    return db.session.scalar(sa.select(sa.func.count(Municipality.id)).where(Municipality.status == "member"))
+
+
 def get_by_slug_or_404(slug: str) -> Municipality:
     """Cities are public; unknown slugs answer 404."""
     city = db.session.execute(sa.select(Municipality).where(Municipality.slug == slug)).scalar_one_or_none()

@@ -24,9 +24,16 @@ def _fields(form):
 
 @bp.route("/", endpoint="list")
 def list_cities():
-    """The network's member cities (public)."""
-    cities = services.member_cities()
-    return render_template("municipalities/list.html", cities=cities)
+    """The member cities (public), 50 a page, filtered by name, Bundesland and Landkreis."""
+    def arg(name):
+        return request.args.get(name, "").strip()[:80]
+    value = request.args.get("seite", "1")
+    page = int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    filters = {"q": arg("q"), "land": arg("land"), "kreis": arg("kreis")}
+    data = services.city_page(filters["q"], filters["land"], filters["kreis"], page)
+    return render_template("municipalities/list.html", d=data, cities=data["cities"], filters=filters,
+                           states=services.member_states(),
+                           page_args={k: v for k, v in filters.items() if v})
 
 
 @bp.route("/neu", methods=["GET", "POST"])

@@ -40,12 +40,18 @@ def _filters() -> services.Filters:
                             year=int(year) if year.isdigit() and len(year) == 4 else None, network=arg("netzwerk"))
 
 
+def _bounded() -> dict:
+    """What a page counts: up to COUNT_LIMIT matches, the top FACET_TOP values per facet (?mehr=<facet>: more)."""
+    return {"count_limit": services.COUNT_LIMIT, "facet_top": services.FACET_TOP,
+            "expand": request.args.get("mehr", "")[:10]}
+
+
 # --- list, search, feed -----------------------------------------------------------------------
 
 @bp.route("/", endpoint="list")
 def list_practices():
     """Published practices the visitor may see (newest first) and, for a city, its drafts."""
-    result = services.search(current_user, "", _filters(), page=_page())
+    result = services.search(current_user, "", _filters(), page=_page(), **_bounded())
     return render_template("practices/list.html", r=result, drafts=services.own_drafts(current_user),
                            endpoint="practices.list")
 
@@ -54,7 +60,7 @@ def list_practices():
 def search():
     """Full-text search with facets; the header's search box lands here."""
     q = request.args.get("q", "")[:300]
-    result = services.search(current_user, q, _filters(), page=_page(), include_drafts=True)
+    result = services.search(current_user, q, _filters(), page=_page(), include_drafts=True, **_bounded())
     return render_template("practices/search.html", r=result, endpoint="practices.search")
 
 

@@ -212,10 +212,12 @@ def test_overview_pages_and_counts_queries_constantly(client, login_as, lead_b, 
     rows = _city_rows(html)
     assert len(rows) == OVERVIEW_PAGE_SIZE and rows[0] == "Aachstadt 000"
     assert 'rel="next" href="/vorhaben/?seite=2"' in html
-    # the network's totals count every city, not only this page's
-    total = 3 + 2 * (OVERVIEW_PAGE_SIZE + 7)
+    # the sums are this page's: nothing is counted over the projects of cities not on the page
+    total = 3 + 2 * (OVERVIEW_PAGE_SIZE - 3)
     foot = re.search(r"<tfoot>(.*?)</tfoot>", html, re.S).group(1)
-    assert re.findall(r"<strong>(\d+)</strong>", foot) == [str(total)]
+    assert re.findall(r"<strong>(\d+)</strong>", foot) == [str(total)] and "Summe dieser Seite" in foot
+    grouped = [q for q in large if "GROUP BY" in q and "project" in q.lower()]
+    assert len(grouped) == 1 and all("project.municipality_id IN" in q for q in grouped), grouped
     second = _text(client.get("/vorhaben/?seite=2"))
     assert _city_rows(second)[-2:] == ["Bühl", "Ettlingen"] and 'rel="prev"' in second
     assert client.get("/vorhaben/?seite=abc").status_code == 200

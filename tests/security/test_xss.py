@@ -83,6 +83,8 @@ def _fields_core(ctx):
                                                                      Municipality.slug.like("xss-%"))).scalars().all()
     pages = ["/", "/kommunen/", "/kommunen/xss", "/kommunen/xss/konten", "/profil/tokens"]
     pages += [f"/kommunen/{s}" for s in websites]
+    # the city list is paged (50 a page): every page, so that every city name is rendered once
+    pages += [f"/kommunen/?seite={n}" for n in range(2, len(PAYLOADS) // 50 + 3)]
     # the edit form puts name, district and website into value attributes: a sample in the browser
     # (test_reflected_input_is_escaped renders every payload through the same form fields in-process)
     pages += [f"/kommunen/{s}/bearbeiten" for s in websites[:8]]

@@ -1,6 +1,7 @@
 """The matrix page: cells as text and symbol, summary row, filter, CSV, constant query count."""
 
 import csv
+import re
 import io
 
 from network.extensions import db
@@ -93,3 +94,58 @@ def test_matrix_query_count_is_constant(login_as, count_queries, field, city_a, 
     print(f"matrix queries: 5x9={small} 50x9={more_topics} 50x90={more_cities}")
     assert small == more_topics == more_cities
     assert small <= 10
+
+
+def test_matrix_pages_cities_and_filters_by_name(login_as, count_queries, field, city_a, staff_a):
+    """25 cities per page, page 2 shows what page 1 did not, the same statements at 3 and 60 cities, the name
+    filter, long names abbreviated with the full name in <abbr title>, the CSV stays complete."""
+    topic = make_topic(field, "e-Akte")
+    db.session.commit()
+    c = login_as(staff_a)
+
+    def measure():
+        with count_queries() as statements:
+            resp = c.get("/n/readi/themen/matrix")
+        assert resp.status_code == 200
+        return len(statements), resp.get_data(as_text=True)
+
+    cities = [city_a] + [factories.make_city(f"Matrixstadt {i:02d}") for i in range(2)]
+    give_lead(topic, cities[2])  # Matrixstadt 01
+    db.session.commit()
+    small, _page = measure()
+    cities += [factories.make_city(f"Matrixstadt {i:02d}") for i in range(2, 58)]
+    long_city = factories.make_city("Sankt Leon-Rot am Rhein")
+    give_lead(topic, cities[-1], kind="colead")
+    db.session.commit()
+    large, first = measure()
+    print(f"matrix queries: 3 cities={small} 60 cities={large}")
+    assert small == large <= 10
+    heads = lambda html: re.findall(r'<th scope="col">(.*?)</th>', html)[1:]  # noqa: E731
+    assert len(heads(first)) == 25 and "Kommunen 1–25 von 60" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'role="region" tabindex="0"' in first
+    second = c.get("/n/readi/themen/matrix?seite=2").get_data(as_text=True)
+    assert len(heads(second)) == 25 and not set(heads(first)) & set(heads(second))
+    third = c.get("/n/readi/themen/matrix?seite=3").get_data(as_text=True)
+    assert len(heads(third)) == 10 and 'rel="next"' not in third and 'rel="prev"' in third
+    long_head = ('<abbr title="Sankt Leon-Rot am Rhein" aria-hidden="true">Sankt Leon-R…</abbr>'
+                 '<span class="kern-sr-only">Sankt Leon-Rot am Rhein</span>')
+    assert long_head in first + second + third
+    # the name filter narrows the columns; the lead is shown in its city's column
+    found = c.get("/n/readi/themen/matrix?kommune=leon").get_data(as_text=True)
+    assert heads(found) == [long_head]
+    assert "Kommunen 1–1 von 1" in found
+    lead = c.get("/n/readi/themen/matrix?kommune=Matrixstadt+01").get_data(as_text=True)
+    assert heads(lead) == ["Matrixstadt 01"]
+    assert '<td class="kern-table__cell matrix__cell"><span aria-hidden="true">★</span> Federführung' in lead
+    assert "0 Themen sind ohne Federführung." in lead  # counted over every member city, not the page
+    none = c.get("/n/readi/themen/matrix?kommune=%25%25zz").get_data(as_text=True)
+    assert "Keine Mitgliedskommune passt zu dieser Auswahl." in none
+    odd = c.get("/n/readi/themen/matrix?seite=x&kommune=" + "a" * 500)
+    assert odd.status_code == 200
+    resp = c.get("/n/readi/themen/matrix.csv")
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert len(rows[0]) == 2 + 60 and "Sankt Leon-Rot am Rhein" in rows[0]
+    assert rows[1][rows[0].index("Matrixstadt 01")] == "Federführung"
+    assert rows[-1][rows[0].index("Matrixstadt 01")] == "1"
+    assert long_city.name in rows[0]

@@ -16,11 +16,23 @@ from network.inventory.services.queries import status_counts, visible
 from network.municipalities.models import Municipality
 
 
-def topic_projects(user, topic) -> list[Project]:
-    """Projects of every city linked to the topic that the user may see (one query)."""
+#: projects per page of the topic page's panel
+TOPIC_PROJECTS_PAGE = 20
+
+
+def topic_projects(user, topic, page: int = 1, per_page: int = TOPIC_PROJECTS_PAGE) -> dict:
+    """One page of the projects of every city linked to the topic that the user may see, and their total
+    (one query; count(*) over() rides along, one more only past the last page)."""
+    page = max(1, page)
     stmt = visible(user).where(Project.topic_id == topic.id).join(Project.municipality) \
-        .order_by(Municipality.name, Project.title)
-    return db.session.execute(stmt).unique().scalars().all()
+        .order_by(Municipality.name, Project.title, Project.id)
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
+                              .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    if rows:
+        total = rows[0].total
+    else:
+        total = db.session.scalar(stmt.with_only_columns(sa.func.count(Project.id)).order_by(None))
+    return {"items": [r[0] for r in rows], "page": page, "total": total or 0, "per_page": per_page}
 
 
 def city_summary(user, city: Municipality) -> dict:

@@ -187,18 +187,37 @@ def group_by_field(projects) -> list[tuple[FieldOfAction, list[Project]]]:
     return [(fields[fid], items) for fid, items in groups.items()]
 
 
-def inventory(user, city: Municipality, filters: Filters) -> dict:
-    """The city's inventory page: groups by field of action, counts per status, filter choices."""
+#: projects per page of a city's inventory
+CITY_PAGE_SIZE = 50
+
+
+def inventory(user, city: Municipality, filters: Filters, page: int = 1, per_page: int = CITY_PAGE_SIZE) -> dict:
+    """The city's inventory page: one page (50) of its projects grouped by field of action, counts per status
+    (and of drafts) over all of them, filter choices. A fixed number of queries however many projects."""
     require(user, "project.view") if getattr(user, "is_authenticated", False) else None
+    page = max(1, page)
     stmt = filters.apply(visible(user, city.id))
-    projects = db.session.execute(_ordered(stmt)).unique().scalars().all()
+    counts = {s: 0 for s in STATUSES}
+    drafts = 0
+    for status, is_draft, n in db.session.execute(
+            stmt.with_only_columns(Project.status, Project.is_draft, sa.func.count(Project.id))
+            .group_by(Project.status, Project.is_draft)).all():
+        counts[status] = counts.get(status, 0) + n
+        drafts += n if is_draft else 0
+    total = sum(counts.values())
+    # the topic links name the topic's network: loaded with the page, not per topic (constant statements)
+    projects = db.session.execute(_ordered(stmt).options(sa.orm.joinedload(Project.topic).joinedload(Topic.network))
+                                  .limit(per_page).offset((page - 1) * per_page)).unique().scalars().all()
+    first = (page - 1) * per_page + 1 if projects else 0
     return {
         "groups": group_by_field(projects),
-        "total": len(projects),
-        "counts": status_counts(user, stmt=stmt),
+        "total": total,
+        "counts": counts,
         "all_counts": status_counts(user, city.id) if filters.active else None,
         "topics": active_topics(city.id),
-        "drafts": sum(1 for p in projects if p.is_draft),
+        "drafts": drafts,
+        "page": page, "has_next": page * per_page < total, "per_page": per_page,
+        "first": first, "last": first + len(projects) - 1 if projects else 0,
     }
 
 
@@ -235,8 +254,8 @@ OVERVIEW_PAGE_SIZE = 50
 
 def overview(user, page: int = 1) -> dict:
     """Network overview of this request's network: one page of its member and guest cities side by side, counts
-    per status and per field of action of the network, and the network's totals. Seven queries, however many
-    cities and projects there are."""
+    per status and per field of action for the cities of the page, and their sums. Four queries, however many
+    cities and projects there are; nothing is counted for cities that are not on the page."""
     require(user, "project.view")
     network = request_network()
     page = max(1, page)
@@ -247,29 +266,23 @@ def overview(user, page: int = 1) -> dict:
     cities, has_next = rows[:OVERVIEW_PAGE_SIZE], len(rows) > OVERVIEW_PAGE_SIZE
     fields = fields_of_action(network.id)
     field_ids = {f.id for f in fields}
-    base = visible(user)
-    on_page = base.where(Project.municipality_id.in_([c.id for c in cities]))
     by_status = defaultdict(lambda: {s: 0 for s in STATUSES})
     by_field = defaultdict(int)
-    if cities:
-        for city_id, status, n in db.session.execute(
-                on_page.with_only_columns(Project.municipality_id, Project.status, sa.func.count(Project.id))
-                .group_by(Project.municipality_id, Project.status)).all():
-            by_status[city_id][status] = n
-        for city_id, field_id, n in db.session.execute(
-                on_page.with_only_columns(Project.municipality_id, Project.field_id, sa.func.count(Project.id))
-                .group_by(Project.municipality_id, Project.field_id)).all():
-            # a city in several networks files some projects under another network's fields: one row for those
-            by_field[(field_id if field_id in field_ids else None, city_id)] += n
-    # the network's totals count every city of the network, not only this page's
     status_totals = {s: 0 for s in STATUSES}
     field_totals = defaultdict(int)
-    for field_id, status, n in db.session.execute(
-            base.where(active_member_clause(network.id, Project.municipality_id))
-            .with_only_columns(Project.field_id, Project.status, sa.func.count(Project.id))
-            .group_by(Project.field_id, Project.status)).all():
-        status_totals[status] += n
-        field_totals[field_id if field_id in field_ids else None] += n
+    if cities:
+        # one GROUP BY, over the projects of this page's cities only (the municipality_id index narrows it)
+        on_page = visible(user).where(Project.municipality_id.in_([c.id for c in cities]))
+        for city_id, status, field_id, n in db.session.execute(
+                on_page.with_only_columns(Project.municipality_id, Project.status, Project.field_id,
+                                          sa.func.count(Project.id))
+                .group_by(Project.municipality_id, Project.status, Project.field_id)).all():
+            # a city in several networks files some projects under another network's fields: one row for those
+            field_key = field_id if field_id in field_ids else None
+            by_status[city_id][status] += n
+            by_field[(field_key, city_id)] += n
+            status_totals[status] += n
+            field_totals[field_key] += n
     totals = {c.id: sum(by_status[c.id].values()) for c in cities}
     return {"network": network, "cities": cities, "fields": fields, "by_status": by_status, "by_field": by_field,
             "totals": totals, "status_totals": status_totals, "max_total": max(totals.values(), default=0),

@@ -18,8 +18,8 @@ from network.practices.services.access import get_practice_or_404, is_own, may_e
 from network.practices.services.uploads import (add_attachment, attachments, delete_attachment,
                                                     get_attachment_or_404)
 from network.practices.services.choices import field_choices, field_groups, project_choices, topic_choices
-from network.practices.services.fulltext import (ALL_NETWORKS, Filters, SearchHit, SearchResult, marked_title,
-                                                 reindex, search, snippet)
+from network.practices.services.fulltext import (ALL_NETWORKS, COUNT_LIMIT, FACET_TOP, Filters, SearchHit,
+                                                 SearchResult, marked_title, reindex, search, snippet)
 from network.practices.services.lists import (follow_practice, open_questions_for_city, own_drafts,
                                               practices_of_city, practices_on_topic, recent_public,
                                               rendered_sections)
@@ -34,7 +34,7 @@ __all__ = [
     "get_practice_or_404", "is_own", "may_edit", "visible_clause",
     "add_attachment", "attachments", "delete_attachment", "get_attachment_or_404",
     "field_choices", "field_groups", "project_choices", "topic_choices",
-    "ALL_NETWORKS", "Filters", "SearchHit", "SearchResult", "marked_title", "reindex", "search", "snippet",
+    "ALL_NETWORKS", "COUNT_LIMIT", "FACET_TOP", "Filters", "SearchHit", "SearchResult", "marked_title", "reindex", "search", "snippet",
     "follow_practice", "open_questions_for_city", "own_drafts", "practices_of_city", "practices_on_topic",
     "recent_public", "rendered_sections",
     "answer_question", "ask_question", "get_question_or_404", "questions",

@@ -131,6 +131,15 @@ class SearchResult:
     #: the filter "Netzwerk": the user's networks (slug, name, id) and the chosen slug or ALL_NETWORKS
     networks: list = dc_field(default_factory=list)
     network: str = ""
+    #: bounded counting (the pages): more matches than count_limit; `total` is then count_limit + 1 and the facets
+    #: count the newest count_limit + 1 matches only
+    capped: bool = False
+    count_limit: int | None = None
+    #: the facets cut to their top N: kind -> whether there are more values than shown
+    more: dict = dc_field(default_factory=dict)
+    #: the facet shown with all its values (up to FACET_EXPANDED), if any
+    expanded: str = ""
+    has_next: bool = False
 
 
 def _year_expr():
@@ -227,37 +236,65 @@ def snippet(practice: Practice, parsed) -> object:
     return Markup(escape(short))
 
 
+#: the pages count matches only up to this many ("über 1.000"); the API counts them all
+COUNT_LIMIT = 1000
+#: values per facet on the pages, and when one facet is opened with "mehr"
+FACET_TOP = 10
+FACET_EXPANDED = 100
+FACET_KINDS = ("topic", "field", "city", "year")
+
+
 def search(user, q: str | None = "", filters: Filters | None = None, *, page: int = 1, per_page: int | None = None,
-           include_drafts: bool = False) -> SearchResult:
+           include_drafts: bool = False, count_limit: int | None = None, facet_top: int | None = None,
+           expand: str = "") -> SearchResult:
     """Full-text search over the practices the user may see, with facets that count only those.
 
     The filter "Netzwerk" (filters.network) narrows to the cities of this request's network by default, or of
     all the user's networks. Two statements whatever the size (three with that filter): the count and the four facets share one materialized evaluation of
     the match (a CTE), the result page is the second.
+
+    The pages bound the work by what a person reads: `count_limit` counts (and draws the facets from) at most the
+    newest count_limit + 1 matches, so a common word costs the same as a rare one ("über 1.000"); `facet_top`
+    keeps the N largest values of each facet (all, up to FACET_EXPANDED, of the facet named by `expand`). The hits
+    and their order do not change. Without them (the API) everything is counted, as before.
     """
     filters = filters or Filters()
     per_page = per_page or current_app.config.get("PRACTICES_PER_PAGE", 20)
     parsed = textsearch.parse_query(q)
     networks, network, network_ids = _network_scope(user, filters)
     matching = _matching(user, parsed, filters, include_drafts=include_drafts, network_ids=network_ids)
-    total, facets = _count_and_facets(matching)
+    total, facets = _count_and_facets(matching, count_limit)
+    capped = count_limit is not None and total > count_limit
+    more = {}
+    expand = expand if expand in FACET_KINDS else ""
+    if facet_top:
+        for kind in FACET_KINDS:
+            keep = FACET_EXPANDED if kind == expand else facet_top
+            more[kind] = len(facets[kind]) > keep
+            facets[kind] = facets[kind][:keep]
     pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
+    page = max(1, page) if capped else min(max(1, page), pages)
     m = matching.subquery()
     order = ([m.c.rank] if parsed.positive else []) + [m.c.sortkey.desc(), m.c.id.desc()]
-    ids = db.session.execute(sa.select(m.c.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ids = db.session.execute(sa.select(m.c.id).order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)
                              ).scalars().all()
+    has_next, ids = len(ids) > per_page, ids[:per_page]
     by_id = {p.id: p for p in db.session.execute(
         sa.select(Practice).where(Practice.id.in_(ids)).options(selectinload(Practice.topics))).scalars()} \
         if ids else {}
     rows = [by_id[i] for i in ids if i in by_id]
     hits = [SearchHit(p, snippet(p, parsed), marked_title(p, parsed)) for p in rows]
     return SearchResult(query=q or "", parsed=parsed, filters=filters, hits=hits, total=total, page=page,
-                        pages=pages, facets=facets, networks=networks, network=network)
+                        pages=pages, facets=facets, networks=networks, network=network, capped=capped,
+                        count_limit=count_limit, more=more, expanded=expand, has_next=has_next)
 
 
-def _count_and_facets(matching) -> tuple[int, dict]:
-    """One statement: the number of matches and the counts per topic, field of action, city and year."""
+def _count_and_facets(matching, limit: int | None = None) -> tuple[int, dict]:
+    """One statement: the number of matches and the counts per topic, field of action, city and year; with
+    `limit`, of the newest limit + 1 matches only (the same rows on both databases: sorted by date, then id)."""
+    if limit is not None:
+        matching = matching.order_by(sa.func.coalesce(Practice.published_at, Practice.created_at).desc(),
+                                     Practice.id.desc()).limit(limit + 1)
     m = matching.cte("m").prefix_with("MATERIALIZED")
     text = sa.String()
 

@@ -14,18 +14,20 @@ from network.topics.services.claims import (claim_lead, current_lead, decide_cla
 from network.topics.services.fields import create_field, update_field
 from network.topics.services.handover import accept_handover, get_handover_or_404, hand_over_lead
 from network.topics.services.leaving import on_city_left, release_city
-from network.topics.services.matrix import matrix
+from network.topics.services.matrix import MATRIX_PAGE_SIZE, matrix, matrix_export
 from network.topics.services.participation import join_topic, leave_topic, own_participation
-from network.topics.services.reading import (city_users, fields_of_action, get_field_or_404, get_topic_or_404,
+from network.topics.services.reading import (HANDOVER_SELECT_LIMIT, TOPIC_SECTION_SIZE, city_users,
+                                             fields_of_action, get_field_or_404, get_topic_or_404, handover_choices,
                                              list_topics, member_cities_except, pending_decisions, proposals,
                                              topic_overview, topic_summaries)
 
 __all__ = [
-    "CITY_TOPICS_LIMIT", "DECISIONS", "MAX_TEXT", "RESERVED_SLUGS",
+    "CITY_TOPICS_LIMIT", "DECISIONS", "HANDOVER_SELECT_LIMIT", "TOPIC_SECTION_SIZE", "MAX_TEXT", "RESERVED_SLUGS",
     "accept_handover", "city_topics", "city_users", "claim_lead", "create_field", "create_topic", "current_lead",
     "decide_claim", "decide_proposal", "fields_of_action", "get_claim_or_404", "get_field_or_404",
-    "get_handover_or_404", "get_topic_or_404", "hand_over_lead", "join_topic", "leave_topic", "list_topics",
-    "matrix", "member_cities_except", "on_city_left", "own_participation", "pending_decisions", "proposals",
+    "get_handover_or_404", "get_topic_or_404", "hand_over_lead", "handover_choices", "join_topic", "leave_topic", "list_topics",
+    "MATRIX_PAGE_SIZE", "matrix", "matrix_export", "member_cities_except", "on_city_left", "own_participation",
+    "pending_decisions", "proposals",
     "propose_topic", "release_city", "topic_overview", "topic_summaries", "update_field", "update_topic",
     "withdraw_lead",
 ]

@@ -108,8 +108,29 @@ def _confirmed_claims(network_id, topic_ids, kinds=("lead", "colead")):
     ).scalars().all()
 
 
-def topic_overview(topic: Topic) -> dict:
-    """Everything the topic page shows: lead, co-leads, open requests, participants, history."""
+#: rows per section of the topic page (participants, history); "alle anzeigen" pages through the rest
+TOPIC_SECTION_SIZE = 20
+
+
+def _page_of(stmt, page: int, per_page: int | None):
+    """One page of `stmt` and the total of its rows in one statement (count(*) over()); past the end, the total
+    costs one more. per_page None: every row."""
+    if per_page is None:
+        rows = db.session.execute(stmt).scalars().all()
+        return rows, len(rows)
+    page = max(1, page)
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return [r[0] for r in rows], rows[0].total
+    return [], db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+
+
+def topic_overview(topic: Topic, participants_page: int = 1, history_page: int = 1,
+                   per_page: int | None = None) -> dict:
+    """What the topic page shows: lead, co-leads, open requests, and the participants and the history with their
+    totals (three queries). The page passes per_page (TOPIC_SECTION_SIZE) and reads one page of each; the API
+    (per_page None) reads them whole."""
     claims = db.session.execute(
         sa.select(LeadClaim)
         .where(LeadClaim.topic_id == topic.id, LeadClaim.status.in_(OPEN_STATUSES),
@@ -117,14 +138,13 @@ def topic_overview(topic: Topic) -> dict:
         .options(sa.orm.selectinload(LeadClaim.requested_by), sa.orm.selectinload(LeadClaim.from_municipality))
         .order_by(LeadClaim.created_at, LeadClaim.id)
     ).scalars().all()
-    participations = db.session.execute(
+    participations, participants_total = _page_of(
         sa.select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
-        .where(Participation.topic_id == topic.id, _member_clause(topic.network_id)).order_by(Municipality.name)
-    ).scalars().all()
-    history = db.session.execute(
-        sa.select(LeadEvent).where(LeadEvent.topic_id == topic.id).order_by(LeadEvent.created_at.desc(),
-                                                                            LeadEvent.id.desc())
-    ).scalars().all()
+        .where(Participation.topic_id == topic.id, _member_clause(topic.network_id))
+        .order_by(Municipality.name, Participation.id), participants_page, per_page)
+    history, history_total = _page_of(
+        sa.select(LeadEvent).where(LeadEvent.topic_id == topic.id)
+        .order_by(LeadEvent.created_at.desc(), LeadEvent.id.desc()), history_page, per_page)
     lead = next((c for c in claims if c.kind == "lead" and c.status == "confirmed"), None)
     return {
         "lead": lead,
@@ -134,7 +154,9 @@ def topic_overview(topic: Topic) -> dict:
         # an accepted offer stays "confirmed" in the history; only a pending one is still to be answered
         "handover": next((c for c in claims if c.kind == "handover" and c.status == "pending"), None),
         "participations": participations,
+        "participants": {"page": max(1, participants_page), "total": participants_total, "per_page": per_page},
         "history": history,
+        "history_pages": {"page": max(1, history_page), "total": history_total, "per_page": per_page},
     }
 
 
@@ -145,13 +167,29 @@ def city_users(city_id: int):
     ).scalars().all()
 
 
-def member_cities_except(city_id, network=None):
+#: above this many member cities the handover offers a search instead of one select of them all
+HANDOVER_SELECT_LIMIT = 100
+
+
+def member_cities_except(city_id, network=None, query: str | None = None, limit: int | None = None):
     """Member cities of the network (default: this request's; guests do not lead) other than `city_id`
-    (choices for a handover)."""
-    return db.session.execute(
-        sa.select(Municipality).where(_full_member_clause(_network(network).id), Municipality.id != city_id)
-        .order_by(Municipality.name)
-    ).scalars().all()
+    (choices for a handover), optionally only those whose name contains `query`, at most `limit`."""
+    stmt = (sa.select(Municipality).where(_full_member_clause(_network(network).id), Municipality.id != city_id)
+            .order_by(Municipality.name))
+    if query:
+        stmt = stmt.where(Municipality.name.icontains(query, autoescape=True))
+    if limit:
+        stmt = stmt.limit(limit)
+    return db.session.execute(stmt).scalars().all()
+
+
+def handover_choices(city_id, query: str | None = None) -> dict:
+    """The cities a lead may hand over to, bounded: all of them when the network has at most
+    HANDOVER_SELECT_LIMIT other members, else a search (`query`) and at most 50 matches. One query."""
+    cities = member_cities_except(city_id, query=query, limit=(50 if query else HANDOVER_SELECT_LIMIT + 1))
+    large = not query and len(cities) > HANDOVER_SELECT_LIMIT
+    return {"cities": [] if large else cities, "search": bool(query) or large, "query": query or "",
+            "truncated": bool(query) and len(cities) == 50}
 
 
 def pending_decisions(user) -> dict:

@@ -32,13 +32,22 @@ def list_topics():
     return render_template("topics/list.html", rows=rows, fields=services.fields_of_action(), field_slug=field_slug)
 
 
+def _page() -> int:
+    """The ?seite= argument: a positive number, else the first page."""
+    value = request.args.get("seite", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
 @bp.route("/matrix")
 @login_required
 def matrix():
-    """The division of labour: topics as rows, member cities as columns."""
+    """The division of labour: topics as rows, one page of member cities as columns."""
     field_slug = request.args.get("handlungsfeld", "").strip()[:80] or None
-    data = services.matrix(current_user, field_slug)
-    return render_template("topics/matrix.html", m=data, symbols=CELL_SYMBOLS, labels=cell_labels())
+    city_query = request.args.get("kommune", "").strip()[:80] or None
+    data = services.matrix(current_user, field_slug, city_query, _page())
+    args = {k: v for k, v in (("handlungsfeld", field_slug), ("kommune", city_query)) if v}
+    return render_template("topics/matrix.html", m=data, symbols=CELL_SYMBOLS, labels=cell_labels(),
+                           page_args=args)
 
 
 _csv_safe = csv_safe  # shared with the other domains' exports (network/core/csvutil.py)
@@ -47,22 +56,33 @@ _csv_safe = csv_safe  # shared with the other domains' exports (network/core/csv
 @bp.route("/matrix.csv")
 @login_required
 def matrix_csv():
-    """The matrix as CSV (semicolon-separated, UTF-8 with BOM for spreadsheet programs)."""
+    """The whole matrix as CSV (semicolon-separated, UTF-8 with BOM for spreadsheet programs), streamed row by
+    row: every member city is a column."""
     field_slug = request.args.get("handlungsfeld", "").strip()[:80] or None
-    m = services.matrix(current_user, field_slug)
-    labels = cell_labels()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_safe(v) for v in [_("Handlungsfeld"), _("Thema")] + [c.name for c in m["cities"]]])
-    for field, topics in m["groups"]:
-        for topic in topics:
-            row = [field.name, topic.name]
-            for city in m["cities"]:
-                role = m["cells"].get((topic.id, city.id))
-                row.append(str(labels[role]) if role else "")
+    m = services.matrix_export(current_user, field_slug)
+    labels = {k: str(v) for k, v in cell_labels().items()}
+    header = [_("Handlungsfeld"), _("Thema")]
+    footer = ["", _("Anzahl Federführungen")]
+    # plain values only: the request commits (and expires the ORM objects) before the body is streamed
+    topic_rows = [(field.name, topic.name, topic.id) for field, topics in m["groups"] for topic in topics]
+    cities, cells, lead_counts = m["cities"], m["cells"], m["lead_counts"]
+
+    def rows():
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+
+        def emit(row):
             writer.writerow([_csv_safe(v) for v in row])
-    writer.writerow([_csv_safe(v) for v in ["", _("Anzahl Federführungen")]
-                     + [m["lead_counts"][c.id] for c in m["cities"]]])
-    return Response(out.getvalue(), mimetype="text/csv",
+            text = out.getvalue()
+            out.seek(0)
+            out.truncate()
+            return text
+
+        yield "\ufeff" + emit(header + [name for _id, name in cities])
+        for field_name, topic_name, topic_id in topic_rows:
+            yield emit([field_name, topic_name] + [labels.get(cells.get((topic_id, city_id)), "")
+                                                   for city_id, _name in cities])
+        yield emit(footer + [lead_counts[city_id] for city_id, _name in cities])
+
+    return Response(rows(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=themenmatrix.csv"})

@@ -46,9 +46,17 @@ def edit(slug):
     return render_template("topics/edit.html", form=form, topic=topic), 422 if form.errors else 200
 
 
+def _arg_page(name: str) -> int:
+    """A positive page number from ?<name>=, else 1."""
+    value = request.args.get(name, "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
 def render_detail(topic, status=200, error=None, **forms):
-    """The topic page; action forms that failed come back with their errors and input."""
-    overview = services.topic_overview(topic)
+    """The topic page; action forms that failed come back with their errors and input. Participants and history
+    are paged (?beteiligte=, ?verlauf=); the handover's city choices are read only for the lead city's leads."""
+    overview = services.topic_overview(topic, _arg_page("beteiligte"), _arg_page("verlauf"),
+                                       per_page=services.TOPIC_SECTION_SIZE)
     city_id = getattr(current_user, "municipality_id", None)
     own_claim = next((c for c in [overview["lead"], overview["pending_lead"]] + overview["coleads"]
                       + overview["pending_coleads"] if c is not None and c.municipality_id == city_id), None)
@@ -60,15 +68,19 @@ def render_detail(topic, status=200, error=None, **forms):
                                       contact_id=str(participation.contact_id or "") if participation else
                                       str(current_user.id))
     handover_form = forms.get("handover_form") or HandoverForm(prefix="handover", formdata=None)
-    if city_id:
+    may_hand_over = (city_id is not None and can(current_user, "topic.claim") and topic.status == "active"
+                     and own_claim is not None and own_claim is overview["lead"] and overview["handover"] is None)
+    handover = None
+    if city_id and can(current_user, "topic.participate"):
         part_form.contact_id.choices = [("", _("keine Angabe"))] + [
             (str(u.id), u.name) for u in services.city_users(city_id)]
-        handover_form.target.choices = [("", _("Bitte wählen"))] + [
-            (str(c.id), c.name) for c in services.member_cities_except(city_id)]
+    if may_hand_over:
+        handover = services.handover_choices(city_id, request.args.get("uebergabe_suche", "").strip()[:80] or None)
+        handover_form.target.choices = [("", _("Bitte wählen"))] + [(str(c.id), c.name) for c in handover["cities"]]
     decision_forms = forms.get("decision_forms") or {}
     for claim in ([overview["pending_lead"]] if overview["pending_lead"] else []) + overview["pending_coleads"]:
         decision_forms.setdefault(claim.id, DecisionForm(prefix=f"d{claim.id}", formdata=None))
-    handover = overview["handover"]
+    offer = overview["handover"]
     answer_form = forms.get("answer_form") or DecisionForm(prefix="answer", formdata=None)
     may_decide_colead = can(current_user, "topic.decide_claim") or (
         overview["lead"] is not None and overview["lead"].municipality_id == city_id
@@ -78,8 +90,9 @@ def render_detail(topic, status=200, error=None, **forms):
         claim_form=forms.get("claim_form") or ClaimForm(prefix="claim", formdata=None),
         withdraw_form=forms.get("withdraw_form") or WithdrawForm(prefix="withdraw", formdata=None),
         handover_form=handover_form, part_form=part_form, decision_forms=decision_forms,
-        answer_form=answer_form, may_decide_colead=may_decide_colead,
-        handover_for_us=handover is not None and handover.municipality_id == city_id and city_id is not None,
+        answer_form=answer_form, may_decide_colead=may_decide_colead, may_hand_over=may_hand_over,
+        handover_choice=handover,
+        handover_for_us=offer is not None and offer.municipality_id == city_id and city_id is not None,
         error=error), status
 
 
