@@ -156,8 +156,8 @@ def request_password_reset(email: str) -> None:
     from network.sso.services import password_login_allowed
     user = find_user_by_email(email)
     # an address whose city switched password login off gets no reset mail (issue #18), and the same answer
-    known = (user is not None and user.active and user.password_hash is not None
-             and password_login_allowed(user.email, user))
+    allowed = password_login_allowed(email, user)
+    known = user is not None and user.active and user.password_hash is not None and allowed
     target = user if known else User(id=0, email="", name="", language="de")
     token = _new_token(target, "reset", current_app.config["RESET_HOURS"], store=known)
     mail = queue_mail(target.email or "unknown@invalid", "reset", subject=_("Passwort zurücksetzen"),

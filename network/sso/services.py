@@ -83,9 +83,9 @@ def login_provider_for_email(email: str) -> IdentityProvider | None:
 def password_login_allowed(email: str, user: User | None = None) -> bool:
     """False when the address's city switched password login off for its domains (the platform administration
     keeps its password: it belongs to no city)."""
+    provider = provider_for_email(email)  # asked for every address alike (the reset form's equal work)
     if user is not None and user.is_platform_admin:
         return True
-    provider = provider_for_email(email)
     # a switched-off provider must not lock the city out: then the password works again
     return not (provider is not None and provider.enabled and provider.password_login_disabled)
 
