@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.test_accessibility import run_axe
 from tests.e2e.test_flows import flash_text
 from tests.idp import CLIENT_ID, CLIENT_SECRET, OidcProvider
 
@@ -24,13 +25,14 @@ def city_idp(live_app):
     provider.stop()
 
 
-def test_staff_of_ettlingen_logs_in_through_the_citys_identity_provider(live_app, new_context, city_idp):
+def test_staff_of_ettlingen_logs_in_through_the_citys_identity_provider(live_app, new_context, city_idp, axe_source):
     base = live_app.base_url
     # the lead registers the provider on the city's settings page
     lead = new_context("lead@ettlingen.example", DEMO_PASSWORD).new_page()
     lead.goto(base + "/kommunen/ettlingen")
     lead.get_by_role("link", name="Anmeldung über die eigene Verwaltung").click()
     expect(lead.locator("#redirect-uri")).to_have_text(f"{base}/anmelden/sso/ettlingen/rueckruf")
+    assert run_axe(lead, axe_source) == []
     lead.fill("main input[name=issuer]", city_idp.issuer)
     lead.fill("main input[name=client_id]", CLIENT_ID)
     lead.fill("main input[name=client_secret]", CLIENT_SECRET)
@@ -40,6 +42,7 @@ def test_staff_of_ettlingen_logs_in_through_the_citys_identity_provider(live_app
     lead.click("main button[type=submit]")
     lead.wait_for_load_state("load")
     assert "ist gespeichert" in flash_text(lead), lead.content()[:2000]
+    assert run_axe(lead, axe_source) == []
 
     # a staff member: email first, then the provider's own login page
     page = new_context().new_page()
@@ -73,3 +76,7 @@ def test_staff_of_ettlingen_logs_in_through_the_citys_identity_provider(live_app
     page.click("main button[type=submit]")
     page.wait_for_url(f"{city_idp.issuer}/interaction/**")
     expect(page.locator("input[name=password]")).to_be_visible()
+    # a refused answer (here: a state that no login of this browser started) is a German page that passes axe
+    page.goto(base + "/anmelden/sso/ettlingen/rueckruf?code=x&state=fremd")
+    expect(page.locator("main h1")).to_have_text("Anmeldung abgelehnt")
+    assert run_axe(page, axe_source) == []
