@@ -25,7 +25,7 @@ from network.core import audit
 from network.core.boundary import check_version
 from network.core.models import utcnow
 from network.core.permissions import require
-from network.core.validation import Checker, ValidationFailed
+from network.core.validation import Checker
 from network.extensions import db
 from network.sso import crypto
 from network.sso.models import KINDS, IdentityProvider, SsoDomain, SsoIdentity
@@ -424,10 +424,3 @@ def logout_url(city_id: int, id_token: str | None, post_logout_redirect_uri: str
                                       id_token_hint=id_token or None, client_id=provider.client_id)
     return result["url"]
 
-
-def check_login_email(email: str) -> None:
-    """ValidationFailed unless the address is one (used by the email-first step of the login page)."""
-    c = Checker()
-    c.email("email", email)
-    if c.errors:
-        raise ValidationFailed(c.errors)

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -11,7 +11,7 @@ from network.accounts.forms import LoginForm
 from network.core.boundary import keep_changes, on_invalid
 from network.core.forms import safe_next
 from network.core.permissions import require
-from network.extensions import db
+from network.extensions import db, limiter
 from network.municipalities.services import get_by_slug_or_404
 from network.sso import services
 from network.sso.forms import ProviderForm
@@ -90,6 +90,7 @@ def _unavailable(provider, city, exc):
 
 
 @bp.route("/anmelden/sso/<slug>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 def start(slug):
     """Send the browser to the city's provider (state, nonce and PKCE stay in our session)."""
     city = get_by_slug_or_404(slug)
@@ -103,6 +104,7 @@ def start(slug):
 
 
 @bp.route("/anmelden/sso/<slug>/rueckruf")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 def callback(slug):
     """The provider's answer: verified by Authlib, then the account is found, linked or created in this city."""
     city = get_by_slug_or_404(slug)

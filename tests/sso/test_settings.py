@@ -7,7 +7,6 @@ from network.core.models import AuditEvent
 from network.extensions import db
 from network.sso import services
 from network.sso.models import IdentityProvider, SsoDomain
-from tests import factories
 from tests.conftest import row_count
 from tests.sso.conftest import provider_data
 
