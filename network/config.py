@@ -156,3 +156,13 @@ class DefaultConfig:
     OUTBOX_SENDING_GRACE_SECONDS = 600
     #: PostgreSQL: seconds to wait for a connection before answering 503
     DATABASE_CONNECT_TIMEOUT = 5
+    # --- single sign-on (issue #18) ---
+    #: Fernet key for the identity providers' client secrets (STAEDTENETZ_SSO_KEY); unset: derived from SECRET_KEY
+    #: (then changing SECRET_KEY means entering the client secrets again)
+    SSO_KEY = None
+    #: seconds to wait for a city's identity provider (discovery, token, keys) before "nicht erreichbar"
+    SSO_HTTP_TIMEOUT = 10
+    #: seconds a provider's discovery document and keys are kept in this process
+    SSO_METADATA_SECONDS = 300
+    #: plain http issuers (loopback test providers); production needs https
+    SSO_ALLOW_HTTP = False

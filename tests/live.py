@@ -96,6 +96,8 @@ class LiveApp:
             "STAEDTENETZ_MAIL_PORT": str(self.sink.port),
             "STAEDTENETZ_SCHEDULER_OUTBOX_SECONDS": "1",
             "STAEDTENETZ_RATELIMIT_ENABLED": "false",
+            # the single sign-on flow's identity provider runs on loopback over http (tests/e2e/test_sso_flow.py)
+            "STAEDTENETZ_SSO_ALLOW_HTTP": "true",
             "PYTHONUNBUFFERED": "1",
         })
         if getattr(self, "instance_path", None):  # uploads and locks of this live app stay its own

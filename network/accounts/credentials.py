@@ -56,6 +56,11 @@ def authenticate(email: str, password: str, client: str = "") -> User:
     if not ok:
         _count_failure(throttle, key, _normal(email), now)
         raise LoginFailed(generic_login_failure())
+    from network.sso.services import password_login_allowed
+    if not password_login_allowed(user.email, user):
+        # the city switched password login off for its domain (issue #18): its identity provider logs in
+        raise LoginFailed(_("Für diese Adresse ist die Anmeldung mit Passwort abgeschaltet. Bitte lassen Sie das "
+                            "Passwort leer: Sie werden zur Anmeldung Ihrer Verwaltung weitergeleitet."))
     if throttle is not None:
         db.session.delete(throttle)
     user.last_login_at = now

@@ -94,7 +94,8 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_invited(self) -> bool:
-        return self.password_hash is None
+        # an account made by single sign-on has no password either, but it has logged in
+        return self.password_hash is None and self.last_login_at is None
 
     @property
     def has_2fa(self) -> bool:

@@ -153,8 +153,11 @@ def request_password_reset(email: str) -> None:
     Known and unknown addresses do the same work (a token, the rendered mail, one audit row), so neither the
     answer nor its time tells whether the address has an account; only a real account's mail is queued.
     """
+    from network.sso.services import password_login_allowed
     user = find_user_by_email(email)
-    known = user is not None and user.active and user.password_hash is not None
+    # an address whose city switched password login off gets no reset mail (issue #18), and the same answer
+    allowed = password_login_allowed(email, user)
+    known = user is not None and user.active and user.password_hash is not None and allowed
     target = user if known else User(id=0, email="", name="", language="de")
     token = _new_token(target, "reset", current_app.config["RESET_HOURS"], store=known)
     mail = queue_mail(target.email or "unknown@invalid", "reset", subject=_("Passwort zurücksetzen"),
@@ -170,8 +173,12 @@ def request_password_reset(email: str) -> None:
 
 def reset_password(plain: str, *, password: str, password2: str) -> User:
     """Set a new password with a reset token; all sessions of the user end."""
+    from network.sso.services import password_login_allowed
     row = check_token(plain, "reset")
     user = row.user
+    if not password_login_allowed(user.email, user):
+        raise ValidationFailed({"token": _("Für diese Adresse ist die Anmeldung mit Passwort abgeschaltet; Sie "
+                                           "melden sich über Ihre Verwaltung an.")}, status=410)
     c = Checker()
     c.password("password", password, email=user.email)
     if password != password2:

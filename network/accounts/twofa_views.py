@@ -141,6 +141,8 @@ def _require_setup():
     """REQUIRE_2FA_FOR: such an account without 2FA reaches nothing but the setup page until it is done."""
     if request.path.startswith("/api/") or request.endpoint in SETUP_ALLOWED or not current_user.is_authenticated:
         return None
+    if session.get("sso"):
+        return None  # logged in through the city's identity provider: its second factor is the city's (issue #18)
     if twofactor.required_for(current_user):
         flash(_("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein."), "info")
         return redirect(url_for("accounts.twofa"))

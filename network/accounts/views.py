@@ -31,6 +31,14 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        from network.sso import services as sso
+        provider = sso.login_provider_for_email(form.email.data)
+        if provider is not None and (not form.password.data or not sso.password_login_allowed(
+                form.email.data, services.find_user_by_email(form.email.data) if form.password.data else None)):
+            # an address of a city with its own identity provider logs in there (issue #18)
+            session[sso.HINT_KEY] = form.email.data.strip().lower()
+            session[sso.NEXT_KEY] = form.next.data or ""
+            return redirect(url_for("sso.forward", slug=provider.municipality.slug))
         try:
             # the client address is the proxy's X-Forwarded-For only when PROXY_FIX_X_FOR is configured
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
@@ -53,9 +61,16 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    from network.sso import services as sso
+    sso_state = session.get(sso.SESSION_KEY)
     services.end_session(current_user.current_session_key)
     logout_user()
     session.clear()
+    provider_logout = sso.provider_logout_url(sso_state, url_for("main.index", _external=True))
+    if provider_logout:
+        # the login came through the city's identity provider: end its session too (RP-initiated logout)
+        session[sso.LOGOUT_KEY] = provider_logout
+        return redirect(url_for("sso.logged_out"))
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("main.index"))
 

@@ -1,0 +1,82 @@
+"""A city's identity provider, the email domains it claims, and the link of an account to its IdP subject."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from network.core.models import TimestampMixin, UTCDateTime, utcnow
+from network.extensions import db
+
+#: the protocols a city can register; SAML 2.0 follows (issue #18, next step)
+KINDS = {"oidc": _l("OpenID Connect")}
+DEFAULT_SCOPES = "openid email profile"
+
+
+class IdentityProvider(TimestampMixin, db.Model):
+    """One identity provider per city (read by the login page for any visitor: its domains are public knowledge)."""
+
+    __tablename__ = "identity_provider"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the city whose staff log in here (one provider per city)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id", ondelete="CASCADE"), unique=True,
+                                                 nullable=False)
+    #: one of KINDS
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="oidc")
+    #: off: the login page ignores the provider (the domains stay claimed)
+    enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    #: OIDC issuer; discovery at <issuer>/.well-known/openid-configuration
+    issuer: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    client_id: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    #: the client secret, encrypted with Fernet (network/sso/crypto.py); never shown again
+    client_secret_encrypted: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: space-separated scopes requested at login
+    scopes: Mapped[str] = mapped_column(sa.String(300), nullable=False, default=DEFAULT_SCOPES)
+    #: the claim that lists the user's groups (Keycloak "groups", ADFS "group" or "roles")
+    groups_claim: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="groups")
+    #: group name -> role ("lead"/"staff") for accounts created at their first login
+    role_map: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    #: on: addresses of the claimed domains cannot log in with a password, and no reset mail is sent to them
+    password_login_disabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    municipality = db.relationship("Municipality", lazy="joined")
+    domains = db.relationship("SsoDomain", back_populates="provider", lazy="selectin", cascade="all, delete-orphan",
+                              order_by="SsoDomain.domain")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def domain_names(self) -> list[str]:
+        return [d.domain for d in self.domains]
+
+
+class SsoDomain(db.Model):
+    """An email domain claimed by a city: unique across the installation."""
+
+    __tablename__ = "sso_domain"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True,
+                                             nullable=False)
+    #: lowercase, without "@" (ettlingen.de)
+    domain: Mapped[str] = mapped_column(sa.String(255), unique=True, nullable=False)
+
+    provider = db.relationship("IdentityProvider", back_populates="domains")
+
+
+class SsoIdentity(db.Model):
+    """An account's subject at its city's provider: later logins find the account by it, whatever the email."""
+
+    __tablename__ = "sso_identity"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True,
+                                             nullable=False)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    #: the "sub" claim
+    subject: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = db.relationship("User", lazy="joined")

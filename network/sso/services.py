@@ -1,0 +1,426 @@
+"""Single sign-on: a city's identity provider, the login through it (Authlib's Flask client), the rules of trust.
+
+The protocol (discovery, state, nonce, PKCE S256, ID token signature and claims) is Authlib's; this module decides
+what a verified login may do: the IdP's email counts only for the domains its city claims, an account deactivated
+here stays deactivated, an account of another city is never taken over.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+
+import requests
+import sqlalchemy as sa
+from authlib.integrations.base_client import MismatchingStateError, OAuthError
+from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
+from flask import current_app
+from flask_babel import gettext as _
+from joserfc.errors import JoseError
+
+from network.accounts.models import ROLES, User
+from network.accounts.services import find_user_by_email
+from network.core import audit
+from network.core.boundary import check_version
+from network.core.models import utcnow
+from network.core.permissions import require
+from network.core.validation import Checker
+from network.extensions import db
+from network.sso import crypto
+from network.sso.models import KINDS, IdentityProvider, SsoDomain, SsoIdentity
+
+#: session keys: a login through a city's provider (its city and id_token, for the logout); the email typed on the
+#: login page and the page to return to while the user is at the provider; the provider's logout address
+SESSION_KEY, HINT_KEY, NEXT_KEY, LOGOUT_KEY = "sso", "sso_hint", "sso_next", "sso_logout"
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SsoRefused(Exception):
+    """A login the city's provider answered, but that we refuse; ``message`` is the German page text."""
+
+    def __init__(self, code: str, message: str, status: int = 403, detail: str = ""):
+        super().__init__(message)
+        self.code, self.message, self.status, self.detail = code, message, status, detail
+
+
+class IdpUnavailable(Exception):
+    """The city's provider does not answer (or answers nonsense): tell the user, offer the password if allowed."""
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def email_domain(email: str) -> str:
+    email = (email or "").strip().lower()
+    return email.rsplit("@", 1)[1] if "@" in email else ""
+
+
+def provider_of(city) -> IdentityProvider | None:
+    """The city's provider (enabled or not), or None."""
+    return db.session.execute(
+        sa.select(IdentityProvider).where(IdentityProvider.municipality_id == city.id)).scalar_one_or_none()
+
+
+def provider_for_email(email: str) -> IdentityProvider | None:
+    """The provider whose city claims the address's domain (enabled or not), or None."""
+    domain = email_domain(email)
+    if not domain:
+        return None
+    return db.session.execute(
+        sa.select(IdentityProvider).join(SsoDomain, SsoDomain.provider_id == IdentityProvider.id)
+        .where(SsoDomain.domain == domain)).scalar_one_or_none()
+
+
+def login_provider_for_email(email: str) -> IdentityProvider | None:
+    """The enabled provider the login page sends this address to, or None."""
+    provider = provider_for_email(email)
+    return provider if provider is not None and provider.enabled else None
+
+
+def password_login_allowed(email: str, user: User | None = None) -> bool:
+    """False when the address's city switched password login off for its domains (the platform administration
+    keeps its password: it belongs to no city)."""
+    provider = provider_for_email(email)  # asked for every address alike (the reset form's equal work)
+    if user is not None and user.is_platform_admin:
+        return True
+    # a switched-off provider must not lock the city out: then the password works again
+    return not (provider is not None and provider.enabled and provider.password_login_disabled)
+
+
+def redirect_uri(city) -> str:
+    from flask import url_for
+    return url_for("sso.callback", slug=city.slug, _external=True)
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def _parse_domains(c: Checker, text: str) -> list[str]:
+    out = []
+    for raw in re.split(r"[\s,;]+", text or ""):
+        domain = raw.strip().lower().lstrip("@").rstrip(".")
+        if not domain:
+            continue
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
+        if not _DOMAIN.match(domain):
+            c.add("domains", _("„%(domain)s“ ist keine gültige E-Mail-Domain (z. B. ettlingen.de).", domain=raw[:80]))
+            return out
+        if domain not in out:
+            out.append(domain)
+    if len(out) > 20:
+        c.add("domains", _("Bitte nennen Sie höchstens 20 Domains."))
+    return out
+
+
+def _parse_role_map(c: Checker, text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        group, sep, role = line.rpartition("=")
+        group, role = group.strip(), role.strip().lower()
+        if not sep or not group or role not in ROLES or len(group) > 200:
+            c.add("role_map", _("Zeile %(n)s: Bitte schreiben Sie „Gruppe = lead“ oder „Gruppe = staff“.", n=number))
+            return out
+        out[group] = role
+    if len(out) > 50:
+        c.add("role_map", _("Bitte nennen Sie höchstens 50 Gruppen."))
+    return out
+
+
+def _check_issuer(c: Checker, value: str) -> str:
+    value = (value or "").strip().rstrip("/")
+    allow_http = current_app.config.get("SSO_ALLOW_HTTP")
+    if not value:
+        c.add("issuer", _("Bitte geben Sie die Adresse des Identitätsanbieters (Issuer) an."))
+    elif len(value) > 500 or not re.match(r"^https://[^\s/$.?#][^\s]*$" if not allow_http
+                                          else r"^https?://[^\s/$.?#][^\s]*$", value):
+        c.add("issuer", _("Der Issuer muss eine Webadresse sein, die mit https:// beginnt."))
+    return value
+
+
+def save_provider(actor, city, data: dict) -> IdentityProvider:
+    """Register or change the city's identity provider and the email domains it claims (lead or platform admin)."""
+    require(actor, "sso.manage", city)
+    provider = provider_of(city)
+    if provider is not None:
+        check_version(provider, data.get("version"))
+    c = Checker()
+    kind = c.choice("kind", data.get("kind") or "oidc", KINDS, label=_("das Verfahren"))
+    issuer = _check_issuer(c, data.get("issuer"))
+    client_id = c.text("client_id", data.get("client_id"), label=_("die Client-ID"), max_len=255, multiline=False)
+    secret = (data.get("client_secret") or "").strip()
+    if len(secret) > 500:
+        c.add("client_secret", _("Das Client-Secret darf höchstens 500 Zeichen lang sein."))
+    elif _CONTROL.search(secret):
+        c.add("client_secret", _("Das Client-Secret enthält ungültige Zeichen."))
+    elif not secret and (provider is None or not provider.client_secret_encrypted):
+        c.add("client_secret", _("Bitte geben Sie das Client-Secret an."))
+    scopes = " ".join(c.text("scopes", data.get("scopes") or "openid email profile", label=_("die Scopes"),
+                             max_len=300, multiline=False).split())
+    if "scopes" not in c.errors and "openid" not in scopes.split():
+        c.add("scopes", _("Die Scopes müssen „openid“ enthalten."))
+    groups_claim = c.text("groups_claim", data.get("groups_claim") or "groups", label=_("den Gruppen-Claim"),
+                          max_len=100, multiline=False)
+    role_map = _parse_role_map(c, data.get("role_map"))
+    domains = _parse_domains(c, data.get("domains"))
+    if "domains" not in c.errors and not domains:
+        c.add("domains", _("Bitte nennen Sie mindestens eine E-Mail-Domain Ihrer Verwaltung."))
+    if "domains" not in c.errors:
+        taken = db.session.execute(
+            sa.select(SsoDomain.domain).where(SsoDomain.domain.in_(domains),
+                                              SsoDomain.provider_id != getattr(provider, "id", 0))
+        ).scalars().first()
+        if taken:
+            c.add("domains", _("Die Domain %(domain)s gehört bereits einer anderen Kommune. Wenden Sie sich an die "
+                               "Plattformverwaltung, wenn das ein Irrtum ist.", domain=taken))
+    c.done()
+    created = provider is None
+    if created:
+        provider = IdentityProvider(municipality_id=city.id)
+        db.session.add(provider)
+    provider.kind, provider.issuer, provider.client_id = kind, issuer, client_id
+    if secret:
+        provider.client_secret_encrypted = crypto.encrypt(secret)
+    provider.scopes, provider.groups_claim, provider.role_map = scopes, groups_claim, role_map
+    provider.enabled = bool(data.get("enabled"))
+    provider.password_login_disabled = bool(data.get("password_login_disabled"))
+    keep = {d.domain: d for d in provider.domains}
+    provider.domains = [keep.get(d) or SsoDomain(domain=d) for d in domains]
+    db.session.flush()
+    audit.record(actor, "sso.provider_created" if created else "sso.provider_updated", obj=city,
+                 summary=f"Identitätsanbieter von {city.name}: {issuer} ({', '.join(domains)})",
+                 issuer=issuer, domains=domains, enabled=provider.enabled,
+                 password_login_disabled=provider.password_login_disabled, secret_changed=bool(secret))
+    _forget_metadata(issuer)
+    return provider
+
+
+# --- the OpenID Connect client -------------------------------------------------------------------
+
+#: issuer -> discovery document (with "jwks" once fetched and "_loaded_at"), per process
+_metadata_cache: dict[str, dict] = {}
+
+
+def _forget_metadata(issuer: str) -> None:
+    _metadata_cache.pop(issuer, None)
+
+
+def _client(provider: IdentityProvider) -> FlaskOAuth2App:
+    """Authlib's Flask client for this city's provider; the discovery document is read once per few minutes."""
+    name = f"sso_{provider.municipality_id}"
+    cached = _metadata_cache.get(provider.issuer)
+    if cached and time.time() - cached.get("_loaded_at", 0) > current_app.config["SSO_METADATA_SECONDS"]:
+        cached = None
+    client = FlaskOAuth2App(
+        FlaskIntegration(name), name=name, client_id=provider.client_id,
+        client_secret=crypto.decrypt(provider.client_secret_encrypted),
+        server_metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
+        client_kwargs={"scope": provider.scopes, "code_challenge_method": "S256",
+                       "default_timeout": current_app.config["SSO_HTTP_TIMEOUT"]},
+        **(dict(cached) if cached else {}))
+    return client
+
+
+def _load_metadata(provider: IdentityProvider, client: FlaskOAuth2App) -> dict:
+    try:
+        metadata = client.load_server_metadata()
+    except (requests.RequestException, ValueError) as exc:
+        raise IdpUnavailable(str(exc)) from exc
+    if str(metadata.get("issuer", "")).rstrip("/") != provider.issuer:
+        # discovery must name the configured issuer (OpenID Connect Discovery 1.0, 4.3)
+        raise IdpUnavailable(f"issuer mismatch: {metadata.get('issuer')!r}")
+    return metadata
+
+
+def _remember_metadata(provider: IdentityProvider, client: FlaskOAuth2App) -> None:
+    _metadata_cache[provider.issuer] = dict(client.server_metadata)
+
+
+def begin_login(provider: IdentityProvider, login_hint: str = ""):
+    """The redirect to the provider's authorization endpoint (state, nonce and PKCE kept in the session)."""
+    client = _client(provider)
+    _load_metadata(provider, client)
+    kwargs = {"login_hint": login_hint} if login_hint and len(login_hint) <= 254 else {}
+    try:
+        response = client.authorize_redirect(redirect_uri(provider.municipality), **kwargs)
+    except (requests.RequestException, ValueError) as exc:
+        raise IdpUnavailable(str(exc)) from exc
+    _remember_metadata(provider, client)
+    return response
+
+
+def finish_login(provider: IdentityProvider) -> tuple[User, dict]:
+    """Verify the provider's answer on the callback and find or create the account; raises SsoRefused or
+    IdpUnavailable. Returns the user and the token (its id_token is kept for the logout)."""
+    client = _client(provider)
+    _load_metadata(provider, client)
+    try:
+        token = client.authorize_access_token()
+    except MismatchingStateError as exc:
+        raise SsoRefused("state", _("Die Anmeldung konnte keiner hier begonnenen Anmeldung zugeordnet werden. Bitte "
+                                    "starten Sie die Anmeldung erneut."), 400, "state mismatch") from exc
+    except OAuthError as exc:
+        if exc.error == "access_denied":
+            raise SsoRefused("access_denied", _("Die Anmeldung wurde beim Identitätsanbieter Ihrer Kommune "
+                                                "abgebrochen."), 403, exc.description or "") from exc
+        raise SsoRefused("oauth", _("Der Identitätsanbieter Ihrer Kommune hat die Anmeldung abgelehnt."), 403,
+                         f"{exc.error}: {exc.description}"[:300]) from exc
+    except JoseError as exc:
+        detail = f"{exc.__class__.__name__}: {exc}"[:300]
+        if "nonce" in str(exc).lower():
+            raise SsoRefused("nonce", _("Die Antwort des Identitätsanbieters gehört nicht zu dieser Anmeldung "
+                                        "(Nonce). Bitte starten Sie die Anmeldung erneut."), 400, detail) from exc
+        raise SsoRefused("id_token", _("Die Antwort des Identitätsanbieters ist ungültig (ID-Token)."), 400,
+                         detail) from exc
+    except (requests.RequestException, ValueError) as exc:
+        raise IdpUnavailable(str(exc)) from exc
+    claims = token.get("userinfo")
+    if not claims:
+        # no ID token, or one that was not checked against a nonce: never trusted
+        raise SsoRefused("id_token", _("Die Antwort des Identitätsanbieters ist ungültig (ID-Token)."), 400,
+                         "no verified id_token")
+    claims = dict(claims)
+    if "email" not in claims and client.server_metadata.get("userinfo_endpoint"):
+        try:
+            info = client.userinfo(token=token)
+        except (requests.RequestException, ValueError, OAuthError) as exc:
+            raise IdpUnavailable(str(exc)) from exc
+        if info.get("sub") != claims.get("sub"):
+            raise SsoRefused("userinfo", _("Die Antwort des Identitätsanbieters ist ungültig (UserInfo)."), 400,
+                             "userinfo sub mismatch")
+        claims = {**dict(info), **claims}
+    _remember_metadata(provider, client)
+    return login_with_claims(provider, claims), token
+
+
+def _clean_name(claims: dict, email: str) -> str:
+    name = claims.get("name") or " ".join(p for p in (claims.get("given_name"), claims.get("family_name")) if p)
+    name = unicodedata.normalize("NFC", _CONTROL.sub(" ", str(name or ""))).strip()
+    return " ".join(name.split())[:120] or email.split("@")[0][:120]
+
+
+def _groups(provider: IdentityProvider, claims: dict) -> list[str]:
+    value = claims.get(provider.groups_claim)
+    if isinstance(value, str):
+        return [value]
+    return [str(g) for g in value] if isinstance(value, (list, tuple)) else []
+
+
+def role_for(provider: IdentityProvider, groups: list[str]) -> str:
+    """The role a new account gets: lead if any of its groups maps to lead, else staff."""
+    roles = {provider.role_map.get(g) for g in groups}
+    return "lead" if "lead" in roles else "staff"
+
+
+def _refuse(code: str, message: str, detail: str = "", status: int = 403):
+    raise SsoRefused(code, message, status, detail)
+
+
+def login_with_claims(provider: IdentityProvider, claims: dict) -> User:
+    """The account for verified claims: found by subject, linked by email in the same city, or created here."""
+    city = provider.municipality
+    subject = str(claims.get("sub") or "")
+    email = str(claims.get("email") or "").strip().lower()
+    if not subject or len(subject) > 255:
+        _refuse("claims", _("Der Identitätsanbieter hat keine gültige Kennung (sub) übermittelt."), "sub")
+    if not email or "@" not in email or len(email) > 254:
+        _refuse("claims", _("Der Identitätsanbieter hat keine E-Mail-Adresse übermittelt. Bitten Sie Ihre IT, den "
+                            "Claim „email“ freizugeben."), "email missing")
+    if claims.get("email_verified") is False:
+        _refuse("email_unverified", _("Ihre E-Mail-Adresse ist beim Identitätsanbieter nicht bestätigt."), email)
+    if email_domain(email) not in provider.domain_names:
+        _refuse("foreign_domain", _("Die Anmeldung von %(city)s gilt nur für Adressen von %(domains)s. Bitte melden "
+                                    "Sie sich über Ihre eigene Verwaltung an.", city=city.name,
+                                    domains=", ".join(provider.domain_names)), email)
+    now = utcnow()
+    name = _clean_name(claims, email)
+    identity = db.session.execute(sa.select(SsoIdentity).where(SsoIdentity.provider_id == provider.id,
+                                                               SsoIdentity.subject == subject)).scalar_one_or_none()
+    user = identity.user if identity is not None else find_user_by_email(email)
+    if user is not None and user.municipality_id != city.id:
+        _refuse("account_elsewhere", _("Zu dieser Anmeldung gehört ein Konto, das nicht zu %(city)s gehört. Bitte "
+                                       "wenden Sie sich an die Netzwerkkoordination.", city=city.name), email)
+    if user is not None and not user.active:
+        _refuse("deactivated", _("Ihr Konto im Städtenetz ist deaktiviert. Bitte wenden Sie sich an die "
+                                 "Digitalisierungsbeauftragten Ihrer Kommune."), email)
+    if user is not None and identity is not None and user.email != email:
+        other = find_user_by_email(email)
+        if other is not None and other.id != user.id:
+            _refuse("email_taken", _("Die neue E-Mail-Adresse gehört bereits zu einem anderen Konto. Bitte wenden "
+                                     "Sie sich an die Digitalisierungsbeauftragten Ihrer Kommune."), email)
+    if user is None and city.status != "member":
+        _refuse("city_left", _("%(city)s ist nicht mehr Mitglied eines Netzwerks; neue Konten werden nicht "
+                               "angelegt.", city=city.name), email)
+    if user is None:
+        role = role_for(provider, _groups(provider, claims))
+        user = User(email=email, name=name, role=role, municipality_id=city.id, language="de")
+        db.session.add(user)
+        db.session.flush()
+        audit.record(None, "sso.user_created", obj=user, municipality_id=city.id,
+                     summary=f"{email} bei der ersten Anmeldung über den Identitätsanbieter angelegt ({role})",
+                     role=role, issuer=provider.issuer)
+    else:
+        changed = {}
+        if user.email != email:
+            changed["email"] = [user.email, email]
+            user.email = email
+        if user.name != name:
+            changed["name"] = [user.name, name]
+            user.name = name
+        if changed:
+            audit.record(None, "sso.user_updated", obj=user, municipality_id=city.id,
+                         summary=f"Name/E-Mail von {email} vom Identitätsanbieter übernommen", fields=sorted(changed))
+    if identity is None:
+        identity = SsoIdentity(provider_id=provider.id, user_id=user.id, subject=subject)
+        db.session.add(identity)
+    identity.last_login_at = now
+    user.last_login_at = now
+    audit.record(user, "sso.login", obj=user, municipality_id=city.id,
+                 summary=f"{email} über den Identitätsanbieter von {city.name} angemeldet", issuer=provider.issuer)
+    db.session.flush()
+    return user
+
+
+def record_refusal(provider: IdentityProvider | None, city, code: str, detail: str = "") -> None:
+    """Every refused single sign-on in the audit log of the city (the only row such a request writes)."""
+    audit.record(None, "sso.refused", obj=city, municipality_id=getattr(city, "id", None),
+                 summary=f"Anmeldung über den Identitätsanbieter abgelehnt: {code}", reason=code,
+                 detail=(detail or "")[:300], issuer=getattr(provider, "issuer", None))
+    db.session.flush()
+
+
+def provider_logout_url(state, post_logout_redirect_uri: str) -> str | None:
+    """The provider's logout address for a session that logged in through it (state: the session's SESSION_KEY
+    value), or None: nothing more to do."""
+    if not isinstance(state, dict) or not isinstance(state.get("city"), int):
+        return None
+    return logout_url(state["city"], state.get("id_token"), post_logout_redirect_uri)
+
+
+def logout_url(city_id: int, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
+    """The provider's end_session_endpoint with our hints (RP-initiated logout), or None when it has none or does
+    not answer (then only our session ends)."""
+    provider = db.session.execute(
+        sa.select(IdentityProvider).where(IdentityProvider.municipality_id == city_id)).scalar_one_or_none()
+    if provider is None or not provider.enabled:
+        return None
+    client = _client(provider)
+    try:
+        metadata = _load_metadata(provider, client)
+    except IdpUnavailable:
+        return None
+    if not metadata.get("end_session_endpoint"):
+        return None
+    _remember_metadata(provider, client)
+    result = client.create_logout_url(post_logout_redirect_uri=post_logout_redirect_uri,
+                                      id_token_hint=id_token or None, client_id=provider.client_id)
+    return result["url"]
+
