@@ -1,7 +1,7 @@
 """single sign-on (issue #18): a city's identity provider, its claimed email domains, accounts' subjects
 
 Revision ID: sso0000001
-Revises: f16b00000002
+Revises: ozg0000001
 Create Date: 2026-12-01 07:31:06.504444
 
 """
