@@ -24,18 +24,18 @@ def purge_unconfirmed(now=None) -> dict:
     """Scheduler: delete registrations never confirmed within the link's validity; drop expired changes."""
     now = now or utcnow()
     expired = InterestRegistration.token_expires_at < now
-    ids = db.session.execute(sa.select(InterestRegistration.id).where(
-        InterestRegistration.confirmed_at.is_(None), expired)).scalars().all()
-    if ids:
-        db.session.execute(sa.delete(InterestRegistration).where(InterestRegistration.id.in_(ids)))
-        audit.record(None, "interest.purged", summary=f"{len(ids)} unbestätigte Interessensbekundung(en) gelöscht",
-                     count=len(ids))
+    # one DELETE with the condition itself (no id list: at scale it would exceed SQLite's bound-parameter limit)
+    deleted = db.session.execute(sa.delete(InterestRegistration).where(
+        InterestRegistration.confirmed_at.is_(None), expired).execution_options(synchronize_session=False)).rowcount
+    if deleted:
+        audit.record(None, "interest.purged", summary=f"{deleted} unbestätigte Interessensbekundung(en) gelöscht",
+                     count=deleted)
     dropped = db.session.execute(
         sa.update(InterestRegistration).where(InterestRegistration.confirmed_at.is_not(None), expired)
         .values(pending_data=None, token_hash=None, token_expires_at=None)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    return {"deleted": len(ids), "changes_dropped": dropped or 0}
+    return {"deleted": deleted or 0, "changes_dropped": dropped or 0}
 
 
 def _digest_due(now, weekday: int) -> bool:
@@ -72,6 +72,19 @@ def send_weekly_digests(now=None, *, force: bool = False) -> dict:
     ids = db.session.execute(sa.select(User.id).where(
         User.active.is_(True), User.password_hash.is_not(None), User.id.not_in(done), User.id.not_in(off))
         .order_by(User.id)).scalars().all()
+    db.session.rollback()
+    # in batches: the weekday and the last digest of each user are read with IN (ids), which must stay below the
+    # databases' bound-parameter limits (SQLite: 32,766) with 100,000 users (issue #17)
+    for start in range(0, len(ids), DIGEST_BATCH):
+        _send_batch(ids[start:start + DIGEST_BATCH], now, week, force, stats)
+    return stats
+
+
+#: users whose digest state is read in one statement
+DIGEST_BATCH = 500
+
+
+def _send_batch(ids, now, week, force, stats) -> None:
     ids = _due_users(ids, now, force)
     last = dict(db.session.execute(sa.select(DigestLedger.user_id, sa.func.max(DigestLedger.until))
                                    .where(DigestLedger.user_id.in_(ids)).group_by(DigestLedger.user_id)).all()) if ids else {}
@@ -101,7 +114,6 @@ def send_weekly_digests(now=None, *, force: bool = False) -> dict:
             stats["skipped"] += 1
             continue
         stats["sent" if count else "empty"] += 1
-    return stats
 
 
 def digest_job() -> dict:

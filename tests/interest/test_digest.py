@@ -201,3 +201,19 @@ def test_each_network_sets_its_digest_weekday(followed, city_a, staff_a):
     tuesday = MONDAY + timedelta(days=8)
     assert tasks.send_weekly_digests(tuesday)["sent"] == 1 and len(_digests(staff_a)) == 2
     assert tasks.send_weekly_digests(tuesday + timedelta(days=2))["sent"] == 0 and len(_digests(staff_a)) == 2
+
+
+def test_digest_runs_in_batches_of_users(followed, staff_a, lead_a, city_a, monkeypatch):
+    """The due users are read in batches (issue #17: an IN list of 100,000 user ids exceeds SQLite's 32,766 bound
+    parameters): with batches of one user every member still gets exactly one ledger row and staff_a the mail,
+    and a second run in the same week sends nothing."""
+    from tests import factories
+    extra = [factories.make_user(city_a, email=f"batch{i}@ettlingen.de") for i in range(3)]
+    db.session.commit()
+    monkeypatch.setattr(tasks, "DIGEST_BATCH", 1)
+    stats = tasks.send_weekly_digests(MONDAY)
+    assert stats == {"sent": 1, "empty": 4, "skipped": 0}
+    assert len(_digests(staff_a)) == 1
+    ledger = db.session.scalars(sa.select(DigestLedger.user_id)).all()
+    assert sorted(ledger) == sorted([staff_a.id, lead_a.id] + [u.id for u in extra])
+    assert tasks.send_weekly_digests(MONDAY + timedelta(hours=1)) == {"sent": 0, "empty": 0, "skipped": 0}

@@ -5,12 +5,11 @@ and changes nothing; the API takes no session cookie at all; no GET request chan
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from network.extensions import db
 from tests import factories
 from tests.security.conftest import report
-from tests.security.crawl import (WRITE_METHODS, Crawl, build_url, diff, is_api, snapshot)
+from tests.security.crawl import (WRITE_METHODS, Crawl, WriteWatch, build_url, diff, is_api, snapshot)
 from tests.security.world import FORM_DATA, PRINCIPAL_KEYS
 
 pytestmark = pytest.mark.http_only
@@ -60,45 +59,59 @@ def test_every_state_changing_route_requires_a_valid_token(app, world):
     checked, failures, unresolved = 0, [], []
     foreign_token = _csrf_token(_client(app, world.principals["lead_b"]))
     hashes = {p.user.id: p.user.password_hash for p in world.principals.values() if p.user is not None}
-    for rule in write_rules(app):
-        if is_api(rule):
-            continue
-        try:
-            url, resolved = build_url(app, rule.endpoint, world.target_args(rule)), True
-        except AssertionError:
-            # no builder for this domain yet (test_world.py fails for it): the CSRF check runs before
-            # the view, so a well-formed placeholder still tests the refusal; the control is skipped
-            url, resolved = build_url(app, rule.endpoint, _placeholders(rule)), False
-            unresolved.append(rule.endpoint)
-        data = FORM_DATA.get(rule.endpoint, lambda w: {})(world)
-        for key in ("anonymous", "coordinator"):
-            for method in sorted(rule.methods & WRITE_METHODS):
-                client = _client(app, world.principals[key])
-                for label, token in (("no token", None), ("a wrong token", "falsch"),
-                                     ("another session's token", foreign_token)):
-                    before = snapshot()
-                    body = dict(data, **({"csrf_token": token} if token else {}))
-                    resp = client.open(url, method=method, data=body)
-                    changed = diff(before, snapshot())
-                    text = resp.get_data(as_text=True)
-                    where = f"{method} {url} ({rule.endpoint}) as {key} with {label}"
-                    if resp.status_code != 400 or CSRF_MESSAGE not in text:
-                        failures.append(f"{where}: got {resp.status_code}, expected 400 with '{CSRF_MESSAGE}'")
-                    if changed:
-                        failures.append(f"{where}: the database changed:\n{changed}")
-                    checked += 1
-                # control: the same request with the session's valid token gets past the CSRF check,
-                # so the refusals above are the token's doing and not a broken request
-                if not resolved:
-                    continue
-                resp = client.open(url, method=method, data=dict(data, csrf_token=_csrf_token(client)))
-                if CSRF_MESSAGE in resp.get_data(as_text=True):
-                    failures.append(f"{method} {url} as {key}: refused even with a valid token (control)")
-                _restore_principals(world, hashes)
+    with WriteWatch() as watch:
+        for rule in write_rules(app):
+            if is_api(rule):
+                continue
+            _check_rule(app, world, rule, watch, foreign_token, hashes, failures, unresolved)
+            checked += _requests_per_rule(rule)
     report(f"csrf: {checked} token-less/forged requests to {len(write_rules(app))} state-changing routes refused"
            + (f"; no world values (placeholders, no control) for {sorted(set(unresolved))}" if unresolved else ""))
     assert checked >= 10, "suspiciously few state-changing routes"
     assert not failures, "\n".join(failures)
+
+
+PRINCIPALS_CHECKED = ("anonymous", "coordinator")
+FORGERIES = (("no token", None), ("a wrong token", "falsch"), ("another session's token", "foreign"))
+
+
+def _requests_per_rule(rule) -> int:
+    return len(PRINCIPALS_CHECKED) * len(rule.methods & WRITE_METHODS) * len(FORGERIES)
+
+
+def _check_rule(app, world, rule, watch, foreign_token, hashes, failures, unresolved):
+    """Each forged request is refused with 400 and changes nothing; then a control with the valid token."""
+    try:
+        url, resolved = build_url(app, rule.endpoint, world.target_args(rule)), True
+    except AssertionError:
+        # no builder for this domain yet (test_world.py fails for it): the CSRF check runs before
+        # the view, so a well-formed placeholder still tests the refusal; the control is skipped
+        url, resolved = build_url(app, rule.endpoint, _placeholders(rule)), False
+        unresolved.append(rule.endpoint)
+    data = FORM_DATA.get(rule.endpoint, lambda w: {})(world)
+    for key in PRINCIPALS_CHECKED:
+        for method in sorted(rule.methods & WRITE_METHODS):
+            client = _client(app, world.principals[key])
+            watch.rebase()  # the login's own writes, the last control's and the restore's
+            for label, token in FORGERIES:
+                token = foreign_token if token == "foreign" else token
+                body = dict(data, **({"csrf_token": token} if token else {}))
+                resp = client.open(url, method=method, data=body)
+                changed = watch.changes()
+                text = resp.get_data(as_text=True)
+                where = f"{method} {url} ({rule.endpoint}) as {key} with {label}"
+                if resp.status_code != 400 or CSRF_MESSAGE not in text:
+                    failures.append(f"{where}: got {resp.status_code}, expected 400 with '{CSRF_MESSAGE}'")
+                if changed:
+                    failures.append(f"{where}: the database changed:\n{changed}")
+            # control: the same request with the session's valid token gets past the CSRF check,
+            # so the refusals above are the token's doing and not a broken request
+            if not resolved:
+                continue
+            resp = client.open(url, method=method, data=dict(data, csrf_token=_csrf_token(client)))
+            if CSRF_MESSAGE in resp.get_data(as_text=True):
+                failures.append(f"{method} {url} as {key}: refused even with a valid token (control)")
+            _restore_principals(world, hashes)
 
 
 def test_the_api_ignores_the_session_cookie(app, world):
@@ -111,16 +124,16 @@ def test_the_api_ignores_the_session_cookie(app, world):
     rules = [r for r in app.url_map.iter_rules() if is_api(r) and r.endpoint not in public]
     assert rules
     failures = []
-    for rule in rules:
-        args = {n: (world.arg_values(n, lead, rule.endpoint) or [1])[0] for n in rule.arguments}
-        url = build_url(app, rule.endpoint, args)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            before = snapshot()
-            resp = client.open(url, method=method, json={})
-            if resp.status_code != 401 or (resp.get_json() or {}).get("error", {}).get("code") != "unauthorized":
-                failures.append(f"{method} {url}: {resp.status_code} {resp.get_data(as_text=True)[:120]}")
-            if diff(before, snapshot()):
-                failures.append(f"{method} {url}: changed the database without a token")
+    with WriteWatch() as watch:
+        for rule in rules:
+            args = {n: (world.arg_values(n, lead, rule.endpoint) or [1])[0] for n in rule.arguments}
+            url = build_url(app, rule.endpoint, args)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                resp = client.open(url, method=method, json={})
+                if resp.status_code != 401 or (resp.get_json() or {}).get("error", {}).get("code") != "unauthorized":
+                    failures.append(f"{method} {url}: {resp.status_code} {resp.get_data(as_text=True)[:120]}")
+                if watch.changes():
+                    failures.append(f"{method} {url}: changed the database without a token")
     assert not failures, "the API accepted a session cookie:\n" + "\n".join(failures)
 
 
@@ -130,32 +143,18 @@ def test_no_get_request_changes_the_database(app, world, key):
     principal = world.principals[key]
     from tests.security.crawl import login_client
     client = login_client(app, principal)  # the login's own writes happen before the first snapshot
-    first = snapshot()
-    state = {"before": first, "wrote": False}
     changes = []
+    with WriteWatch() as watch:
+        first = watch.before
 
-    # a full snapshot of every table costs ~0.1 s; taken only after a request that sent a writing statement
-    # (the app runs in this process, on this engine), and once more at the end against the first one
-    def writes(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip()[:7].upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")):
-            state["wrote"] = True
+        def visit(kind, url, response):
+            if kind == "mail":
+                return
+            changed = watch.changes()
+            if changed:
+                changes.append(f"GET {url} ({kind}) as {key} [{response.status_code}]:\n{changed}")
 
-    def visit(kind, url, response):
-        if kind == "mail" or not state["wrote"]:
-            return
-        state["wrote"] = False
-        after = snapshot()
-        changed = diff(state["before"], after)
-        if changed:
-            changes.append(f"GET {url} ({kind}) as {key} [{response.status_code}]:\n{changed}")
-        state["before"] = after
-
-    sa.event.listen(db.engine, "before_cursor_execute", writes)
-    try:
         fetched = Crawl(app, world, principal, client=client).run(visit)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", writes)
-    db.session.rollback()
     overall = diff(first, snapshot())
     report(f"get-writes-nothing: {key}: {len(fetched)} GET requests, {len(changes)} wrote")
     assert not changes, "GET requests that changed the database:\n" + "\n".join(changes)
