@@ -71,26 +71,32 @@ def setup(app) -> None:
     from network.accounts.models import User
     from network.extensions import db
     from network.municipalities.models import Municipality, make_slug
+    from network.networks.models import Network, NetworkMembership
     from network.topics.models import FieldOfAction, Topic
     with app.app_context():
         db.create_all()
+        network = Network(slug="readi", name="re@di – regional.digital")
+        db.session.add(network)
+        db.session.flush()
         for name in ("Baden-Baden", "Bretten", "Bruchsal", "Bühl", "Ettlingen", "Gaggenau", "Rastatt",
                      "Rheinstetten", "Stutensee"):
             city = Municipality(name=name, slug=make_slug(name), kind="grosse_kreisstadt", district="")
             db.session.add(city)
             db.session.flush()
+            db.session.add(NetworkMembership(network_id=network.id, municipality_id=city.id, status="member"))
             db.session.add(User(email=f"staff@{city.slug}.example", name=f"Staff {name}", role="staff",
                                 municipality_id=city.id))
         fields = []
         for i, name in enumerate(("Infrastruktur", "Mobilität", "Bildung", "Verwaltung", "Bürgerservice")):
-            field = FieldOfAction(slug=make_slug(name), name=name, position=i)
+            field = FieldOfAction(network_id=network.id, slug=make_slug(name), name=name, position=i)
             db.session.add(field)
             fields.append(field)
         db.session.flush()
         for i, name in enumerate(("e-Akte", "e-Posteingang", "e-Payment", "E-Mobilität", "Parkraummanagement",
                                   "Engagement-Plattform", "IoT / LoRaWAN", "Open-Data-Portal",
                                   "Online-Bürgerservice", "Low-Code", "Intranet", "Projektmanagement")):
-            db.session.add(Topic(slug=make_slug(name), name=name, field_id=fields[i % len(fields)].id))
+            db.session.add(Topic(network_id=network.id, slug=make_slug(name), name=name,
+                                 field_id=fields[i % len(fields)].id))
         db.session.commit()
 
 
