@@ -6,7 +6,6 @@ default network (config DEFAULT_NETWORK). Only the slug is kept here, so asking 
 it with the slugs a user coordinates, which are loaded with the user.
 """
 
-import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context, session
 
 #: session key of the switcher's choice
@@ -34,21 +33,6 @@ def current_network_slug() -> str:
 def set_request_network(slug: str) -> None:
     """Called for URLs under /n/<slug>/: this request is in that network."""
     g.network_slug = slug
-
-
-def default_network_id(context=None):
-    """Column default for network-owned rows created without a network: the request's network.
-
-    Services set network_id themselves; this keeps rows written by older code paths (and tests that build
-    rows directly) in the network they were written in. Runs on the flush's own connection.
-    """
-    slug = current_network_slug()
-    if context is None:
-        from network.extensions import db
-        conn = db.session.connection()
-    else:
-        conn = context.connection
-    return conn.execute(sa.text("SELECT id FROM network WHERE slug = :slug"), {"slug": slug}).scalar()
 
 
 # --- network-scoped blueprints (/n/<network>/…) -----------------------------------------------------------------

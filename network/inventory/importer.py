@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from network.core import audit
+from network.core.current import current_network_slug
 from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
@@ -224,19 +225,37 @@ def mapping_or_errors(header, mapping: dict) -> tuple[dict | None, dict]:
 
 def _lookup_tables(city_id: int):
     """Names and ids of the fields of action and topics the city's rows may name: those of the networks the city
-    takes part in. Where two networks use the same name, this request's network wins (city_fields orders it
-    first), then the networks by name."""
+    takes part in. A name (or slug) maps to every candidate: two networks may use the same name (`_pick`)."""
     fields = [f for _n, items in services.city_fields(city_id) for f in items]
-    topics = services.active_topics(city_id)
-    by_name = {}
-    for f in fields:
-        for key in (f.name.strip().lower(), f.slug, _norm(f.name)):
-            by_name.setdefault(key, f)
-    topics_by_name = {}
-    for t in topics:
-        for key in (t.name.strip().lower(), t.slug, _norm(t.name)):
-            topics_by_name.setdefault(key, t)
-    return by_name, topics_by_name, {f.id: f for f in fields}, {t.id: t for t in topics}
+    topics = services.active_topics(city_id)  # their networks are in the session already (city_fields loaded them)
+
+    def index(items):
+        by_name: dict[str, list] = {}
+        for item in items:
+            for key in {item.name.strip().lower(), item.slug, _norm(item.name)}:
+                by_name.setdefault(key, []).append(item)
+        return by_name
+    return index(fields), index(topics), {f.id: f for f in fields}, {t.id: t for t in topics}
+
+
+def _pick(by_name: dict, text: str, *, prefer_network_id=None):
+    """(item or None, ambiguous networks or None) for a name of the CSV (issue #16).
+
+    Only the networks of the importing city count (`_lookup_tables`); of several candidates the exact name wins,
+    then the one of this request's network, then (for a topic) the one of the row's field's network. Still
+    several: the caller names the networks in a row error; no candidate is taken at random."""
+    if not text:
+        return None, None
+    candidates = by_name.get(text.lower()) or by_name.get(_norm(text)) or []
+    exact = [c for c in candidates if c.name.strip().lower() == text.lower()]
+    candidates = exact or candidates
+    if len(candidates) <= 1:
+        return (candidates[0] if candidates else None), None
+    for narrowed in ([c for c in candidates if c.network.slug == current_network_slug()],
+                     [c for c in candidates if prefer_network_id is not None and c.network_id == prefer_network_id]):
+        if len(narrowed) == 1:
+            return narrowed[0], None
+    return None, sorted({c.network.name for c in candidates}, key=str.casefold)
 
 
 def _is_month(text: str) -> bool:
@@ -275,13 +294,21 @@ def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) 
         raw_id = data.pop("id")
         row_visibility = data["visibility"]
         field_text = data.pop("field")
-        fld = fields_by_name.get(field_text.lower()) or fields_by_name.get(_norm(field_text))
-        if field_text and fld is None:
+        fld, networks = _pick(fields_by_name, field_text)
+        if networks:
+            reasons.append(_("Handlungsfeld „%(value)s“ gibt es in mehreren Netzwerken: %(networks)s – bitte "
+                             "wechseln Sie oben in der Kopfzeile in das Netzwerk, zu dem das Vorhaben gehört, und "
+                             "prüfen Sie die Vorschau erneut.", value=field_text, networks=", ".join(networks)))
+        elif field_text and fld is None:
             reasons.append(_("Handlungsfeld „%(value)s“ ist unbekannt.", value=field_text))
         data["field_id"] = fld.id if fld else None
         topic_text = data.pop("topic")
-        topic = topics_by_name.get(topic_text.lower()) or topics_by_name.get(_norm(topic_text)) if topic_text else None
-        if topic_text and topic is None:
+        topic, networks = _pick(topics_by_name, topic_text, prefer_network_id=fld.network_id if fld else None)
+        if networks:
+            reasons.append(_("Thema „%(value)s“ gibt es in mehreren Netzwerken: %(networks)s – bitte wechseln Sie "
+                             "oben in der Kopfzeile in das Netzwerk, zu dem das Vorhaben gehört, und prüfen Sie "
+                             "die Vorschau erneut.", value=topic_text, networks=", ".join(networks)))
+        elif topic_text and topic is None:
             reasons.append(_("Thema „%(value)s“ ist unbekannt.", value=topic_text))
         data["topic_id"] = topic.id if topic else None
         status_text = data["status"]

@@ -32,10 +32,12 @@ def _pull_network(endpoint, values):
 
 @blp.before_request
 def _known_network():
-    """An unknown network answers 404 (after the token check: without a token, 401)."""
-    from flask import g
+    """An unknown network, or one the caller has no part in, answers 404 (after the token check: without a token,
+    401); a city that left the network reads its history and writes nothing (403)."""
+    from flask import g, request
     if g.get("api_user"):
-        services.this_network()
+        from network.networks.services import network_gate
+        network_gate(g.api_user, request.method)  # 404 outside the caller's networks, 403 writes after leaving
 
 
 @blp.before_request

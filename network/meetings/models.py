@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
-from network.core.current import default_network_id
 from network.extensions import db
 
 BODY_KINDS = {
@@ -47,7 +46,7 @@ class Body(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the network the body belongs to (its meetings are the network's)
     network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False, default=default_network_id)
+                                            nullable=False)
     #: one of BODY_KINDS
     kind: Mapped[str] = mapped_column(sa.String(15), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(160), nullable=False)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import g
 
 from network.core.current import current_network_slug, default_network_slug
@@ -45,11 +46,19 @@ def topic_leads(network: Network, *, limit: int = LEADS_SHOWN):
 
 
 def public_practices(network: Network, *, limit: int = PRACTICES_SHOWN):
-    """The latest public practice reports of the network's member cities (id, title, published_at, city name)."""
+    """The latest public practice reports of the network's member cities (id, title, published_at, city name,
+    reuses: how many of this network's members and guests marked their reuse; no other network's cities count)."""
     from network.networks.services import active_member_clause
-    from network.practices.models import Practice
+    from network.practices.models import Practice, PracticeReuse
+    marker = sa.orm.aliased(Municipality)
+    reuses = (sa.select(sa.func.count()).select_from(PracticeReuse)
+              .join(marker, marker.id == PracticeReuse.municipality_id)
+              .where(PracticeReuse.practice_id == Practice.id, marker.status == "member",
+                     active_member_clause(network.id, PracticeReuse.municipality_id))
+              .correlate(Practice).scalar_subquery())
     return db.session.execute(
-        sa.select(Practice.id, Practice.title, Practice.published_at, Municipality.name.label("city"))
+        sa.select(Practice.id, Practice.title, Practice.published_at, Municipality.name.label("city"),
+                  reuses.label("reuses"))
         .join(Municipality, Municipality.id == Practice.municipality_id)
         .where(Practice.status == "published", Practice.visibility == "public",
                active_member_clause(network.id, Practice.municipality_id))

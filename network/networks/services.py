@@ -331,17 +331,35 @@ def leave(actor, network: Network, city: Municipality, *, reason: str) -> Networ
     return row
 
 
-def may_read_network(user, network: Network) -> bool:
+def may_read_network(user, network: Network, *, history: bool = False) -> bool:
     """Whether the user reads a network's inner pages (topics and their claims, fields of action): its member and
     guest cities' accounts and its coordination. Everybody else (the platform administration too, which manages
     networks but does not work in them) meets the network's public page (/n/<slug>/) only; its inner pages answer
-    404 as if they did not exist."""
+    404 as if they did not exist. `history`: a city that left the network still reads its past (bodies and
+    meetings it took part in) but writes nothing there (`may_write_network`)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if network.slug in user.coordinated_networks:
         return True
     row = membership(network.id, user.municipality_id)
-    return row is not None and row.is_active
+    return row is not None and (row.is_active or history)
+
+
+def may_write_network(user, network: Network) -> bool:
+    """Whether the user acts in the network (RSVP, vote, propose): not a city that left it (issue #16)."""
+    return may_read_network(user, network)
+
+
+def network_gate(user, method: str) -> Network:
+    """For network-scoped blueprints whose history stays readable (meetings): 404 for a network the user has no
+    part in (unknown, another network's coordination, the platform administration, cities of other networks),
+    403 for a change by a city that left it."""
+    network = request_network()
+    if not may_read_network(user, network, history=True):
+        abort(404)
+    if method not in ("GET", "HEAD", "OPTIONS") and not may_write_network(user, network):
+        abort(403)
+    return network
 
 
 def readable_network() -> Network:

@@ -158,7 +158,7 @@ class _Detail:
 
     def __init__(self, user, practice):
         self._practice = practice
-        self.reuses = services.reuses(practice)
+        self.reuses = services.reuses(user, practice)
         self.questions = services.questions(user, practice)
 
     def __getattr__(self, name):

@@ -204,7 +204,7 @@ def _render_detail(practice, status=200, error=None, **forms):
         answer_forms.setdefault(q.id, AnswerForm(prefix=f"a{q.id}", formdata=None, answer=q.answer))
     return render_template(
         "practices/detail.html", practice=practice, own=own, sections=services.rendered_sections(practice),
-        attachments=services.attachments(practice), reuses=services.reuses(practice), own_mark=mark,
+        attachments=services.attachments(practice), reuses=services.reuses(current_user, practice), own_mark=mark,
         questions=qs, reuse_form=reuse_form,
         question_form=forms.get("question_form") or QuestionForm(prefix="q", formdata=None),
         answer_forms=answer_forms, attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
-from network.core.current import default_network_id
 from network.extensions import db
 
 TOPIC_STATUSES = {
@@ -73,7 +72,7 @@ class FieldOfAction(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: each network keeps its own list of fields of action
     network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False, default=default_network_id)
+                                            nullable=False)
     #: URL name, lowercase ASCII
     slug: Mapped[str] = mapped_column(sa.String(80), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
@@ -100,7 +99,7 @@ class Topic(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the network that owns the topic (its lead claims, participants and matrix belong to that network)
     network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False, default=default_network_id)
+                                            nullable=False)
     slug: Mapped[str] = mapped_column(sa.String(80), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

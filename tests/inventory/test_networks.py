@@ -250,3 +250,69 @@ def test_report_entries_of_network_visibility_only_for_cities_sharing_a_network(
         assert shown == titles, (user.email, shown)
         csv = _text(client.get(f"/vorhaben/bericht/{report.id}.csv"))
         assert ("Containerlogistik" in csv) == ("Containerlogistik Nordstadt" in titles)
+
+
+@pytest.fixture
+def same_names(two_networks, nord, fields, city_a):
+    """The topic "Digitale Akte" in nord (made first: the lower id) and in re@di; the field "Mobilität" and the topic
+    "Parken" in nord and in a third network "west" that Ettlingen also takes part in; "Digitale Akte" also in
+    "sued", a network of neither Ettlingen nor Bühl."""
+    from tests.topics.conftest import make_topic
+    west = factories.make_network("west", "Städtenetz West")
+    sued = factories.make_network("sued", "Städtenetz Süd")
+    factories.make_city("Weststadt", network=west)
+    factories.join_network(city_a, west)
+    out = {
+        "akte_nord": make_topic(two_networks["harbour"], "Digitale Akte"),
+        "akte_sued": make_topic(make_field("Süd-Feld", network_id=sued.id), "Digitale Akte"),
+        "akte_readi": make_topic(fields[0], "Digitale Akte"),
+        "mob_nord": make_field("Mobilität", network_id=nord.id),
+        "mob_west": make_field("Mobilität", network_id=west.id),
+    }
+    out["park_nord"] = make_topic(out["mob_nord"], "Parken")
+    out["park_west"] = make_topic(out["mob_west"], "Parken")
+    db.session.commit()
+    return out
+
+
+def _import(client, slug, raw: str):
+    token = _upload(client, slug, raw.encode())
+    page = _text(client.get(f"/vorhaben/{slug}/import/{token}"))
+    resp = client.post(f"/vorhaben/{slug}/import/{token}", data={
+        "action": "import", "map-title": "0", "map-field": "1", "map-topic": "2", "map-status": "3",
+        "default_visibility": "network"})
+    return page, resp
+
+
+def _topic_of(title):
+    return db.session.execute(sa.select(Project.topic_id).where(Project.title == title)).scalar_one()
+
+
+def test_import_prefers_the_current_network_for_a_name_in_several(client, login_as, lead_a, lead_b, same_names):
+    login_as(lead_b)  # Bühl (re@di only): nord's and sued's "Digitale Akte" are not candidates
+    _page, resp = _import(client, "buehl", "Titel;Handlungsfeld;Thema;Status\nAkte B;Digitale Bürgerdienste;"
+                                           "Digitale Akte;Idee\n")
+    assert resp.status_code == 302 and _topic_of("Akte B") == same_names["akte_readi"].id
+    client.post("/abmelden")
+    login_as(lead_a)  # Ettlingen in re@di, nord and west; the request is in re@di
+    raw = "Titel;Handlungsfeld;Thema;Status\nAkte E;Digitale Bürgerdienste;Digitale Akte;Idee\n"
+    _page, resp = _import(client, "ettlingen", raw)
+    assert resp.status_code == 302 and _topic_of("Akte E") == same_names["akte_readi"].id
+    # in nord, the same name is nord's
+    client.post("/netzwerk-wechseln", data={"network": "nord", "next": "/"})
+    _page, resp = _import(client, "ettlingen", raw.replace("Akte E;Digitale Bürgerdienste", "Akte N;Hafen und Logistik"))
+    assert resp.status_code == 302 and _topic_of("Akte N") == same_names["akte_nord"].id
+    # in nord, "Mobilität"/"Parken" are nord's although west has them too
+    _page, resp = _import(client, "ettlingen", "Titel;Handlungsfeld;Thema;Status\nParken N;Mobilität;Parken;Idee\n")
+    assert resp.status_code == 302 and _topic_of("Parken N") == same_names["park_nord"].id
+
+
+def test_import_names_the_networks_when_still_ambiguous(client, login_as, lead_a, same_names):
+    login_as(lead_a)  # in re@di: "Mobilität" and "Parken" exist in nord and west, neither is this network's
+    raw = "Titel;Handlungsfeld;Thema;Status\nParken;Mobilität;Parken;Idee\nAkte;Digitale Bürgerdienste;Parken;Idee\n"
+    page, resp = _import(client, "ettlingen", raw)
+    assert ("Handlungsfeld „Mobilität“ gibt es in mehreren Netzwerken: Städtenetz Nord, Städtenetz West – bitte "
+            "wechseln Sie oben in der Kopfzeile in das Netzwerk") in page
+    assert "Thema „Parken“ gibt es in mehreren Netzwerken: Städtenetz Nord, Städtenetz West" in page
+    assert resp.status_code != 302 or row_count(Project) == 4  # nothing imported, no row taken at random
+    assert row_count(Project) == 4

@@ -100,3 +100,23 @@ def test_update_network_validates(coordinator):
     services.update_network(coordinator, network, {"name": "re@di neu", "digest_weekday": "2",
                                                    "reminder_days": "1, 7"})
     assert db.session.get(Network, network.id).reminder_days == "7,1"
+
+
+@pytest.mark.parametrize("model", ["FieldOfAction", "Topic", "Body"])
+def test_network_owned_rows_name_their_network(app, nord, model):
+    """No column default: a row written without its network is refused, never filed into some network."""
+    from sqlalchemy.exc import IntegrityError
+
+    from network.meetings.models import Body
+    from network.topics.models import FieldOfAction, Topic
+    cls = {"FieldOfAction": FieldOfAction, "Topic": Topic, "Body": Body}[model]
+    assert cls.__table__.c.network_id.default is None and cls.__table__.c.network_id.server_default is None
+    field = FieldOfAction(network_id=nord.id, slug="feld", name="Feld")
+    db.session.add(field)
+    db.session.flush()
+    values = {"FieldOfAction": {"slug": "x", "name": "X"}, "Topic": {"slug": "x", "name": "X", "field_id": field.id},
+              "Body": {"kind": "plenum", "name": "X"}}[model]
+    db.session.add(cls(**values))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

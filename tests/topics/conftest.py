@@ -10,9 +10,12 @@ _n = iter(range(1, 10_000))
 
 
 def make_field(name=None, position=10, **kw) -> FieldOfAction:
-    """A field of action (of the request's network, i.e. the default one, unless network_id is given)."""
+    """A field of action (of the default network re@di unless network_id is given)."""
     name = name or f"Handlungsfeld {next(_n)}"
     from network.municipalities.models import make_slug
+    if "network_id" not in kw:  # every row names its network (no column default since issue #16)
+        from tests.factories import make_network
+        kw["network_id"] = make_network().id
     field = FieldOfAction(slug=make_slug(name), name=name, position=position, **kw)
     db.session.add(field)
     db.session.flush()

@@ -13,6 +13,17 @@ from network.core.current import scope_blueprint
 bp = Blueprint("meetings", __name__, url_prefix="/n/<network>")
 scope_blueprint(bp)
 
+
+@bp.before_request
+def _network_gate():
+    """A network the user has no part in answers 404 before any permission check; a city that left it reads its
+    history and changes nothing (403). Visitors still go to the login first."""
+    from flask import request
+    from flask_login import current_user
+    if current_user.is_authenticated:
+        from network.networks.services import network_gate
+        network_gate(current_user, request.method)
+
 #: registered by meetings/setup.py (the app registers one blueprint per domain's views)
 personal_bp = Blueprint("my_meetings", __name__)
 

@@ -24,7 +24,7 @@ from network.practices.services.lists import (follow_practice, open_questions_fo
                                               practices_of_city, practices_on_topic, recent_public,
                                               rendered_sections)
 from network.practices.services.faq import answer_question, ask_question, get_question_or_404, questions
-from network.practices.services.reuse import own_reuse, reuses, set_reuse
+from network.practices.services.reuse import own_reuse, reuse_reach, reuses, set_reuse
 from network.practices.services.history import (DiffRow, FieldDiff, compare, get_revision_or_404,
                                                   restore_revision, revisions)
 from network.practices.services.writing import archive_practice, create_practice, publish_practice, update_practice
@@ -38,7 +38,7 @@ __all__ = [
     "follow_practice", "open_questions_for_city", "own_drafts", "practices_of_city", "practices_on_topic",
     "recent_public", "rendered_sections",
     "answer_question", "ask_question", "get_question_or_404", "questions",
-    "own_reuse", "reuses", "set_reuse",
+    "own_reuse", "reuse_reach", "reuses", "set_reuse",
     "DiffRow", "FieldDiff", "compare", "get_revision_or_404", "restore_revision", "revisions",
     "archive_practice", "create_practice", "publish_practice", "update_practice",
 ]

@@ -7,21 +7,49 @@ from flask_babel import gettext as _
 
 from network.core import audit
 from network.core.outbox import queue_mail
-from network.core.permissions import require
+from network.core.permissions import require, roles_of
+from network.core.tenancy import in_current_network, shares_a_network
 from network.core.validation import Checker
 from network.extensions import db
 from network.municipalities.models import Municipality
+from network.networks.models import ACTIVE_STATUSES, NetworkMembership
 from network.practices.models import REUSE_STATUSES, Practice, PracticeReuse
 from network.practices.services._common import (authoring_contacts, int_or_none, practice_link,
                                                 require_other_city_on_published)
 
 
-def reuses(practice: Practice) -> list[PracticeReuse]:
-    """Reuse marks of member cities, most advanced first."""
+def reuse_reach(user, practice_city_id, *, network_id=None):
+    """SQL over practice_reuse: the marks a reader may see (issue #16, the network rule).
+
+    A city's reader sees its own city's mark and those of the cities that share a network with it; the coordination
+    of the request's network the marks of that network's cities. Anonymous readers (and a platform administration
+    without a city) see only what is public: the marks of cities that share a network with the practice's city,
+    whose memberships the networks' public pages name. On a network's page (`network_id`) only that network's
+    members and guests count."""
+    roles = roles_of(user)
+    own = getattr(user, "municipality_id", None) if "anonymous" not in roles else None
+    clauses = []
+    if own is not None:
+        clauses += [PracticeReuse.municipality_id == own, shares_a_network(PracticeReuse.municipality_id, own)]
+    if "coordinator" in roles:
+        clauses.append(in_current_network(PracticeReuse.municipality_id))
+    if not clauses:
+        clauses.append(shares_a_network(PracticeReuse.municipality_id, practice_city_id))
+    reach = sa.and_(Municipality.status == "member", sa.or_(*clauses))
+    if network_id is not None:
+        reach = sa.and_(reach, sa.exists().where(
+            NetworkMembership.network_id == network_id, NetworkMembership.municipality_id == PracticeReuse.municipality_id,
+            NetworkMembership.status.in_(ACTIVE_STATUSES)))
+    return reach
+
+
+def reuses(user, practice: Practice, *, network_id=None) -> list[PracticeReuse]:
+    """Reuse marks the reader may see (`reuse_reach`), most advanced first."""
     order = sa.case({"adopted": 0, "adopting": 1, "interested": 2}, value=PracticeReuse.status)
     return db.session.execute(
         sa.select(PracticeReuse).join(Municipality, Municipality.id == PracticeReuse.municipality_id)
-        .where(PracticeReuse.practice_id == practice.id, Municipality.status == "member")
+        .where(PracticeReuse.practice_id == practice.id,
+               reuse_reach(user, practice.municipality_id, network_id=network_id))
         .order_by(order, Municipality.name)).scalars().all()
 
 
