@@ -72,6 +72,9 @@ def axis(app, city_a, city_b, lead_a, lead_b, coordinator, nord, coordinator_nor
             "host_id": str(north.id)})
         poll = meetings.create_meeting(coordinator_nord, body, {"title": "Umfrage Nord", "address": "Nordstadt"})
         slot = meetings.add_slot(coordinator_nord, poll, {"date": day, "start_time": "14:00", "end_time": "16:00"})
+    from network.ozg.models import OzgService
+    db.session.add(OzgService(ozg_id=10173, name="Parkausweise und Zufahrtsberechtigungen", lebenslage="Kfz-Besitz",
+                              themenfeld="Mobilität & Reisen"))
     item = AgendaItem(meeting_id=meeting.id, title="Vorschlag", status="proposed")
     action = ActionItem(meeting_id=meeting.id, text="Aufgabe", municipality_id=north.id)
     db.session.add_all([item, action])
@@ -127,6 +130,10 @@ EXPECT = {
     ("topics.matrix", "GET"): row(404, 200, 200, 404, 404, 200, 404),
     ("topics.matrix_csv", "GET"): row(404, 200, 200, 404, 404, 200, 404),
     ("topics.detail", "GET"): row(404, 200, 200, 404, 404, 200, 404),
+    # the OZG matrix (issue #19) is one of the network's inner pages, like the topic matrix
+    ("ozg_net.matrix", "GET"): row(404, 200, 200, 404, 404, 200, 404),
+    ("ozg_net.matrix_csv", "GET"): row(404, 200, 200, 404, 404, 200, 404),
+    ("ozg_net.service", "GET"): row(404, 200, 200, 404, 404, 200, 404),
     ("topics.new", "GET"): row(404, 403, 403, 404, 404, 200, 404),
     ("topics.new", "POST"): row(404, 403, 403, 404, 404, 422, 404),
     ("topics.edit", "GET"): row(404, 403, 403, 404, 404, 200, 404),
@@ -222,6 +229,9 @@ c("topics.list", "GET", lambda w: f"{T}/")
 c("topics.matrix", "GET", lambda w: f"{T}/matrix")
 c("topics.matrix_csv", "GET", lambda w: f"{T}/matrix.csv")
 c("topics.detail", "GET", lambda w: f"{T}/hafen")
+c("ozg_net.matrix", "GET", lambda w: f"{B}/ozg/")
+c("ozg_net.matrix_csv", "GET", lambda w: f"{B}/ozg/matrix.csv")
+c("ozg_net.service", "GET", lambda w: f"{B}/ozg/leistung/10173")
 c("topics.new", "GET", lambda w: f"{T}/neu")
 c("topics.new", "POST", lambda w: f"{T}/neu", data=lambda w: {"name": ""})
 c("topics.edit", "GET", lambda w: f"{T}/hafen/bearbeiten")

@@ -13,6 +13,7 @@ from network.core.csvutil import csv_response
 from network.core.current import scope_blueprint
 from network.core.forms import apply_errors
 from network.core.permissions import require
+from network.networks.services import readable_network
 from network.ozg import services
 from network.ozg.forms import ActionForm, StatusForm, UploadForm
 from network.ozg.models import MATURITY, STATUS_SHAPES, STATUSES, VISIBILITY_LABELS
@@ -180,6 +181,7 @@ def import_csv(slug):
 @login_required
 def matrix():
     """The network's OZG matrix: Themenfelder -> services × member cities (25 per page), filters, counts."""
+    readable_network()  # outsiders of the network meet 404 before any permission check (issue #16)
     require(current_user, "ozg.view")
     filters = services.MatrixFilters.from_args(request.args)
     data = services.matrix(current_user, filters)
@@ -191,6 +193,7 @@ def matrix():
 @login_required
 def matrix_csv():
     """The matrix with the same filters and page of cities, as CSV."""
+    readable_network()
     require(current_user, "ozg.view")
     filters = services.MatrixFilters.from_args(request.args)
     data = services.matrix(current_user, filters)
@@ -202,6 +205,7 @@ def matrix_csv():
 @login_required
 def service(ozg_id):
     """One OZG service in the network: who offers it online with which solution, who is working on it."""
+    readable_network()
     require(current_user, "ozg.view")
     svc = services.service_or_404(ozg_id)
     return render_template("ozg/service.html", service=svc, d=services.service_page(current_user, svc), **_labels())

@@ -82,7 +82,7 @@ def _services_with_online_counts(user, network) -> tuple[list, dict[int, int]]:
 
 def matrix(user, filters: MatrixFilters) -> dict:
     """The matrix of this request's network for one page of its cities."""
-    network = request_network()
+    network = request_network()  # the views let only the network's readers in (readable_network)
     cities, has_next = _member_cities(network, filters.page)
     services, online = _services_with_online_counts(user, network)
     city_ids = [c.id for c in cities]
@@ -154,7 +154,7 @@ def service_page(user, service) -> dict:
     from network.inventory.models import Project
     from network.ozg.models import LeikaService
     from network.practices.models import Practice
-    network = request_network()
+    network = request_network()  # the views let only the network's readers in (readable_network)
     order = sa.case({"online": 0, "in_progress": 1, "planned": 2}, value=OzgStatus.status, else_=3)
     rows = db.session.execute(
         scope(OzgStatus, user).where(OzgStatus.service_id == service.id,
