@@ -9,10 +9,14 @@ from sqlalchemy.orm import selectinload
 from network.core.markdown import render_markdown
 from network.core.permissions import can
 from network.extensions import db
-from network.practices.models import SECTIONS, Practice, PracticeQuestion
+from network.practices.models import (
+    SECTIONS,
+    Practice,
+    PracticeQuestion,
+    practice_topic,
+)
 from network.practices.services._common import VISIBLE_STATUSES
 from network.practices.services.access import visible_clause
-from network.topics.models import Topic
 
 # --- lists for pages, panels and feeds ------------------------------------------------------------
 
@@ -37,7 +41,10 @@ def practices_on_topic(user, topic, limit: int = 10) -> list[Practice]:
     """Published practices on a topic that the user may see (topic page panel)."""
     return db.session.execute(
         sa.select(Practice).where(visible_clause(user), Practice.status.in_(VISIBLE_STATUSES),
-                                  Practice.topics.any(Topic.id == topic.id))
+                                  # the topic's practices through the index on practice_topic.topic_id (an
+                                  # EXISTS per practice made SQLite scan all 100,000 practices: issue #17)
+                                  Practice.id.in_(sa.select(practice_topic.c.practice_id)
+                                                  .where(practice_topic.c.topic_id == topic.id)))
         .order_by(Practice.published_at.desc()).limit(limit)).scalars().all()
 
 
