@@ -25,5 +25,6 @@ def init_templating(app):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else "–"
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else "–"
+    app.jinja_env.add_extension("jinja2.ext.do")  # {% do list.append(...) %}: the header builds its menu groups
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

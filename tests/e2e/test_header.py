@@ -68,3 +68,22 @@ def test_desktop_shows_no_menu_button(live_app, new_context):
     expect(page.locator("nav.site-nav")).to_be_visible()
     expect(page.locator("#header-search-q")).to_be_visible()
     expect(page.locator(".site-menu-toggle")).to_be_hidden()
+
+
+@pytest.mark.parametrize("email", [None, "staff@bruchsal.example", "lead@ettlingen.example",
+                                   "koordination@staedtenetz.example"])
+def test_desktop_navigation_fits_on_one_line(live_app, new_context, email):
+    """1,280 px: the grouped navigation is one row; a group opens as a drop-down over the page."""
+    page = new_context(email, viewport=DESKTOP).new_page()
+    page.goto(live_app.base_url + "/")
+    tops = page.evaluate("() => [...document.querySelectorAll('nav .site-nav__list > li')]"
+                         ".map(li => Math.round(li.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, f"{email}: Navigation bricht um ({tops})"
+    assert page.evaluate(_LAYOUT)["overflow"] <= 0
+    if email:
+        nav_height = page.locator("nav.site-nav").bounding_box()["height"]
+        page.locator("nav details.site-nav__group--network > summary").click()
+        expect(page.locator("nav details.site-nav__group--network a").first).to_be_visible()
+        assert page.locator("nav.site-nav").bounding_box()["height"] == nav_height  # over the page, not pushing it
+        page.locator("main h1").click()  # a click elsewhere closes it
+        expect(page.locator("nav details.site-nav__group--network")).not_to_have_attribute("open", "")

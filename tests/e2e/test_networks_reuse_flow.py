@@ -11,6 +11,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import nav_link
 from tests.e2e.test_flows import flash_text
 from tests.e2e.test_networks_flow import _switch_to
 
@@ -28,7 +29,7 @@ def test_ettlingen_leads_a_topic_in_its_second_network_only(live_app, new_contex
     lead = new_context("lead@ettlingen.example").new_page()
     lead.goto(base + "/")
     _switch_to(lead, NECKAR_ERFT)
-    lead.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Themen").click()
+    nav_link(lead, "Themen").click()
     lead.wait_for_load_state("load")
     assert lead.url.startswith(f"{base}/n/neckar-erft/themen"), lead.url
     lead.locator("main a", has_text=TOPIC).first.click()
