@@ -2,7 +2,6 @@
 export, status reports (list and freeze, report page, CSV, print view)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +10,7 @@ from network.core.csvutil import csv_response
 from network.core.forms import apply_errors
 from network.core.models import utcnow
 from network.core.permissions import can, require
+from network.core.templating import format_day
 from network.inventory import import_match, importer, services
 from network.inventory.forms import ActionForm, ProjectForm, ReportForm, UploadForm
 from network.inventory.models import PRIORITIES, STATUS_SHAPES, STATUSES, VISIBILITY_LABELS
@@ -295,7 +295,7 @@ def _freeze_hints(form):
     year = int(year) if year and 2000 <= int(year) <= this_year + 1 else this_year
     form.title.description = _("Leer lassen für „Sachstandsbericht %(year)s“.", year=year)
     form.year.description = _("Der Bericht hält den heutigen Stand des Inventars fest (Stand: %(today)s), auch "
-                              "wenn Sie ein früheres Jahr angeben.", today=format_date(utcnow()))
+                              "wenn Sie ein früheres Jahr angeben.", today=format_day(utcnow()))
 
 
 @bp.route("/<slug>/berichte/neu", methods=["POST"])
