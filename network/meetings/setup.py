@@ -20,8 +20,14 @@ def init_app(app) -> None:
     from network.meetings import services
     from network.meetings.tasks import send_reminders
 
+    from network.core.audit import register_object_links, register_sentences
     from network.core.current import legacy_redirects
+    from network.meetings import audit_log
     from network.meetings.views import personal_bp
+
+    register_sentences(app, audit_log.SENTENCES, ("Meeting", "Body"))
+    register_object_links(app, "Meeting", audit_log.meeting_links)
+    register_object_links(app, "Body", audit_log.body_links)
 
     app.register_blueprint(personal_bp)
     # the addresses of the single-network era lead to the same page in the default network
