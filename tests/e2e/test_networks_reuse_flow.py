@@ -73,6 +73,9 @@ def test_network_practice_of_ettlingen_is_read_in_both_of_its_networks(live_app,
     assert "ist gespeichert" in flash_text(author), flash_text(author)
     with author.expect_navigation():
         author.click("main button:has-text('Veröffentlichen')")
+    expect(author.locator("main h1")).to_have_text("Praxisbericht veröffentlichen?")  # the confirmation names the audience
+    with author.expect_navigation():
+        author.click("main button:has-text('Ja, jetzt veröffentlichen')")
     assert "Der Praxisbericht ist veröffentlicht." in flash_text(author), flash_text(author)
     url = author.url
 

@@ -10,7 +10,7 @@ from network.topics.services._common import DECISIONS, MAX_TEXT, RESERVED_SLUGS
 from network.topics.services.catalogue import create_topic, decide_proposal, propose_topic, update_topic
 from network.topics.services.city import CITY_TOPICS_LIMIT, city_topics
 from network.topics.services.claims import (claim_lead, current_lead, decide_claim, get_claim_or_404,
-                                            withdraw_lead)
+                                            own_open_claim, withdraw_lead)
 from network.topics.services.fields import create_field, update_field
 from network.topics.services.handover import accept_handover, get_handover_or_404, hand_over_lead
 from network.topics.services.leaving import on_city_left, release_city
@@ -25,7 +25,7 @@ __all__ = [
     "accept_handover", "city_topics", "city_users", "claim_lead", "create_field", "create_topic", "current_lead",
     "decide_claim", "decide_proposal", "fields_of_action", "get_claim_or_404", "get_field_or_404",
     "get_handover_or_404", "get_topic_or_404", "hand_over_lead", "join_topic", "leave_topic", "list_topics",
-    "matrix", "member_cities_except", "on_city_left", "own_participation", "pending_decisions", "proposals",
+    "matrix", "member_cities_except", "on_city_left", "own_open_claim", "own_participation", "pending_decisions", "proposals",
     "propose_topic", "release_city", "topic_overview", "topic_summaries", "update_field", "update_topic",
     "withdraw_lead",
 ]
