@@ -1,5 +1,7 @@
 """Writing audit events; part of the same transaction as the change."""
 
+import re
+
 import sqlalchemy as sa
 from flask import g, has_request_context
 
@@ -46,3 +48,80 @@ def record(actor, action: str, *, obj=None, municipality_id=None, network_id=Non
     )
     db.session.add(event)
     return event
+
+
+# --- reading the log as sentences (issue #21, item 12) ----------------------------------------------------------
+#
+# Each domain registers, in its setup.init_app, the sentence for each of its event kinds and, per object type, a
+# loader that names its objects and links them for the reader:
+#
+#     register_sentences(app, {"meeting.cancelled": _l("%(actor)s hat %(object)s abgesagt.")}, ("Meeting",))
+#     register_object_links(app, "Meeting", meeting_links)   # (ids, reader) -> {id: (label, url or None)}
+#
+# A sentence is a lazy German msgid (English in messages.po) with the placeholders %(actor)s, %(object)s and
+# %(city)s, or a function(details) -> such a msgid (e.g. the RSVP's answer). A loader returns url None for an
+# object the reader may not open, and leaves out objects that are gone; the log then names them without a link
+# (or, when gone, uses the event's stored summary). An unknown kind falls back to the summary as written.
+
+_PLACEHOLDER = re.compile(r"%\((actor|object|city)\)s")
+
+
+def _audit_registry(app) -> dict:
+    return app.extensions.setdefault("staedtenetz_audit", {"sentences": {}, "objects": {}})
+
+
+def register_sentences(app, sentences: dict, object_types=()) -> None:
+    """Register sentence templates by action ("meeting.rsvp"); a kind may be registered once. `object_types`: the
+    model names %(object)s stands for; an event about another kind of object keeps its stored summary."""
+    known = _audit_registry(app)["sentences"]
+    for action, template in sentences.items():
+        if action in known:
+            raise ValueError(f"audit sentence for {action} registered twice")
+        known[action] = (template, frozenset(object_types))
+
+
+def register_object_links(app, object_type: str, loader) -> None:
+    """Register how objects of `object_type` (the model's class name) are named and linked for a reader."""
+    _audit_registry(app)["objects"][object_type] = loader
+
+
+def describe(events, reader) -> dict:
+    """{event id: Markup sentence} for the events, for `reader`: one loader call per object type."""
+    from flask import current_app
+    from flask_babel import gettext
+    from markupsafe import Markup, escape
+
+    registry = _audit_registry(current_app)
+    ids_by_type: dict[str, set] = {}
+    for e in events:
+        if e.object_type and e.object_id is not None:
+            ids_by_type.setdefault(e.object_type, set()).add(e.object_id)
+    names: dict[tuple, tuple] = {}
+    for object_type, ids in ids_by_type.items():
+        loader = registry["objects"].get(object_type)
+        if loader is None:
+            continue
+        for object_id, named in loader(sorted(ids), reader).items():
+            names[(object_type, object_id)] = named
+
+    out = {}
+    for e in events:
+        template, types = registry["sentences"].get(e.action, (None, frozenset()))
+        if callable(template):
+            template = template(e.details or {})
+        named = names.get((e.object_type, e.object_id))
+        needs_object = template is not None and "%(object)s" in str(template)
+        if template is None or (needs_object and (named is None or e.object_type not in types)):
+            out[e.id] = escape(e.summary or e.action)  # unknown kind, or the object is gone: the stored summary
+            continue
+        obj = ""
+        if named is not None:
+            label, url = named
+            obj = Markup('<a class="kern-link" href="{}">{}</a>').format(url, label) if url else escape(label)
+        actor = escape(e.actor.name) if e.actor else escape(gettext("Das System"))
+        city = escape(e.municipality.name) if e.municipality else ""
+        # str() of the lazy msgid translates it (placeholders intact); the text is escaped, then the escaped or
+        # linked parts go in (no %-formatting of user data)
+        values = {"actor": str(actor), "object": str(obj), "city": str(city)}
+        out[e.id] = Markup(_PLACEHOLDER.sub(lambda m: values[m.group(1)], str(escape(str(template)))))
+    return out

@@ -25,3 +25,25 @@ def safe_next(target: str | None, default_endpoint: str = "main.index") -> str:
 
 def posted() -> bool:
     return request.method == "POST"
+
+
+def confirmed() -> bool:
+    """A POST that went through the confirmation step (issue #21, item 6): it carries confirm=1. An irreversible
+    action posted without it shows its confirmation page instead of acting."""
+    return request.method == "POST" and request.form.get("confirm") == "1"
+
+
+def carried_fields() -> list[tuple[str, str]]:
+    """The posted fields the confirmation page sends again (hidden), without the CSRF token and the confirm flag."""
+    if request.method != "POST":
+        return []
+    return [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirm")]
+
+
+def confirmation_page(*, heading, lines, action, button, back, carried=None, detail=None, detail_head=None,
+                      warning=None, **ctx):
+    """Render the confirmation step (templates/confirm.html); `carried` defaults to the posted fields."""
+    from flask import render_template
+    return render_template("confirm.html", heading=heading, lines=lines, action=action, button=button, back=back,
+                           carried=carried_fields() if carried is None else carried, detail=detail,
+                           detail_head=detail_head, warning=warning, **ctx)

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from network.core.hooks import (CalendarEntry, DigestItem, DigestSection, register_calendar_source,
                                 register_digest_section, register_panel, register_personal_data)
 from network.core.permissions import can
 from network.core.scheduler import register_job
+from network.core.templating import format_day
 from network.extensions import db
 
 
@@ -103,7 +103,7 @@ def digest_section(user, since, until, follows):
     deadlines = upcoming_deadlines(city_id, until=today + timedelta(days=30), now=until)
     return DigestSection(key="funding", title=_("Förderfristen in den nächsten 30 Tagen"), items=[
         DigestItem(title=d.call.title, url=_url("funding.detail", call_id=d.call_id),
-                   detail=f"{d.label}: {format_date(d.due_on)}") for d in deadlines])
+                   detail=f"{d.label}: {format_day(d.due_on)}") for d in deadlines])
 
 
 PERSONAL_TABLES = ["funding_call", "funding_interest", "funding_application", "funding_application_member",

@@ -6,7 +6,7 @@ import json
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
@@ -14,6 +14,7 @@ from network.accounts.forms import EmptyForm
 from network.core.boundary import on_invalid
 from network.core.forms import safe_next
 from network.core.permissions import can, require
+from network.core.templating import format_when
 from network.extensions import limiter
 from network.interest import privacy, services
 from network.interest.forms import ContactedForm, DeleteAccountForm, RegistrationForm, make_preferences_form, \
@@ -147,10 +148,10 @@ def registrations_csv():
                                             _("Kontaktiert am"))])
     for r in rows:
         writer.writerow([_csv_safe(v) for v in (
-            format_datetime(r.confirmed_at, "short"), r.name, r.email, r.kind_label, r.organisation,
+            format_when(r.confirmed_at), r.name, r.email, r.kind_label, r.organisation,
             r.municipality.name if r.municipality else _("gesamtes Netzwerk"),
             ", ".join(t.name for t in r.topics), r.message,
-            format_datetime(r.contacted_at, "short") if r.contacted_at else "")])
+            format_when(r.contacted_at) if r.contacted_at else "")])
     name = f"interessensbekundungen-{city.slug if city else f['kommune'] or 'alle'}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}"})

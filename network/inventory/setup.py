@@ -64,7 +64,11 @@ def _erase(user) -> None:
 
 def init_app(app):
     """Register panels, the digest section, personal-data sources, the cleanup job and the markdown filter."""
-    from network.inventory import services, tasks
+    from network.core.audit import register_object_links, register_sentences
+    from network.inventory import audit_log, services, tasks
+    register_sentences(app, audit_log.SENTENCES, ("Project", "StatusReport"))
+    register_object_links(app, "Project", audit_log.project_links)
+    register_object_links(app, "StatusReport", audit_log.report_links)
     from network.inventory.models import STATUS_SHAPES
     app.jinja_env.filters.setdefault("markdown", render_markdown)
     # globals, so that imported macros and other domains' pages (panels) see them too

@@ -2,15 +2,15 @@
 export, status reports (list and freeze, report page, CSV, print view)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
 from network.core.csvutil import csv_response
-from network.core.forms import apply_errors
+from network.core.forms import apply_errors, confirmation_page, confirmed
 from network.core.models import utcnow
 from network.core.permissions import can, require
+from network.core.templating import format_day
 from network.inventory import import_match, importer, services
 from network.inventory.forms import ActionForm, ProjectForm, ReportForm, UploadForm
 from network.inventory.models import PRIORITIES, STATUS_SHAPES, STATUSES, VISIBILITY_LABELS
@@ -295,7 +295,7 @@ def _freeze_hints(form):
     year = int(year) if year and 2000 <= int(year) <= this_year + 1 else this_year
     form.title.description = _("Leer lassen für „Sachstandsbericht %(year)s“.", year=year)
     form.year.description = _("Der Bericht hält den heutigen Stand des Inventars fest (Stand: %(today)s), auch "
-                              "wenn Sie ein früheres Jahr angeben.", today=format_date(utcnow()))
+                              "wenn Sie ein früheres Jahr angeben.", today=format_day(utcnow()))
 
 
 @bp.route("/<slug>/berichte/neu", methods=["POST"])
@@ -311,11 +311,34 @@ def freeze(slug):
     if not form.validate_on_submit():
         return _render_reports(city, form, 422)
     on_invalid(lambda exc: _render_reports(city, form, exc.status), form)
+    if not confirmed():
+        return _freeze_confirmation(city, form)
     report = services.freeze_report(current_user, {"year": form.year.data, "title": form.title.data,
                                                    "visibility": form.visibility.data, "note": form.note.data,
                                                    "confirm_past": bool(form.confirm_past.data)})
     flash(_("%(title)s ist veröffentlicht. Er ändert sich nicht mehr.", title=report.title), "success")
     return redirect(url_for("inventory.report", report_id=report.id))
+
+
+def _freeze_confirmation(city, form):
+    """What freezing does: the report's title, year and audience, today's state, and the changes it records."""
+    pending = services.pending_changes(current_user, city)
+    year = (form.year.data or "").strip()
+    title = (form.title.data or "").strip() or _("Sachstandsbericht %(year)s", year=year)
+    lines = [_("%(city)s veröffentlicht „%(title)s“ (Jahr %(year)s, Sichtbarkeit: %(v)s).", city=city.name,
+               title=title, year=year, v=VISIBILITY_LABELS.get(form.visibility.data, form.visibility.data)),
+             _("Er hält den heutigen Stand (%(today)s) von %(num)s freigegebenen Vorhaben fest und ändert sich "
+               "danach nicht mehr.", num=pending["project_count"], today=format_day(utcnow()))]
+    changes = pending["changes"]
+    if pending["latest"] is not None:
+        lines.append(_("Änderungen seit %(title)s:", title=pending["latest"].title) if changes and changes.any
+                     else _("Seit %(title)s hat sich nichts geändert.", title=pending["latest"].title))
+    return confirmation_page(heading=_("Sachstandsbericht einfrieren?"), lines=lines,
+                             detail="inventory/_changes.html" if changes and changes.any else None,
+                             detail_head="inventory/_head.html", changes=changes,
+                             action=url_for("inventory.freeze", slug=city.slug),
+                             button=_("Ja, einfrieren und veröffentlichen"),
+                             back=url_for("inventory.reports", slug=city.slug), **_labels())
 
 
 @bp.route("/bericht/<int:report_id>")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from network.accounts.forms import EmptyForm
 from network.accounts.models import User
+from network.core.audit import describe
 from network.core.forms import safe_next
 from network.core.models import AuditEvent
 from network.core.permissions import can
@@ -69,7 +70,9 @@ def audit():
         stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
     ).scalars().all()
     has_next = len(rows) > PAGE_SIZE
-    return render_template("audit/list.html", rows=rows[:PAGE_SIZE], page=page, has_next=has_next, action=action)
+    rows = rows[:PAGE_SIZE]
+    return render_template("audit/list.html", rows=rows, sentences=describe(rows, current_user), page=page,
+                           has_next=has_next, action=action)
 
 
 @bp.route("/sprache", methods=["POST"])

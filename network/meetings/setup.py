@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from network.accounts.signals import credentials_revoked
@@ -12,6 +11,7 @@ from network.core.hooks import (DigestItem, DigestSection, register_calendar_sou
 from network.core.models import utcnow
 from network.core.permissions import can
 from network.core.scheduler import register_job
+from network.core.templating import format_day, format_span
 from network.extensions import db
 
 
@@ -20,8 +20,14 @@ def init_app(app) -> None:
     from network.meetings import services
     from network.meetings.tasks import send_reminders
 
+    from network.core.audit import register_object_links, register_sentences
     from network.core.current import legacy_redirects
+    from network.meetings import audit_log
     from network.meetings.views import personal_bp
+
+    register_sentences(app, audit_log.SENTENCES, ("Meeting", "Body"))
+    register_object_links(app, "Meeting", audit_log.meeting_links)
+    register_object_links(app, "Body", audit_log.body_links)
 
     app.register_blueprint(personal_bp)
     # the addresses of the single-network era lead to the same page in the default network
@@ -117,14 +123,14 @@ def digest_section(user, since, until, follows):
         return None
     items = []
     for m in services.upcoming_meetings(user, limit=20, until=utcnow() + timedelta(days=14), everywhere=True):
-        when = format_datetime(m.starts_at, "medium") + (f" – {m.host.name}" if m.host else "")
+        when = format_span(m.starts_at, m.ends_at) + (f" – {m.host.name}" if m.host else "")
         when += f" ({m.body.network.name})"
         items.append(DigestItem(title=m.title, url=services.meeting_url(m, external=True),
                                 detail=when))
     for a in services.open_actions_of_city(user):
         detail = _("Aufgabe aus %(title)s", title=a.meeting.title)
         if a.due_date:
-            detail += " – " + _("fällig am %(date)s", date=format_date(a.due_date, "medium"))
+            detail += " – " + _("fällig am %(date)s", date=format_day(a.due_date))
         url = services.meeting_url(a.meeting, external=True)
         items.append(DigestItem(title=a.text[:120], url=url, detail=detail))
     return DigestSection(key="meetings", title=_("Treffen und Aufgaben"), items=items)

@@ -85,6 +85,12 @@ def export_personal_data(user) -> dict:
 
 
 def init_app(app):
+    from network.core.audit import register_object_links, register_sentences
+    from network.practices import audit_log
+    register_sentences(app, audit_log.SENTENCES, ("Practice", "PracticeReuse", "PracticeQuestion"))
+    register_object_links(app, "Practice", audit_log.practice_links)
+    register_object_links(app, "PracticeReuse", audit_log.reuse_links)
+    register_object_links(app, "PracticeQuestion", audit_log.question_links)
     register_panel(app, "topic", topic_panel, 20)
     register_panel(app, "municipality", municipality_panel, 20)
     register_panel(app, "dashboard", dashboard_panel, 20)

@@ -8,8 +8,10 @@ from flask_login import current_user, login_required
 
 from network.core import files
 from network.core.boundary import on_invalid
+from network.core.forms import confirmation_page, confirmed
 from network.core.markdown import render_markdown
 from network.core.permissions import require
+from network.networks.services import memberships_of_city
 from network.practices import services
 from network.practices.forms import (ActionForm, AnswerForm, AttachmentForm, PracticeForm, QuestionForm,
                                      ReuseForm)
@@ -228,17 +230,41 @@ def _detail_on_invalid(practice_id, **forms):
     on_invalid(page, *given)
 
 
-@bp.route("/<int:practice_id>/veroeffentlichen", methods=["POST"])
+@bp.route("/<int:practice_id>/veroeffentlichen", methods=["GET", "POST"])
 @login_required
 def publish(practice_id):
-    """A lead of the city publishes the practice."""
+    """A lead of the city publishes the practice, after a confirmation that names who will read it."""
     practice = services.get_practice_or_404(current_user, practice_id)
     require(current_user, "practice.publish", practice)
+    if not confirmed():
+        if request.method == "POST":
+            _submitted(ActionForm())
+        return _publish_confirmation(practice)
     form = _submitted(ActionForm())
     _detail_on_invalid(practice.id)
     services.publish_practice(current_user, practice, version=form.version.data)
     flash(_("Der Praxisbericht ist veröffentlicht."), "success")
     return redirect(url_for("practices.detail", practice_id=practice.id))
+
+
+def _publish_confirmation(practice):
+    """What publishing does: who reads the practice afterwards, and that followers are notified."""
+    city = practice.municipality
+    if practice.visibility == "public":
+        audience = _("Nach der Veröffentlichung kann jede und jeder „%(title)s“ lesen, auch ohne Anmeldung "
+                     "(Sichtbarkeit: öffentlich).", title=practice.title)
+    else:
+        names = ", ".join(m.network.name for m in memberships_of_city(city.id)) or "–"
+        audience = _("Nach der Veröffentlichung lesen „%(title)s“ alle angemeldeten Mitglieder der Netzwerke, in "
+                     "denen %(city)s mitarbeitet: %(networks)s (Sichtbarkeit: Netzwerk).", title=practice.title,
+                     city=city.name, networks=names)
+    lines = [audience, _("Wer %(city)s oder den Themen des Berichts folgt, wird benachrichtigt; diese Nachrichten "
+                         "lassen sich nicht zurückholen.", city=city.name)]
+    carried = None if request.method == "POST" else [("version", str(practice.version))]
+    return confirmation_page(heading=_("Praxisbericht veröffentlichen?"), lines=lines,
+                             action=url_for("practices.publish", practice_id=practice.id),
+                             button=_("Ja, jetzt veröffentlichen"), carried=carried,
+                             back=url_for("practices.detail", practice_id=practice.id))
 
 
 @bp.route("/<int:practice_id>/archivieren", methods=["POST"])

@@ -80,7 +80,14 @@ def own_city_panel(user, **_kw):
 
 
 def init_app(app):
+    from network.core.audit import register_object_links, register_sentences
     from network.core.current import legacy_redirects
+    from network.topics import audit_log
+    register_sentences(app, audit_log.SENTENCES, ("Topic", "LeadClaim", "Participation", "FieldOfAction"))
+    register_object_links(app, "Topic", audit_log.topic_links)
+    register_object_links(app, "LeadClaim", audit_log.claim_links)
+    register_object_links(app, "Participation", audit_log.participation_links)
+    register_object_links(app, "FieldOfAction", audit_log.field_links)
     from network.municipalities.signals import city_left
     # the addresses of the single-network era (/themen/…) answer 301/308 to the default network's
     legacy_redirects(app, "/themen", "topics_legacy")

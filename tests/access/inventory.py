@@ -71,7 +71,7 @@ ROWS = [
     Case("inventory.reports", "GET", lambda w: "/vorhaben/ettlingen/berichte/", same(200)),
     Case("inventory.freeze", "POST", lambda w: "/vorhaben/ettlingen/berichte/neu",
          {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 404, "coordinator": 403},
-         data=lambda w: {"year": "2026", "visibility": "network"}),
+         data=lambda w: {"year": "2026", "visibility": "network", "confirm": "1"}),
     Case("inventory.report", "GET", lambda w: f"/vorhaben/bericht/{w['report_a'].id}", NOT_ANON),
     Case("inventory.report_print", "GET", lambda w: f"/vorhaben/bericht/{w['report_a'].id}/druck", NOT_ANON),
     Case("inventory.report_csv", "GET", lambda w: f"/vorhaben/bericht/{w['report_a'].id}.csv", NOT_ANON),

@@ -49,7 +49,11 @@ ROWS = [
          data=lambda w: {"title": ""}),
     Case("meetings.rsvp", "POST", lambda w: f"/n/readi/treffen/{_m(w)}/zusage", MEMBER_POST,
          data=lambda w: {"response": "yes"}),
-    Case("meetings.cancel", "POST", lambda w: f"/n/readi/treffen/{_m(w)}/absagen", ORGANISER),
+    Case("meetings.cancel", "POST", lambda w: f"/n/readi/treffen/{_m(w)}/absagen", ORGANISER,
+         data=lambda w: {"confirm": "1"}),
+    # the confirmation step (issue #21 item 6): GET and a POST without confirm=1 show it, for the organiser only
+    Case("meetings.cancel", "GET", lambda w: f"/n/readi/treffen/{_m(w)}/absagen",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 200}),
     Case("meetings.poll", "GET", lambda w: f"/n/readi/treffen/{_p(w)}/umfrage", MEMBER),
     Case("meetings.poll", "POST", lambda w: f"/n/readi/treffen/{_p(w)}/umfrage", ORGANISER,
          data=lambda w: w["mt_slot_data"]),

@@ -72,7 +72,9 @@ ROWS = [
          {"anonymous": 302, "staff_a": 404, "lead_a": 404, "lead_b": 200, "coordinator": 403}),
     Case("practices.publish", "POST", lambda w: f"/praxis/{_p(w, 'draft_a')}/veroeffentlichen",
          {"anonymous": 302, "staff_a": 403, "lead_a": 302, "lead_b": 404, "coordinator": 403},
-         data=lambda w: {"version": _version(w["p_draft_a"])}),
+         data=lambda w: {"version": _version(w["p_draft_a"]), "confirm": "1"}),
+    Case("practices.publish", "GET", lambda w: f"/praxis/{_p(w, 'draft_a')}/veroeffentlichen",
+         {"anonymous": 302, "staff_a": 403, "lead_a": 200, "lead_b": 404, "coordinator": 403}),
     # changing who may read a published practice is the lead's right, like publishing it (#14 finding 5);
     # the form always flips the visibility, so every principal asks for a real change
     Case("practices.edit", "POST", lambda w: f"/praxis/{_p(w, 'pub_a')}/bearbeiten",

@@ -1,6 +1,7 @@
 """Browser fixtures for the end-to-end gates: principals, logged-in contexts, axe-core, a run summary."""
 
 import os
+import re
 
 import pytest
 
@@ -82,3 +83,14 @@ def new_context(browser, live_app):
     yield _new
     for ctx in contexts:
         ctx.close()
+
+
+def nav_link(page, name: str):
+    """The main navigation's link `name` (exact text), its disclosure group opened first when it sits in one."""
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    text = re.compile(rf"^\s*{re.escape(name)}\s*$")
+    link = nav.locator("a.site-nav__link").filter(has_text=text)
+    group = nav.locator("details.site-nav__group").filter(has=page.locator("a.site-nav__link").filter(has_text=text))
+    if group.count() and not group.evaluate("d => d.open"):
+        group.locator("summary").click()
+    return link

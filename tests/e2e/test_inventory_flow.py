@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import nav_link
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "Demo-Passwort-2026"
@@ -25,7 +27,7 @@ def _login(browser, base_url, email):
 def test_record_import_freeze_and_compare(live_app, browser, tmp_path):
     base = live_app.base_url
     ctx, lead = _login(browser, base, "lead@ettlingen.example")
-    lead.click("nav.site-nav >> text=Vorhaben")
+    nav_link(lead, "Vorhaben").click()
     assert "Vorhaben im Netzwerk" in lead.content()
     lead.goto(base + "/vorhaben/ettlingen/")
     assert "E-Akte in der Kernverwaltung" in lead.content()
@@ -73,6 +75,10 @@ def test_record_import_freeze_and_compare(live_app, browser, tmp_path):
     lead.fill("#year", "2026")
     lead.select_option("#visibility", "network")
     lead.click("main button:has-text('Bericht einfrieren und veröffentlichen')")
+    # the confirmation step names the report and shows the changes it records (issue #21, item 6)
+    assert "Sachstandsbericht einfrieren?" in lead.content()
+    assert "„Sachstandsbericht 2026“ (Jahr 2026, Sichtbarkeit: Netzwerk)" in lead.content()
+    lead.click("main button:has-text('Ja, einfrieren und veröffentlichen')")
     assert "Sachstandsbericht 2026 ist veröffentlicht." in lead.content()
     changes = lead.locator("table.inv-changes").inner_text()
     assert re.search(r"umgesetzt\s+E-Akte in der Kernverwaltung", changes)

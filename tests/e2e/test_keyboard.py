@@ -82,7 +82,10 @@ def test_lead_logs_in_invites_and_logs_out_with_keyboard_only(live_app, new_cont
     page.wait_for_load_state("load")
     expect(page.locator("main h1")).to_have_text("Guten Tag, Digitalisierung Gaggenau")
 
-    tab_to(page, "nav a[href='/kommunen/gaggenau/konten']", "Übersicht (Leitung)")
+    tab_to(page, "nav details.site-nav__group--city > summary", "Übersicht (Leitung)")  # the "Kommune" menu
+    page.keyboard.press("Enter")            # opens it
+    expect(page.locator("nav details.site-nav__group--city")).to_have_attribute("open", "")
+    tab_to(page, "nav a[href='/kommunen/gaggenau/konten']", "Menü Kommune", limit=6)
     page.keyboard.press("Enter")
     page.wait_for_url(base + "/kommunen/gaggenau/konten")
 
@@ -118,3 +121,17 @@ def test_every_tab_stop_shows_its_focus(live_app, new_context, path):
         assert_focus_visible(page, path)
         seen.append(state["desc"])
     assert len(seen) >= 3, f"{path}: nur {len(seen)} Tab-Stopps: {seen}"
+
+
+def test_navigation_groups_open_with_the_keyboard_and_close_with_escape(live_app, new_context):
+    """A group opens with Enter, its links follow in the Tab order, Escape closes it and focus returns to it."""
+    page = new_context("lead@ettlingen.example", viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(live_app.base_url + "/")
+    group = page.locator("nav details.site-nav__group--network")
+    tab_to(page, "nav details.site-nav__group--network > summary", "Übersicht")
+    page.keyboard.press("Enter")
+    expect(group).to_have_attribute("open", "")
+    tab_to(page, "nav details.site-nav__group--network a[href$='/themen/']", "Menü Netzwerk", limit=6)
+    page.keyboard.press("Escape")
+    expect(group).not_to_have_attribute("open", "")
+    assert active_is(page, "nav details.site-nav__group--network > summary")

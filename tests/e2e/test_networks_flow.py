@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import DEMO_PASSWORD, nav_link
 from tests.e2e.test_flows import flash_text, logout
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def test_platform_admin_creates_network_coordinator_admits_ettlingen_lead_switch
     # the platform administration creates the network and invites its first coordinator
     admin = new_context("plattform@staedtenetz.example").new_page()
     admin.goto(base + "/")
-    admin.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Netzwerke").click()
+    nav_link(admin, "Netzwerke").click()
     admin.get_by_role("link", name="Netzwerk anlegen").click()
     expect(admin.locator("main h1")).to_have_text("Netzwerk anlegen")
     admin.locator("main #name").fill(name)
@@ -64,7 +64,7 @@ def test_platform_admin_creates_network_coordinator_admits_ettlingen_lead_switch
     # … starts in its network (its only one: no switcher) and admits Ettlingen as a member
     expect(page.locator("header .site-brand")).to_contain_text(name)
     assert page.locator("header form.network-switch").count() == 0
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Netzwerk verwalten").click()
+    nav_link(page, "Netzwerk verwalten").click()
     assert page.url.startswith(f"{base}/n/{slug}/verwaltung/mitglieder"), page.url
     page.get_by_label("Kommune im Städtenetz suchen").fill("Ettlingen")
     page.locator("main form[role=search] button[type=submit]").click()

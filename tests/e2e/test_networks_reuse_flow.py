@@ -11,6 +11,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import nav_link
 from tests.e2e.test_flows import flash_text
 from tests.e2e.test_networks_flow import _switch_to
 
@@ -28,7 +29,7 @@ def test_ettlingen_leads_a_topic_in_its_second_network_only(live_app, new_contex
     lead = new_context("lead@ettlingen.example").new_page()
     lead.goto(base + "/")
     _switch_to(lead, NECKAR_ERFT)
-    lead.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Themen").click()
+    nav_link(lead, "Themen").click()
     lead.wait_for_load_state("load")
     assert lead.url.startswith(f"{base}/n/neckar-erft/themen"), lead.url
     lead.locator("main a", has_text=TOPIC).first.click()
@@ -72,6 +73,9 @@ def test_network_practice_of_ettlingen_is_read_in_both_of_its_networks(live_app,
     assert "ist gespeichert" in flash_text(author), flash_text(author)
     with author.expect_navigation():
         author.click("main button:has-text('Veröffentlichen')")
+    expect(author.locator("main h1")).to_have_text("Praxisbericht veröffentlichen?")  # the confirmation names the audience
+    with author.expect_navigation():
+        author.click("main button:has-text('Ja, jetzt veröffentlichen')")
     assert "Der Praxisbericht ist veröffentlicht." in flash_text(author), flash_text(author)
     url = author.url
 

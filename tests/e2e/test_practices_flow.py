@@ -40,6 +40,8 @@ def test_write_publish_find_and_reuse(live_app, browser):
     lead_ctx, lead = _login(browser, base, "lead@rastatt.example")
     lead.goto(url)
     lead.click("main button:has-text('Veröffentlichen')")
+    assert "alle angemeldeten Mitglieder der Netzwerke" in lead.content()  # the confirmation names the audience
+    lead.click("main button:has-text('Ja, jetzt veröffentlichen')")
     assert "Der Praxisbericht ist veröffentlicht." in lead.content()
 
     other_ctx, other = _login(browser, base, "staff@bruchsal.example")

@@ -92,21 +92,21 @@ def test_freeze_rules(client, login_as, lead_a, staff_a, lead_b, city_a, fields)
     make_project(city_a, fields[0])
     db.session.commit()
     login_as(staff_a)
-    assert client.post("/vorhaben/ettlingen/berichte/neu", data={"year": "2025"}).status_code == 403
+    assert client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": "2025"}).status_code == 403
     client.post("/abmelden")
     login_as(lead_b)
-    assert client.post("/vorhaben/ettlingen/berichte/neu", data={"year": "2025"}).status_code == 404
+    assert client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": "2025"}).status_code == 404
     client.post("/abmelden")
     login_as(lead_a)
-    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"year": "1999", "visibility": "network"})
+    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": "1999", "visibility": "network"})
     assert resp.status_code == 422 and "Bitte geben Sie ein Jahr zwischen 2000" in resp.get_data(as_text=True)
     # an earlier year than the current one needs the confirmation that the report holds today's state
-    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"year": "2025", "visibility": "network",
+    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": "2025", "visibility": "network",
                                                                 "confirm_past": "y"})
     assert resp.status_code == 302
     report = db.session.execute(sa.select(StatusReport)).scalar_one()
     assert report.title == "Sachstandsbericht 2025"
-    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"year": "2025", "visibility": "network",
+    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": "2025", "visibility": "network",
                                                                 "confirm_past": "y"})
     assert resp.status_code == 422 and "Es gibt bereits den Sachstandsbericht 2025" in resp.get_data(as_text=True)
 
@@ -160,21 +160,21 @@ def test_freeze_form_names_the_year_and_that_the_snapshot_is_todays_state(client
     assert f"Leer lassen für „Sachstandsbericht {this_year}“." in page
     assert f"heutigen Stand des Inventars fest (Stand: {today})" in page
     # an earlier year without the confirmation: 422, says so, nothing frozen
-    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"year": str(this_year - 1), "visibility": "network"})
+    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": str(this_year - 1), "visibility": "network"})
     body = resp.get_data(as_text=True)
     assert resp.status_code == 422 and row_count(StatusReport) == 0
     assert f"nicht den Stand am Ende von {this_year - 1}" in body and f"das Jahr {this_year} an" in body
     assert f"Leer lassen für „Sachstandsbericht {this_year - 1}“." in body
     # the hint never echoes what was typed
-    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"year": "<b>x</b>", "visibility": "network"})
+    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": "<b>x</b>", "visibility": "network"})
     assert resp.status_code == 422 and "<b>x</b>“" not in resp.get_data(as_text=True)
     # confirmed: frozen, and the report says whose state it holds
-    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"year": str(this_year - 1), "visibility": "network",
+    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": str(this_year - 1), "visibility": "network",
                                                                 "confirm_past": "y"})
     assert resp.status_code == 302
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert f"Der Bericht für {this_year - 1} enthält den Stand vom {today}" in page
     # the current year needs no confirmation, and its report has no such remark
-    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"year": str(this_year), "visibility": "network"})
+    resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": str(this_year), "visibility": "network"})
     assert resp.status_code == 302
     assert "enthält den Stand vom" not in client.get(resp.headers["Location"]).get_data(as_text=True)

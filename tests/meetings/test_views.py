@@ -241,7 +241,7 @@ def test_change_raises_sequence_and_cancel_sends_cancel(as_user, coordinator, me
     assert m.sequence == 1
     updates = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()[before:]
     assert len(updates) == 2 and "SEQUENCE:1" in updates[0].attachments[0]["content"]
-    assert client.post(f"/n/readi/treffen/{meeting.id}/absagen", data={"reason": "Krankheit"}).status_code == 302
+    assert client.post(f"/n/readi/treffen/{meeting.id}/absagen", data={"confirm": "1", "reason": "Krankheit"}).status_code == 302
     cancels = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()[before + 2:]
     assert len(cancels) == 2
     ics = cancels[0].attachments[0]["content"]

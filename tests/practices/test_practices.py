@@ -127,17 +127,17 @@ def test_publish_by_lead_only_sends_event_once(app, login_as, staff_a, lead_a, t
     practice_published.connect(listener)
     try:
         c = login_as(staff_a)
-        assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"version": str(p.version)}).status_code == 403
+        assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"confirm": "1", "version": str(p.version)}).status_code == 403
         c.post("/abmelden")
         c = login_as(lead_a)
-        assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"version": str(p.version)}).status_code == 302
+        assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"confirm": "1", "version": str(p.version)}).status_code == 302
         db.session.expire_all()
         p = db.session.get(Practice, p.id)
         assert p.status == "published" and p.published_by_id == lead_a.id
         assert c.post(f"/praxis/{p.id}/archivieren", data={}).status_code == 302
         db.session.expire_all()
         current = str(db.session.get(Practice, p.id).version)
-        assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"version": current}).status_code == 302
+        assert c.post(f"/praxis/{p.id}/veroeffentlichen", data={"confirm": "1", "version": current}).status_code == 302
     finally:
         practice_published.disconnect(listener)
     assert len(events) == 1

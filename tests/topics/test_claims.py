@@ -137,13 +137,13 @@ def test_withdraw_leaves_topic_without_lead(login_as, topic, city_a, lead_a, sta
                                  contact_id=staff_b.id))
     db.session.commit()
     c = login_as(lead_a)
-    resp = c.post("/n/readi/themen/e-akte/federfuehrung/abgeben", data={"withdraw-reason": "Keine Kapazität"})
+    resp = c.post("/n/readi/themen/e-akte/federfuehrung/abgeben", data={"confirm": "1", "withdraw-reason": "Keine Kapazität"})
     assert resp.status_code == 302
     assert claims_of(topic)[0].status == "withdrawn"
     assert history_of(topic) == ["withdrawn"]
     assert [m.subject for m in _mails_to(staff_b.email)] == [NET + "Federführung abgegeben: e-Akte"]
     assert "ohne Federführung" in c.get("/n/readi/themen/e-akte").get_data(as_text=True)
-    resp = c.post("/n/readi/themen/e-akte/federfuehrung/abgeben", data={})
+    resp = c.post("/n/readi/themen/e-akte/federfuehrung/abgeben", data={"confirm": "1"})
     assert resp.status_code == 409
     assert "weder eine Federführung noch eine offene Anfrage" in resp.get_data(as_text=True)
 

@@ -129,7 +129,7 @@ def test_withdrawing_the_lead_ends_an_open_offer(app, topic, city_a, city_b, lea
     c = app.test_client()
     login(c, lead_a)
     _offer(c, city_b.id)
-    assert c.post("/n/readi/themen/e-akte/federfuehrung/abgeben", data={}).status_code == 302
+    assert c.post("/n/readi/themen/e-akte/federfuehrung/abgeben", data={"confirm": "1"}).status_code == 302
     assert claims_of(topic, kind="handover")[0].status == "ended"
     assert history_of(topic) == ["handover_offered", "withdrawn", "handover_cancelled"]
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field as dc_field
 
 import sqlalchemy as sa
 from flask import abort, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from network.core import audit
 from network.core.boundary import Conflict
 from network.core.models import utcnow
 from network.core.permissions import require, roles_of
+from network.core.templating import format_day
 from network.core.tenancy import in_current_network, scope, shares_a_network
 from network.core.validation import Checker
 from network.extensions import db
@@ -181,7 +181,7 @@ def freeze_report(actor, data: dict) -> StatusReport:
     if year is not None and "year" not in c.errors and year < this_year and data.get("confirm_past") is False:
         c.add("year", _("Der Bericht enthält den heutigen Stand des Inventars (%(today)s), nicht den Stand am Ende "
                         "von %(year)s. Bitte bestätigen Sie das unten oder geben Sie das Jahr %(this)s an.",
-                        today=format_date(utcnow()), year=year, this=this_year))
+                        today=format_day(utcnow()), year=year, this=this_year))
     if year is not None and "year" not in c.errors:
         latest = db.session.scalar(sa.select(sa.func.max(StatusReport.year))
                                    .where(StatusReport.municipality_id == city.id))

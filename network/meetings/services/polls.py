@@ -11,6 +11,7 @@ from network.accounts.models import User
 from network.core import audit
 from network.core.boundary import Conflict
 from network.core.models import utcnow
+from network.core.templating import format_day
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.meetings.ical import BERLIN
@@ -46,7 +47,7 @@ def _weeks_later(c: Checker, key: str, start, end, weeks: int):
         aware = naive.replace(tzinfo=BERLIN)
         if aware.astimezone(timezone.utc).astimezone(BERLIN).replace(tzinfo=None) != naive:
             c.add(key, _("Die Wiederholung am %(day)s fällt in die Umstellung auf Sommerzeit.",
-                         day=naive.strftime("%d.%m.%Y")))
+                         day=format_day(naive.date())))
             return None
         out.append(aware.astimezone(timezone.utc))
     return tuple(out)

@@ -45,7 +45,7 @@ def record_rsvp(actor, meeting: Meeting, response, note: str = "") -> Rsvp:
             row.yes_since = None
         row.response, row.note = response, note
     audit.record(actor, "meeting.rsvp", obj=meeting, municipality_id=actor.municipality_id,
-                 summary=f"Antwort {response} für {meeting.title}")
+                 summary=f"Antwort {response} für {meeting.title}", response=response)
     db.session.flush()
     return row
 

@@ -2,11 +2,14 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
+from network.core.forms import confirmation_page, confirmed
 from network.core.markdown import render_markdown
 from network.core.permissions import can, require
+from network.core.templating import format_span
 from network.meetings import services
 from network.meetings.forms import ActionItemForm, CancelForm, DecisionForm, MeetingForm, RsvpForm
 from network.meetings.ical import BERLIN
@@ -141,13 +144,32 @@ def rsvp(meeting_id):
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
-@bp.route("/treffen/<int:meeting_id>/absagen", methods=["POST"])
+@bp.route("/treffen/<int:meeting_id>/absagen", methods=["GET", "POST"])
 @login_required
 def cancel(meeting_id):
-    """Organiser: call the meeting off (everyone invited gets a cancellation)."""
+    """Organiser: call the meeting off (everyone invited gets a cancellation), after a confirmation."""
     meeting = services.get_meeting_or_404(current_user, meeting_id)
     form = CancelForm()
+    if not confirmed():
+        if not services.may_organise(current_user, meeting.body):
+            abort(403)
+        if request.method == "POST" and not form.validate_on_submit():
+            abort(400)
+        return _cancel_confirmation(meeting)
     detail_on_invalid(meeting, cancel_form=form)
     services.cancel_meeting(current_user, meeting, form.reason.data)
     flash(_("Das Treffen wurde abgesagt; alle Eingeladenen werden benachrichtigt."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+def _cancel_confirmation(meeting):
+    """What cancelling does: the meeting, its date, and how many people get the cancellation."""
+    when = format_span(meeting.starts_at, meeting.ends_at) if meeting.starts_at else _("noch ohne Termin")
+    lines = [_("Das Treffen „%(title)s“ (%(when)s) wird abgesagt.", title=meeting.title, when=when)]
+    if meeting.status == "scheduled":
+        count = len(services.recipients(meeting.body))
+        lines.append(ngettext("%(num)s eingeladene Person erhält eine Absage, auch als Kalendereintrag.",
+                              "%(num)s eingeladene Personen erhalten eine Absage, auch als Kalendereintrag.", count))
+    return confirmation_page(heading=_("Treffen absagen?"), lines=lines,
+                             action=url_for("meetings.cancel", meeting_id=meeting.id), button=_("Ja, absagen"),
+                             back=url_for("meetings.detail", meeting_id=meeting.id))

@@ -32,6 +32,12 @@ def _own_open_claim(topic: Topic, city_id: int) -> LeadClaim | None:
     ).scalar_one_or_none()
 
 
+def own_open_claim(actor, topic: Topic) -> LeadClaim | None:
+    """The actor's city's lead, co-lead or open request for the topic (what giving it up would end), or None."""
+    city_id = getattr(actor, "municipality_id", None)
+    return _own_open_claim(topic, city_id) if city_id else None
+
+
 def claim_lead(actor, topic: Topic, note: str = "") -> LeadClaim:
     """Claim the lead for the actor's city; on a topic with a lead this becomes a co-lead request."""
     require(actor, "topic.claim")

@@ -4,11 +4,12 @@ Each action declares the topic page (with its failed form) as the answer to a se
 service; core/boundary.py commits a success and rolls back a failure.
 """
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
+from network.core.forms import confirmation_page, confirmed
 from network.core.permissions import require
 from network.topics import services
 from network.topics.forms import ClaimForm, DecisionForm, HandoverForm, ParticipationForm, WithdrawForm
@@ -61,16 +62,42 @@ def decide_claim(slug, claim_id):
                      else _("Der Antrag wurde abgelehnt."))
 
 
-@bp.route("/<slug>/federfuehrung/abgeben", methods=["POST"])
+@bp.route("/<slug>/federfuehrung/abgeben", methods=["GET", "POST"])
 @login_required
 def withdraw(slug):
-    """Give up the city's lead or co-lead, or take back its request."""
+    """Give up the city's lead or co-lead, or take back its request (after a confirmation of what ends)."""
     topic = services.get_topic_or_404(current_user, slug)
     require(current_user, "topic.claim")
     form = WithdrawForm(prefix="withdraw")
+    if not confirmed():
+        if current_user.municipality is None:
+            abort(403)  # as the service answers: only a city gives something up
+        if request.method == "POST" and not form.validate_on_submit():
+            abort(400)
+        return _withdraw_confirmation(topic)
     _posted(topic, form, withdraw_form=form)
     services.withdraw_lead(current_user, topic, form.reason.data)
     return _to_topic(topic, _("Erledigt: Ihre Kommune ist für dieses Thema nicht mehr (co-)federführend."))
+
+
+def _withdraw_confirmation(topic):
+    """What giving up ends: the lead (the topic is then without one), the co-lead, or the open request."""
+    claim = services.own_open_claim(current_user, topic)
+    city = current_user.municipality.name if current_user.municipality else "–"
+    if claim is None:
+        lines = [_("Ihre Kommune hat für dieses Thema weder eine Federführung noch eine offene Anfrage.")]
+    elif claim.status == "pending":
+        lines = [_("%(city)s zieht die Anfrage auf %(kind)s für „%(topic)s“ zurück.", city=city,
+                   kind=claim.kind_label, topic=topic.name)]
+    elif claim.kind == "lead":
+        lines = [_("%(city)s gibt die Federführung für „%(topic)s“ ab. Das Thema ist danach ohne federführende "
+                   "Kommune, bis eine andere Kommune sie beantragt; ein offenes Übergabeangebot endet.",
+                   city=city, topic=topic.name)]
+    else:
+        lines = [_("%(city)s gibt die Co-Federführung für „%(topic)s“ ab.", city=city, topic=topic.name)]
+    return confirmation_page(heading=_("Federführung abgeben?"), lines=lines,
+                             action=url_for("topics.withdraw", slug=topic.slug), button=_("Ja, abgeben"),
+                             back=url_for("topics.detail", slug=topic.slug))
 
 
 @bp.route("/<slug>/federfuehrung/uebergeben", methods=["POST"])

@@ -106,7 +106,7 @@ FORM_DATA.update({
     "inventory.import_upload": lambda w: {"file": (_ReusableFile(_csv(w.inv_field.name)), "liste.csv")},
     "inventory.import_mapping": lambda w: {"action": "import", "map-title": "0", "map-field": "1",
                                            "map-status": "2", "default_visibility": "network"},
-    "inventory.freeze": lambda w: {"year": "2026", "visibility": "network", "title": "", "note": "Vorwort"},
+    "inventory.freeze": lambda w: {"year": "2026", "visibility": "network", "title": "", "note": "Vorwort", "confirm": "1"},
     "inventory_api.create_project": lambda w: {**_VALID, "field_id": w.inv_field.id, "title": "API-Vorhaben"},
     "inventory_api.patch_project": lambda w: {"title": "Per API geändert", "status": "in_progress",
                                               "version": _project(w.inv_project_a.id).version},

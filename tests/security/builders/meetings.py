@@ -124,7 +124,7 @@ FORM_DATA.update({
     "meetings.edit": lambda w: {"title": "Geändertes Treffen", "address": "Rathaus", "host_id": str(w.city_a.id),
                                 "version": str(db.session.get(Meeting, w.mt_meeting_a.id).version), **_times(21)},
     "meetings.rsvp": lambda w: {"response": "maybe", "note": "später"},
-    "meetings.cancel": lambda w: {"reason": "Krankheit"},
+    "meetings.cancel": lambda w: {"reason": "Krankheit", "confirm": "1"},
     "meetings.poll": lambda w: {f"slots-0-{k}": v for k, v in _times(31).items()} | {"repeat_weeks": "0"},
     "meetings.vote": lambda w: {f"slot-{w.mt_slot_a_id}": "maybe"},
     "meetings.pick_slot": lambda w: {},

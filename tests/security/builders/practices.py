@@ -96,7 +96,7 @@ def _form(title="Bürgerkonto", version=""):
 FORM_DATA.update({
     "practices.new": lambda w: _form("Bürgerkonto-Einführung"),
     "practices.edit": lambda w: _form("Geänderter Entwurf", _version(w.practice_draft_a.id)),
-    "practices.publish": lambda w: {"version": _version(w.practice_draft_a.id)},
+    "practices.publish": lambda w: {"version": _version(w.practice_draft_a.id), "confirm": "1"},
     "practices.archive": lambda w: {},
     "practices.restore": lambda w: {"version": _version(w.practice_draft_a.id)},
     "practices.upload": lambda w: {"file": (_Rewinding(PDF), "neu.pdf")},

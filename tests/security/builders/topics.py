@@ -103,7 +103,7 @@ FORM_DATA.update({
                               "field_id": str(w.field.id), "version": str(_topic(w.topic.id).version)},
     "topics.claim": lambda w: {"claim-note": "Wir haben ein Pilotprojekt"},
     "topics.decide_claim": lambda w: {f"d{w.claim_a.id}-decision": "confirm", f"d{w.claim_a.id}-reason": ""},
-    "topics.withdraw": lambda w: {"withdraw-reason": "Keine Kapazität"},
+    "topics.withdraw": lambda w: {"withdraw-reason": "Keine Kapazität", "confirm": "1"},
     "topics.hand_over": lambda w: {"handover-target": str(w.city_c.id), "handover-reason": "Rastatt übernimmt"},
     "topics.answer_handover": lambda w: {"answer-decision": "confirm", "answer-reason": ""},
     "topics.participate": lambda w: {"part-status": "participating", "part-contact_id": str(w.lead_a.id)},
