@@ -29,10 +29,42 @@ def api_user():
     return g.api_user
 
 
+#: endpoints of deprecated addresses (the single-network routes before issue #16); see deprecation_headers
+DEPRECATED_ENDPOINTS: set[str] = set()
+
+
+def deprecate(endpoint: str) -> None:
+    """Mark an endpoint deprecated: its answers carry Deprecation, Sunset and a Link to the successor."""
+    DEPRECATED_ENDPOINTS.add(endpoint)
+
+
+def deprecation_headers(response):
+    """RFC 9745 Deprecation (the day it was deprecated), RFC 8594 Sunset (the day it may go) and the successor
+    address (the same route under /api/v1/networks/<default network>/)."""
+    from datetime import datetime, timezone
+    from email.utils import format_datetime
+
+    from flask import current_app
+
+    from network.core.current import default_network_slug
+    if request.endpoint not in DEPRECATED_ENDPOINTS:
+        return response
+    since = datetime.fromisoformat(current_app.config["API_LEGACY_DEPRECATED_ON"]).replace(tzinfo=timezone.utc)
+    sunset = datetime.fromisoformat(current_app.config["API_LEGACY_SUNSET_ON"]).replace(tzinfo=timezone.utc)
+    response.headers["Deprecation"] = f"@{int(since.timestamp())}"
+    response.headers["Sunset"] = format_datetime(sunset, usegmt=True)
+    # base_url is percent-encoded: a path parameter with a line break cannot break the header
+    successor = request.base_url.replace("/api/v1/", f"/api/v1/networks/{default_network_slug()}/", 1)
+    link = f'<{successor}>; rel="successor-version"'
+    response.headers["Link"] = f"{response.headers['Link']}, {link}" if response.headers.get("Link") else link
+    return response
+
+
 def make_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
     """A smorest blueprint under /api/v1 whose every endpoint requires a Bearer token."""
     blp = Blueprint(name, import_name, url_prefix="/api/v1" + url_prefix, description=description)
     csrf.exempt(blp)
+    blp.after_request(deprecation_headers)
 
     @blp.before_request
     def authenticate():
@@ -255,15 +287,20 @@ def link(endpoint: str, description: str, **arg_getters):
     from flask import url_for
 
     def build(obj):
-        values = {name: (get(obj) if callable(get) else getattr(obj, get)) for name, get in arg_getters.items()}
+        if isinstance(obj, dict):  # an answer put together by the handler
+            from types import SimpleNamespace
+            obj = SimpleNamespace(**obj)
+        values = {name: (get(obj) if callable(get) else getattr(obj, get, None))
+                  for name, get in arg_getters.items()}
         if any(v is None for v in values.values()):
             return None
         return url_for(endpoint, _external=True, **values)
-    return fields.Function(build, dump_only=True, metadata={"type": "string", "format": "uri",
-                                                            "description": description})
+    return fields.Function(build, dump_only=True, allow_none=True,
+                           metadata={"type": "string", "format": "uri", "description": description})
 
 
-def Url(max_len: int, description: str, *, nullable=True, example="https://www.example.org/", **kwargs):
+def Url(max_len: int, description: str, *, nullable=True, example="https://www.example.org/", metadata=None,
+        **kwargs):
     """A web address starting with http:// or https:// (null: none)."""
     from marshmallow import validate
     pattern = r"^https?://[^\s/$.?#][^\s]*$"
@@ -271,7 +308,7 @@ def Url(max_len: int, description: str, *, nullable=True, example="https://www.e
                                                                                "oder https:// beginnen."),
                                    validate.Length(max=max_len)],
                          **_common(False, nullable, description, example,
-                                   {"format": "uri", "pattern": pattern}), **kwargs)
+                                   {"format": "uri", "pattern": pattern, **(metadata or {})}), **kwargs)
 
 
 class AmountField(fields.Field):

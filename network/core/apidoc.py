@@ -29,6 +29,14 @@ PAGE_HEADERS = {
 }
 
 
+#: response headers of a deprecated operation (core/apiauth.deprecation_headers)
+DEPRECATION_HEADERS = {
+    "Deprecation": {"description": "RFC 9745: seit wann veraltet (@Unix-Zeit)", "schema": {"type": "string"}},
+    "Sunset": {"description": "RFC 8594: ab wann die Adresse entfallen kann (HTTP-Datum)",
+               "schema": {"type": "string"}},
+}
+
+
 def _name(code: int) -> str:
     return HTTPStatus(code).name
 
@@ -80,9 +88,27 @@ def _example(schema: dict, components: dict, depth: int = 0):
     return None
 
 
+def _nullable_refs(node):
+    """apispec writes a nullable nested schema as anyOf [any object, the schema], which lets any object through
+    and makes generators build an empty class: write it as allOf [the schema] with nullable."""
+    if isinstance(node, dict):
+        any_of = node.get("anyOf")
+        if (isinstance(any_of, list) and len(any_of) == 2 and any_of[0] == {"nullable": True, "type": "object"}
+                and set(any_of[1]) == {"$ref"}):
+            node.pop("anyOf")
+            node["allOf"] = [any_of[1]]
+            node["nullable"] = True
+        for value in node.values():
+            _nullable_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_refs(value)
+
+
 def finish(doc: dict) -> dict:
     """Add the documented error answers, the pagination headers and an example per schema."""
     doc = copy.deepcopy(doc)
+    _nullable_refs(doc)
     components = doc.setdefault("components", {})
     responses = components.setdefault("responses", {})
     for code, description in ERRORS.items():
@@ -103,11 +129,27 @@ def finish(doc: dict) -> dict:
                                                                  and int(c) >= 400}):
                 answers[str(code)] = {"$ref": f"#/components/responses/{_name(code)}"}
             answers.pop("default", None)
-            if operation.pop("x-paginated", False):
-                ok = answers.get("200", {})
-                ok.setdefault("headers", {}).update(copy.deepcopy(PAGE_HEADERS))
+            if operation.get("deprecated"):
+                for code, answer in answers.items():
+                    if code.startswith("2") and "$ref" not in answer:
+                        answer.setdefault("headers", {}).update(copy.deepcopy(DEPRECATION_HEADERS))
+            paginated = operation.pop("x-paginated", False)
+            if paginated:
+                headers = PAGE_HEADERS if paginated is True else {"Link": PAGE_HEADERS["Link"]}
+                answers.get("200", {}).setdefault("headers", {}).update(copy.deepcopy(headers))
     schemas = components.get("schemas", {})
     for name, schema in schemas.items():
         if "example" not in schema:
             schema["example"] = _example({k: v for k, v in schema.items() if k != "example"}, schemas)
     return doc
+
+
+def init_docs(app) -> None:
+    """The documentation pages at /api/v1/docs: Swagger UI from npm, served from our own origin (public)."""
+    from flask import render_template, url_for
+
+    def docs():
+        """The API's documentation (Swagger UI) for the OpenAPI document."""
+        return render_template("api/docs.html", spec_url=url_for("api-docs.openapi_json", _external=True))
+
+    app.add_url_rule("/api/v1/docs", "api_docs", docs)

@@ -5,9 +5,10 @@ from marshmallow import Schema, fields
 
 from marshmallow import validate
 
-from network.core.apiauth import (Amount as AmountIn, Bool, CityRef, Id, InputSchema as _In, Int, NamedRef, Str, Url, Version,
+from network.core.apiauth import (Amount as AmountIn, Bool, CityRef, link, Id, InputSchema as _In, Int, NamedRef, Str, Url, Version,
                                   api_user, error_answers, make_blueprint)
 from network.core.errors import api_error
+from network.core.pagination import link_header, paginated
 from network.core.permissions import require
 from network.extensions import db
 from network.funding import services
@@ -40,10 +41,13 @@ class FundingInterestSchema(Schema):
 
 class FundingCallSchema(Schema):
     id = fields.Integer()
+    url = link("funding_api.get_call", "API-Adresse des Förderaufrufs", call_id="id")
+    html_url = link("funding.detail", "Seite des Förderaufrufs", call_id="id")
     title = fields.String()
     funder = fields.String(metadata={"description": "Fördergeber", "enum": list(FUNDERS)})
     funder_name = fields.String()
-    url = fields.String()
+    website = fields.String(attribute="url", metadata={"description": "Link zum Förderaufruf beim Fördergeber "
+                                                                     "(bis Version 1.1 im Feld url)"})
     summary = fields.String()
     eligibility = fields.String()
     joint_allowed = fields.Boolean()
@@ -96,7 +100,8 @@ def _call_in(create: bool):
                      blank_message="Bitte geben Sie den Namen des Programms an."),
         "funder": Str(None, "Fördergeber: eu, bund, land, stiftung, other", enum=list(FUNDERS), required=create),
         "funder_name": Str(200, "Name des Fördergebers", single_line=True),
-        "url": Url(300, "Link zum Förderaufruf"),
+        "website": Url(300, "Link zum Förderaufruf beim Fördergeber"),
+        "url": Url(300, "veraltet: frühere Bezeichnung von website", metadata={"deprecated": True}),
         "summary": Str(MAX_TEXT, "Zusammenfassung (Markdown)"),
         "eligibility": Str(MAX_TEXT, "Wer antragsberechtigt ist"),
         "joint_allowed": Bool("Verbundanträge zulässig"),
@@ -154,6 +159,8 @@ class FundingEventSchema(Schema):
 
 class FundingApplicationSchema(Schema):
     id = fields.Integer()
+    url = link("funding_api.get_application", "API-Adresse des Antrags", application_id="id")
+    html_url = link("funding.application", "Seite des Antrags", application_id="id")
     call_id = fields.Integer()
     call_title = fields.Function(lambda a: a.call.title, metadata={"type": "string"})
     title = fields.String()
@@ -218,6 +225,14 @@ def _errors(*codes):
     return error_answers(blp, *codes)
 
 
+def _website(data: dict) -> dict:
+    """The programme's link is `website` (the older name `url` is still read; website wins)."""
+    data = dict(data)
+    if "website" in data:
+        data["url"] = data.pop("website")
+    return data
+
+
 def _json(data, status=200):
     """An answer already dumped by the schemas (smorest documents the schema and passes a Response through)."""
     from flask import jsonify
@@ -244,11 +259,15 @@ def _call_out(calls):
 @blp.arguments(FundingCallQuery, location="query")
 @blp.response(200, FundingCallSchema(many=True))
 @_errors(401)
+@blp.doc(**{"x-paginated": "link"})
 def list_calls(query):
     """The radar: calls by the nearest deadline (filters: status, field, topic, funder); 50 per page."""
+    page = query.get("page") or 1
     data = services.radar(api_user(), status=query.get("status") or "current", funder=query.get("funder"),
-                          field=query.get("field"), topic=query.get("topic"), page=query.get("page") or 1)
-    return _json(_call_out(data["calls"]))
+                          field=query.get("field"), topic=query.get("topic"), page=page)
+    resp = _json(_call_out(data["calls"]))
+    resp.headers["Link"] = link_header(page, has_next=data["has_next"])
+    return resp
 
 
 @blp.route("/funding-calls", methods=["POST"])
@@ -257,7 +276,7 @@ def list_calls(query):
 @_errors(401, 403, 422)
 def create_call(data):
     """Record a call (coordination, city leads)."""
-    call = services.create_call(api_user(), data)
+    call = services.create_call(api_user(), _website(data))
     return _json(_call_out([call])[0], 201)
 
 
@@ -278,7 +297,7 @@ def patch_call(data, call_id):
     user = api_user()
     call = services.get_call_or_404(user, call_id)
     version = data.pop("version", None)
-    services.update_call(user, call, data, version=call.version if version is None else version)
+    services.update_call(user, call, _website(data), version=call.version if version is None else version)
     return _json(_call_out([call])[0])
 
 
@@ -300,6 +319,7 @@ def put_interest(data, call_id):
 @blp.route("/applications")
 @blp.response(200, FundingApplicationSchema(many=True))
 @_errors(401)
+@paginated(blp)
 def list_applications():
     """Applications the token owner's city takes part in (lead, invited, accepted); the coordination: all."""
     return services.applications_for(api_user())

@@ -2,12 +2,13 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import (Bool, CityRef, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
+from network.core.apiauth import (Bool, CityRef, link, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
                                   api_user, error_answers, make_blueprint)
 from network.inventory.models import PRIORITIES, STATUSES, VISIBILITY_LABELS
 from network.inventory.services import MAX_BUDGET_EUR, MAX_SUMMARY
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
+from network.core.pagination import paginated
 from network.inventory import services
 
 blp = make_blueprint("inventory_api", __name__, "", "Vorhaben und Sachstandsberichte der Kommunen")
@@ -44,6 +45,8 @@ class _ProjectFieldsSchema(Schema):
 
 class ProjectSchema(_ProjectFieldsSchema):
     id = fields.Integer()
+    url = link("inventory_api.get_project", "API-Adresse des Vorhabens", project_id="id")
+    html_url = link("inventory.detail", "Seite des Vorhabens", project_id="id")
     municipality = fields.Nested(CityRef)
     field = fields.Nested(NamedRef)
     topic = fields.Nested(NamedRef, allow_none=True)
@@ -81,6 +84,8 @@ class ReportRefSchema(Schema):
 
 
 class ReportSchema(ReportRefSchema):
+    url = link("inventory_api.get_report", "API-Adresse des Berichts", report_id="id")
+    html_url = link("inventory.report", "Seite des Berichts", report_id="id")
     municipality = fields.Nested(CityRef)
     visibility = fields.String()
     note = fields.String()
@@ -152,6 +157,7 @@ def _text_values(data: dict) -> dict:
 @blp.route("/municipalities/<slug>/projects")
 @blp.response(200, ProjectSchema(many=True))
 @_fails(401, 404)
+@paginated(blp)
 def list_projects(slug):
     """The city's projects the token owner may see (another city: released network/public projects only)."""
     user = api_user()
@@ -210,6 +216,7 @@ def delete_project(project_id):
 @blp.route("/municipalities/<slug>/reports")
 @blp.response(200, ReportSchema(many=True))
 @_fails(401, 404)
+@paginated(blp)
 def list_reports(slug):
     """The city's published status reports the token owner may see, newest first."""
     user = api_user()

@@ -2,12 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import (MAX_ID, CityRef, Id, InputSchema as _In, Int, Str, StrictInteger, Version,
+from network.core.apiauth import (MAX_ID, CityRef, deprecate, link, Id, InputSchema as _In, Int, Str, StrictInteger, Version,
                                   api_user, error_answers, make_blueprint)
 from network.meetings.models import (AGENDA_STATUSES, BODY_KINDS, MEETING_STATUSES, MINUTES_STATUSES, POLL_ANSWERS,
                                      RSVP_RESPONSES)
 from network.meetings.services._common import MAX_TEXT
 from network.core.permissions import require
+from network.core.pagination import paginated
 from network.core.validation import ValidationFailed
 from network.meetings import services
 
@@ -23,6 +24,7 @@ def route(rule, **options):
     def decorator(func):
         blp.route("/networks/<network>" + rule, **options)(func)
         blp.route(rule, endpoint=LEGACY_PREFIX + func.__name__, **options)(blp.doc(deprecated=True)(func))
+        deprecate(f"{blp.name}.{LEGACY_PREFIX}{func.__name__}")
         return func
     return decorator
 
@@ -72,6 +74,11 @@ class BodySchema(Schema):
 
 class MeetingSchema(Schema):
     id = fields.Integer()
+    url = link("meetings_api.get_meeting", "API-Adresse des Treffens", network=lambda m: m.body.network.slug,
+               meeting_id="id")
+    html_url = link("meetings.detail", "Seite des Treffens", network=lambda m: m.body.network.slug, meeting_id="id")
+    ics_url = link("meetings.ics", "Kalenderdatei (iCalendar) des Treffens", network=lambda m: m.body.network.slug,
+                   meeting_id="id")
     body_id = fields.Integer()
     number = fields.Integer(allow_none=True)
     title = fields.String()
@@ -276,13 +283,21 @@ class AgendaOut(Schema):
     proposals_open = fields.Boolean(metadata={"description": "Vorschläge sind noch möglich"})
 
 
+class _MeetingOut:
+    """A meeting with the RSVP counts and the user's own answer (MeetingDetail)."""
+
+    def __init__(self, meeting, user):
+        self._meeting = meeting
+        self.rsvp_counts = services.attendees(meeting)["counts"]
+        own = services.own_rsvp(user, meeting)
+        self.my_rsvp = own.response if own else None
+
+    def __getattr__(self, name):
+        return getattr(self._meeting, name)
+
+
 def _meeting_out(meeting, user):
-    att = services.attendees(meeting)
-    own = services.own_rsvp(user, meeting)
-    out = {name: getattr(meeting, name) for name in MeetingSchema().fields}
-    out["rsvp_counts"] = att["counts"]
-    out["my_rsvp"] = own.response if own else None
-    return out
+    return _MeetingOut(meeting, user)
 
 
 def _poll_out(meeting, user):
@@ -312,6 +327,7 @@ def _agenda_out(meeting):
 @route("/bodies")
 @blp.response(200, BodySchema(many=True))
 @error_answers(blp, 401)
+@paginated(blp)
 def list_bodies():
     """The bodies the token's user is a member of (all for the coordination)."""
     return services.visible_bodies(api_user())
@@ -320,6 +336,7 @@ def list_bodies():
 @route("/meetings", methods=["GET"])
 @blp.response(200, MeetingSchema(many=True))
 @error_answers(blp, 401)
+@paginated(blp)
 def list_meetings():
     """Upcoming meetings and running polls of the user's bodies."""
     user = api_user()

@@ -1,10 +1,10 @@
 """API: practices (search, read, write, publish, revisions), the own city's reuse mark, questions and answers."""
 
-from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import (CityRef, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, api_user,
+from network.core.apiauth import (CityRef, link, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, api_user,
                                   error_answers, make_blueprint)
+from network.core.pagination import page_headers, paginated
 from network.practices import services
 from network.practices.models import REUSE_STATUSES, SECTIONS, STATUSES, VISIBILITIES
 from network.practices.services._common import MAX_QUESTION, MAX_SECTION, MAX_SUMMARY
@@ -29,7 +29,8 @@ class PracticeSchema(Schema):
     updated_at = fields.DateTime()
     version = fields.Integer(metadata={"description": "beim Ändern mitsenden (PATCH)"})
     is_example = fields.Boolean()
-    url = fields.Function(lambda p: url_for("practices.detail", practice_id=p.id, _external=True))
+    url = link("practices_api.get_practice", "API-Adresse des Praxisberichts", practice_id="id")
+    html_url = link("practices.detail", "Seite des Praxisberichts", practice_id="id")
 
 
 class PracticeReuseSchema(Schema):
@@ -168,14 +169,16 @@ def _facets(result):
 @blp.arguments(PracticeSearchQuery, location="query")
 @blp.response(200, PracticeSearchSchema)
 @_answers()
+@blp.doc(**{"x-paginated": True})
 def list_practices(query):
     """Search practices the token owner may see (empty q: newest first), with facets."""
     filters = services.Filters(topic=(query.get("topic") or "")[:80], field=(query.get("field") or "")[:80],
                                city=(query.get("municipality") or "")[:80], year=query.get("year"))
     page = min(max(1, query.get("page") or 1), 10_000)
     result = services.search(api_user(), query.get("q", ""), filters, page=page, include_drafts=True)
-    return {"total": result.total, "page": result.page, "pages": result.pages, "hits": result.hits,
-            "facets": _facets(result)}
+    return ({"total": result.total, "page": result.page, "pages": result.pages, "hits": result.hits,
+             "facets": _facets(result)}, 200,
+            page_headers(result.total, result.page, 0, per_page_arg=False, pages=result.pages))
 
 
 class _Detail:
@@ -250,6 +253,7 @@ def publish_practice(data, practice_id):
 @blp.route("/practices/<int:practice_id>/revisions")
 @blp.response(200, PracticeRevisionSchema(many=True))
 @_answers(404)
+@paginated(blp)
 def list_revisions(practice_id):
     """Every revision of the practice, newest first."""
     practice = services.get_practice_or_404(api_user(), practice_id)

@@ -7,10 +7,11 @@ deprecated in the OpenAPI document. An unknown network answers 404 in the error 
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, Id, InputSchema as _In, NamedRef, Str, api_user, error_answers, make_blueprint
+from network.core.apiauth import CityRef, Id, deprecate, link, InputSchema as _In, NamedRef, Str, api_user, error_answers, make_blueprint
 from network.topics.models import CLAIM_KINDS, CLAIM_STATUSES, PARTICIPATION_STATUSES, TOPIC_STATUSES
 from network.topics.services._common import MAX_TEXT
 from network.core.current import set_request_network
+from network.core.pagination import paginated
 from network.networks.services import request_network
 from network.topics import services
 
@@ -33,6 +34,7 @@ def _routes(rule, **options):
         name = func.__name__
         blp.route(NETWORK_PREFIX + rule, endpoint=f"network_{name}", **options)(func)
         blp.route(rule, endpoint=name, **options)(blp.doc(deprecated=True)(func))
+        deprecate(f"{blp.name}.{name}")
         return func
     return decorator
 
@@ -88,6 +90,9 @@ class EventSchema(Schema):
 
 
 class TopicSchema(Schema):
+    url = link("topics_api.network_get_topic", "API-Adresse des Themas", network=lambda t: request_network().slug,
+               slug="slug")
+    html_url = link("topics.detail", "Seite des Themas", network=lambda t: request_network().slug, slug="slug")
     slug = fields.String(metadata={"description": "Kurzname in Adressen"})
     name = fields.String(metadata={"description": "Name des Themas"})
     description = fields.String(metadata={"description": "Beschreibung (Markdown)"})
@@ -126,6 +131,7 @@ class ParticipationIn(_In):
 @_routes("/fields-of-action")
 @blp.response(200, FieldOfActionSchema(many=True))
 @error_answers(blp, 401, 404)
+@paginated(blp)
 def list_fields():
     """The network's fields of action in their order."""
     api_user()
@@ -136,6 +142,7 @@ def list_fields():
 @blp.arguments(TopicQuery, location="query")
 @blp.response(200, TopicSchema(many=True))
 @error_answers(blp, 401, 404)
+@paginated(blp)
 def list_topics(query):
     """The network's active topics with lead city, co-leads and participants (optionally one field of action)."""
     user = api_user()
