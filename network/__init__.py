@@ -171,6 +171,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         if (mod := domain_module(domain, "api")) is not None:
             api.register_blueprint(mod.blp)
+    from network.core.apidoc import init_docs
+    init_docs(app)
     for domain in DOMAINS:
         domain_module(domain, "cli")  # adds commands to the `network` group
         if (mod := domain_module(domain, "setup")) is not None:
