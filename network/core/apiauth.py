@@ -119,6 +119,9 @@ LINE_PATTERN = f"^{_LINE_CHAR}*$"
 LINE_NOT_BLANK_PATTERN = f"^{_LINE_CHAR}*{_LINE_CHAR[:-1]}{_BLANK}]{_LINE_CHAR}*$"
 #: the validator pattern of a text that must not be blank (validate.Regexp(r"\S"))
 _VISIBLE = r"\S"
+#: the same anywhere in the text (marshmallow's Regexp matches at the start: r"\S" refused " 0", which the
+#: document's pattern allows)
+_VISIBLE_ANYWHERE = r"(?s).*\S"
 
 
 class Text(fields.String):
@@ -149,7 +152,8 @@ class Text(fields.String):
             re.compile(f"^{char}*\\Z"),  # \Z: Python's $ would let a final line break through
             error=("Bitte geben Sie hier nur eine Zeile ein, ohne Zeilenumbrüche, Tabulatoren oder andere "
                    "Steuerzeichen.") if single else "Der Text enthält ungültige Zeichen."))
-        not_blank = any(isinstance(v, validate.Regexp) and v.regex.pattern == _VISIBLE for v in self.validators)
+        not_blank = any(isinstance(v, validate.Regexp) and v.regex.pattern in (_VISIBLE, _VISIBLE_ANYWHERE)
+                        for v in self.validators)
         # the document states both rules in one pattern: allowed characters only, and (where required) one
         # that is not white space
         visible = char[:-1] + _BLANK + "]"
@@ -230,7 +234,7 @@ def Str(max_len: int | None = None, description: str = "", *, required=False, nu
     from marshmallow import validate
     checks = list(kwargs.pop("validate", []) or [])
     if not_blank:
-        checks.append(validate.Regexp(_VISIBLE, error=blank_message))
+        checks.append(validate.Regexp(_VISIBLE_ANYWHERE, error=blank_message))
     if enum is not None:
         checks.append(validate.OneOf(list(enum), error="Bitte wählen Sie einen dieser Werte: {choices}."))
     if max_len is not None or min_len is not None:
