@@ -96,12 +96,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, STAEDTENETZ_* env, test_config."""
     app = StaedtenetzFlask(__name__, instance_relative_config=True, template_folder="../templates",
                 instance_path=os.environ.get("STAEDTENETZ_INSTANCE_PATH") or None)
-    # ids in URLs are database integers: a larger number matches no route (404), never a database error
+    # ids in URLs are database integers: a larger number is the id 0, which no row has (404 from the loader),
+    # never a database error. (Refusing it in the converter made werkzeug answer 405 where the address has routes
+    # for other methods.)
     from werkzeug.routing import IntegerConverter
 
     class DatabaseIdConverter(IntegerConverter):
-        def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
             super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+        def to_python(self, value):
+            number = super().to_python(value)
+            return number if number <= 2**31 - 1 else 0
 
     app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object("network.config.DefaultConfig")
@@ -166,6 +172,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         if (mod := domain_module(domain, "api")) is not None:
             api.register_blueprint(mod.blp)
+    from network.core.apidoc import init_docs
+    init_docs(app)
     for domain in DOMAINS:
         domain_module(domain, "cli")  # adds commands to the `network` group
         if (mod := domain_module(domain, "setup")) is not None:

@@ -78,6 +78,9 @@ class DefaultConfig:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    #: the API's single-network addresses (before issue #16) are deprecated since and answer until (README, API)
+    API_LEGACY_DEPRECATED_ON = "2026-11-15"
+    API_LEGACY_SUNSET_ON = "2027-12-31"
     API_SPEC_OPTIONS = {
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}

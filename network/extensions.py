@@ -45,6 +45,17 @@ class Api(_Api):
         # core.errors renders HTML or JSON by path; smorest must not take over HTML pages.
         pass
 
+    def openapi_document(self) -> dict:
+        """The OpenAPI document as served: apispec's, finished by core/apidoc (errors, examples, headers)."""
+        from network.core.apidoc import finish
+        return finish(self.spec.to_dict())
+
+    def _openapi_json(self):
+        """Serve the finished document."""
+        import flask
+        return flask.current_app.response_class(flask.json.dumps(self.openapi_document(), indent=2),
+                                                mimetype="application/json")
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -54,7 +54,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("both_databases"):
             continue
-        for marker, why in (("rendering", "rendering gate"), ("e2e", "browser flow"), ("http_only", "HTTP-only gate")):
+        for marker, why in (("rendering", "rendering gate"), ("e2e", "browser flow"), ("http_only", "HTTP-only gate"),
+                            ("sqlite_only", "slow database-independent check")):
             if item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(
                     reason=f"{why}: runs in the SQLite pass (the same pages and services are tested on PostgreSQL)"))

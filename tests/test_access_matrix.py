@@ -20,7 +20,7 @@ from tests.conftest import login
 PUBLIC = {
     "static", "main.index", "main.health", "main.language", "municipalities.list", "municipalities.detail",
     "accounts.login", "accounts.login_code", "accounts.forgot_password", "accounts.accept_invite", "accounts.reset_password",
-    "api-docs.openapi_json",
+    "api-docs.openapi_json", "api_docs",
 }
 
 
@@ -65,6 +65,7 @@ MATRIX: list[Case] = [
          coordinator_only(409)),
     # API (Bearer token)
     Case("api-docs.openapi_json", "GET", lambda w: "/api/v1/openapi.json", same(200)),
+    Case("api_docs", "GET", lambda w: "/api/v1/docs", same(200)),
     Case("accounts_api.me", "GET", lambda w: "/api/v1/me", logged_in(200, anon=401)),
     Case("municipalities_api.list_municipalities", "GET", lambda w: "/api/v1/municipalities", logged_in(200, anon=401)),
     Case("municipalities_api.get_municipality", "GET", lambda w: "/api/v1/municipalities/ettlingen",

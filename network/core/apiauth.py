@@ -29,10 +29,42 @@ def api_user():
     return g.api_user
 
 
+#: endpoints of deprecated addresses (the single-network routes before issue #16); see deprecation_headers
+DEPRECATED_ENDPOINTS: set[str] = set()
+
+
+def deprecate(endpoint: str) -> None:
+    """Mark an endpoint deprecated: its answers carry Deprecation, Sunset and a Link to the successor."""
+    DEPRECATED_ENDPOINTS.add(endpoint)
+
+
+def deprecation_headers(response):
+    """RFC 9745 Deprecation (the day it was deprecated), RFC 8594 Sunset (the day it may go) and the successor
+    address (the same route under /api/v1/networks/<default network>/)."""
+    from datetime import datetime, timezone
+    from email.utils import format_datetime
+
+    from flask import current_app
+
+    from network.core.current import default_network_slug
+    if request.endpoint not in DEPRECATED_ENDPOINTS:
+        return response
+    since = datetime.fromisoformat(current_app.config["API_LEGACY_DEPRECATED_ON"]).replace(tzinfo=timezone.utc)
+    sunset = datetime.fromisoformat(current_app.config["API_LEGACY_SUNSET_ON"]).replace(tzinfo=timezone.utc)
+    response.headers["Deprecation"] = f"@{int(since.timestamp())}"
+    response.headers["Sunset"] = format_datetime(sunset, usegmt=True)
+    # base_url is percent-encoded: a path parameter with a line break cannot break the header
+    successor = request.base_url.replace("/api/v1/", f"/api/v1/networks/{default_network_slug()}/", 1)
+    link = f'<{successor}>; rel="successor-version"'
+    response.headers["Link"] = f"{response.headers['Link']}, {link}" if response.headers.get("Link") else link
+    return response
+
+
 def make_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
     """A smorest blueprint under /api/v1 whose every endpoint requires a Bearer token."""
     blp = Blueprint(name, import_name, url_prefix="/api/v1" + url_prefix, description=description)
     csrf.exempt(blp)
+    blp.after_request(deprecation_headers)
 
     @blp.before_request
     def authenticate():
@@ -87,6 +119,9 @@ LINE_PATTERN = f"^{_LINE_CHAR}*$"
 LINE_NOT_BLANK_PATTERN = f"^{_LINE_CHAR}*{_LINE_CHAR[:-1]}{_BLANK}]{_LINE_CHAR}*$"
 #: the validator pattern of a text that must not be blank (validate.Regexp(r"\S"))
 _VISIBLE = r"\S"
+#: the same anywhere in the text (marshmallow's Regexp matches at the start: r"\S" refused " 0", which the
+#: document's pattern allows)
+_VISIBLE_ANYWHERE = r"(?s).*\S"
 
 
 class Text(fields.String):
@@ -117,7 +152,8 @@ class Text(fields.String):
             re.compile(f"^{char}*\\Z"),  # \Z: Python's $ would let a final line break through
             error=("Bitte geben Sie hier nur eine Zeile ein, ohne Zeilenumbrüche, Tabulatoren oder andere "
                    "Steuerzeichen.") if single else "Der Text enthält ungültige Zeichen."))
-        not_blank = any(isinstance(v, validate.Regexp) and v.regex.pattern == _VISIBLE for v in self.validators)
+        not_blank = any(isinstance(v, validate.Regexp) and v.regex.pattern in (_VISIBLE, _VISIBLE_ANYWHERE)
+                        for v in self.validators)
         # the document states both rules in one pattern: allowed characters only, and (where required) one
         # that is not white space
         visible = char[:-1] + _BLANK + "]"
@@ -142,3 +178,159 @@ class NamedRef(Schema):
     id = fields.Integer(metadata={"description": "Kennung"})
     slug = fields.String(metadata={"description": "Kurzname in Adressen (wo vorhanden)"})
     name = fields.String(metadata={"description": "Name"})
+
+
+# --- typed request fields: what the document declares is what the schema checks (issue #20) ------------------
+
+
+#: the largest id the databases store (PostgreSQL integer)
+MAX_ID = 2**31 - 1
+_REQUIRED_MESSAGES = {"required": "Diese Angabe fehlt.", "null": "Diese Angabe darf nicht null sein."}
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer only: neither text ("5"), nor a fraction, nor true/false (Python's bool is an int)."""
+
+    default_error_messages = {"invalid": "Bitte geben Sie eine ganze Zahl an.",
+                              "too_large": "Die Zahl ist zu groß."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("strict", True)
+        super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only (not 1, "ja" or "true")."""
+
+    default_error_messages = {"invalid": "Bitte geben Sie true oder false an."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def _common(required, nullable, description, example, metadata):
+    meta = {**(metadata or {})}
+    if description:
+        meta["description"] = description
+    if example is not None:
+        meta["example"] = example
+    kw = {"metadata": meta, "allow_none": nullable, "required": required}
+    if required or not nullable:
+        kw["error_messages"] = dict(_REQUIRED_MESSAGES)
+    return kw
+
+
+def Str(max_len: int | None = None, description: str = "", *, required=False, nullable=False, not_blank=False,
+        min_len: int | None = None, enum=None, single_line: bool | None = None, example=None, metadata=None,
+        blank_message: str = "Bitte füllen Sie dieses Feld aus.", **kwargs):
+    """A text field: maxLength, enum, not blank and the absence of control characters, declared and checked."""
+    from marshmallow import validate
+    checks = list(kwargs.pop("validate", []) or [])
+    if not_blank:
+        checks.append(validate.Regexp(_VISIBLE_ANYWHERE, error=blank_message))
+    if enum is not None:
+        checks.append(validate.OneOf(list(enum), error="Bitte wählen Sie einen dieser Werte: {choices}."))
+    if max_len is not None or min_len is not None:
+        checks.append(validate.Length(min=min_len, max=max_len))
+    kw = _common(required, nullable, description, example, metadata)
+    if not_blank and required:
+        kw["error_messages"] = {"required": blank_message, "null": blank_message}
+    return Text(validate=checks, single_line=single_line, **kw, **kwargs)
+
+
+def Int(minimum: int = 0, maximum: int = MAX_ID, description: str = "", *, required=False, nullable=False,
+        example=None, metadata=None, **kwargs):
+    """A JSON integer between minimum and maximum."""
+    from marshmallow import validate
+    return StrictInteger(validate=validate.Range(min=minimum, max=maximum),
+                         **_common(required, nullable, description, example, metadata), **kwargs)
+
+
+def Id(description: str, *, required=False, nullable=False, **kwargs):
+    """The id of a stored object (1 to 2^31-1)."""
+    return Int(1, MAX_ID, description, required=required, nullable=nullable, example=kwargs.pop("example", 1),
+               **kwargs)
+
+
+def Bool(description: str = "", *, required=False, nullable=False, example=None, **kwargs):
+    """JSON true or false."""
+    return StrictBoolean(**_common(required, nullable, description, example, None), **kwargs)
+
+
+class _GermanString(fields.String):
+    default_error_messages = {"invalid": "Bitte geben Sie hier einen Text an.",
+                              "invalid_utf8": "Der Text ist kein gültiges UTF-8."}
+
+
+def Month(description: str = "Monat im Format JJJJ-MM", *, nullable=True, **kwargs):
+    """A month as YYYY-MM."""
+    from marshmallow import validate
+    return _GermanString(validate=[validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z",
+                                                   error="Bitte geben Sie einen Monat im Format JJJJ-MM an.")],
+                         **_common(False, nullable, description, "2026-03",
+                                   {"pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}), **kwargs)
+
+
+def Version(*, required=False, description="die zuletzt gelesene Version; eine veraltete ergibt 409"):
+    """The optimistic-lock version a client sends back."""
+    return Int(0, MAX_ID, description, required=required, example=1)
+
+
+# --- links: each object names its API address and its page --------------------------------------------------
+
+
+def link(endpoint: str, description: str, **arg_getters):
+    """A read-only absolute URL (format uri) built with url_for(endpoint, **{name: getter(obj)})."""
+    from flask import url_for
+
+    def build(obj):
+        if isinstance(obj, dict):  # an answer put together by the handler
+            from types import SimpleNamespace
+            obj = SimpleNamespace(**obj)
+        values = {name: (get(obj) if callable(get) else getattr(obj, get, None))
+                  for name, get in arg_getters.items()}
+        if any(v is None for v in values.values()):
+            return None
+        return url_for(endpoint, _external=True, **values)
+    return fields.Function(build, dump_only=True, allow_none=True,
+                           metadata={"type": "string", "format": "uri", "description": description})
+
+
+def Url(max_len: int, description: str, *, nullable=True, example="https://www.example.org/", metadata=None,
+        **kwargs):
+    """A web address starting with http:// or https:// (null: none)."""
+    from marshmallow import validate
+    pattern = r"^https?://[^\s/$.?#][^\s]*$"
+    return _GermanString(validate=[validate.Regexp(pattern[:-1] + r"\Z", error="Die Webadresse muss mit http:// "
+                                                                               "oder https:// beginnen."),
+                                   validate.Length(max=max_len)],
+                         **_common(False, nullable, description, example,
+                                   {"format": "uri", "pattern": pattern, **(metadata or {})}), **kwargs)
+
+
+class AmountField(fields.Field):
+    """An amount in euros: a JSON number, or text such as "1234.50" or German "1.234,56" (the service reads it
+    and answers a bad or out-of-range text with its German message)."""
+
+    default_error_messages = {"invalid": "Bitte geben Sie den Betrag als Zahl oder Text an (z. B. 1234.50)."}
+    MAX = 999_999_999_999.99
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # the range is the service's (its German message names the field); here only the type and the length
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.make_error("invalid")
+        return value
+
+
+def Amount(description: str, *, maximum: float = AmountField.MAX):
+    """Documented as number (0 to maximum) or text, nullable."""
+    return AmountField(allow_none=True, metadata={
+        "description": description, "nullable": True, "example": 1234.5,
+        "oneOf": [{"type": "number", "minimum": 0, "maximum": maximum}, {"type": "string"}]})

@@ -57,7 +57,7 @@ def render_error(status: int, message: str | None = None, headers=None):
     """Render an error page or JSON envelope for `status`."""
     message = message or _messages().get(status, _messages()[500])
     if wants_json():
-        data = getattr(g, "_api_error_fields", None)
+        data = g.pop("_api_error_fields", None)  # once: g outlives the request where an app context is held
         return api_error(status, _code(status), message, data, headers)
     from network.core.health import is_outage, unavailable_response
     if g.get("_database_unavailable"):
@@ -88,6 +88,75 @@ def _code(status):
             429: "rate_limited", 503: "unavailable"}.get(status, "server_error")
 
 
+#: marshmallow's and webargs' English messages -> ours (a request body is checked by the schema the OpenAPI
+#: document is made of; its messages reach the client in German like the services' own)
+_GERMAN = [
+    (r"Missing data for required field\.", "Diese Angabe fehlt."),
+    (r"Field may not be null\.", "Diese Angabe darf nicht null sein."),
+    (r"Not a valid string\.", "Bitte geben Sie hier einen Text an."),
+    (r"Not a valid integer\.", "Bitte geben Sie eine ganze Zahl an."),
+    (r"Not a valid number\.", "Bitte geben Sie eine Zahl an."),
+    (r"Not a valid boolean\.", "Bitte geben Sie true oder false an."),
+    (r"Not a valid date\.", "Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."),
+    (r"Not a valid datetime\.", "Bitte geben Sie Datum und Uhrzeit nach ISO 8601 an (z. B. 2026-03-01T10:00:00+01:00)."),
+    (r"Not a valid list\.", "Bitte geben Sie eine Liste an."),
+    (r"Not a valid (mapping type|dict)\.|Invalid input type\.", "Bitte geben Sie ein JSON-Objekt an."),
+    (r"Not a valid email address\.", "Bitte geben Sie eine gültige E-Mail-Adresse an (z. B. name@stadt.de)."),
+    (r"Not a valid URL\.", "Bitte geben Sie eine Webadresse an, die mit http:// oder https:// beginnt."),
+    (r"Number too large\.", "Die Zahl ist zu groß."),
+    (r"Unknown field\.", "Dieses Feld gibt es nicht."),
+    (r"Longer than maximum length (\d+)\.", "Bitte höchstens {0} Zeichen."),
+    (r"Shorter than minimum length (\d+)\.", "Bitte mindestens {0} Zeichen."),
+    (r"Length must be between (\d+) and (\d+)\.", "Bitte zwischen {0} und {1} Zeichen."),
+    (r"Length must be (\d+)\.", "Bitte genau {0} Zeichen."),
+    (r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.",
+     "Der Wert muss zwischen {0} und {1} liegen."),
+    (r"Must be greater than or equal to (\S+)\.", "Der Wert muss mindestens {0} sein."),
+    (r"Must be less than or equal to (\S+)\.", "Der Wert darf höchstens {0} sein."),
+    (r"Must be one of: (.*)\.", "Bitte wählen Sie einen dieser Werte: {0}."),
+    (r"String does not match expected pattern\.", "Die Eingabe hat nicht das erwartete Format."),
+    (r"Must be equal to (.*)\.", "Der Wert muss {0} sein."),
+    (r"Invalid value\.", "Ungültiger Wert."),
+    (r"Invalid JSON body\.", "Der Inhalt ist kein gültiges JSON."),
+]
+
+
+def german_message(message) -> str:
+    """One of marshmallow's messages in German (ours, already German, stay as they are)."""
+    import re
+    text = str(message)
+    for pattern, german in _GERMAN:
+        if (m := re.fullmatch(pattern, text)):
+            return german.format(*m.groups())
+    return text
+
+
+def german_field_messages(messages: dict) -> dict:
+    """webargs' {location: {field: [messages] | {index/sub-field: …}}} as {"field" or "field.0.sub": message}."""
+    out: dict[str, str] = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, (list, tuple)):
+            if value and all(isinstance(v, str) for v in value):
+                out.setdefault(prefix or "_schema", german_message(value[0]))
+            else:
+                for i, sub in enumerate(value):
+                    walk(f"{prefix}.{i}" if prefix else str(i), sub)
+        else:
+            out.setdefault(prefix or "_schema", german_message(value))
+
+    locations = ("json", "query", "form", "files", "headers", "path", "view_args", "json_or_form", "querystring")
+    if isinstance(messages, dict) and any(k in locations for k in messages):
+        for location in messages.values():
+            walk("", location)
+    else:
+        walk("", messages)
+    return out
+
+
 def init_errors(app):
     """Register handlers for every HTTP error and for unexpected exceptions."""
 
@@ -108,7 +177,7 @@ def init_errors(app):
         # webargs/smorest validation errors (422) carry field messages
         data = getattr(exc, "data", None) or {}
         if data.get("messages") and wants_json():
-            g._api_error_fields = data["messages"].get("json", data["messages"])
+            g._api_error_fields = german_field_messages(data["messages"])
         message = data.get("message") if isinstance(data, dict) and data.get("message") else None
         if message is None and getattr(exc, "description", None) and getattr(exc, "_network_message", False):
             message = exc.description

@@ -1,15 +1,20 @@
 """API: funding calls (radar, record, edit, interest) and joint applications (workspace, partners)."""
 
 
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import Schema, fields
 
-from network.core.apiauth import (LINE_NOT_BLANK_PATTERN, error_answers, LINE_PATTERN, CityRef, InputSchema as _In, NamedRef, Text,
-                                  api_user, make_blueprint)
+from marshmallow import validate
+
+from network.core.apiauth import (Amount as AmountIn, Bool, CityRef, link, Id, InputSchema as _In, Int, NamedRef, Str, Url, Version,
+                                  api_user, error_answers, make_blueprint)
 from network.core.errors import api_error
+from network.core.pagination import link_header, paginated
 from network.core.permissions import require
 from network.extensions import db
 from network.funding import services
-from network.funding.models import FUNDERS
+from network.funding.models import (APPLICATION_STATUSES, CALL_STATUSES, FUNDERS, MEMBER_ROLES,
+                                    MEMBER_STATUSES)
+from network.funding.services._common import MAX_DEADLINES, MAX_TEXT
 from network.municipalities.models import Municipality
 
 blp = make_blueprint("funding_api", __name__, "", "Förderaufrufe, Interesse und Verbundanträge")
@@ -36,10 +41,13 @@ class FundingInterestSchema(Schema):
 
 class FundingCallSchema(Schema):
     id = fields.Integer()
+    url = link("funding_api.get_call", "API-Adresse des Förderaufrufs", call_id="id")
+    html_url = link("funding.detail", "Seite des Förderaufrufs", call_id="id")
     title = fields.String()
-    funder = fields.String(metadata={"description": "eu, bund, land, stiftung oder other"})
+    funder = fields.String(metadata={"description": "Fördergeber", "enum": list(FUNDERS)})
     funder_name = fields.String()
-    url = fields.String()
+    website = fields.String(attribute="url", metadata={"description": "Link zum Förderaufruf beim Fördergeber "
+                                                                     "(bis Version 1.1 im Feld url)"})
     summary = fields.String()
     eligibility = fields.String()
     joint_allowed = fields.Boolean()
@@ -49,9 +57,12 @@ class FundingCallSchema(Schema):
     opens_on = fields.Date(allow_none=True)
     source = fields.String()
     checked_on = fields.Date(allow_none=True, metadata={"description": "zuletzt geprüft am"})
-    stale = fields.Function(lambda c: c.is_stale(), metadata={"description": "länger als 90 Tage nicht geprüft"})
-    status = fields.Function(lambda c: c.status(), metadata={"description": "announced, open oder closed"})
-    next_deadline = fields.Function(lambda c: (d := c.next_deadline()) and d.due_on.isoformat(), allow_none=True)
+    stale = fields.Function(lambda c: c.is_stale(), metadata={"type": "boolean",
+                                                              "description": "länger als 90 Tage nicht geprüft"})
+    status = fields.Function(lambda c: c.status(), metadata={"type": "string", "enum": list(CALL_STATUSES),
+                                                             "description": "Stand"})
+    next_deadline = fields.Function(lambda c: (d := c.next_deadline()) and d.due_on.isoformat(), allow_none=True,
+                                    metadata={"type": "string", "format": "date", "description": "nächste Frist"})
     deadlines = fields.List(fields.Nested(FundingDeadlineSchema))
     fields_of_action = fields.List(fields.Nested(NamedRef), attribute="fields")
     topics = fields.List(fields.Nested(NamedRef))
@@ -62,61 +73,70 @@ class FundingCallSchema(Schema):
 
 
 class FundingCallQuery(_In):
-    status = Text(metadata={"description": "current (Vorgabe: offen und angekündigt), open, announced, closed, all"})
-    field = Text(metadata={"description": "Slug oder ID eines Handlungsfelds"})
-    topic = Text(metadata={"description": "Slug oder ID eines Themas"})
-    funder = Text(metadata={"description": "eu, bund, land, stiftung, other"})
-    page = fields.Integer(metadata={"description": "Seite (je 50)"})
+    status = Str(None, "current (Vorgabe: offen und angekündigt), open, announced, closed oder all",
+                 enum=["current", "open", "announced", "closed", "all"])
+    field = Str(80, "Slug oder ID eines Handlungsfelds", single_line=True)
+    topic = Str(80, "Slug oder ID eines Themas", single_line=True)
+    funder = Str(None, "Fördergeber", enum=list(FUNDERS))
+    page = fields.Integer(validate=validate.Range(1, 10_000, error="Die Seite muss zwischen 1 und 10000 liegen."),
+                          metadata={"description": "Seite (ab 1, je 50)", "example": 1})
 
 
-_NO_NUL = r"^[^\x00]*$"
+class FundingDeadlineIn(_In):
+    label = Str(120, "Bezeichnung der Frist (Vorgabe: Frist)", single_line=True, example="Antragsfrist")
+    due_on = fields.Date(required=True, error_messages={"required": "Diese Angabe fehlt.",
+                                                        "invalid": "Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."},
+                         metadata={"description": "letzter Tag (JJJJ-MM-TT)", "example": "2026-06-30"})
 
 
-def _text(max_len, *, required=False, pattern=_NO_NUL, **meta):
-    return fields.Raw(required=required, error_messages={"required": "Dieses Feld ist erforderlich."},
-                      metadata={"type": "string", "maxLength": max_len, "pattern": pattern, **meta})
+def _date(description):
+    return fields.Date(allow_none=True, error_messages={"invalid": "Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."},
+                       metadata={"description": description, "example": "2026-03-01"})
 
 
-def _amount(description="Euro"):
-    """An amount in: a JSON number or text ("1234.50", German "1.234,56"); outside the range a German 422."""
-    return fields.Raw(allow_none=True, metadata={
-        "description": f"{description}; 0 bis 999.999.999.999,99 (Zahl oder Text wie \"1.234,56\")"})
+def _call_in(create: bool):
+    return {
+        "title": Str(200, "Name des Programms", required=create, not_blank=True, example="Digitale Kommune 2026",
+                     blank_message="Bitte geben Sie den Namen des Programms an."),
+        "funder": Str(None, "Fördergeber: eu, bund, land, stiftung, other", enum=list(FUNDERS), required=create),
+        "funder_name": Str(200, "Name des Fördergebers", single_line=True),
+        "website": Url(300, "Link zum Förderaufruf beim Fördergeber"),
+        "url": Url(300, "veraltet: frühere Bezeichnung von website", metadata={"deprecated": True}),
+        "summary": Str(MAX_TEXT, "Zusammenfassung (Markdown)"),
+        "eligibility": Str(MAX_TEXT, "Wer antragsberechtigt ist"),
+        "joint_allowed": Bool("Verbundanträge zulässig"),
+        "source": Str(300, "Quelle der Angaben", single_line=True),
+        "rate": AmountIn("Fördersatz in Prozent (0 bis 100)", maximum=100),
+        "min_amount": AmountIn("Mindestbetrag in Euro"),
+        "max_amount": AmountIn("Höchstbetrag in Euro"),
+        "opens_on": _date("Öffnungsdatum (JJJJ-MM-TT)"),
+        "checked_on": _date("zuletzt geprüft am (JJJJ-MM-TT, nicht in der Zukunft)"),
+        "deadlines": fields.List(fields.Nested(FundingDeadlineIn), validate=validate.Length(max=MAX_DEADLINES),
+                                 metadata={"description": f"Fristen (höchstens {MAX_DEADLINES}, verschiedene Tage, "
+                                                          "nach dem Öffnungsdatum)"}),
+        "field_ids": fields.List(Id("ID eines Handlungsfelds"), validate=validate.Length(max=50),
+                                 metadata={"description": "Handlungsfelder des Netzwerks"}),
+        "topic_ids": fields.List(Id("ID eines Themas"), validate=validate.Length(max=50),
+                                 metadata={"description": "aktive Themen des Netzwerks"}),
+    }
 
 
-class FundingCallIn(Schema):
-    """The documented fields; the services also take rate (percent, 0 to 100), min_amount and max_amount (euro,
-    0 to 999.999.999.999,99; a number or text such as "1.234,56"), opens_on, checked_on (YYYY-MM-DD), deadlines
-    ([{label, due_on}]), field_ids, topic_ids and url, and answer every bad value with a German message per field
-    (see docs/funding.md)."""
-
-    class Meta:
-        unknown = INCLUDE
-
-    title = _text(200, pattern=LINE_NOT_BLANK_PATTERN, description="Name des Programms")
-    funder = fields.Raw(metadata={"type": "string", "enum": list(FUNDERS)})
-    funder_name = _text(200, pattern=LINE_PATTERN)
-    summary = _text(5000)
-    eligibility = _text(5000, description="Wer antragsberechtigt ist")
-    source = _text(300, pattern=LINE_PATTERN)
-    joint_allowed = fields.Raw(metadata={"type": "boolean", "description": "Verbundanträge zulässig"})
-    version = fields.Raw(metadata={"type": "integer", "description": "bei PATCH: die gelesene Version (sonst 409)"})
-
-
-class FundingCallCreate(FundingCallIn):
-    title = _text(200, required=True, pattern=LINE_NOT_BLANK_PATTERN, description="Name des Programms")
-    funder = fields.Raw(required=True, error_messages={"required": "Dieses Feld ist erforderlich."},
-                        metadata={"type": "string", "enum": list(FUNDERS)})
+#: a change: the fields sent change
+FundingCallIn = type("FundingCallIn", (_In,), {
+    **_call_in(create=False), "version": Version(description="die gelesene Version (veraltet: 409)")})
+#: a new call
+FundingCallCreate = type("FundingCallCreate", (_In,), _call_in(create=True))
 
 
 class FundingInterestIn(_In):
-    interested = fields.Raw(metadata={"description": "true (Vorgabe) oder false"})
-    note = fields.Raw()
+    interested = Bool("true (Vorgabe): wir prüfen eine Bewerbung; false: nicht mehr")
+    note = Str(500, "Anmerkung")
 
 
 class FundingMemberSchema(Schema):
     municipality = fields.Nested(CityRef)
-    role = fields.String(metadata={"description": "lead oder partner"})
-    status = fields.String(metadata={"description": "invited, accepted oder declined"})
+    role = fields.String(metadata={"description": "Rolle", "enum": list(MEMBER_ROLES)})
+    status = fields.String(metadata={"description": "Stand der Einladung", "enum": list(MEMBER_STATUSES)})
     share_amount = Amount()
     share_note = fields.String()
 
@@ -139,11 +159,13 @@ class FundingEventSchema(Schema):
 
 class FundingApplicationSchema(Schema):
     id = fields.Integer()
+    url = link("funding_api.get_application", "API-Adresse des Antrags", application_id="id")
+    html_url = link("funding.application", "Seite des Antrags", application_id="id")
     call_id = fields.Integer()
-    call_title = fields.Function(lambda a: a.call.title)
+    call_title = fields.Function(lambda a: a.call.title, metadata={"type": "string"})
     title = fields.String()
     description = fields.String()
-    status = fields.String(metadata={"description": "idea, preparing, submitted, granted, rejected, withdrawn"})
+    status = fields.String(metadata={"description": "Stand", "enum": list(APPLICATION_STATUSES)})
     requested_amount = Amount()
     granted_amount = Amount()
     municipality = fields.Nested(CityRef, metadata={"description": "antragstellende Kommune"})
@@ -153,31 +175,35 @@ class FundingApplicationSchema(Schema):
 
 
 class FundingApplicationDetailSchema(FundingApplicationSchema):
+    declined = fields.Boolean(metadata={"description": "nur nach einer Absage der Einladung: die Kommune sieht den "
+                                                      "Antrag nicht mehr (dann fehlen die übrigen Angaben)"})
     checklist = fields.List(fields.Nested(FundingItemSchema))
     timeline = fields.List(fields.Nested(FundingEventSchema))
 
 
 class FundingApplicationIn(_In):
-    call_id = fields.Raw(metadata={"description": "ID des Förderaufrufs (erforderlich)"})
-    title = fields.Raw()
-    description = fields.Raw()
-    requested_amount = _amount("beantragter Betrag in Euro")
+    call_id = Id("ID des Förderaufrufs", required=True)
+    title = Str(200, "Titel (Vorgabe: der Name des Aufrufs)")
+    description = Str(MAX_TEXT, "Beschreibung (Markdown)")
+    requested_amount = AmountIn("beantragter Betrag in Euro")
 
 
 class FundingApplicationPatch(_In):
-    title = fields.Raw()
-    description = fields.Raw()
-    status = fields.Raw(metadata={"description": "nur die Leitung der antragstellenden Kommune"})
-    requested_amount = _amount("beantragter Betrag in Euro")
-    granted_amount = _amount("bewilligter Betrag in Euro, nur beim Status granted")
-    version = fields.Raw()
-    share_amount = _amount("Eigenanteil der eigenen Kommune in Euro")
-    share_note = fields.Raw()
-    invitation = fields.Raw(metadata={"description": "accept oder decline (eingeladene Kommune)"})
+    title = Str(200, "Titel", not_blank=True)
+    description = Str(MAX_TEXT, "Beschreibung (Markdown)")
+    status = Str(None, "Stand (nur die Leitung der antragstellenden Kommune)", enum=list(APPLICATION_STATUSES))
+    requested_amount = AmountIn("beantragter Betrag in Euro")
+    granted_amount = AmountIn("bewilligter Betrag in Euro, nur beim Status granted")
+    version = Version(description="die gelesene Version (veraltet: 409)")
+    share_amount = AmountIn("Eigenanteil der eigenen Kommune in Euro")
+    share_note = Str(1000, "Beschreibung des eigenen Beitrags")
+    invitation = Str(None, "accept (annehmen) oder decline (ablehnen), als eingeladene Kommune",
+                     enum=["accept", "decline"])
 
 
 class FundingPartnerIn(_In):
-    municipality = fields.Raw(metadata={"description": "Slug oder ID der einzuladenden Mitgliedskommune"})
+    municipality = Str(80, "Slug (oder ID als Text) der einzuladenden Mitgliedskommune", required=True,
+                       not_blank=True, single_line=True, example="ettlingen")
 
 
 #: endpoint -> permission checked before the body is parsed (a missing right is 403 whatever the body)
@@ -199,6 +225,28 @@ def _errors(*codes):
     return error_answers(blp, *codes)
 
 
+def _website(data: dict) -> dict:
+    """The programme's link is `website` (the older name `url` is still read; website wins)."""
+    data = dict(data)
+    if "website" in data:
+        data["url"] = data.pop("website")
+    return data
+
+
+def _json(data, status=200):
+    """An answer already dumped by the schemas (smorest documents the schema and passes a Response through)."""
+    from flask import jsonify
+    resp = jsonify(data)
+    resp.status_code = status
+    return resp
+
+
+class FundingInterestOut(Schema):
+    interested = fields.Boolean(metadata={"description": "die eigene Kommune prüft eine Bewerbung"})
+    note = fields.String(metadata={"description": "Anmerkung"})
+    municipality = fields.Nested(CityRef)
+
+
 def _call_out(calls):
     interests = services.interests_by_call([c.id for c in calls])
     out = FundingCallSchema(many=True, exclude=("interested",)).dump(calls)
@@ -209,49 +257,53 @@ def _call_out(calls):
 
 @blp.route("/funding-calls")
 @blp.arguments(FundingCallQuery, location="query")
-@blp.response(200)
+@blp.response(200, FundingCallSchema(many=True))
 @_errors(401)
+@blp.doc(**{"x-paginated": "link"})
 def list_calls(query):
     """The radar: calls by the nearest deadline (filters: status, field, topic, funder); 50 per page."""
+    page = query.get("page") or 1
     data = services.radar(api_user(), status=query.get("status") or "current", funder=query.get("funder"),
-                          field=query.get("field"), topic=query.get("topic"), page=query.get("page") or 1)
-    return _call_out(data["calls"])
+                          field=query.get("field"), topic=query.get("topic"), page=page)
+    resp = _json(_call_out(data["calls"]))
+    resp.headers["Link"] = link_header(page, has_next=data["has_next"])
+    return resp
 
 
 @blp.route("/funding-calls", methods=["POST"])
 @blp.arguments(FundingCallCreate)
-@blp.response(201)
+@blp.response(201, FundingCallSchema)
 @_errors(401, 403, 422)
 def create_call(data):
     """Record a call (coordination, city leads)."""
-    call = services.create_call(api_user(), data)
-    return _call_out([call])[0]
+    call = services.create_call(api_user(), _website(data))
+    return _json(_call_out([call])[0], 201)
 
 
 @blp.route("/funding-calls/<int:call_id>")
-@blp.response(200)
+@blp.response(200, FundingCallSchema)
 @_errors(401, 404)
 def get_call(call_id):
     """One call with deadlines and interested cities."""
-    return _call_out([services.get_call_or_404(api_user(), call_id)])[0]
+    return _json(_call_out([services.get_call_or_404(api_user(), call_id)])[0])
 
 
 @blp.route("/funding-calls/<int:call_id>", methods=["PATCH"])
 @blp.arguments(FundingCallIn)
-@blp.response(200)
+@blp.response(200, FundingCallSchema)
 @_errors(401, 403, 404, 409, 422)
 def patch_call(data, call_id):
     """Change the given fields; send the version you read (a stale one answers 409)."""
     user = api_user()
     call = services.get_call_or_404(user, call_id)
     version = data.pop("version", None)
-    services.update_call(user, call, data, version=call.version if version is None else version)
-    return _call_out([call])[0]
+    services.update_call(user, call, _website(data), version=call.version if version is None else version)
+    return _json(_call_out([call])[0])
 
 
 @blp.route("/funding-calls/<int:call_id>/interest", methods=["PUT"])
 @blp.arguments(FundingInterestIn)
-@blp.response(200)
+@blp.response(200, FundingInterestOut)
 @_errors(401, 403, 404, 422)
 def put_interest(data, call_id):
     """Mark ({"interested": true}) or unmark "wir prüfen eine Bewerbung" for the token owner's city."""
@@ -260,13 +312,14 @@ def put_interest(data, call_id):
     interested = data.get("interested", True)
     interested = services._bool(interested) if interested is not None else True
     row = services.set_interest(user, call, interested, data.get("note") or "")
-    return {"interested": row is not None, "note": row.note if row else "",
-            "municipality": CityRef().dump(user.municipality)}
+    return _json({"interested": row is not None, "note": row.note if row else "",
+                  "municipality": CityRef().dump(user.municipality)})
 
 
 @blp.route("/applications")
 @blp.response(200, FundingApplicationSchema(many=True))
 @_errors(401)
+@paginated(blp)
 def list_applications():
     """Applications the token owner's city takes part in (lead, invited, accepted); the coordination: all."""
     return services.applications_for(api_user())
@@ -274,7 +327,7 @@ def list_applications():
 
 @blp.route("/applications", methods=["POST"])
 @blp.arguments(FundingApplicationIn)
-@blp.response(201)
+@blp.response(201, FundingApplicationDetailSchema)
 @_errors(401, 403, 404, 422)
 def create_application(data):
     """Start an application for a call; the token owner's city is the lead applicant."""
@@ -287,7 +340,7 @@ def create_application(data):
                          {"call_id": "Bitte geben Sie den Förderaufruf an (call_id)."})
     call = services.get_call_or_404(user, call_id)
     app_ = services.create_application(user, call, data)
-    return _detail(app_)
+    return _json(_detail(app_), 201)
 
 
 def _detail(app_):
@@ -299,16 +352,16 @@ def _detail(app_):
 
 
 @blp.route("/applications/<int:application_id>")
-@blp.response(200)
+@blp.response(200, FundingApplicationDetailSchema)
 @_errors(401, 404)
 def get_application(application_id):
     """An application's inside: members and shares, checklist, timeline (its cities and the coordination)."""
-    return _detail(services.get_application_or_404(api_user(), application_id))
+    return _json(_detail(services.get_application_or_404(api_user(), application_id)))
 
 
 @blp.route("/applications/<int:application_id>", methods=["PATCH"])
 @blp.arguments(FundingApplicationPatch)
-@blp.response(200)
+@blp.response(200, FundingApplicationDetailSchema)
 @_errors(401, 403, 404, 409, 422)
 def patch_application(data, application_id):
     """Lead city: title, description, status, amounts. Any member city: its own share. Invited city: answer."""
@@ -328,8 +381,8 @@ def patch_application(data, application_id):
     if lead_keys:
         services.update_application(user, app_, lead_keys, version=data.get("version"))
     if not services.may_see_application(user, app_):
-        return {"id": app_.id, "declined": True}
-    return _detail(app_)
+        return _json({"id": app_.id, "declined": True})
+    return _json(_detail(app_))
 
 
 @blp.route("/applications/<int:application_id>/partners", methods=["POST"])

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from network.core.apiauth import error_answers, CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.pagination import paginated
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
 from network.extensions import csrf, limiter
@@ -138,6 +139,7 @@ def register(data):
 @blp.arguments(RegistrationQuery, location="query")
 @blp.response(200, RegistrationSchema(many=True))
 @error_answers(blp, 401, 403, 404)
+@paginated(blp)
 def city_registrations(query, slug):
     """Confirmed registrations addressed to a city (its leads and the coordination)."""
     rows, _more, _city = services.list_registrations(api_user(), city_slug=slug, topic_slug=query.get("topic"),

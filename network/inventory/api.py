@@ -2,9 +2,13 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, error_answers, InputSchema as _In, NamedRef, api_user, make_blueprint
+from network.core.apiauth import (Bool, CityRef, link, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
+                                  api_user, error_answers, make_blueprint)
+from network.inventory.models import PRIORITIES, STATUSES, VISIBILITY_LABELS
+from network.inventory.services import MAX_BUDGET_EUR, MAX_SUMMARY
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
+from network.core.pagination import paginated
 from network.inventory import services
 
 blp = make_blueprint("inventory_api", __name__, "", "Vorhaben und Sachstandsberichte der Kommunen")
@@ -22,23 +26,27 @@ def _month(value):
 
 
 class _ProjectFieldsSchema(Schema):
-    title = fields.String()
-    summary = fields.String(metadata={"description": "Markdown"})
-    status = fields.String(metadata={"description": "idea, in_progress, done, paused oder dropped"})
-    status_label = fields.String()
-    priority = fields.String(metadata={"description": "high, medium oder low"})
-    start_month = fields.Function(lambda p: _month(p.start_month), metadata={"description": "JJJJ-MM"})
-    end_month = fields.Function(lambda p: _month(p.end_month), metadata={"description": "JJJJ-MM"})
-    department = fields.String()
-    contact = fields.String()
-    budget_eur = fields.Integer(allow_none=True)
-    funding_source = fields.String()
-    visibility = fields.String(metadata={"description": "city, network oder public"})
-    is_lighthouse = fields.Boolean()
+    title = fields.String(metadata={"description": "Titel"})
+    summary = fields.String(metadata={"description": "Zusammenfassung (Markdown)"})
+    status = fields.String(metadata={"description": "Ampelstatus", "enum": list(STATUSES)})
+    status_label = fields.String(metadata={"description": "Status auf Deutsch, z. B. „in Umsetzung“"})
+    priority = fields.String(metadata={"description": "Priorität", "enum": list(PRIORITIES)})
+    start_month = fields.Function(lambda p: _month(p.start_month), allow_none=True, metadata={
+        "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "Beginn, JJJJ-MM"})
+    end_month = fields.Function(lambda p: _month(p.end_month), allow_none=True, metadata={
+        "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "Ende, JJJJ-MM"})
+    department = fields.String(allow_none=True, metadata={"description": "Zuständiges Amt"})
+    contact = fields.String(allow_none=True, metadata={"description": "Ansprechperson"})
+    budget_eur = fields.Integer(allow_none=True, metadata={"description": "Kosten in ganzen Euro"})
+    funding_source = fields.String(allow_none=True, metadata={"description": "Finanzierung"})
+    visibility = fields.String(metadata={"description": "Sichtbarkeit", "enum": list(VISIBILITY_LABELS)})
+    is_lighthouse = fields.Boolean(metadata={"description": "Leuchtturmprojekt"})
 
 
 class ProjectSchema(_ProjectFieldsSchema):
     id = fields.Integer()
+    url = link("inventory_api.get_project", "API-Adresse des Vorhabens", project_id="id")
+    html_url = link("inventory.detail", "Seite des Vorhabens", project_id="id")
     municipality = fields.Nested(CityRef)
     field = fields.Nested(NamedRef)
     topic = fields.Nested(NamedRef, allow_none=True)
@@ -76,6 +84,8 @@ class ReportRefSchema(Schema):
 
 
 class ReportSchema(ReportRefSchema):
+    url = link("inventory_api.get_report", "API-Adresse des Berichts", report_id="id")
+    html_url = link("inventory.report", "Seite des Berichts", report_id="id")
     municipality = fields.Nested(CityRef)
     visibility = fields.String()
     note = fields.String()
@@ -97,26 +107,42 @@ class ReportDetailSchema(ReportSchema):
     counts = fields.Nested(ReportCountsSchema)
 
 
-class ProjectInSchema(_In):
-    title = fields.Raw(metadata={"description": "erforderlich"})
-    summary = fields.Raw()
-    field_id = fields.Raw(metadata={"description": "ID des Handlungsfelds (erforderlich)"})
-    topic_id = fields.Raw(allow_none=True)
-    status = fields.Raw(metadata={"description": "idea, in_progress, done, paused oder dropped (erforderlich)"})
-    priority = fields.Raw()
-    start_month = fields.Raw(allow_none=True, metadata={"description": "JJJJ-MM"})
-    end_month = fields.Raw(allow_none=True, metadata={"description": "JJJJ-MM"})
-    department = fields.Raw()
-    contact = fields.Raw()
-    budget_eur = fields.Raw(allow_none=True, metadata={
-        "description": "ganze Euro von 0 bis 1.000.000.000.000 (10^12); außerhalb: 422"})
-    funding_source = fields.Raw()
-    visibility = fields.Raw()
-    is_lighthouse = fields.Raw()
+def _project_in(partial: bool):
+    """The fields of a project as the API takes them; on create title, field_id and status are required."""
+    required = not partial
+    return {
+        "title": Str(200, "Titel des Vorhabens", required=required, not_blank=True, example="Digitale Bauakte",
+                     blank_message="Bitte geben Sie den Titel an."),
+        "summary": Str(MAX_SUMMARY, "Zusammenfassung (Markdown)", example="Bauanträge digital annehmen."),
+        "field_id": Id("ID des Handlungsfelds (eines Netzwerks, an dem die Kommune teilnimmt)", required=required),
+        "topic_id": Id("ID eines aktiven Themas (null: keins)", nullable=True),
+        "status": Str(None, "Ampelstatus: idea (Idee), in_progress (in Umsetzung), done (umgesetzt), paused "
+                            "(pausiert), dropped (verworfen)", enum=list(STATUSES), required=required),
+        "priority": Str(None, "Priorität (Vorgabe: medium)", enum=list(PRIORITIES)),
+        "start_month": Month("Beginn, JJJJ-MM"),
+        "end_month": Month("Ende, JJJJ-MM (nicht vor dem Beginn)"),
+        "department": Str(160, "Zuständiges Amt"),
+        "contact": Str(160, "Ansprechperson", single_line=True),
+        # the range is checked by the service (its message names the costs)
+        "budget_eur": StrictInteger(
+            allow_none=True, error_messages={"invalid": _BUDGET_FORMAT},
+            metadata={"description": "Kosten in ganzen Euro, 0 bis 1.000.000.000.000 (10^12)", "example": 25000,
+                      "minimum": 0, "maximum": MAX_BUDGET_EUR}),
+        "funding_source": Str(200, "Finanzierung, z. B. ein Förderprogramm"),
+        "visibility": Str(None, "Wer das Vorhaben sieht: city (eigene Kommune), network (Netzwerk), public "
+                                "(öffentlich); Vorgabe: city", enum=list(VISIBILITY_LABELS)),
+        "is_lighthouse": Bool("Leuchtturmprojekt"),
+    }
 
 
-class ProjectPatchSchema(ProjectInSchema):
-    version = fields.Raw(metadata={"description": "die gelesene Version (erforderlich)"})
+_BUDGET_FORMAT = "Bitte geben Sie die Kosten als ganze Euro an, z. B. 25000 oder 25.000."
+
+#: a new project (POST)
+ProjectInSchema = type("ProjectInSchema", (_In,), _project_in(partial=False))
+#: a change (PATCH): the fields sent change, the others stay; the version read is required
+ProjectPatchSchema = type("ProjectPatchSchema", (_In,), {
+    **_project_in(partial=True), "version": Version(required=True, description="die gelesene Version; eine "
+                                                                                   "veraltete ergibt 409")})
 
 
 def _text_values(data: dict) -> dict:
@@ -131,6 +157,7 @@ def _text_values(data: dict) -> dict:
 @blp.route("/municipalities/<slug>/projects")
 @blp.response(200, ProjectSchema(many=True))
 @_fails(401, 404)
+@paginated(blp)
 def list_projects(slug):
     """The city's projects the token owner may see (another city: released network/public projects only)."""
     user = api_user()
@@ -189,6 +216,7 @@ def delete_project(project_id):
 @blp.route("/municipalities/<slug>/reports")
 @blp.response(200, ReportSchema(many=True))
 @_fails(401, 404)
+@paginated(blp)
 def list_reports(slug):
     """The city's published status reports the token owner may see, newest first."""
     user = api_user()

@@ -2,8 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import error_answers, CityRef, InputSchema as _In, Text, api_user, make_blueprint
+from network.core.apiauth import (MAX_ID, CityRef, deprecate, link, Id, InputSchema as _In, Int, Str, StrictInteger, Version,
+                                  api_user, error_answers, make_blueprint)
+from network.meetings.models import (AGENDA_STATUSES, BODY_KINDS, MEETING_STATUSES, MINUTES_STATUSES, POLL_ANSWERS,
+                                     RSVP_RESPONSES)
+from network.meetings.services._common import MAX_TEXT
 from network.core.permissions import require
+from network.core.pagination import paginated
 from network.core.validation import ValidationFailed
 from network.meetings import services
 
@@ -19,6 +24,7 @@ def route(rule, **options):
     def decorator(func):
         blp.route("/networks/<network>" + rule, **options)(func)
         blp.route(rule, endpoint=LEGACY_PREFIX + func.__name__, **options)(blp.doc(deprecated=True)(func))
+        deprecate(f"{blp.name}.{LEGACY_PREFIX}{func.__name__}")
         return func
     return decorator
 
@@ -60,20 +66,26 @@ def _organisers_only():
 
 class BodySchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "plenum, fachgruppe oder projektgruppe"})
+    kind = fields.String(metadata={"description": "Art des Gremiums", "enum": list(BODY_KINDS)})
     name = fields.String()
     description = fields.String()
     topic = fields.Function(lambda b: b.topic.slug if b.topic else None, allow_none=True,
-                            metadata={"description": "Slug des Themas (Projektgruppen)"})
+                            metadata={"type": "string", "description": "Slug des Themas (Projektgruppen)"})
     is_example = fields.Boolean()
 
 
 class MeetingSchema(Schema):
     id = fields.Integer()
+    url = link("meetings_api.get_meeting", "API-Adresse des Treffens", network=lambda m: m.body.network.slug,
+               meeting_id="id")
+    html_url = link("meetings.detail", "Seite des Treffens", network=lambda m: m.body.network.slug, meeting_id="id")
+    ics_url = link("meetings.ics", "Kalenderdatei (iCalendar) des Treffens", network=lambda m: m.body.network.slug,
+                   meeting_id="id")
     body_id = fields.Integer()
     number = fields.Integer(allow_none=True)
     title = fields.String()
-    status = fields.String(metadata={"description": "polling, scheduled oder cancelled"})
+    status = fields.String(metadata={"description": "polling (Terminumfrage), scheduled (geplant), cancelled "
+                                                    "(abgesagt)", "enum": list(MEETING_STATUSES)})
     host = fields.Nested(CityRef, allow_none=True)
     address = fields.String()
     room = fields.String()
@@ -85,7 +97,7 @@ class MeetingSchema(Schema):
     proposal_cutoff = fields.DateTime(allow_none=True)
     sequence = fields.Integer(metadata={"description": "iCalendar SEQUENCE"})
     version = fields.Integer(metadata={"description": "für PATCH mitsenden (Schutz vor parallelem Ändern)"})
-    minutes_status = fields.String()
+    minutes_status = fields.String(metadata={"description": "Protokoll", "enum": list(MINUTES_STATUSES)})
     is_example = fields.Boolean()
 
 
@@ -98,81 +110,196 @@ class RsvpCounts(Schema):
 
 class MeetingDetail(MeetingSchema):
     rsvp_counts = fields.Nested(RsvpCounts)
-    my_rsvp = fields.String(allow_none=True)
+    my_rsvp = fields.String(allow_none=True, metadata={"description": "eigene Antwort",
+                                                       "enum": [*RSVP_RESPONSES, None]})
 
 
-class MeetingIn(_In):
-    body_id = fields.Raw(allow_none=True, metadata={"description": "Gremium (nur beim Anlegen, erforderlich)"})
-    number = fields.Raw(allow_none=True)
-    title = Text()
-    host_id = fields.Raw(allow_none=True, metadata={"description": "ID der gastgebenden Mitgliedskommune"})
-    address = Text()
-    room = Text()
-    online_url = Text()
-    description = Text()
-    starts_at = Text(allow_none=True, metadata={"description": "ISO 8601; ohne Offset gilt Ortszeit Berlin. "
-                                                               "Leer: Terminumfrage"})
-    ends_at = Text(allow_none=True)
-    capacity = fields.Raw(allow_none=True)
-    proposal_cutoff = Text(allow_none=True)
-    version = fields.Raw(allow_none=True)
+def _iso_datetime(value):
+    """ISO 8601 date and time (without an offset: local time Europe/Berlin)."""
+    from datetime import datetime
+    from marshmallow import ValidationError
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Bitte geben Sie Datum und Uhrzeit nach ISO 8601 an (z. B. "
+                              "2026-03-01T10:00:00+01:00).") from None
+    if len(value) < 16 or "T" not in value.upper():
+        raise ValidationError("Bitte geben Sie Datum und Uhrzeit nach ISO 8601 an (z. B. 2026-03-01T10:00:00+01:00).")
 
 
-class MeetingCreateIn(MeetingIn):
-    body_id = fields.Integer(required=True, strict=True, metadata={"description": "Gremium"},
-                             validate=validate.Range(min=1, max=2**31 - 1, error="Dieses Gremium gibt es nicht."),
-                             error_messages={
-        "required": "Bitte geben Sie das Gremium an (body_id).", "invalid": "body_id muss eine ganze Zahl sein.",
-        "null": "Bitte geben Sie das Gremium an (body_id)."})
-    title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),
-                 metadata={"description": "Titel (erforderlich)"},
-                 error_messages={"required": "Bitte geben Sie einen Titel an.", "null": "Bitte geben Sie einen Titel an."})
+def DateTimeText(description, **kw):
+    """A date-time kept as the text sent (the service reads it; without an offset it is Berlin time)."""
+    return Str(40, description, nullable=True, validate=[_iso_datetime], single_line=True,
+               metadata={"format": "date-time"}, example="2026-03-01T10:00:00+01:00", **kw)
+
+
+def _meeting_in(create: bool):
+    return {
+        "number": Int(1, 10_000, "laufende Nummer im Gremium (null: keine)", nullable=True, example=3),
+        "title": Str(200, "Titel", required=create, not_blank=True, blank_message="Bitte geben Sie einen Titel an.",
+                     example="Steuerungsgruppe Frühjahr"),
+        "host_id": Id("ID der gastgebenden Mitgliedskommune (null: keine)", nullable=True),
+        "address": Str(300, "Adresse (Adresse oder Online-Link ist erforderlich)", example="Marktplatz 2, Ettlingen"),
+        "room": Str(200, "Raum"),
+        "online_url": Str(300, "Online-Link (http:// oder https://)", metadata={"format": "uri"},
+                          validate=[validate.Regexp(r"^(https?://[^\s/$.?#][^\s]*)?\Z",
+                                                    error="Der Online-Link muss mit http:// oder https:// beginnen.")],
+                          example="https://meet.example.org/steuerung"),
+        "description": Str(MAX_TEXT, "Hinweise (Markdown)"),
+        "starts_at": DateTimeText("Beginn, ISO 8601; ohne Offset gilt Ortszeit Berlin. Leer: Terminumfrage"),
+        "ends_at": DateTimeText("Ende, ISO 8601"),
+        "capacity": Int(1, 10_000, "höchste Zahl der Teilnehmenden (null: unbegrenzt)", nullable=True, example=30),
+        "proposal_cutoff": DateTimeText("Einsendeschluss für Tagesordnungsvorschläge, ISO 8601 (vor dem Beginn)"),
+        "version": Version(description="die zuletzt gelesene Version (veraltet: 409)"),
+    }
+
+
+#: a change: the fields sent change, the others stay
+MeetingIn = type("MeetingIn", (_In,), _meeting_in(create=False))
+#: a new meeting (with starts_at/ends_at) or date poll (without)
+MeetingCreateIn = type("MeetingCreateIn", (_In,), {
+    **_meeting_in(create=True),
+    "body_id": StrictInteger(required=True, metadata={"description": "ID des Gremiums", "example": 1},
+                             validate=validate.Range(min=1, max=MAX_ID, error="Dieses Gremium gibt es nicht."),
+                             error_messages={"required": "Bitte geben Sie das Gremium an (body_id).",
+                                             "invalid": "body_id muss eine ganze Zahl sein.",
+                                             "null": "Bitte geben Sie das Gremium an (body_id)."})})
 
 
 class RsvpIn(_In):
-    response = Text(metadata={"description": "yes, no oder maybe (erforderlich)"})
-    note = Text()
+    response = Str(None, "Antwort: yes (Zusage), no (Absage) oder maybe (vielleicht)", enum=list(RSVP_RESPONSES),
+                   required=True)
+    note = Str(500, "Anmerkung")
 
 
 class RsvpOut(Schema):
-    response = fields.String()
-    note = fields.String()
-    waiting_list = fields.Boolean()
+    response = fields.String(metadata={"enum": list(RSVP_RESPONSES), "description": "die Antwort"})
+    note = fields.String(metadata={"description": "Anmerkung"})
+    waiting_list = fields.Boolean(metadata={"description": "auf der Warteliste (Treffen voll)"})
 
 
-class SlotIn(Schema):
-    starts_at = Text()
-    ends_at = Text()
+class SlotIn(_In):
+    starts_at = DateTimeText("Beginn, ISO 8601", required=True)
+    ends_at = DateTimeText("Ende, ISO 8601 (nach dem Beginn)", required=True)
 
 
 class PollIn(_In):
-    slots = fields.List(fields.Raw(allow_none=True), allow_none=True, metadata={"description": "neue Termine [{starts_at, ends_at}]"})
-    pick_slot_id = fields.Raw(allow_none=True, metadata={"description": "Termin festlegen (beendet die Umfrage)"})
+    slots = fields.List(fields.Nested(SlotIn), validate=validate.Length(min=1, max=50),
+                        metadata={"description": "neue Termine (1 bis 50)"})
+    pick_slot_id = Id("Termin festlegen: beendet die Umfrage und lädt ein", nullable=True)
+
+
+class VoteItem(_In):
+    slot_id = Id("ID des Termins", required=True)
+    answer = Str(None, "yes (ja), maybe (wenn nötig) oder no (nein)", enum=list(POLL_ANSWERS), required=True)
+
+
+class VotesField(fields.Field):
+    """The answers: a list [{slot_id, answer}] or an object {"<slot_id>": answer}."""
+
+    default_error_messages = {"invalid": "Bitte geben Sie Ihre Antworten an (votes)."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from marshmallow import ValidationError
+        if isinstance(value, dict):
+            value = [{"slot_id": int(k) if isinstance(k, str) and k.isdigit() and len(k) < 11 else k, "answer": v}
+                     for k, v in value.items()]
+            if any(not isinstance(v["slot_id"], int) for v in value):
+                raise ValidationError("Die Schlüssel müssen IDs von Terminen sein.")
+        if not isinstance(value, list) or not 1 <= len(value) <= 200:
+            raise self.make_error("invalid")
+        return VoteItem(many=True).load(value)
 
 
 class VoteIn(_In):
-    votes = fields.Raw(allow_none=True, metadata={"description": "{slot_id: yes|maybe|no} oder [{slot_id, answer}]"})
+    votes = VotesField(required=True, error_messages={"required": "Bitte geben Sie Ihre Antworten an (votes).",
+                                                      "null": "Bitte geben Sie Ihre Antworten an (votes)."},
+                       metadata={"description": "Antworten je Termin: eine Liste [{slot_id, answer}] oder ein Objekt "
+                                                "{\"<slot_id>\": answer}",
+                                 "oneOf": [{"type": "array", "minItems": 1, "maxItems": 200,
+                                            "items": {"type": "object", "required": ["slot_id", "answer"],
+                                                      "properties": {
+                                                          "slot_id": {"type": "integer", "minimum": 1,
+                                                                      "maximum": MAX_ID},
+                                                          "answer": {"type": "string",
+                                                                     "enum": list(POLL_ANSWERS)}}}},
+                                           {"type": "object", "minProperties": 1, "maxProperties": 200,
+                                            "additionalProperties": {"type": "string", "enum": list(POLL_ANSWERS)}}],
+                                 "example": [{"slot_id": 1, "answer": "yes"}]})
 
 
 class AgendaIn(_In):
-    title = Text(required=True, validate=validate.Regexp(r"\S", error="Bitte geben Sie einen Titel an."),
-                 metadata={"description": "Titel des Tagesordnungspunkts (erforderlich)"},
-                 error_messages={"required": "Bitte geben Sie einen Titel an.", "null": "Bitte geben Sie einen Titel an."})
-    presenter_municipality_id = fields.Raw(allow_none=True)
-    presenter_name = Text()
-    duration_minutes = fields.Raw(allow_none=True)
-    topic_id = fields.Raw(allow_none=True)
-    link_path = Text(metadata={"description": "interner Pfad, beginnt mit /praxis/ oder /vorhaben/"})
-    link_label = Text()
+    title = Str(200, "Titel des Tagesordnungspunkts", required=True, not_blank=True,
+                blank_message="Bitte geben Sie einen Titel an.", example="Bericht aus den Projektgruppen")
+    presenter_municipality_id = Id("ID der vortragenden Kommune", nullable=True)
+    presenter_name = Str(120, "vortragende Person")
+    duration_minutes = Int(1, 480, "Dauer in Minuten (Vorgabe 15)", nullable=True, example=15)
+    topic_id = Id("ID eines aktiven Themas des Netzwerks", nullable=True)
+    link_path = Str(300, "interner Pfad, beginnt mit /praxis/ oder /vorhaben/", single_line=True,
+                    example="/praxis/1")
+    link_label = Str(200, "Bezeichnung des Links (mit link_path erforderlich)")
+
+
+class PollSlotOut(Schema):
+    id = fields.Integer()
+    starts_at = fields.String(metadata={"format": "date-time"})
+    ends_at = fields.String(metadata={"format": "date-time"})
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "Antwort → Anzahl (yes, maybe, no)"})
+    my_answer = fields.String(allow_none=True, metadata={"enum": [*POLL_ANSWERS, None],
+                                                                    "description": "eigene Antwort"})
+
+
+class PollOut(Schema):
+    status = fields.String(metadata={"enum": list(MEETING_STATUSES)})
+    slots = fields.List(fields.Nested(PollSlotOut))
+    best_slot_id = fields.Integer(allow_none=True, metadata={"description": "Termin mit den meisten Zusagen"})
+
+
+class AgendaItemOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    status = fields.String(metadata={"enum": list(AGENDA_STATUSES)})
+    position = fields.Integer(allow_none=True)
+    duration_minutes = fields.Integer(allow_none=True)
+    presenter_name = fields.String(allow_none=True)
+    presenter_municipality = fields.String(allow_none=True, metadata={"description": "Slug der Kommune"})
+    topic = fields.String(allow_none=True, metadata={"description": "Slug des Themas"})
+    link_path = fields.String(allow_none=True)
+    link_label = fields.String(allow_none=True)
+    starts_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class CarriedActionOut(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    municipality = fields.String(metadata={"description": "Slug der Kommune"})
+    due_date = fields.String(allow_none=True, metadata={"format": "date"})
+
+
+class AgendaOut(Schema):
+    items = fields.List(fields.Nested(AgendaItemOut), metadata={"description": "angenommene Punkte mit Beginn"})
+    proposed = fields.List(fields.Nested(AgendaItemOut), metadata={"description": "offene Vorschläge"})
+    carried_action_items = fields.List(fields.Nested(CarriedActionOut),
+                                       metadata={"description": "offene Aufgaben aus früheren Treffen"})
+    proposals_open = fields.Boolean(metadata={"description": "Vorschläge sind noch möglich"})
+
+
+class _MeetingOut:
+    """A meeting with the RSVP counts and the user's own answer (MeetingDetail)."""
+
+    def __init__(self, meeting, user):
+        self._meeting = meeting
+        self.rsvp_counts = services.attendees(meeting)["counts"]
+        own = services.own_rsvp(user, meeting)
+        self.my_rsvp = own.response if own else None
+
+    def __getattr__(self, name):
+        return getattr(self._meeting, name)
 
 
 def _meeting_out(meeting, user):
-    att = services.attendees(meeting)
-    own = services.own_rsvp(user, meeting)
-    out = {name: getattr(meeting, name) for name in MeetingSchema().fields}
-    out["rsvp_counts"] = att["counts"]
-    out["my_rsvp"] = own.response if own else None
-    return out
+    return _MeetingOut(meeting, user)
 
 
 def _poll_out(meeting, user):
@@ -202,6 +329,7 @@ def _agenda_out(meeting):
 @route("/bodies")
 @blp.response(200, BodySchema(many=True))
 @error_answers(blp, 401)
+@paginated(blp)
 def list_bodies():
     """The bodies the token's user is a member of (all for the coordination)."""
     return services.visible_bodies(api_user())
@@ -210,6 +338,7 @@ def list_bodies():
 @route("/meetings", methods=["GET"])
 @blp.response(200, MeetingSchema(many=True))
 @error_answers(blp, 401)
+@paginated(blp)
 def list_meetings():
     """Upcoming meetings and running polls of the user's bodies."""
     user = api_user()
@@ -278,7 +407,7 @@ def rsvp(data, meeting_id):
 
 
 @route("/meetings/<int:meeting_id>/poll", methods=["GET"])
-@blp.response(200)
+@blp.response(200, PollOut)
 @error_answers(blp, 401)
 def get_poll(meeting_id):
     """The poll's slots with totals (yes / maybe / no) and the user's own answers."""
@@ -288,7 +417,7 @@ def get_poll(meeting_id):
 
 @route("/meetings/<int:meeting_id>/poll", methods=["POST"])
 @blp.arguments(PollIn)
-@blp.response(200)
+@blp.response(200, PollOut)
 @error_answers(blp, 401)
 def post_poll(data, meeting_id):
     """Organiser: add slots, or pick one (pick_slot_id), which schedules the meeting and sends invitations."""
@@ -319,23 +448,19 @@ def post_poll(data, meeting_id):
 
 @route("/meetings/<int:meeting_id>/poll/votes", methods=["POST"])
 @blp.arguments(VoteIn)
-@blp.response(200)
+@blp.response(200, PollOut)
 @error_answers(blp, 401)
 def post_votes(data, meeting_id):
     """Answer slots of the poll: yes, maybe (if need be) or no."""
     user = api_user()
     meeting = services.get_meeting_or_404(user, meeting_id)
-    votes = data.get("votes")
-    if isinstance(votes, list):
-        votes = {str(v.get("slot_id")): v.get("answer") for v in votes if isinstance(v, dict)}
-    if not isinstance(votes, dict):
-        raise ValidationFailed({"votes": "Bitte geben Sie Ihre Antworten an (votes)."})
+    votes = {str(v["slot_id"]): v["answer"] for v in data["votes"]}
     services.cast_votes(user, meeting, votes)
     return _poll_out(meeting, user)
 
 
 @route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
-@blp.response(200)
+@blp.response(200, AgendaOut)
 @error_answers(blp, 401)
 def get_agenda(meeting_id):
     """Accepted items with start times, open proposals and the carried-over open action items."""
@@ -344,7 +469,7 @@ def get_agenda(meeting_id):
 
 @route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
 @blp.arguments(AgendaIn)
-@blp.response(201)
+@blp.response(201, AgendaOut)
 @error_answers(blp, 401)
 def post_agenda(data, meeting_id):
     """Propose an item (members, until the cutoff) or add it (organiser)."""

@@ -3,7 +3,8 @@
 import sqlalchemy as sa
 from marshmallow import Schema, fields
 
-from network.core.apiauth import error_answers, make_blueprint
+from network.core.apiauth import error_answers, link, make_blueprint
+from network.core.pagination import paginated
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.municipalities.services import get_by_slug_or_404
@@ -12,6 +13,8 @@ blp = make_blueprint("municipalities_api", __name__, "/municipalities", "Mitglie
 
 
 class MunicipalitySchema(Schema):
+    url = link("municipalities_api.get_municipality", "API-Adresse der Kommune", slug="slug")
+    html_url = link("municipalities.detail", "Seite der Kommune", slug="slug")
     slug = fields.String()
     name = fields.String()
     kind = fields.String()
@@ -27,6 +30,7 @@ class MunicipalitySchema(Schema):
 @blp.route("")
 @blp.response(200, MunicipalitySchema(many=True))
 @error_answers(blp, 401)
+@paginated(blp)
 def list_municipalities():
     """All cities of the network (members and former members)."""
     return db.session.execute(sa.select(Municipality).order_by(Municipality.name)).scalars().all()

@@ -2,13 +2,16 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import CityRef, InputSchema, api_user, error_answers, make_blueprint
+from network.core.apiauth import CityRef, InputSchema, api_user, error_answers, link, make_blueprint
+from network.core.pagination import page_headers
 from network.networks import services
 
 blp = make_blueprint("networks_api", __name__, "/networks", "Netzwerke")
 
 
 class NetworkSchema(Schema):
+    url = link("networks_api.get_network", "API-Adresse des Netzwerks", slug="slug")
+    html_url = link("networks.net.page", "Seite des Netzwerks", network="slug")
     slug = fields.String(metadata={"description": "Kurzadresse, z. B. readi (Seiten unter /n/<slug>/)"})
     name = fields.String()
     region = fields.String()
@@ -63,12 +66,14 @@ def _as_dict(network, count):
 @blp.arguments(PageQuery, location="query")
 @blp.response(200, NetworkPageSchema)
 @error_answers(blp, 401, 422)
+@blp.doc(**{"x-paginated": True})
 def list_networks(query):
     """The installation's networks by name, 50 per page."""
     pagination = services.all_networks(page=query.get("page") or 1, per_page=50)
     counts = services.member_counts([n.id for n in pagination.items])
-    return {"total": pagination.total, "page": pagination.page, "pages": pagination.pages,
-            "networks": [_as_dict(n, counts.get(n.id, 0)) for n in pagination.items]}
+    return ({"total": pagination.total, "page": pagination.page, "pages": pagination.pages,
+             "networks": [_as_dict(n, counts.get(n.id, 0)) for n in pagination.items]}, 200,
+            page_headers(pagination.total, pagination.page, 50, per_page_arg=False))
 
 
 @blp.route("/<slug>")

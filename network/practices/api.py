@@ -1,11 +1,13 @@
 """API: practices (search, read, write, publish, revisions), the own city's reuse mark, questions and answers."""
 
-from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import CityRef, error_answers, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.apiauth import (CityRef, link, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, api_user,
+                                  error_answers, make_blueprint)
+from network.core.pagination import page_headers, paginated
 from network.practices import services
-from network.practices.models import SECTIONS
+from network.practices.models import REUSE_STATUSES, SECTIONS, STATUSES, VISIBILITIES
+from network.practices.services._common import MAX_QUESTION, MAX_SECTION, MAX_SUMMARY
 
 blp = make_blueprint("practices_api", __name__, "", "Praxisberichte, Nachnutzung und Fragen")
 
@@ -14,23 +16,26 @@ class PracticeSchema(Schema):
     id = fields.Integer()
     title = fields.String()
     summary = fields.String()
-    status = fields.String(metadata={"description": "draft, published oder archived"})
-    visibility = fields.String(metadata={"description": "network oder public"})
+    status = fields.String(metadata={"description": "Stand: draft (Entwurf), published, archived",
+                                     "enum": list(STATUSES)})
+    visibility = fields.String(metadata={"description": "Sichtbarkeit", "enum": list(VISIBILITIES)})
     municipality = fields.Nested(CityRef)
     field = fields.Nested(NamedRef, allow_none=True)
     topics = fields.List(fields.Nested(NamedRef))
-    tags = fields.Function(lambda p: p.tag_list)
+    tags = fields.Function(lambda p: p.tag_list, metadata={"type": "array", "items": {"type": "string"},
+                                                            "description": "Schlagwörter"})
     project_id = fields.Integer(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
     updated_at = fields.DateTime()
     version = fields.Integer(metadata={"description": "beim Ändern mitsenden (PATCH)"})
     is_example = fields.Boolean()
-    url = fields.Function(lambda p: url_for("practices.detail", practice_id=p.id, _external=True))
+    url = link("practices_api.get_practice", "API-Adresse des Praxisberichts", practice_id="id")
+    html_url = link("practices.detail", "Seite des Praxisberichts", practice_id="id")
 
 
 class PracticeReuseSchema(Schema):
     municipality = fields.Nested(CityRef)
-    status = fields.String(metadata={"description": "interested, adopting oder adopted"})
+    status = fields.String(metadata={"description": "Stand der Nachnutzung", "enum": list(REUSE_STATUSES)})
     note = fields.String()
     saved_days = fields.Integer(allow_none=True)
     updated_at = fields.DateTime()
@@ -47,15 +52,17 @@ class PracticeQuestionSchema(Schema):
 
 
 class PracticeDetailSchema(PracticeSchema):
-    sections = fields.Function(lambda p: {k: p.section(k) for k in SECTIONS},
-                               metadata={"description": "Abschnitt → Markdown: " + ", ".join(SECTIONS)})
+    sections = fields.Function(lambda p: {k: p.section(k) for k in SECTIONS}, metadata={
+        "type": "object", "properties": {k: {"type": "string"} for k in SECTIONS},
+        "description": "Abschnitt → Markdown: " + ", ".join(SECTIONS)})
     reuses = fields.List(fields.Nested(PracticeReuseSchema))
     questions = fields.List(fields.Nested(PracticeQuestionSchema))
 
 
 class PracticeHitSchema(Schema):
     practice = fields.Nested(PracticeSchema)
-    snippet = fields.Function(lambda h: str(h.snippet), metadata={"description": "HTML, Treffer in <mark>"})
+    snippet = fields.Function(lambda h: str(h.snippet), metadata={"type": "string",
+                                                                  "description": "HTML, Treffer in <mark>"})
 
 
 class PracticeFacetSchema(Schema):
@@ -76,7 +83,8 @@ class PracticeRevisionSchema(Schema):
     id = fields.Integer()
     number = fields.Integer()
     created_at = fields.DateTime()
-    author = fields.Function(lambda r: r.author.name if r.author else None, allow_none=True)
+    author = fields.Function(lambda r: r.author.name if r.author else None, allow_none=True,
+                             metadata={"type": "string", "description": "Name der Person, die geändert hat"})
     note = fields.String()
     title = fields.String()
     summary = fields.String()
@@ -94,40 +102,58 @@ class PracticeSearchQuery(_In):
                           metadata={"description": "Seite (ab 1)"})
 
 
-class PracticeIn(_In):
-    title = Text()
-    summary = Text()
-    sections = fields.Raw(metadata={"description": "Abschnitt → Markdown: " + ", ".join(SECTIONS)})
-    visibility = Text(metadata={"description": "network oder public; bei veröffentlichten und archivierten "
-                                               "Praxisberichten ändert sie nur eine Leitung der Kommune"})
-    field_id = fields.Raw(allow_none=True)
-    topic_ids = fields.Raw(metadata={"description": "Liste von Themen-IDs"})
-    tags = fields.Raw(metadata={"description": "Liste oder durch Kommas getrennt"})
-    project_id = fields.Raw(allow_none=True)
+#: the sections of a practice, each Markdown (null or "" leaves it empty)
+PracticeSectionsIn = type("PracticeSectionsIn", (_In,), {
+    key: Str(MAX_SECTION, f"{label} (Markdown)", nullable=True) for key, label in SECTIONS.items()})
 
 
-class PracticePatch(PracticeIn):
-    version = fields.Raw(metadata={"description": "die zuletzt gelesene Version (erforderlich; fehlt sie, antwortet die API 409)"})
+def _practice_in(required: bool):
+    return {
+        "title": Str(200, "Titel (mindestens 3 Zeichen)", required=required, not_blank=True, min_len=3,
+                     example="E-Akte in der Bauverwaltung", blank_message="Bitte geben Sie einen Titel an."),
+        "summary": Str(MAX_SUMMARY, "Kurzbeschreibung (Markdown)", example="Wie wir die E-Akte eingeführt haben."),
+        "sections": fields.Nested(PracticeSectionsIn, metadata={
+            "description": "Abschnitte (Markdown): " + ", ".join(SECTIONS)}),
+        "visibility": Str(None, "Sichtbarkeit: network (Netzwerk) oder public (öffentlich); Vorgabe network. Bei "
+                                "veröffentlichten und archivierten Praxisberichten ändert sie nur eine Leitung der "
+                                "Kommune", enum=list(VISIBILITIES)),
+        "field_id": Id("ID des Handlungsfelds (null: keins)", nullable=True),
+        "topic_ids": fields.List(Id("ID eines Themas"), validate=validate.Length(max=50),
+                                 metadata={"description": "IDs der Themen (höchstens 50)"}),
+        "tags": fields.List(Str(40, "Schlagwort", single_line=True), validate=validate.Length(max=15),
+                            metadata={"description": "Schlagwörter (höchstens 15, je höchstens 40 Zeichen)"}),
+        "project_id": Id("ID eines Vorhabens der eigenen Kommune (null: keins)", nullable=True),
+    }
+
+
+#: a new draft
+PracticeIn = type("PracticeIn", (_In,), _practice_in(required=True))
+#: a change: the fields sent change (sections key by key), the others stay
+PracticePatch = type("PracticePatch", (_In,), {
+    **_practice_in(required=False),
+    "version": Version(description="die zuletzt gelesene Version (fehlt sie oder ist sie veraltet: 409)")})
 
 
 class PublishIn(_In):
-    version = fields.Raw(metadata={"description": "optional: die zuletzt gelesene Version"})
+    version = Version(description="optional: die zuletzt gelesene Version (veraltet: 409)")
 
 
 class ReuseIn(_In):
-    status = Text(metadata={"description": "interested, adopting oder adopted"})
-    note = Text()
-    saved_days = fields.Raw(allow_none=True)
+    status = Str(None, "Stand: interested (interessiert), adopting (in Übernahme), adopted (übernommen)",
+                 enum=list(REUSE_STATUSES), required=True)
+    note = Str(2000, "Anmerkung")
+    saved_days = Int(0, 10_000, "eingesparter Aufwand in Personentagen", nullable=True, example=5)
 
 
 class QuestionIn(_In):
-    question = Text()
+    question = Str(MAX_QUESTION, "Frage an die Kommune (mindestens 10 Zeichen)", required=True, not_blank=True,
+                   min_len=10, blank_message="Bitte geben Sie Ihre Frage an.",
+                   example="Wie lange hat die Einführung gedauert?")
 
 
 class AnswerIn(_In):
-    answer = Text()
-
-
+    answer = Str(MAX_QUESTION, "Antwort (mindestens 2 Zeichen)", required=True, not_blank=True, min_len=2,
+                 blank_message="Bitte geben Sie eine Antwort an.", example="Etwa ein Jahr.")
 
 
 def _answers(*codes):
@@ -143,14 +169,16 @@ def _facets(result):
 @blp.arguments(PracticeSearchQuery, location="query")
 @blp.response(200, PracticeSearchSchema)
 @_answers()
+@blp.doc(**{"x-paginated": True})
 def list_practices(query):
     """Search practices the token owner may see (empty q: newest first), with facets."""
     filters = services.Filters(topic=(query.get("topic") or "")[:80], field=(query.get("field") or "")[:80],
                                city=(query.get("municipality") or "")[:80], year=query.get("year"))
     page = min(max(1, query.get("page") or 1), 10_000)
     result = services.search(api_user(), query.get("q", ""), filters, page=page, include_drafts=True)
-    return {"total": result.total, "page": result.page, "pages": result.pages, "hits": result.hits,
-            "facets": _facets(result)}
+    return ({"total": result.total, "page": result.page, "pages": result.pages, "hits": result.hits,
+             "facets": _facets(result)}, 200,
+            page_headers(result.total, result.page, 0, per_page_arg=False, pages=result.pages))
 
 
 class _Detail:
@@ -225,6 +253,7 @@ def publish_practice(data, practice_id):
 @blp.route("/practices/<int:practice_id>/revisions")
 @blp.response(200, PracticeRevisionSchema(many=True))
 @_answers(404)
+@paginated(blp)
 def list_revisions(practice_id):
     """Every revision of the practice, newest first."""
     practice = services.get_practice_or_404(api_user(), practice_id)

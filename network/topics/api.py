@@ -7,8 +7,11 @@ deprecated in the OpenAPI document. An unknown network answers 404 in the error 
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import error_answers, CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.apiauth import CityRef, Id, deprecate, link, InputSchema as _In, NamedRef, Str, api_user, error_answers, make_blueprint
+from network.topics.models import CLAIM_KINDS, CLAIM_STATUSES, PARTICIPATION_STATUSES, TOPIC_STATUSES
+from network.topics.services._common import MAX_TEXT
 from network.core.current import set_request_network
+from network.core.pagination import paginated
 from network.networks.services import request_network
 from network.topics import services
 
@@ -31,6 +34,7 @@ def _routes(rule, **options):
         name = func.__name__
         blp.route(NETWORK_PREFIX + rule, endpoint=f"network_{name}", **options)(func)
         blp.route(rule, endpoint=name, **options)(blp.doc(deprecated=True)(func))
+        deprecate(f"{blp.name}.{name}")
         return func
     return decorator
 
@@ -59,15 +63,15 @@ class FieldOfActionSchema(Schema):
 
 class ParticipantSchema(Schema):
     municipality = fields.Nested(CityRef)
-    status = fields.String(metadata={"description": "interested oder participating"})
+    status = fields.String(metadata={"description": "Beteiligung", "enum": list(PARTICIPATION_STATUSES)})
     contact = fields.Function(lambda p: p.contact.name if p.contact else None, allow_none=True,
-                              metadata={"description": "Name der Ansprechperson"})
+                              metadata={"type": "string", "description": "Name der Ansprechperson"})
 
 
 class ClaimSchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "lead, colead oder handover"})
-    status = fields.String(metadata={"description": "pending, confirmed, declined, withdrawn oder ended"})
+    kind = fields.String(metadata={"description": "Art des Antrags", "enum": list(CLAIM_KINDS)})
+    status = fields.String(metadata={"description": "Stand des Antrags", "enum": list(CLAIM_STATUSES)})
     municipality = fields.Nested(CityRef)
     note = fields.String()
     reason = fields.String()
@@ -79,16 +83,20 @@ class EventSchema(Schema):
     action = fields.String()
     label = fields.String()
     municipality = fields.Nested(CityRef, allow_none=True)
-    actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True)
+    actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True,
+                            metadata={"type": "string", "description": "Name der handelnden Person"})
     reason = fields.String()
     created_at = fields.DateTime()
 
 
 class TopicSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-    description = fields.String()
-    status = fields.String()
+    url = link("topics_api.network_get_topic", "API-Adresse des Themas", network=lambda t: request_network().slug,
+               slug="slug")
+    html_url = link("topics.detail", "Seite des Themas", network=lambda t: request_network().slug, slug="slug")
+    slug = fields.String(metadata={"description": "Kurzname in Adressen"})
+    name = fields.String(metadata={"description": "Name des Themas"})
+    description = fields.String(metadata={"description": "Beschreibung (Markdown)"})
+    status = fields.String(metadata={"description": "Stand des Themas", "enum": list(TOPIC_STATUSES)})
     is_example = fields.Boolean(metadata={"description": "Beispieldaten der Demo"})
     field = fields.Nested(NamedRef)
     lead = fields.Nested(CityRef, allow_none=True, metadata={"description": "federführende Kommune"})
@@ -102,26 +110,28 @@ class TopicDetailSchema(TopicSchema):
 
 
 class TopicQuery(_In):
-    field = Text(metadata={"description": "Slug eines Handlungsfelds"})
+    field = Str(80, "Slug eines Handlungsfelds", single_line=True)
 
 
 class ClaimIn(_In):
-    note = Text(metadata={"description": "Anmerkung (optional)"})
+    note = Str(MAX_TEXT, "Anmerkung (optional)")
 
 
 class DecisionIn(_In):
-    decision = Text(metadata={"description": "confirm oder decline (erforderlich)"})
-    reason = Text(metadata={"description": "Begründung; bei decline erforderlich"})
+    decision = Str(None, "confirm (bestätigen) oder decline (ablehnen)", enum=["confirm", "decline"], required=True)
+    reason = Str(MAX_TEXT, "Begründung; bei decline erforderlich")
 
 
 class ParticipationIn(_In):
-    status = Text(metadata={"description": "interested oder participating (erforderlich)"})
-    contact_id = fields.Raw(allow_none=True, metadata={"description": "Konto-ID der Ansprechperson (eigene Kommune)"})
+    status = Str(None, "interested (interessiert) oder participating (arbeitet mit)",
+                 enum=list(PARTICIPATION_STATUSES), required=True)
+    contact_id = Id("Konto-ID der Ansprechperson (eigene Kommune; null: keine)", nullable=True)
 
 
 @_routes("/fields-of-action")
 @blp.response(200, FieldOfActionSchema(many=True))
 @error_answers(blp, 401, 404)
+@paginated(blp)
 def list_fields():
     """The network's fields of action in their order."""
     api_user()
@@ -132,6 +142,7 @@ def list_fields():
 @blp.arguments(TopicQuery, location="query")
 @blp.response(200, TopicSchema(many=True))
 @error_answers(blp, 401, 404)
+@paginated(blp)
 def list_topics(query):
     """The network's active topics with lead city, co-leads and participants (optionally one field of action)."""
     user = api_user()

@@ -40,8 +40,15 @@ def test_create_staff_draft_and_validation(client, staff_a, lead_b, fields):
                       json={"title": "", "field_id": 99999, "status": "fertig", "start_month": "2026-13"})
     assert bad.status_code == 422
     fields_ = bad.json["error"]["fields"]
-    assert set(fields_) >= {"title", "field_id", "status", "start_month"}
+    # the schema of the OpenAPI document refuses what breaks it (issue #20), in German
+    assert set(fields_) == {"title", "status", "start_month"}
     assert fields_["title"] == "Bitte geben Sie den Titel an."
+    assert fields_["status"].startswith("Bitte wählen Sie einen dieser Werte: idea")
+    assert fields_["start_month"] == "Bitte geben Sie einen Monat im Format JJJJ-MM an."
+    # what only the service can know: an unknown field of action
+    bad = client.post("/api/v1/municipalities/ettlingen/projects", headers=h,
+                      json={"title": "X", "field_id": 99999, "status": "idea"})
+    assert bad.status_code == 422 and set(bad.json["error"]["fields"]) == {"field_id"}
     # another city's lead cannot write into Ettlingen
     resp = client.post("/api/v1/municipalities/ettlingen/projects", headers=_h(lead_b),
                        json={"title": "X", "field_id": fields[0].id, "status": "idea"})

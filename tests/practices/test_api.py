@@ -64,7 +64,7 @@ def test_api_types_are_checked(api, staff_a):
     assert resp.status_code == 422
     resp = api(staff_a, "POST", "/api/v1/practices", {"title": "Gut", "sections": {"solution": 5},
                                                       "topic_ids": ["abc"]})
-    assert resp.status_code == 422 and {"solution", "topic_ids"} <= set(resp.json["error"]["fields"])
+    assert resp.status_code == 422 and {"sections.solution", "topic_ids.0"} <= set(resp.json["error"]["fields"])
 
 
 def test_search_years_and_pages_out_of_range_answer_422(app, staff_b):

@@ -50,7 +50,7 @@ def test_claim_and_decide(client, topic, lead_a, lead_b, staff_a, coordinator):
     h = _auth(coordinator)
     resp = client.post(url, json={"decision": "vielleicht"}, headers=h)
     assert resp.status_code == 422
-    assert resp.get_json()["error"]["fields"]["decision"] == "Bitte wählen Sie einen gültigen Wert für die Entscheidung."
+    assert resp.get_json()["error"]["fields"]["decision"] == "Bitte wählen Sie einen dieser Werte: confirm, decline."
     resp = client.post(url, json={"decision": "decline"}, headers=h)
     assert resp.status_code == 422 and resp.get_json()["error"]["message"] == "Bitte begründen Sie die Ablehnung."
     assert claims_of(topic)[0].status == "pending"
@@ -66,7 +66,7 @@ def test_claim_and_decide(client, topic, lead_a, lead_b, staff_a, coordinator):
 def test_claim_note_too_long(client, topic, lead_a):
     resp = client.post("/api/v1/topics/e-akte/claims", json={"note": "x" * 2001}, headers=_auth(lead_a))
     assert resp.status_code == 422
-    assert resp.get_json()["error"]["fields"]["note"] == "Die Anmerkung darf höchstens 2000 Zeichen lang sein."
+    assert resp.get_json()["error"]["fields"]["note"] == "Bitte höchstens 2000 Zeichen."
     assert row_count(LeadClaim) == 0
 
 
@@ -83,7 +83,7 @@ def test_participation_put_and_delete(client, topic, lead_a, staff_a, staff_b):
     assert resp.status_code == 422 and "Ihrer Kommune" in resp.get_json()["error"]["message"]
     resp = client.put("/api/v1/topics/e-akte/participation", json={}, headers=h)
     assert resp.status_code == 422
-    assert resp.get_json()["error"]["fields"]["status"].startswith("Bitte wählen Sie einen gültigen Wert")
+    assert resp.get_json()["error"]["fields"]["status"] == "Diese Angabe fehlt."
     db.session.expire_all()
     assert db.session.query(Participation).one().status == "interested"
     assert client.put("/api/v1/topics/e-akte/participation", json={"status": "interested"},
@@ -108,5 +108,5 @@ def test_openapi_documents_the_topic_endpoints(client):
 def test_wrong_types_get_german_messages(client, topic, lead_a):
     resp = client.post("/api/v1/topics/e-akte/claims", json={"note": 5}, headers=_auth(lead_a))
     assert resp.status_code == 422
-    assert resp.get_json()["error"]["fields"]["note"] == ["Bitte geben Sie hier einen Text an."]
+    assert resp.get_json()["error"]["fields"]["note"] == "Bitte geben Sie hier einen Text an."
     assert row_count(LeadClaim) == 0

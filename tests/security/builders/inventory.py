@@ -107,7 +107,9 @@ FORM_DATA.update({
     "inventory.import_mapping": lambda w: {"action": "import", "map-title": "0", "map-field": "1",
                                            "map-status": "2", "default_visibility": "network"},
     "inventory.freeze": lambda w: {"year": "2026", "visibility": "network", "title": "", "note": "Vorwort", "confirm": "1"},
-    "inventory_api.create_project": lambda w: {**_VALID, "field_id": w.inv_field.id, "title": "API-Vorhaben"},
+    # the API takes typed JSON (issue #20): months as JJJJ-MM, the budget as a JSON integer
+    "inventory_api.create_project": lambda w: {**_VALID, "field_id": w.inv_field.id, "title": "API-Vorhaben",
+                                               "start_month": "2026-03", "end_month": "2026-12", "budget_eur": 25000},
     "inventory_api.patch_project": lambda w: {"title": "Per API geändert", "status": "in_progress",
                                               "version": _project(w.inv_project_a.id).version},
     "inventory_api.delete_project": lambda w: {},
