@@ -58,15 +58,32 @@ def decode_csv(raw: bytes) -> str:
                             "„CSV (UTF-8)“.") from None
 
 
-def read_csv_rows(text: str, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line number, cells)]) of a semicolon- or comma-separated text; empty lines are skipped and
-    formula guards removed (csv_unguard). More than max_rows data rows is refused."""
+class CsvTooLong(CsvUnreadable):
+    """More data rows than the import takes."""
+
+
+class CsvBroken(CsvUnreadable):
+    """The csv module could not read a line (`line`, `error`)."""
+
+    def __init__(self, message: str, line: int, error: str):
+        super().__init__(message)
+        self.line, self.error = line, error
+
+
+def sniff_delimiter(text: str) -> str:
+    """Semicolon (German spreadsheets) or comma, from the first 8 KB."""
     sample = text[:8192]
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=";,").delimiter
+        return csv.Sniffer().sniff(sample, delimiters=";,").delimiter
     except csv.Error:
         first = sample.splitlines()[0] if sample.splitlines() else ""
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        return ";" if first.count(";") >= first.count(",") else ","
+
+
+def table_rows(text: str, delimiter: str, max_rows: int) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """(header or None when the file has no line, [(line number in the file, cells)]); empty lines are skipped.
+    Raises CsvTooLong beyond max_rows data rows and CsvBroken where the csv module gives up (German messages; the
+    importers may say it in their own words)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
@@ -80,10 +97,18 @@ def read_csv_rows(text: str, max_rows: int) -> tuple[list[str], list[tuple[int, 
                 header = [c.strip() for c in cells]
                 continue
             if len(rows) >= max_rows:
-                raise CsvUnreadable(f"Die Datei hat mehr als {max_rows} Zeilen. Bitte teilen Sie sie auf.")
-            rows.append((start, [csv_unguard(c) for c in cells]))
+                raise CsvTooLong(f"Die Datei hat mehr als {max_rows} Zeilen. Bitte teilen Sie sie auf.")
+            rows.append((start, cells))
     except csv.Error as exc:
-        raise CsvUnreadable(f"Die Datei ist in Zeile {line} kein gültiges CSV ({exc}).") from None
+        raise CsvBroken(f"Die Datei ist in Zeile {line} kein gültiges CSV ({exc}).", reader.line_num, str(exc)) \
+            from None
+    return header, rows
+
+
+def read_csv_rows(text: str, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line number, cells)]) of a semicolon- or comma-separated text; empty lines are skipped and
+    formula guards removed (csv_unguard). More than max_rows data rows is refused."""
+    header, rows = table_rows(text, sniff_delimiter(text), max_rows)
     if header is None:
         raise CsvUnreadable("Die Datei ist leer.")
-    return header, rows
+    return header, [(line, [csv_unguard(c) for c in cells]) for line, cells in rows]

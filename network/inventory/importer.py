@@ -7,8 +7,6 @@ as separator (csv.Sniffer), a header row, at most INVENTORY_IMPORT_MAX_ROWS data
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 
 import sqlalchemy as sa
@@ -17,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from network.core import audit
+from network.core.csvutil import CsvBroken, CsvTooLong, sniff_delimiter, table_rows
 from network.core.current import current_network_slug
 from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
@@ -105,37 +104,17 @@ def decode(raw: bytes) -> tuple[str, str]:
                              "„CSV (UTF-8)“ und laden Sie sie erneut hoch.")) from None
 
 
-def sniff_delimiter(text: str) -> str:
-    sample = text[:8192]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=";,").delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample.splitlines() else ""
-        return ";" if first.count(";") >= first.count(",") else ","
-
-
 def read_table(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(header, [(line number in the file, cells)]); empty lines are skipped."""
     max_rows = current_app.config["INVENTORY_IMPORT_MAX_ROWS"]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
     try:
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = [c.strip() for c in cells]
-                continue
-            rows.append((start, cells))
-            if len(rows) > max_rows:
-                raise ImportFailed(_("Die Datei hat mehr als %(max)s Datenzeilen. Bitte teilen Sie sie in kleinere "
-                                     "Dateien auf.", max=f"{max_rows:,}".replace(",", ".")))
-    except csv.Error as exc:
+        header, rows = table_rows(text, delimiter, max_rows)
+    except CsvTooLong:
+        raise ImportFailed(_("Die Datei hat mehr als %(max)s Datenzeilen. Bitte teilen Sie sie in kleinere "
+                             "Dateien auf.", max=f"{max_rows:,}".replace(",", "."))) from None
+    except CsvBroken as exc:
         raise ImportFailed(_("Die Datei ist keine lesbare CSV-Datei (Zeile %(line)s: %(error)s).",
-                             line=reader.line_num, error=str(exc))) from None
+                             line=exc.line, error=exc.error)) from None
     if header is None:
         raise ImportFailed(_("Die Datei ist leer. Die erste Zeile muss die Spaltennamen enthalten."))
     if not rows:

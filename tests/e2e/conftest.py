@@ -94,3 +94,16 @@ def nav_link(page, name: str):
     if group.count() and not group.evaluate("d => d.open"):
         group.locator("summary").click()
     return link
+
+
+def logged_in_page(browser, base_url: str, email: str, password: str = DEMO_PASSWORD, **context_kwargs):
+    """A fresh browser context (own cookies) logged in through the real login form; returns (context, page) with
+    the page on the start page."""
+    context = browser.new_context(**context_kwargs)
+    page = context.new_page()
+    page.goto(base_url + "/anmelden")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base_url + "/")
+    return context, page

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.crawl import login_via_form
-from tests.e2e.conftest import DEMO_PASSWORD, nav_link
+from tests.e2e.conftest import nav_link
 
 pytestmark = pytest.mark.e2e
 

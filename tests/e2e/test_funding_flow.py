@@ -6,20 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.conftest import logged_in_page
 
-PASSWORD = "Demo-Passwort-2026"
+pytestmark = pytest.mark.e2e
 
 
 def _login(browser, base_url, email):
-    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
-    page = context.new_page()
-    page.goto(base_url + "/anmelden")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base_url + "/")
-    return context, page
+    return logged_in_page(browser, base_url, email, locale="de-DE", timezone_id="Europe/Berlin")
 
 
 def test_record_interest_joint_application_accept_and_reminder(live_app, browser):

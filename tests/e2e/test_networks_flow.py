@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, nav_link
+from tests.e2e.conftest import nav_link
 from tests.e2e.test_flows import flash_text, logout
 
 pytestmark = pytest.mark.e2e

@@ -4,21 +4,11 @@ saved, the input stays, the message beside the row); Bruchsal's staff finds in t
 
 import pytest
 
+from tests.e2e.conftest import logged_in_page as _login
+
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "Demo-Passwort-2026"
 PARK = "Parkausweise und Zufahrtsberechtigungen"
-
-
-def _login(browser, base_url, email):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base_url + "/anmelden")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base_url + "/")
-    return context, page
 
 
 def _row(page, name):

@@ -3,20 +3,9 @@ the header search by a stemmed word and marks its reuse; the authoring city's le
 
 import pytest
 
+from tests.e2e.conftest import logged_in_page as _login
+
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "Demo-Passwort-2026"
-
-
-def _login(browser, base_url, email):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base_url + "/anmelden")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base_url + "/")
-    return context, page
 
 
 def test_write_publish_find_and_reuse(live_app, browser):

@@ -13,8 +13,8 @@ import os
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.test_accessibility import format_violations, run_axe
 from tests.crawl import PageRecord
+from tests.e2e.test_accessibility import format_violations, run_axe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.rendering]
 
