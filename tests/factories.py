@@ -16,6 +16,7 @@ DEFAULT_NETWORK = "readi"
 def make_network(slug: str = DEFAULT_NETWORK, name: str | None = None, **kw):
     """A network (the default one unless a slug is given); existing rows are returned as they are."""
     import sqlalchemy as sa
+
     from network.networks.models import Network
     network = db.session.execute(sa.select(Network).where(Network.slug == slug)).scalar_one_or_none()
     if network is None:
@@ -70,3 +71,16 @@ def make_user(city=None, role: str = "staff", *, email: str | None = None, name:
     if coordinator:
         make_coordinator_role(user, None if coordinator is True else coordinator)
     return user
+
+
+def make_parking_services():
+    """Two OZG services of "Mobilität & Reisen" as the catalogue names them: (10173 Bewohnerparkausweis & Co.,
+    10446 Parkausweise für Betriebe)."""
+    from network.ozg.models import OzgService
+    park = OzgService(ozg_id=10173, name="Parkausweise und Zufahrtsberechtigungen", lebenslage="Kfz-Besitz",
+                      themenfeld="Mobilität & Reisen")
+    firms = OzgService(ozg_id=10446, name="Parkausweise für Betriebe", lebenslage="Logistik & Transport",
+                       themenfeld="Mobilität & Reisen")
+    db.session.add_all([park, firms])
+    db.session.flush()
+    return park, firms

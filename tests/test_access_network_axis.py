@@ -72,9 +72,7 @@ def axis(app, city_a, city_b, lead_a, lead_b, coordinator, nord, coordinator_nor
             "host_id": str(north.id)})
         poll = meetings.create_meeting(coordinator_nord, body, {"title": "Umfrage Nord", "address": "Nordstadt"})
         slot = meetings.add_slot(coordinator_nord, poll, {"date": day, "start_time": "14:00", "end_time": "16:00"})
-    from network.ozg.models import OzgService
-    db.session.add(OzgService(ozg_id=10173, name="Parkausweise und Zufahrtsberechtigungen", lebenslage="Kfz-Besitz",
-                              themenfeld="Mobilität & Reisen"))
+    factories.make_parking_services()
     item = AgendaItem(meeting_id=meeting.id, title="Vorschlag", status="proposed")
     action = ActionItem(meeting_id=meeting.id, text="Aufgabe", municipality_id=north.id)
     db.session.add_all([item, action])
@@ -148,6 +146,8 @@ EXPECT = {
     ("topics.decide_proposal", "POST"): row(404, 403, 404, 404, 404, 422, 404),
     ("topics.claim", "POST"): row(404, 302, 409, 404, 404, 403, 404),
     ("topics.decide_claim", "POST"): row(404, 422, 403, 404, 404, 422, 404),
+    # giving up a lead and cancelling a meeting ask first (issue #21, item 6): GET shows what will happen
+    ("topics.withdraw", "GET"): row(404, 200, 200, 404, 404, 403, 404),
     ("topics.withdraw", "POST"): row(404, 302, 302, 404, 404, 403, 404),
     ("topics.hand_over", "POST"): row(404, 422, 403, 404, 404, 403, 404),
     ("topics.answer_handover", "POST"): row(404, 404, 404, 404, 404, 404, 404),
@@ -157,8 +157,10 @@ EXPECT = {
     ("topics_api.network_list_topics", "GET"): row(404, 200, 200, 404, 404, 200, 404),
     ("topics_api.network_get_topic", "GET"): row(404, 200, 200, 404, 404, 200, 404),
     ("topics_api.network_create_claim", "POST"): row(404, 201, 409, 404, 404, 403, 404),
-    ("topics_api.network_decide_claim", "POST"): row(404, 422, 403, 404, 404, 422, 404),
-    ("topics_api.network_put_participation", "PUT"): row(404, 422, 422, 404, 404, 403, 404),
+    # the typed API (issue #20) checks the body against its schema before the permission: an empty body answers 422
+    # to whoever may see the claim; who may not see it still meets 404
+    ("topics_api.network_decide_claim", "POST"): row(404, 422, 422, 404, 404, 422, 404),
+    ("topics_api.network_put_participation", "PUT"): row(404, 422, 422, 404, 404, 422, 404),
     ("topics_api.network_delete_participation", "DELETE"): row(404, 204, 404, 404, 404, 403, 404),
     ("meetings.list", "GET"): row(404, 200, 200, 404, 404, 200, 200),
     ("meetings.bodies", "GET"): row(404, 200, 200, 404, 404, 200, 200),
@@ -173,6 +175,7 @@ EXPECT = {
     ("meetings.edit", "GET"): row(404, 403, 403, 404, 404, 200, 403),
     ("meetings.edit", "POST"): row(404, 403, 403, 404, 404, 422, 403),
     ("meetings.rsvp", "POST"): row(404, 302, 302, 404, 404, 302, 403),
+    ("meetings.cancel", "GET"): row(404, 403, 403, 404, 404, 200, 403),
     ("meetings.cancel", "POST"): row(404, 403, 403, 404, 404, 302, 403),
     ("meetings.poll", "GET"): row(404, 200, 200, 404, 404, 200, 200),
     ("meetings.poll", "POST"): row(404, 403, 403, 404, 404, 302, 403),
@@ -247,7 +250,8 @@ c("topics.proposals", "GET", lambda w: f"{T}/vorschlaege")
 c("topics.decide_proposal", "POST", lambda w: f"{T}/vorschlag-nord/vorschlag/entscheidung")
 c("topics.claim", "POST", lambda w: f"{T}/hafen/federfuehrung")
 c("topics.decide_claim", "POST", lambda w: f"{T}/kaimauer/antraege/{w['claim'].id}/entscheidung")
-c("topics.withdraw", "POST", lambda w: f"{T}/kaimauer/federfuehrung/abgeben")
+c("topics.withdraw", "GET", lambda w: f"{T}/kaimauer/federfuehrung/abgeben")
+c("topics.withdraw", "POST", lambda w: f"{T}/kaimauer/federfuehrung/abgeben", lambda w: {"confirm": "1"})
 c("topics.hand_over", "POST", lambda w: f"{T}/kaimauer/federfuehrung/uebergeben",
   data=lambda w: {"handover-target": str(w["north"].id)})
 c("topics.answer_handover", "POST", lambda w: f"{T}/kaimauer/uebergaben/{w['offer'].id}/antwort")
@@ -274,7 +278,8 @@ c("meetings.detail", "GET", lambda w: f"{M}/{_m(w)}")
 c("meetings.edit", "GET", lambda w: f"{M}/{_m(w)}/bearbeiten")
 c("meetings.edit", "POST", lambda w: f"{M}/{_m(w)}/bearbeiten", data=lambda w: {"title": ""})
 c("meetings.rsvp", "POST", lambda w: f"{M}/{_m(w)}/zusage", data=lambda w: {"response": "yes"})
-c("meetings.cancel", "POST", lambda w: f"{M}/{_m(w)}/absagen")
+c("meetings.cancel", "GET", lambda w: f"{M}/{_m(w)}/absagen")
+c("meetings.cancel", "POST", lambda w: f"{M}/{_m(w)}/absagen", lambda w: {"confirm": "1"})
 c("meetings.poll", "GET", lambda w: f"{M}/{_p(w)}/umfrage")
 c("meetings.poll", "POST", lambda w: f"{M}/{_p(w)}/umfrage", data=lambda w: {
   "slots-0-date": w["other_day"], "slots-0-start_time": "14:00", "slots-0-end_time": "16:00", "repeat_weeks": "0"})

@@ -4,7 +4,8 @@ lets through; writing is for the city's lead and staff (another city 404, the co
 matrix and a service's page need a login."""
 
 from network.extensions import db
-from network.ozg.models import OzgService, OzgStatus
+from network.ozg.models import OzgStatus
+from tests import factories
 from tests.access import Case, logged_in, same
 
 PUBLIC = {"ozg.city", "ozg.export_csv"}
@@ -14,12 +15,7 @@ OWN_CITY = {"anonymous": 302, "staff_a": 200, "lead_a": 200, "lead_b": 404, "coo
 
 
 def build(w):
-    park = OzgService(ozg_id=10173, name="Parkausweise und Zufahrtsberechtigungen", lebenslage="Kfz-Besitz",
-                      themenfeld="Mobilität & Reisen")
-    firms = OzgService(ozg_id=10446, name="Parkausweise für Betriebe", lebenslage="Logistik & Transport",
-                       themenfeld="Mobilität & Reisen")
-    db.session.add_all([park, firms])
-    db.session.flush()
+    park, _firms = factories.make_parking_services()
     status = OzgStatus(municipality_id=w["city_a"].id, service_id=park.id, status="planned", visibility="network")
     db.session.add(status)
     return {"ozg_park": park, "ozg_status_a": status}

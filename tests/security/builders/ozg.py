@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from network.extensions import db
 from network.ozg import services
 from network.ozg.models import OzgService, OzgStatus
+from tests import factories
 from tests.security.world import CITY, FORM_DATA, builder
 
 ENDPOINTS = ("ozg.", "ozg_net.", "ozg_api.")
@@ -15,12 +16,7 @@ ENDPOINTS = ("ozg.", "ozg_net.", "ozg_api.")
 
 @builder
 def ozg_world(w):
-    park = OzgService(ozg_id=10173, name="Parkausweise und Zufahrtsberechtigungen", lebenslage="Kfz-Besitz",
-                      themenfeld="Mobilität & Reisen")
-    firms = OzgService(ozg_id=10446, name="Parkausweise für Betriebe", lebenslage="Logistik & Transport",
-                       themenfeld="Mobilität & Reisen")
-    db.session.add_all([park, firms])
-    db.session.flush()
+    park, firms = factories.make_parking_services()
     for tag in ("a", "b"):
         lead = getattr(w, f"lead_{tag}")
         slug = lead.municipality.slug
