@@ -31,7 +31,9 @@ def test_objects_carry_url_and_html_url(client, lead_a, city_a, fields):  # noqa
 def test_meetings_carry_ics_url(client, coordinator):
     from network.meetings import services
     from network.meetings.models import Body
-    body = Body(kind="plenum", name="Plenum")
+    from network.networks.models import Network
+    readi = db.session.execute(db.select(Network).filter_by(slug="readi")).scalar_one()
+    body = Body(kind="plenum", name="Plenum", network_id=readi.id)  # every body names its network (issue #16)
     db.session.add(body)
     db.session.flush()
     meeting = services.create_meeting(coordinator, body, {"title": "Plenum 2027", "address": "Rathaus",

@@ -6,8 +6,8 @@ tests/test_access_matrix.py collects every module here.
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 PRINCIPALS = ("anonymous", "staff_a", "lead_a", "lead_b", "coordinator")
 

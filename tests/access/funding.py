@@ -103,7 +103,7 @@ ROWS = [
     Case("funding_api.patch_application", "PATCH", lambda w: f"/api/v1/applications/{w['funding_app_a'].id}",
          {"anonymous": 401, "staff_a": 422, "lead_a": 422, "lead_b": 404, "coordinator": 403}),
     Case("funding_api.add_partner", "POST", lambda w: f"/api/v1/applications/{w['funding_app_a'].id}/partners",
-         {"anonymous": 401, "staff_a": 403, "lead_a": 422, "lead_b": 404, "coordinator": 403}),
+         {"anonymous": 401, "staff_a": 422, "lead_a": 422, "lead_b": 422, "coordinator": 422}),
     # a partner (city A, invited and accepted here) may not change the status of B's application
     Case("funding.update_application", "POST", lambda w: f"/foerderung/antraege/{w['funding_app_b'].id}/status",
          {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 302, "coordinator": 403},

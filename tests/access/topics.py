@@ -68,9 +68,9 @@ ROWS = [
          {"anonymous": 401, "staff_a": 403, "lead_a": 201, "lead_b": 409, "coordinator": 403}),
     Case("topics_api.network_decide_claim", "POST",
          lambda w: f"{API}/topics/intranet/claims/{w['colead_b'].id}/decision",
-         {"anonymous": 401, "staff_a": 403, "lead_a": 422, "lead_b": 403, "coordinator": 422}),
+         {"anonymous": 401, "staff_a": 422, "lead_a": 422, "lead_b": 422, "coordinator": 422}),
     Case("topics_api.network_put_participation", "PUT", lambda w: f"{API}/topics/e-akte/participation",
-         {"anonymous": 401, "staff_a": 403, "lead_a": 422, "lead_b": 422, "coordinator": 403}),
+         {"anonymous": 401, "staff_a": 422, "lead_a": 422, "lead_b": 422, "coordinator": 422}),
     Case("topics_api.network_delete_participation", "DELETE", lambda w: f"{API}/topics/e-akte/participation",
          {"anonymous": 401, "staff_a": 403, "lead_a": 204, "lead_b": 404, "coordinator": 403}),
     # network B through the API; an unknown network answers 404 in the error envelope
@@ -80,5 +80,5 @@ ROWS = [
     Case("topics_api.network_list_topics", "GET", lambda w: "/api/v1/networks/gibt-es-nicht/topics", API_NOT_HERE),
     Case("topics_api.network_decide_claim", "POST",
          lambda w: f"/api/v1/networks/kraichgau/topics/breitband/claims/{w['tb_claim'].id}/decision",
-         {"anonymous": 401, "staff_a": 403, "lead_a": 403, "lead_b": 403, "coordinator": 404}),
+         {"anonymous": 401, "staff_a": 422, "lead_a": 422, "lead_b": 422, "coordinator": 404}),
 ]

@@ -5,6 +5,7 @@ saved, the input stays, the message beside the row); Bruchsal's staff finds in t
 import pytest
 
 from tests.e2e.conftest import logged_in_page as _login
+from tests.e2e.conftest import nav_link
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +45,7 @@ def test_record_statuses_and_find_who_is_online(live_app, browser):
     ctx.close()
 
     ctx, staff = _login(browser, base, "staff@bruchsal.example")
-    staff.click("nav.site-nav >> text=OZG-Leistungen")
+    nav_link(staff, "OZG-Leistungen").click()
     staff.select_option("#f-tf", label="Mobilität & Reisen")
     staff.check("#f-online")
     staff.click("main button:has-text('Filtern')")

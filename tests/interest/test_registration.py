@@ -263,7 +263,7 @@ def test_api_public_registration_and_city_list(client, app, city_a, city_b, lead
     assert bad.status_code == 422
     body = bad.get_json()["error"]
     assert body["code"] == "invalid" and "email" in body["fields"] and "consent" in body["fields"]
-    assert body["fields"]["consent"] == ["Diese Angabe fehlt."]
+    assert body["fields"]["consent"] == "Diese Angabe fehlt."
     assert client.post("/api/v1/interest", json={"website": "x"}).status_code == 422
     unknown = client.post("/api/v1/interest", json={"name": "A", "email": "a@example.org", "kind": "citizen",
                                                      "municipality": "atlantis", "consent": True})

@@ -9,7 +9,15 @@ import pytest
 from network.extensions import db
 from tests import factories
 from tests.security.conftest import report
-from tests.security.crawl import (WRITE_METHODS, Crawl, WriteWatch, build_url, diff, is_api, snapshot)
+from tests.security.crawl import (
+    WRITE_METHODS,
+    Crawl,
+    WriteWatch,
+    build_url,
+    diff,
+    is_api,
+    snapshot,
+)
 from tests.security.world import FORM_DATA, PRINCIPAL_KEYS
 
 pytestmark = pytest.mark.http_only
@@ -120,7 +128,7 @@ def test_the_api_ignores_the_session_cookie(app, world):
     client = _client(app, lead)
     assert client.get("/profil").status_code == 200  # the cookie works for pages
     from tests.access import domain_modules
-    public = {"api-docs.openapi_json"} | {e for m in domain_modules() for e in getattr(m, "PUBLIC", ())}
+    public = {"api-docs.openapi_json", "api_docs"} | {e for m in domain_modules() for e in getattr(m, "PUBLIC", ())}
     rules = [r for r in app.url_map.iter_rules() if is_api(r) and r.endpoint not in public]
     assert rules
     failures = []
