@@ -35,7 +35,7 @@ class MatrixFilters:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> "MatrixFilters":
+    def from_args(cls, args) -> MatrixFilters:
         status = args.get("status", "")
         try:
             page = max(1, min(int(args.get("seite", 1)), 100_000))
