@@ -14,7 +14,7 @@ import urllib.request
 
 from aiosmtpd.controller import Controller
 
-from tests.dbutil import new_database_url
+from tests.dbutil import migrated_database_url
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
@@ -114,8 +114,7 @@ class LiveApp:
         from tests.conftest import free_port
         self.sink = SmtpSink().start()
         self.instance_path = tempfile.mkdtemp(prefix="staedtenetz-live-")
-        self.database_url = new_database_url("live")
-        self.flask("db", "upgrade")
+        self.database_url = migrated_database_url("live")
         if self.seed:
             self.flask("network", "seed-demo")
         self.port = free_port()

@@ -9,7 +9,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.dbutil import new_database_url
+from tests.dbutil import migrated_database_url
 from tests.live import ROOT, SmtpSink
 
 pytestmark = pytest.mark.slow
@@ -18,12 +18,11 @@ BIN = os.path.dirname(sys.executable)
 
 def test_two_schedulers_send_each_message_once():
     sink = SmtpSink().start()
-    url = new_database_url("sched")
+    url = migrated_database_url("sched")
     env = dict(os.environ, DATABASE_URL=url, STAEDTENETZ_SECRET_KEY="x", STAEDTENETZ_MAIL_BACKEND="smtp",
                STAEDTENETZ_MAIL_PORT=str(sink.port), STAEDTENETZ_SCHEDULER_OUTBOX_SECONDS="1",
                STAEDTENETZ_SERVER_NAME="staedtenetz.test")
     flask = [os.path.join(BIN, "flask"), "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     queue = (
         "from network import create_app\n"
         "from network.core.outbox import queue_mail\n"

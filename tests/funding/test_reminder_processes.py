@@ -8,7 +8,7 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from tests.dbutil import new_database_url
+from tests.dbutil import migrated_database_url
 from tests.live import ROOT
 
 pytestmark = pytest.mark.slow
@@ -38,11 +38,10 @@ with app.app_context():
 
 
 def test_two_processes_send_each_reminder_once():
-    url = new_database_url("funding-rem")
+    url = migrated_database_url("funding-rem")
     env = dict(os.environ, DATABASE_URL=url, STAEDTENETZ_SECRET_KEY="x", STAEDTENETZ_MAIL_BACKEND="locmem",
                PYTHONPATH=ROOT)
     flask = [os.path.join(BIN, "flask"), "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
     subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, timeout=120)
     procs = [subprocess.Popen(flask + ["network", "funding-reminders"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.dbutil import new_database_url
+from tests.dbutil import migrated_database_url
 from tests.live import ROOT, SmtpSink
 
 pytestmark = pytest.mark.slow
@@ -38,13 +38,12 @@ with app.app_context():
 
 def test_two_schedulers_send_each_digest_once():
     sink = SmtpSink().start()
-    url = new_database_url("digest")
+    url = migrated_database_url("digest")
     env = dict(os.environ, DATABASE_URL=url, STAEDTENETZ_SECRET_KEY="x", STAEDTENETZ_MAIL_BACKEND="smtp",
                STAEDTENETZ_MAIL_PORT=str(sink.port), STAEDTENETZ_SCHEDULER_OUTBOX_SECONDS="1",
                STAEDTENETZ_INTEREST_JOB_SECONDS="1", STAEDTENETZ_INTEREST_DIGEST_WEEKDAY="0",
                STAEDTENETZ_INTEREST_DIGEST_HOUR="0", STAEDTENETZ_SERVER_NAME="staedtenetz.test")
     flask = [os.path.join(BIN, "flask"), "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, timeout=60)
     procs = [subprocess.Popen(flask + ["network", "scheduler"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, start_new_session=True) for _ in range(2)]

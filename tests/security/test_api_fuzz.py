@@ -21,12 +21,15 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests.dbutil import db_kind
 from tests.security.conftest import report
 
-#: examples per operation: the full run on the production database (PostgreSQL: integer ranges, strictness of
-#: types and encodings), a shorter one on SQLite, which still calls every operation (`make test` runs both passes)
-MAX_EXAMPLES = 25 if db_kind() == "postgresql" else 8
+#: examples per operation: the longer run on the production database (PostgreSQL: integer ranges, strictness of
+#: types and encodings), a shorter one on SQLite, which still calls every operation (`make test` runs both passes).
+#: 12 on PostgreSQL: 25 took 150 s of the pass and found nothing 12 did not (every operation is also called with
+#: the world's real objects below, which is where the database's answers differ)
+MAX_EXAMPLES = 12 if db_kind() == "postgresql" else 8
 #: negative mode (bodies and parameters that break the document: every one must answer 4xx, never 2xx or 5xx):
-#: a smaller budget, the schema's checks are the same in every example
-NEGATIVE_EXAMPLES = 12 if db_kind() == "postgresql" else 4
+#: the server refuses them with the schema, before any query, so the mode runs in the SQLite pass only
+#: (`sqlite_only` below), with 6 examples per operation (it had 4 there and 12 on PostgreSQL)
+NEGATIVE_EXAMPLES = 6
 #: negative examples with the world's objects in the path (so the body reaches the schema behind the 404 check)
 NEGATIVE_WORLD_EXAMPLES = 3
 BASE_URL = "http://staedtenetz.test"
@@ -61,7 +64,9 @@ def _schema_refusal(app, endpoint, case):
     return None
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"])
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE,
+                                  pytest.param(GenerationMode.NEGATIVE, marks=pytest.mark.sqlite_only)],
+                         ids=["positive", "negative"])
 def test_api_conforms_to_its_schema(app, world, mode):
     """As the coordinator (who may call every operation), with the world's objects in the database.
 
