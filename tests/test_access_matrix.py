@@ -135,7 +135,14 @@ for _mod in domain_modules():
 
 @pytest.fixture
 def world(city_a, city_b, staff_a, lead_a, lead_b, staff_b, coordinator):
-    """The objects the matrix URLs point at (all in city A unless named otherwise)."""
+    """The objects the matrix URLs point at (all in city A unless named otherwise): built by the first test of the
+    process, its rows restored for every later one (tests/snapshot.py). The tests use this dict only: the principal
+    fixtures above give the first build its people and are replaced by the restored rows (same ids) afterwards."""
+    from tests.snapshot import reuse
+    return reuse("access-matrix", lambda: _build_world(city_a, city_b, staff_a, lead_a, lead_b, staff_b, coordinator))
+
+
+def _build_world(city_a, city_b, staff_a, lead_a, lead_b, staff_b, coordinator):
     other_staff_a = factories.make_user(city_a, "staff", email="kollegin@ettlingen.test")
     invited_a = factories.make_user(city_a, "staff", email="neu@ettlingen.test", password=None)
     token_of_staff_b, _ = create_api_token(staff_b, "fremd")

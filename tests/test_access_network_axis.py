@@ -38,6 +38,13 @@ def row(a, b, both, admin, coord_a, coord_b, left):
 def axis(app, city_a, city_b, lead_a, lead_b, coordinator, nord, coordinator_nord, admin):
     """Network B with a field, a topic, a body of Nordstadt, Ettlingen and Altstadt, a meeting with agenda and action
     items, a meeting with a poll; then Altstadt leaves B."""
+    from tests.snapshot import reuse
+    return reuse("network-axis", lambda: _build_axis(app, city_a, city_b, lead_a, lead_b, coordinator, nord,
+                                                     coordinator_nord, admin))
+
+
+def _build_axis(app, city_a, city_b, lead_a, lead_b, coordinator, nord, coordinator_nord, admin):
+    """Built by the first test of the process, its rows restored for every later one (tests/snapshot.py)."""
     from network.core.current import set_request_network
     from network.meetings import services as meetings
     from network.meetings.models import ActionItem, AgendaItem

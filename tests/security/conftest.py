@@ -10,8 +10,10 @@ SUMMARY: list[str] = []
 
 @pytest.fixture
 def world(app):
-    """Cities A and B with principals, objects, canaries (fresh per test; the DB is emptied after)."""
-    return build_world()
+    """Cities A and B with principals, objects, canaries: built once per test process, its rows restored before
+    every test (tests/snapshot.py), so each test starts from the same state; the DB is emptied after."""
+    from tests.snapshot import reuse
+    return reuse("security-world", build_world)
 
 
 def report(line: str) -> None:
