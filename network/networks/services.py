@@ -350,16 +350,38 @@ def may_write_network(user, network: Network) -> bool:
     return may_read_network(user, network)
 
 
-def network_gate(user, method: str) -> Network:
-    """For network-scoped blueprints whose history stays readable (meetings): 404 for a network the user has no
-    part in (unknown, another network's coordination, the platform administration, cities of other networks),
-    403 for a change by a city that left it."""
+_HISTORY_KEY = "staedtenetz.network_history_only"
+#: methods that read; everything else changes state
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def network_gate(user, method: str, *, writes: bool = False) -> Network:
+    """For network-scoped blueprints whose history stays readable (topics, meetings): 404 for a network the user
+    has no part in (unknown, another network's coordination, the platform administration, cities of other
+    networks), 403 with a German message for a change by a city that left it. `writes`: the page only leads to a
+    change (a form or a confirmation step), so a city that left meets 403 on GET too. A city that left reads as
+    history: `history_only()` is then true for the rest of the request (templates show a note, hide actions)."""
+    from flask import request
     network = request_network()
     if not may_read_network(user, network, history=True):
         abort(404)
-    if method not in ("GET", "HEAD", "OPTIONS") and not may_write_network(user, network):
-        abort(403)
+    if not may_write_network(user, network):
+        request.environ[_HISTORY_KEY] = True  # per request (g outlives a request where tests hold an app context)
+        if writes or method not in SAFE_METHODS:
+            from network.core.errors import abort_with
+            abort_with(403, left_network_message())
     return network
+
+
+def left_network_message() -> str:
+    return _("Ihre Kommune ist aus diesem Netzwerk ausgetreten – Sie sehen die Historie, können hier aber nichts "
+             "mehr ändern.")
+
+
+def history_only() -> bool:
+    """Whether this request reads a network as history (the user's city left it; see network_gate)."""
+    from flask import has_request_context, request
+    return has_request_context() and bool(request.environ.get(_HISTORY_KEY))
 
 
 def readable_network() -> Network:
