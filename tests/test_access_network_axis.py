@@ -10,7 +10,8 @@ API under /api/v1/networks/<network>/) called on network B ("nord") by
 * ``left``: the lead of Altstadt, a city that left B (its history stays readable; it writes nothing).
 
 A network-scoped route without a row here fails the test. The rows of the other principals (anonymous, staff,
-network A's own pages) stay in tests/test_access_matrix.py and tests/access/*.py.
+network A's own pages) stay in tests/test_access_matrix.py and tests/access/*.py; city-owned content whose
+visibility depends on networks (practices, projects, reports) has its axis in tests/test_access_network_axis_content.py.
 """
 
 from datetime import date, timedelta

@@ -331,23 +331,32 @@ def leave(actor, network: Network, city: Municipality, *, reason: str) -> Networ
     return row
 
 
+def _part_in(user, network: Network) -> str | None:
+    """How the user takes part in a network: "acts" (its coordination, or a member or guest city's account),
+    "history" (the user's city left it), None (no part: unknown to it). At most one query."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if network.slug in user.coordinated_networks:
+        return "acts"
+    row = membership(network.id, user.municipality_id)
+    if row is None:
+        return None
+    return "acts" if row.is_active else "history"
+
+
 def may_read_network(user, network: Network, *, history: bool = False) -> bool:
     """Whether the user reads a network's inner pages (topics and their claims, fields of action): its member and
     guest cities' accounts and its coordination. Everybody else (the platform administration too, which manages
     networks but does not work in them) meets the network's public page (/n/<slug>/) only; its inner pages answer
-    404 as if they did not exist. `history`: a city that left the network still reads its past (bodies and
-    meetings it took part in) but writes nothing there (`may_write_network`)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if network.slug in user.coordinated_networks:
-        return True
-    row = membership(network.id, user.municipality_id)
-    return row is not None and (row.is_active or history)
+    404 as if they did not exist. `history`: a city that left the network still reads its past (topics and its
+    claims there, bodies and meetings it took part in) but writes nothing there (`may_write_network`)."""
+    part = _part_in(user, network)
+    return part == "acts" or (history and part == "history")
 
 
 def may_write_network(user, network: Network) -> bool:
-    """Whether the user acts in the network (RSVP, vote, propose): not a city that left it (issue #16)."""
-    return may_read_network(user, network)
+    """Whether the user acts in the network (claim, RSVP, vote, propose): not a city that left it (issue #16)."""
+    return _part_in(user, network) == "acts"
 
 
 _HISTORY_KEY = "staedtenetz.network_history_only"
@@ -363,9 +372,10 @@ def network_gate(user, method: str, *, writes: bool = False) -> Network:
     history: `history_only()` is then true for the rest of the request (templates show a note, hide actions)."""
     from flask import request
     network = request_network()
-    if not may_read_network(user, network, history=True):
+    part = _part_in(user, network)
+    if part is None:
         abort(404)
-    if not may_write_network(user, network):
+    if part == "history":
         request.environ[_HISTORY_KEY] = True  # per request (g outlives a request where tests hold an app context)
         if writes or method not in SAFE_METHODS:
             from network.core.errors import abort_with

@@ -32,7 +32,9 @@ def left(app, nord, coordinator_nord, city_a, lead_a):
         set_request_network("nord")
         leave(coordinator_nord, nord, city_a, reason="Beschluss des Gemeinderats")
     db.session.commit()
-    return {"led": led, "other": other}
+    own = make_topic(make_field("Verwaltung"), "e-Akte")
+    db.session.commit()
+    return {"led": led, "other": other, "own": own}
 
 
 def _counts():
@@ -50,14 +52,17 @@ def test_left_city_reads_its_past_claim_as_history(sign_in, left, lead_a):
     # its claim is history: confirmed once, ended by leaving, both with the city's name
     assert "Federführung durch Austritt beendet" in html and "Ettlingen" in html
     # no action is offered: no claim, handover, withdrawal or participation form
-    for action in ("/federfuehrung\"", "/federfuehrung/abgeben", "/federfuehrung/uebergeben", "/teilnahme\""):
+    for action in ("/federfuehrung\"", "/federfuehrung/abgeben", "/federfuehrung/uebergeben", "/teilnahme\"",
+                   "follow-form"):
         assert action not in html, action
     for path in ("/n/nord/themen/", "/n/nord/themen/matrix", "/n/nord/themen/vorschlaege"):
         resp = c.get(path)
         assert resp.status_code == 200 and NOTE in resp.get_data(as_text=True), path
     assert "/n/nord/themen/vorschlagen" not in c.get("/n/nord/themen/vorschlaege").get_data(as_text=True)
-    # its own network's pages carry no such note
+    # its own network's pages carry no such note, and there its topic page offers the actions
     assert NOTE not in c.get("/n/readi/themen/").get_data(as_text=True)
+    own = c.get(f"/n/readi/themen/{left['own'].slug}").get_data(as_text=True)
+    assert NOTE not in own and "/federfuehrung\"" in own and "follow-form" in own
 
 
 def test_left_city_writes_nothing(sign_in, left, lead_a):
