@@ -16,8 +16,9 @@ route of the practices and inventory pages and APIs (and the lists that might sh
   its claims and meetings, stays readable on B's pages: tests/topics/test_left_city.py).
 
 An expectation is a status code, or SEEN / HIDDEN for a list that answers 200 with or without the content's title.
-Writes are sent with empty or invalid bodies (or without confirm=1), so nothing changes and the whole table runs on
-one world: 404 means "does not exist for you", 403 "visible, but not yours to change", 400/422 "you may, but the
+Writes are sent with empty or invalid bodies (or without confirm=1); only a reuse mark and a question, which a
+reading city may write, go through. Nothing a row writes changes what another row sees, so the whole table runs on
+one world (one test, every mismatch listed): 404 means "does not exist for you", 403 "visible, but not yours to change", 400/422 "you may, but the
 input is wrong". A city-owned route (practices, inventory, their APIs, or any route naming a practice, project,
 report or question id) without a row fails the test.
 """
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import Forbidden
 
 from network.accounts.services import create_api_token
@@ -64,7 +66,7 @@ def world(app, nord, coordinator, coordinator_nord, admin):
     from network.core.current import set_request_network
     from network.inventory.models import Project, ReportEntry, StatusReport
     from network.practices import services as practices
-    from network.practices.models import PracticeQuestion
+    from network.practices.models import PracticeQuestion, PracticeRevision
     from tests.topics.conftest import make_field
     readi = factories.make_network()
     north = factories.make_city("Nordstadt", network=nord)
@@ -92,14 +94,13 @@ def world(app, nord, coordinator, coordinator_nord, admin):
                                                   "visibility": "network", "sections": {}, "topic_ids": [],
                                                   "field_id": None, "tags": ""})
     practices.publish_practice(author, practice)
-    from werkzeug.datastructures import FileStorage
     with app.test_request_context("/"):
         attachment = practices.add_attachment(writer, practice, FileStorage(io.BytesIO(PDF), filename="plan.pdf"))
     question = PracticeQuestion(practice_id=practice.id, municipality_id=both.id, asked_by_id=people["both"].id,
                                 question="Welche Sensoren?")
     db.session.add(question)
     db.session.commit()
-    revision = practice.revisions[0] if getattr(practice, "revisions", None) else None
+    revision = db.session.execute(db.select(PracticeRevision).filter_by(practice_id=practice.id)).scalars().first()
     tokens = {}
     for key, user in people.items():
         network = "readi" if key in ("coord_a", "a", "left") else "nord"
@@ -114,9 +115,9 @@ def world(app, nord, coordinator, coordinator_nord, admin):
     for key, user in people.items():
         clients[key] = app.test_client()
         login(clients[key], user)
-    return {"clients": clients, "api": app.test_client(), "tokens": tokens, "practice": practice.id, "project": project.id,
-            "report": report.id, "attachment": attachment.id, "question": question.id,
-            "revision": revision.id if revision is not None else 1, "field": field.id, "north": north.slug}
+    return {"clients": clients, "api": app.test_client(), "tokens": tokens, "practice": practice.id,
+            "project": project.id, "report": report.id, "attachment": attachment.id, "question": question.id,
+            "revision": revision.id, "field": field.id, "north": north.slug}
 
 
 @dataclass
@@ -240,6 +241,8 @@ c("inventory_api.patch_project", "PATCH", lambda w: f"{API}/projects/{w['project
 c("inventory_api.delete_project", "DELETE", lambda w: f"{API}/projects/{w['project']}", API_NOT_YOURS)
 # --- the city's page lists its content too
 c("municipalities.detail", "GET", lambda w: f"/kommunen/{w['north']}", LISTED, listed=True)
+# the start page (dashboard) names none of it today; a leak to A, the administration or the city that left shows here
+c("main.index", "GET", lambda w: "/", row(*[HIDDEN] * 7), listed=True)
 # the city itself: the coordination of A must not edit a city of B only nor read its accounts (issue #16)
 c("municipalities.edit", "GET", lambda w: f"/kommunen/{w['north']}/bearbeiten", CITY_ADMIN)
 c("municipalities.users", "GET", lambda w: f"/kommunen/{w['north']}/konten", CITY_ADMIN)
