@@ -53,5 +53,5 @@ def init_app(app) -> None:
     def network_history_only():
         """True while a city that left the network reads its pages as history (networks.services.network_gate):
         base.html shows a note, the pages hide their actions."""
-        from network.networks.services import history_only
+        from network.networks.access import history_only
         return history_only()

@@ -49,7 +49,8 @@ def _network_gate():
     """After the token check: a network the caller's city never took part in (and that they do not coordinate)
     answers 404, like an unknown one; a city that left it reads its history and writes nothing (403)."""
     from flask import g, request
-    from network.networks.services import network_gate
+
+    from network.networks.access import network_gate
     if g.get("api_user") is not None:
         network_gate(g.api_user, request.method)
 

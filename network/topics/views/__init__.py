@@ -28,7 +28,8 @@ def _network_gate():
     services' own lookups cost no further query."""
     if current_user.is_authenticated:
         from flask import request
-        from network.networks.services import network_gate
+
+        from network.networks.access import network_gate
         network_gate(current_user, request.method, writes=request.endpoint in WRITE_PAGES)
 
 # the route modules register their routes on bp when imported
