@@ -69,26 +69,48 @@ def _owner_id(obj):
     return getattr(obj, "municipality_id", None)
 
 
+def _reaches(user, roles, permission, owner) -> bool:
+    """A wide role's permission on something of the city `owner` (None: of no city): the platform administration
+    is installation-wide; the coordination of a network reaches the cities of that network only (members, guests
+    and cities that left, whose history it keeps) and, if it has one, its own city. Another network's city stays
+    out of reach (issue #16: a coordinator of A acting on a city of B only meets 404)."""
+    if "platform_admin" in roles and permission in ROLE_PERMISSIONS["platform_admin"]:
+        return True
+    if "coordinator" not in roles or permission not in ROLE_PERMISSIONS["coordinator"]:
+        return False
+    if owner is None or owner == getattr(user, "municipality_id", None):
+        return True
+    from network.core.tenancy import city_in_current_network
+    return city_in_current_network(owner)
+
+
 def can(user, permission: str, obj=None) -> bool:
     """True when the user holds the permission, for obj's city if obj belongs to one."""
     roles = roles_of(user)
-    if any(role in roles and permission in ROLE_PERMISSIONS[role] for role in WIDE_ROLES):
+    owner = _owner_id(obj)
+    if _reaches(user, roles, permission, owner):
         return True
     city_roles = roles - set(WIDE_ROLES)
     if not any(permission in ROLE_PERMISSIONS[r] for r in city_roles):
         return False
-    owner = _owner_id(obj)
     if owner is None or "anonymous" in roles:
         return True
     return owner == user.municipality_id
 
 
 def require(user, permission: str, obj=None) -> None:
-    """Raise unless allowed: another city's object answers 404, a missing right 403."""
+    """Raise unless allowed: another city's object answers 404 (also a city out of a coordinator's reach), a
+    missing right 403."""
     if can(user, permission, obj):
         return
     owner = _owner_id(obj)
     roles = roles_of(user)
-    if owner is not None and "coordinator" not in roles and owner != getattr(user, "municipality_id", None):
+    if owner is not None and owner != getattr(user, "municipality_id", None) and not (
+            "coordinator" in roles and _coordinator_reaches(owner)):
         raise NotFound()
     raise Forbidden()
+
+
+def _coordinator_reaches(owner) -> bool:
+    from network.core.tenancy import city_in_current_network
+    return city_in_current_network(owner)

@@ -43,6 +43,11 @@ def in_current_network(owner_column):
                              _membership.c.network_id == _network.c.id, _network.c.slug == current_network_slug())
 
 
+def city_in_current_network(city_id) -> bool:
+    """Whether the city is or was in this request's network: what its coordination may act on (one query)."""
+    return bool(db.session.scalar(sa.select(in_current_network(sa.literal(city_id)))))
+
+
 def network_audit_clause(user):
     """SQL over audit_event: what the coordination of the request's network reads in the audit log (issue #16):
     the events of that network, the events of its cities' own content (no network), and their own actions of no

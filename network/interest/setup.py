@@ -14,8 +14,9 @@ def _follow_ctx(user, follow_type, follow_id, title):
 
 
 def topic_panel(user, topic=None, **_kw):
-    """Follow button on the topic page."""
-    if topic is None or topic.status != "active":
+    """Follow button on the topic page (not for a city that left the topic's network: it reads history only)."""
+    from network.networks.access import history_only
+    if topic is None or topic.status != "active" or history_only():
         return None
     ctx = _follow_ctx(user, "topic", topic.id, topic.name)
     return ("interest/_follow_panel.html", ctx) if ctx else None

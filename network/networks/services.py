@@ -14,6 +14,10 @@ from network.core.permissions import require
 from network.core.validation import Checker, ValidationFailed
 from network.extensions import db
 from network.municipalities.models import Municipality, make_slug
+# who reads and who acts in a network lives in access.py; its names stay importable from here
+from network.networks.access import (  # noqa: F401
+    SAFE_METHODS, history_only, left_network_message, may_read_network, may_write_network, network_gate,
+    readable_network, request_network)
 from network.networks.models import ACTIVE_STATUSES, MEMBERSHIP_STATUSES, Network, NetworkMembership, NetworkRole
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
@@ -329,56 +333,3 @@ def leave(actor, network: Network, city: Municipality, *, reason: str) -> Networ
     city_left.send(municipality=city, network=network, actor=actor, reason=reason)
     db.session.flush()
     return row
-
-
-def may_read_network(user, network: Network, *, history: bool = False) -> bool:
-    """Whether the user reads a network's inner pages (topics and their claims, fields of action): its member and
-    guest cities' accounts and its coordination. Everybody else (the platform administration too, which manages
-    networks but does not work in them) meets the network's public page (/n/<slug>/) only; its inner pages answer
-    404 as if they did not exist. `history`: a city that left the network still reads its past (bodies and
-    meetings it took part in) but writes nothing there (`may_write_network`)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if network.slug in user.coordinated_networks:
-        return True
-    row = membership(network.id, user.municipality_id)
-    return row is not None and (row.is_active or history)
-
-
-def may_write_network(user, network: Network) -> bool:
-    """Whether the user acts in the network (RSVP, vote, propose): not a city that left it (issue #16)."""
-    return may_read_network(user, network)
-
-
-def network_gate(user, method: str) -> Network:
-    """For network-scoped blueprints whose history stays readable (meetings): 404 for a network the user has no
-    part in (unknown, another network's coordination, the platform administration, cities of other networks),
-    403 for a change by a city that left it."""
-    network = request_network()
-    if not may_read_network(user, network, history=True):
-        abort(404)
-    if method not in ("GET", "HEAD", "OPTIONS") and not may_write_network(user, network):
-        abort(403)
-    return network
-
-
-def readable_network() -> Network:
-    """This request's network if the current user may read it, else 404 (see may_read_network)."""
-    from flask_login import current_user
-    network = request_network()
-    if not may_read_network(current_user, network):
-        abort(404)
-    return network
-
-
-def request_network() -> Network:
-    """This request's Network (cached for the request); 404 when the URL names an unknown network."""
-    from flask import g
-    cached = g.get("network_row")
-    slug = current_network_slug()
-    if cached is None or cached.slug != slug:
-        cached = network_by_slug(slug)
-        if cached is None:
-            abort(404)
-        g.network_row = cached
-    return cached

@@ -48,3 +48,10 @@ def init_app(app) -> None:
 
         from network.networks.reading import header_network as read
         return read(current_user, app.config["NETWORK_NAME"])
+
+    @app.template_global()
+    def network_history_only():
+        """True while a city that left the network reads its pages as history (networks.services.network_gate):
+        base.html shows a note, the pages hide their actions."""
+        from network.networks.access import history_only
+        return history_only()

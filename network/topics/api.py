@@ -45,13 +45,14 @@ def _network_or_404():
 
 
 @blp.before_request
-def _readable_network():
-    """After the token check: a network the caller's city does not take part in (and that they do not
-    coordinate) answers 404, like an unknown one."""
-    from flask import abort, g
-    from network.networks.services import may_read_network
-    if g.get("api_user") is not None and not may_read_network(g.api_user, request_network()):
-        abort(404)
+def _network_gate():
+    """After the token check: a network the caller's city never took part in (and that they do not coordinate)
+    answers 404, like an unknown one; a city that left it reads its history and writes nothing (403)."""
+    from flask import g, request
+
+    from network.networks.access import network_gate
+    if g.get("api_user") is not None:
+        network_gate(g.api_user, request.method)
 
 
 class FieldOfActionSchema(Schema):

@@ -15,14 +15,22 @@ bp = Blueprint("topics", __name__, url_prefix="/n/<network>/themen")
 scope_blueprint(bp)
 
 
+#: pages that only lead to a change (a form, a confirmation step): a city that left the network meets 403 on GET
+WRITE_PAGES = {"topics.new", "topics.edit", "topics.fields", "topics.edit_field", "topics.propose",
+               "topics.withdraw"}
+
+
 @bp.before_request
-def _known_network():
-    """An unknown network, or one the user's city does not take part in (and they do not coordinate), answers 404
-    before any permission check (visitors still go to the login first). The row is cached for the request, so the
+def _network_gate():
+    """An unknown network, or one the user's city never took part in (and they do not coordinate), answers 404
+    before any permission check (visitors still go to the login first). A city that left the network reads its
+    topics and claims as history and changes nothing (403, issue #16). The row is cached for the request, so the
     services' own lookups cost no further query."""
     if current_user.is_authenticated:
-        from network.networks.services import readable_network
-        readable_network()  # another network's topics answer 404 (only its public page is open to all)
+        from flask import request
+
+        from network.networks.access import network_gate
+        network_gate(current_user, request.method, writes=request.endpoint in WRITE_PAGES)
 
 # the route modules register their routes on bp when imported
 from network.topics.views import lists, pages, actions, proposals, fields  # noqa: E402,F401
