@@ -114,6 +114,6 @@ def topic(topic_id):
     on_invalid(lambda exc: (apply_errors(form, exc.errors),
                             render_template("contacts/topic.html", form=form, topic=item, rows=rows))[1])
     count = services.mark_topic_contacts(current_user, item, form.profiles.data)
-    flash(_("Für %(topic)s sind %(n)s Ansprechpersonen benannt.", topic=item.name, n=count), "success")
+    flash(_("Ansprechpersonen für %(topic)s gespeichert: %(n)s.", topic=item.name, n=count), "success")
     return redirect(url_for("contacts.topic", topic_id=item.id))
 

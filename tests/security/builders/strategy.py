@@ -47,9 +47,10 @@ def strategy_world(w):
                      "strategy.delete_document", "strategy.add_field", "strategy.edit_field",
                      "strategy.delete_field"):
         w.target("slug", w.city_a.slug, endpoint=endpoint)
-    w.target("decision_id", w.strategy_decision_a.id)
-    w.target("document_id", w.strategy_doc_a.id)
-    w.target("field_id", w.strategy_field_a.id)
+    w.target("decision_id", w.strategy_decision_a.id, endpoint="strategy.delete_decision")
+    w.target("document_id", w.strategy_doc_a.id, endpoint="strategy.delete_document")
+    for endpoint in ("strategy.edit_field", "strategy.delete_field"):
+        w.target("field_id", w.strategy_field_a.id, endpoint=endpoint)
 
 
 def _version(w):
