@@ -71,7 +71,8 @@ def test_record_statuses_and_find_who_is_online(live_app, browser):
     assert "Ansprechpersonen:" in online  # whom to ask: the demo's published profiles of those cities
     staff.locator("main ul").first.locator("li", has_text="Ettlingen").locator("a[href*='/ansprechpersonen/']") \
         .first.click()
-    assert "lead@ettlingen.example" in staff.content() and "Mobilität & Reisen" in staff.content()
+    profile = staff.locator("main").inner_text()
+    assert "lead@ettlingen.example" in profile and "Mobilität & Reisen" in profile
     ctx.close()
 
 

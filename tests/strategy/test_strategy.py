@@ -133,3 +133,24 @@ def test_deleting_a_field_needs_confirmation_and_keeps_projects(client, login_as
     assert client.post(f"/strategie/ettlingen/handlungsfelder/{own.id}/loeschen",
                        data={"confirm": "1"}).status_code == 302
     assert row_count(CityField) == 0 and db.session.get(Project, p.id).city_field_id is None
+
+
+def test_strategy_page_statements_do_not_grow_with_projects(sign_in, lead_b, city_a, fields, count_queries):
+    """Fields, projects, roadmap, decisions, documents, reports: the same statements for 3 and 40 projects."""
+    db.session.add(Strategy(municipality_id=city_a.id, vision="Leitbild", visibility="network"))
+    own = [CityField(municipality_id=city_a.id, name=f"Feld {i}", position=i) for i in range(3)]
+    db.session.add_all(own)
+    db.session.flush()
+    for i in range(3):
+        make_project(city_a, fields[i % 2], city_field_id=own[i % 3].id)
+    db.session.commit()
+    client = sign_in(lead_b)
+    client.get("/strategie/ettlingen/")
+    with count_queries() as few:
+        assert client.get("/strategie/ettlingen/").status_code == 200
+    for i in range(37):
+        make_project(city_a, fields[i % 2], city_field_id=own[i % 3].id)
+    db.session.commit()
+    with count_queries() as many:
+        html = client.get("/strategie/ettlingen/").get_data(as_text=True)
+    assert len(many) == len(few) and html.count("/vorhaben/projekt/") >= 40
