@@ -78,6 +78,8 @@ def _invalid(city, key, form):
         apply_errors(form, {k: v for k, v in exc.errors.items() if k != "version"})
         if "version" in exc.errors:
             form.form_errors.append(exc.errors["version"])
+            saved = services.strategy_or_404(current_user, city)  # rolled back: the saved version
+            form.version.data = str(saved.version if saved else 0)  # the next save goes against it
         return _edit_page(city, exc.status, **{key: form})
     return render
 

@@ -154,3 +154,17 @@ def test_strategy_page_statements_do_not_grow_with_projects(sign_in, lead_b, cit
     with count_queries() as many:
         html = client.get("/strategie/ettlingen/").get_data(as_text=True)
     assert len(many) == len(few) and html.count("/vorhaben/projekt/") >= 40
+
+
+def test_stale_vision_answers_409_and_keeps_the_text(client, login_as, lead_a, city_a):
+    db.session.add(Strategy(municipality_id=city_a.id, vision="alt", visibility="network"))
+    db.session.commit()
+    login_as(lead_a)
+    resp = client.post("/strategie/ettlingen/bearbeiten", data={"vision": "Mein neuer Text", "visibility": "public",
+                                                                "version": "0"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "Mein neuer Text" in html and "inzwischen von jemand anderem" in html
+    assert 'name="version" type="hidden" value="1"' in html or 'value="1"' in html
+    assert client.post("/strategie/ettlingen/bearbeiten", data={"vision": "Mein neuer Text", "visibility": "public",
+                                                                "version": "1"}).status_code == 302
+    assert db.session.query(Strategy).one().vision == "Mein neuer Text"
