@@ -89,6 +89,9 @@ def test_ozg_pages_pass_axe(live_app, browser, axe_source):
                  "/ansprechpersonen/", "/ansprechpersonen/mein-profil"):
         lead.goto(base + path)
         problems += [(path, v) for v in run_axe(lead, axe_source)]
+    lead.goto(base + "/ansprechpersonen/")
+    lead.locator("main table a").first.click()  # a contact profile
+    problems += [("contact profile", v) for v in run_axe(lead, axe_source)]
     lead.goto(base + "/ozg/ettlingen/themenfeld/mobilitaet-reisen")
     _row(lead, "Parkausweise für Betriebe").locator("select[name$='-status']").select_option("online")
     lead.click("main button:has-text('Alle Zeilen speichern')")
