@@ -63,7 +63,12 @@ def _profile_panel(user, **_kw):
 
 def export_personal_data(user) -> dict:
     """The contact profile with its subjects and networks, and the topic marks this person made."""
-    from network.contacts.models import ContactNetwork, ContactProfile, ContactSubject, TopicContact
+    from network.contacts.models import (
+        ContactNetwork,
+        ContactProfile,
+        ContactSubject,
+        TopicContact,
+    )
     from network.extensions import db
     profile = db.session.execute(sa.select(ContactProfile).where(ContactProfile.user_id == user.id)).scalar_one_or_none()
     out = {"contact_profile": [], "contact_subject": [], "contact_network": [], "topic_contact": []}
@@ -85,7 +90,12 @@ def export_personal_data(user) -> dict:
 
 def erase_personal_data(user) -> None:
     """A deleted account's profile goes entirely (subjects, networks, topic marks); marks it made stay unnamed."""
-    from network.contacts.models import ContactNetwork, ContactProfile, ContactSubject, TopicContact
+    from network.contacts.models import (
+        ContactNetwork,
+        ContactProfile,
+        ContactSubject,
+        TopicContact,
+    )
     from network.extensions import db
     ids = sa.select(ContactProfile.id).where(ContactProfile.user_id == user.id).scalar_subquery()
     for model in (TopicContact, ContactSubject, ContactNetwork):

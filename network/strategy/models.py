@@ -7,7 +7,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import (
+    ChoiceLabel,
+    CityOwned,
+    TimestampMixin,
+    UTCDateTime,
+    utcnow,
+)
 from network.extensions import db
 
 VISIBILITY_LABELS = {

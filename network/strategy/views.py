@@ -1,7 +1,16 @@
 """Strategy pages: a city's Digitalstrategie (vision, fields of action with projects and traffic lights, roadmap,
 council decisions, documents, yearly reports; printable), and the lead's editing page with its forms."""
 
-from flask import Blueprint, abort, after_this_request, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +21,13 @@ from network.core.permissions import require
 from network.inventory import services as inventory
 from network.inventory.models import PRIORITIES, STATUS_SHAPES, STATUSES
 from network.strategy import services
-from network.strategy.forms import ActionForm, DecisionForm, DocumentForm, FieldForm, StrategyForm
+from network.strategy.forms import (
+    ActionForm,
+    DecisionForm,
+    DocumentForm,
+    FieldForm,
+    StrategyForm,
+)
 from network.strategy.models import VISIBILITY_LABELS
 
 bp = Blueprint("strategy", __name__, url_prefix="/strategie")

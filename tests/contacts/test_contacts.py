@@ -3,11 +3,16 @@ the panels of practices, topics, projects and OZG services, topic marks by the l
 
 import sqlalchemy as sa
 
-from network.contacts.models import ContactNetwork, ContactProfile, ContactSubject, TopicContact
+from network.contacts.models import (
+    ContactNetwork,
+    ContactProfile,
+    ContactSubject,
+    TopicContact,
+)
 from network.core.hooks import personal_data_sources
 from network.extensions import db
-from network.ozg.models import OzgStatus
 from network.networks.models import Network
+from network.ozg.models import OzgStatus
 from tests import factories
 from tests.conftest import row_count
 from tests.inventory.conftest import make_project

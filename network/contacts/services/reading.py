@@ -12,7 +12,12 @@ from flask import abort
 from sqlalchemy.orm import contains_eager, selectinload
 
 from network.accounts.models import User
-from network.contacts.models import ContactNetwork, ContactProfile, ContactSubject, TopicContact
+from network.contacts.models import (
+    ContactNetwork,
+    ContactProfile,
+    ContactSubject,
+    TopicContact,
+)
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.networks.models import ACTIVE_STATUSES, Network, NetworkMembership

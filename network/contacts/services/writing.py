@@ -10,7 +10,12 @@ from flask import abort
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
 
-from network.contacts.models import ContactNetwork, ContactProfile, ContactSubject, TopicContact
+from network.contacts.models import (
+    ContactNetwork,
+    ContactProfile,
+    ContactSubject,
+    TopicContact,
+)
 from network.contacts.services.reading import own_profile, topic_lead_cities
 from network.core import audit
 from network.core.permissions import require

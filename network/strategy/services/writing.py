@@ -17,7 +17,12 @@ from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
 from network.inventory.models import CityField
-from network.strategy.models import VISIBILITY_LABELS, CouncilDecision, Strategy, StrategyDocument
+from network.strategy.models import (
+    VISIBILITY_LABELS,
+    CouncilDecision,
+    Strategy,
+    StrategyDocument,
+)
 
 #: the vision may be long (a Leitbild with headings), but not a book
 MAX_VISION = 20_000
