@@ -89,7 +89,7 @@ def _database_url(app: Flask) -> None:
 
 #: the domains in dependency order; each may have models, permissions, views (bp), api (blp), cli, setup, demo
 DOMAINS = ("main", "accounts", "municipalities", "sso", "networks", "topics", "inventory", "practices", "meetings",
-           "funding", "interest", "ozg")
+           "funding", "interest", "ozg", "strategy", "contacts")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

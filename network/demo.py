@@ -185,7 +185,8 @@ def _seed_topics(network) -> dict:
 LABELS = {"projects": "Vorhaben", "status_reports": "Sachstandsberichte", "practices": "Praxisberichte",
           "practice_revisions": "Fassungen", "practice_reuse": "Nachnutzungen", "practice_questions": "Fragen",
           "meeting bodies": "Gremien", "meetings": "Treffen", "funding_calls": "Förderaufrufe",
-          "funding_applications": "Verbundanträge", "ozg_statuses": "OZG-Stände"}
+          "funding_applications": "Verbundanträge", "ozg_statuses": "OZG-Stände",
+          "strategies": "Digitalstrategien", "contact_profiles": "Kontaktprofile"}
 
 
 def is_empty() -> bool:

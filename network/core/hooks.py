@@ -13,6 +13,9 @@ No domain imports another domain's views. Each domain package may have a ``setup
   topic          topic             the topic page, section "Praxisberichte, Vorhaben und Treffen"
   municipality   city              the city page (municipalities/detail.html)
   profile        –                 the profile page (accounts/profile.html)
+  practice       practice          the practice page, after its sections (practices/detail.html)
+  project        project           the project page (inventory/detail.html)
+  ozg_service    service, rows     inside each city's row of an OZG service page (ozg/service.html)
   footer         –                 every page's footer (links such as Impressum/Datenschutz)
   ============== ================= ==========================================================
 

@@ -14,6 +14,8 @@ class ProjectForm(FlaskForm):
                                                                   "mit -, Links als [Text](https://…)."))
     field_id = SelectField(_l("Handlungsfeld"), validate_choice=False)
     topic_id = SelectField(_l("Thema"), validate_choice=False)
+    city_field_id = SelectField(_l("Eigenes Handlungsfeld"), validate_choice=False,
+                                description=_l("Aus der Digitalstrategie Ihrer Kommune (optional)."))
     status = SelectField(_l("Status"), choices=list(STATUSES.items()), validate_choice=False)
     priority = SelectField(_l("Priorität"), choices=list(PRIORITIES.items()), default="medium",
                            validate_choice=False)

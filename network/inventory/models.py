@@ -96,6 +96,9 @@ class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("field_of_action.id"), index=True, nullable=False)
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id", ondelete="SET NULL"), index=True)
+    #: one of the city's own fields of action (its Digitalstrategie); the network's comparison keeps field_id
+    city_field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("city_field.id", ondelete="SET NULL"),
+                                                      index=True)
     #: a staff member's draft: visible to the own city only until a lead releases it
     is_draft: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
     #: invented demo content, shown as "Beispieldaten"
@@ -107,6 +110,7 @@ class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
 
     field = db.relationship("FieldOfAction", lazy="joined")
     topic = db.relationship("Topic", lazy="joined")
+    city_field = db.relationship("CityField", lazy="joined")
     municipality = db.relationship("Municipality", lazy="joined")
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     updated_by = db.relationship("User", foreign_keys=[updated_by_id])
@@ -132,6 +136,26 @@ class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Project {self.id} {self.title!r}>"
+
+
+class CityField(CityOwned, db.Model):
+    """A city's own field of action (Handlungsfeld of its Digitalstrategie, e.g. Erkelenz' nine); a project may
+    carry one beside the network's field. A city without its own list groups by the network's fields."""
+
+    __tablename__ = "city_field"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "name", name="uq_city_field_city_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the field's name, e.g. "Digitale Bürgerdienste"
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    #: a short description (plain text)
+    description: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
+    #: order on the strategy page and in the grouped inventory
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: invented demo content, shown as "Beispieldaten"
+    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+
+    def __repr__(self) -> str:
+        return f"<CityField {self.id} {self.name!r}>"
 
 
 class StatusReport(CityOwned, db.Model):

@@ -48,15 +48,21 @@ def city(slug):
     """A city's inventory grouped by field of action, with filters and counts per status."""
     city = services.city_or_404(slug)
     filters = services.Filters.from_args(request.args)
-    data = services.inventory(current_user, city, filters, _page())
-    return render_template("inventory/city.html", city=city, d=data, filters=filters, **_labels())
+    has_own = services.own_grouping(city, True)
+    own = has_own and request.args.get("felder") == "eigene"
+    data = services.inventory(current_user, city, filters, _page(), own_fields=own)
+    return render_template("inventory/city.html", city=city, d=data, filters=filters, own_fields=own,
+                           has_own=has_own, **_labels())
 
 
 @bp.route("/<slug>/roadmap")
 def roadmap(slug):
     """The city's roadmap: a timeline by quarter, sorted by priority within each field of action."""
     city = services.city_or_404(slug)
-    return render_template("inventory/roadmap.html", city=city, r=services.roadmap(current_user, city), **_labels())
+    has_own = services.own_grouping(city, True)
+    own = has_own and request.args.get("felder") == "eigene"
+    return render_template("inventory/roadmap.html", city=city, r=services.roadmap(current_user, city, own),
+                           own_fields=own, has_own=has_own, **_labels())
 
 
 @bp.route("/<slug>/export.csv")
@@ -89,13 +95,15 @@ def _choices(form, city, project=None):
     if project is not None and project.topic is not None and project.topic not in topics:
         topics.append(project.topic)
     form.topic_id.choices = [("", _("kein Thema"))] + [(str(t.id), t.name) for t in topics]
+    form.city_field_id.choices = [("", _("kein eigenes Handlungsfeld"))] + [
+        (str(f.id), f.name) for f in services.city_field_list(city.id)]
 
 
 def _form_data(form) -> dict:
     """The project form's values as the services take them."""
     return {k: getattr(form, k).data for k in ("title", "summary", "field_id", "topic_id", "status", "priority",
                                                "start_month", "end_month", "department", "contact", "budget_eur",
-                                               "funding_source", "visibility", "is_lighthouse")}
+                                               "funding_source", "visibility", "is_lighthouse", "city_field_id")}
 
 
 def _show_errors(form, exc) -> None:
@@ -135,6 +143,7 @@ def edit(project_id):
     if request.method == "GET":
         form.field_id.data = str(project.field_id)
         form.topic_id.data = str(project.topic_id or "")
+        form.city_field_id.data = str(project.city_field_id or "")
         form.start_month.data = services.format_month(project.start_month)
         form.end_month.data = services.format_month(project.end_month)
         form.budget_eur.data = "" if project.budget_eur is None else str(project.budget_eur)

@@ -23,8 +23,9 @@ def test_lead_keeps_every_link_in_three_groups(sign_in, lead_a, city_a):
     nav = _nav(html)
     assert _hrefs(html) == _expected(
         ("main.index", {}), ("municipalities.list", {}), ("topics.list", {}), ("ozg_net.matrix", {}),
-        ("meetings.list", {}), ("funding.radar", {}), ("municipalities.detail", {"slug": city_a.slug}), ("inventory.overview", {}),
-        ("practices.list", {}), ("municipalities.users", {"slug": city_a.slug}), ("main.audit", {}),
+        ("contacts.directory", {}), ("meetings.list", {}), ("funding.radar", {}),
+        ("municipalities.detail", {"slug": city_a.slug}), ("inventory.overview", {}), ("practices.list", {}),
+        ("strategy.page", {"slug": city_a.slug}), ("municipalities.users", {"slug": city_a.slug}), ("main.audit", {}),
         ("accounts.profile", {}))
     assert nav.count("<details") == 3 and nav.count("<summary") == 3
     assert 'site-nav__group--network' in nav and 'site-nav__group--city' in nav and 'site-nav__group--admin' in nav

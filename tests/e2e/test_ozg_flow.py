@@ -1,6 +1,7 @@
-"""In Chromium: Ettlingen's lead records three OZG statuses in the Themenfeld table (a refused save first: nothing
-saved, the input stays, the message beside the row); Bruchsal's staff finds in the network matrix who offers
-"Parkausweise und Zufahrtsberechtigungen" online and with which solution."""
+"""In Chromium: Ettlingen's lead records its strategy (a refused council decision first, then the decision) and three
+OZG statuses in the Themenfeld table (a refused save first: nothing saved, the input stays, the message beside the
+row); Bruchsal's staff finds in the network matrix who offers "Parkausweise und Zufahrtsberechtigungen" online, with
+which solution, and opens the contact person to ask (issue #19)."""
 
 import pytest
 
@@ -19,6 +20,19 @@ def _row(page, name):
 def test_record_statuses_and_find_who_is_online(live_app, browser):
     base = live_app.base_url
     ctx, lead = _login(browser, base, "lead@ettlingen.example")
+    nav_link(lead, "Digitalstrategie").click()
+    lead.click("main a:has-text('Digitalstrategie bearbeiten')")
+    lead.fill("#beschluss-decided_on", "31.02.2024")
+    lead.fill("#beschluss-title", "Gemeinderat: Fortschreibung von ettlingen.digital beschlossen")
+    lead.click("main button:has-text('Beschluss eintragen')")
+    assert "Bitte geben Sie ein gültiges Datum als TT.MM.JJJJ an" in lead.content()
+    assert lead.input_value("#beschluss-title").startswith("Gemeinderat: Fortschreibung")  # the input stays
+    lead.fill("#beschluss-decided_on", "15.10.2024")
+    lead.click("main button:has-text('Beschluss eintragen')")
+    assert "Der Beschluss wurde eingetragen." in lead.content()
+    lead.click("main a:has-text('Zur Digitalstrategie')")
+    decisions = lead.locator("main ul.strat-decisions").inner_text()
+    assert "15.10.2024: Gemeinderat: Fortschreibung" in decisions and "27.03.2019" in decisions  # the demo's
     lead.goto(base + "/ozg/ettlingen/")
     lead.click("main a:has-text('Mobilität & Reisen')")
     park, firms = _row(lead, PARK), _row(lead, "Parkausweise für Betriebe")
@@ -54,6 +68,11 @@ def test_record_statuses_and_find_who_is_online(live_app, browser):
     online = staff.locator("main ul").first.inner_text()
     assert "Bühl" in online and "Bewohnerparkausweis online" in online  # the demo's example status
     assert "Ettlingen" in online and "Bewohnerparken digital" in online
+    assert "Ansprechpersonen:" in online  # whom to ask: the demo's published profiles of those cities
+    staff.locator("main ul").first.locator("li", has_text="Ettlingen").locator("a[href*='/ansprechpersonen/']") \
+        .first.click()
+    profile = staff.locator("main").inner_text()
+    assert "lead@ettlingen.example" in profile and "Mobilität & Reisen" in profile
     ctx.close()
 
 
@@ -66,9 +85,13 @@ def test_ozg_pages_pass_axe(live_app, browser, axe_source):
     problems = []
     for path in ("/ozg/ettlingen/", "/ozg/ettlingen/themenfeld/mobilitaet-reisen", "/ozg/ettlingen/leistung/10173",
                  "/ozg/ettlingen/import", "/n/readi/ozg/", "/n/readi/ozg/?themenfeld=mobilitaet-reisen&online=1",
-                 "/n/readi/ozg/leistung/10173"):
+                 "/n/readi/ozg/leistung/10173", "/strategie/ettlingen/", "/strategie/ettlingen/bearbeiten",
+                 "/ansprechpersonen/", "/ansprechpersonen/mein-profil"):
         lead.goto(base + path)
         problems += [(path, v) for v in run_axe(lead, axe_source)]
+    lead.goto(base + "/ansprechpersonen/")
+    lead.locator("main table a").first.click()  # a contact profile
+    problems += [("contact profile", v) for v in run_axe(lead, axe_source)]
     lead.goto(base + "/ozg/ettlingen/themenfeld/mobilitaet-reisen")
     _row(lead, "Parkausweise für Betriebe").locator("select[name$='-status']").select_option("online")
     lead.click("main button:has-text('Alle Zeilen speichern')")

@@ -15,7 +15,8 @@ from network.inventory.services.parsers import (MAX_BUDGET_EUR, AmountOutOfRange
 from network.inventory.services.queries import (city_or_404, fields_of_action, active_topics, city_fields,
                                                 field_choices, OVERVIEW_PAGE_SIZE, visible,
                                                 get_project_or_404, may_edit, require_edit, Filters, status_counts,
-                                                group_by_field, inventory, roadmap, overview, export_rows)
+                                                group_by_field, inventory, roadmap, overview, export_rows,
+                                                city_field_list, group_by_city_field, own_grouping, NoCityField)
 from network.inventory.services.projects import (check_project, create_project, budget_range_message, stale_message,
                                                  update_project, project_values, release_project, delete_project)
 from network.inventory.services.reports import (list_reports, get_report_or_404, report_entries, previous_report,
@@ -30,7 +31,7 @@ __all__ = ['MAX_SUMMARY', 'OPEN_STATUSES', 'SNAPSHOT_FIELDS', 'MAX_BUDGET_EUR', 
            'format_month', 'parse_budget', 'parse_bool', 'format_eur', 'city_or_404', 'fields_of_action',
            'active_topics', 'city_fields', 'field_choices', 'OVERVIEW_PAGE_SIZE', 'visible', 'get_project_or_404',
            'may_edit', 'require_edit', 'Filters', 'status_counts',
-           'group_by_field', 'inventory', 'roadmap', 'overview', 'export_rows', 'check_project', 'create_project',
+           'group_by_field', 'city_field_list', 'group_by_city_field', 'own_grouping', 'NoCityField', 'inventory', 'roadmap', 'overview', 'export_rows', 'check_project', 'create_project',
            'budget_range_message', 'stale_message', 'update_project', 'project_values', 'release_project',
            'delete_project', 'list_reports', 'get_report_or_404', 'report_entries', 'previous_report', 'Changes',
            'compare', 'field_status_counts', 'report_view', 'pending_changes', 'freeze_report', 'report_rows',

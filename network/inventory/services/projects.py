@@ -15,7 +15,7 @@ from network.inventory.models import PRIORITIES, STATUSES, VISIBILITY_LABELS, Pr
 from network.inventory.services._common import MAX_SUMMARY, SNAPSHOT_FIELDS, acting_city, int_or_none
 from network.inventory.services.parsers import (MAX_BUDGET_EUR, AmountOutOfRange, format_eur, parse_bool,
                                                 parse_budget, parse_month)
-from network.inventory.services.queries import active_topics, city_fields, require_edit
+from network.inventory.services.queries import active_topics, city_field_list, city_fields, require_edit
 from network.topics.models import FieldOfAction, Topic
 
 
@@ -104,6 +104,17 @@ def allowed_choices(city_id: int, project: Project | None = None) -> tuple[dict,
     return fields_by_id, topics_by_id
 
 
+def _city_field(c: Checker, data: dict, city_id: int, values: dict) -> None:
+    """The city's own field of action, if the input names one (absent: unchanged; empty: none)."""
+    if "city_field_id" not in data:
+        return
+    raw = data.get("city_field_id")
+    field_id = int_or_none(raw)
+    if raw not in (None, "") and (field_id is None or field_id not in {f.id for f in city_field_list(city_id)}):
+        c.add("city_field_id", _("Bitte wählen Sie eines der eigenen Handlungsfelder Ihrer Kommune."))
+    values["city_field_id"] = field_id
+
+
 def create_project(actor, data: dict) -> Project:
     """Record a project of the actor's city; staff records a draft, a lead a released project."""
     require(actor, "project.draft")
@@ -111,6 +122,7 @@ def create_project(actor, data: dict) -> Project:
     c = Checker()
     fields_by_id, topics_by_id = allowed_choices(city.id)
     values = check_project(c, data, fields_by_id=fields_by_id, topics_by_id=topics_by_id)
+    _city_field(c, data, city.id, values)
     c.done()
     draft = not can(actor, "project.manage", city)
     project = Project(municipality_id=city.id, created_by_id=actor.id, updated_by_id=actor.id, is_draft=draft,
@@ -149,6 +161,7 @@ def update_project(actor, project: Project, data: dict, *, version) -> Project:
     c = Checker()
     fields_by_id, topics_by_id = allowed_choices(project.municipality_id, project)
     values = check_project(c, data, fields_by_id=fields_by_id, topics_by_id=topics_by_id)
+    _city_field(c, data, project.municipality_id, values)
     c.done()
     changed = [k for k, v in values.items() if getattr(project, k) != v]
     for key, value in values.items():

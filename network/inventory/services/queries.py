@@ -19,7 +19,7 @@ from network.core.current import current_network_slug
 from network.core.permissions import can, require
 from network.core.tenancy import scope
 from network.extensions import db
-from network.inventory.models import PRIORITIES, PRIORITY_ORDER, STATUSES, Project
+from network.inventory.models import PRIORITIES, PRIORITY_ORDER, STATUSES, CityField, Project
 from network.inventory.services._common import csv_cells, csv_header
 from network.municipalities.models import Municipality
 from network.networks.models import Network
@@ -167,6 +167,47 @@ def _ordered(stmt):
                                              Project.title, Project.id)
 
 
+def _ordered_own(stmt):
+    """Ordered by the city's own fields of action (projects without one last), then as _ordered."""
+    return stmt.outerjoin(CityField, CityField.id == Project.city_field_id).order_by(
+        sa.case((Project.city_field_id.is_(None), 1), else_=0), CityField.position, CityField.name,
+        sa.case(PRIORITY_ORDER, value=Project.priority), Project.title, Project.id)
+
+
+@dataclass(frozen=True)
+class NoCityField:
+    """The group of projects without one of the city's own fields of action."""
+
+    id: int = 0
+
+    @property
+    def name(self) -> str:
+        return _("Ohne eigenes Handlungsfeld")
+
+
+def city_field_list(city_id: int) -> list[CityField]:
+    """The city's own fields of action in their order (empty: the city uses the network's)."""
+    return db.session.execute(sa.select(CityField).where(CityField.municipality_id == city_id)
+                              .order_by(CityField.position, CityField.name, CityField.id)).scalars().all()
+
+
+def group_by_city_field(projects) -> list[tuple]:
+    """Consecutive projects grouped by the city's own field of action (NoCityField for none), in the given order."""
+    groups: dict[int, list] = {}
+    fields = {}
+    for p in projects:
+        key = p.city_field_id or 0
+        groups.setdefault(key, []).append(p)
+        fields[key] = p.city_field if p.city_field_id else NoCityField()
+    return [(fields[key], items) for key, items in groups.items()]
+
+
+def own_grouping(city: Municipality, wanted: bool) -> bool:
+    """Group by the city's own fields: only when asked for and the city has its own list."""
+    return bool(wanted) and db.session.execute(
+        sa.select(CityField.id).where(CityField.municipality_id == city.id).limit(1)).first() is not None
+
+
 def status_counts(user, city_id: int | None = None, stmt=None) -> dict[str, int]:
     """Visible projects per status (one query)."""
     base = stmt if stmt is not None else visible(user, city_id)
@@ -191,9 +232,11 @@ def group_by_field(projects) -> list[tuple[FieldOfAction, list[Project]]]:
 CITY_PAGE_SIZE = 50
 
 
-def inventory(user, city: Municipality, filters: Filters, page: int = 1, per_page: int = CITY_PAGE_SIZE) -> dict:
-    """The city's inventory page: one page (50) of its projects grouped by field of action, counts per status
-    (and of drafts) over all of them, filter choices. A fixed number of queries however many projects."""
+def inventory(user, city: Municipality, filters: Filters, page: int = 1, per_page: int = CITY_PAGE_SIZE,
+              own_fields: bool = False) -> dict:
+    """The city's inventory page: one page (50) of its projects grouped by field of action (the network's, or with
+    `own_fields` the city's own), counts per status (and of drafts) over all of them, filter choices. A fixed
+    number of queries however many projects."""
     require(user, "project.view") if getattr(user, "is_authenticated", False) else None
     page = max(1, page)
     stmt = filters.apply(visible(user, city.id))
@@ -206,11 +249,12 @@ def inventory(user, city: Municipality, filters: Filters, page: int = 1, per_pag
         drafts += n if is_draft else 0
     total = sum(counts.values())
     # the topic links name the topic's network: loaded with the page, not per topic (constant statements)
-    projects = db.session.execute(_ordered(stmt).options(sa.orm.joinedload(Project.topic).joinedload(Topic.network))
+    order, group = (_ordered_own, group_by_city_field) if own_fields else (_ordered, group_by_field)
+    projects = db.session.execute(order(stmt).options(sa.orm.joinedload(Project.topic).joinedload(Topic.network))
                                   .limit(per_page).offset((page - 1) * per_page)).unique().scalars().all()
     first = (page - 1) * per_page + 1 if projects else 0
     return {
-        "groups": group_by_field(projects),
+        "groups": group(projects),
         "total": total,
         "counts": counts,
         "all_counts": status_counts(user, city.id) if filters.active else None,
@@ -221,10 +265,12 @@ def inventory(user, city: Municipality, filters: Filters, page: int = 1, per_pag
     }
 
 
-def roadmap(user, city: Municipality) -> dict:
-    """Timeline by quarter: fields of action, projects sorted by priority, quarters from the data."""
+def roadmap(user, city: Municipality, own_fields: bool = False) -> dict:
+    """Timeline by quarter: fields of action (the network's, or with `own_fields` the city's own), projects sorted
+    by priority, quarters from the data."""
     stmt = visible(user, city.id).where(Project.status != "dropped")
-    projects = db.session.execute(_ordered(stmt)).unique().scalars().all()
+    order, group = (_ordered_own, group_by_city_field) if own_fields else (_ordered, group_by_field)
+    projects = db.session.execute(order(stmt)).unique().scalars().all()
     spans = [p.quarters() for p in projects if p.quarters()]
     quarters: list[tuple[int, int]] = []
     if spans:
@@ -236,7 +282,7 @@ def roadmap(user, city: Municipality) -> dict:
             quarters.append((y, q))
             y, q = (y + 1, 1) if q == 4 else (y, q + 1)
     rows = []
-    for fld, items in group_by_field(projects):
+    for fld, items in group(projects):
         dated = [p for p in items if p.quarters()]
         undated = [p for p in items if not p.quarters()]
         rows.append((fld, [(p, _cells(p, quarters)) for p in dated], undated))
