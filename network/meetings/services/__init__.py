@@ -6,7 +6,7 @@ modules is re-exported here. Code that replaces a service in a test patches it w
 
 from network.meetings.services._common import (LINK_RE, MAX_ID, MAX_MINUTES, MAX_TEXT, external_url, local_url,
                                                meeting_url, this_network)
-from network.meetings.services.agenda import (add_agenda_item, agenda, agenda_action, agenda_items, get_item_or_404,
+from network.meetings.services.agenda import (add_agenda_item, agenda, agenda_action, agenda_and_actions, agenda_items, get_item_or_404,
                                               previous_meeting, proposals_open)
 from network.meetings.services.bodies import add_lead_city, create_body, default_title, last_hosts, suggestions, update_body
 from network.meetings.services.calendar import (calendar_entry, calendar_source, feed_ics, feed_of, ical_domain,
@@ -36,7 +36,7 @@ __all__ = [
     "cancel_meeting", "upcoming_meetings", "running_polls", "body_history", "decisions_by_meeting", "slots",
     "add_slot", "add_slots", "MAX_SLOTS", "MAX_REPEAT_WEEKS", "delete_slot", "get_slot_or_404", "cast_votes",
     "poll_table", "pick_slot", "proposals_open",
-    "add_agenda_item", "get_item_or_404", "agenda_action", "agenda_items", "previous_meeting", "agenda",
+    "add_agenda_item", "get_item_or_404", "agenda_action", "agenda_items", "previous_meeting", "agenda", "agenda_and_actions",
     "record_rsvp", "is_over", "attendees", "own_rsvp", "may_write_minutes", "save_minutes", "minutes_visible",
     "add_decision", "add_action_item", "get_action_or_404", "set_action_status", "meeting_records",
     "open_actions_of_city", "ical_domain", "place", "calendar_entry", "meeting_ics", "feed_of", "renew_feed",
