@@ -12,6 +12,8 @@ from network.meetings.services.bodies import add_lead_city, create_body, default
 from network.meetings.services.calendar import (calendar_entry, calendar_source, feed_ics, feed_of, ical_domain,
                                                 meeting_ics, place, renew_feed, revoke_calendar_feed,
                                                 user_for_feed)
+from network.meetings.services.citypick import names_of, resolve_cities, resolve_city
+from network.meetings.services.citypick import suggestions as city_suggestions
 from network.meetings.services.invitations import rsvp_people
 from network.meetings.services.membership import (active_topics, all_people, body_cities, body_persons, follow_body,
                                                   get_body_or_404, get_meeting_or_404, is_member, may_organise,
@@ -28,6 +30,7 @@ from network.meetings.services.schedule import (body_history, cancel_meeting, cr
 from network.meetings.services.times import local_datetime, parse_iso
 
 __all__ = [
+    "names_of", "resolve_cities", "resolve_city", "city_suggestions",
     "MAX_TEXT", "MAX_MINUTES", "LINK_RE", "MAX_ID", "external_url", "local_url", "meeting_url", "this_network", "rsvp_people",
     "member_body_clause", "is_member", "topic_lead_city_id", "may_organise", "require_organiser", "visible_bodies",
     "organisable_bodies", "get_body_or_404", "get_meeting_or_404", "body_cities", "body_persons", "member_cities",
