@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run setup venv test-deps assets translations db test test-sqlite test-postgres screenshots bench bench-search clean extract-messages
+.PHONY: run setup venv test-deps assets translations db test test-sqlite test-postgres screenshots bench bench-search bench-crash clean extract-messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -84,6 +84,15 @@ bench: test-deps
 	bash scripts/ensure-postgres.sh
 	set -e; for db in $(BENCH_DBS); do for scale in $(BENCH_SCALES); do \
 	  $(BIN)/python bench/pages.py --generate --scale $$scale --db $$db --runs $(BENCH_RUNS); done; done
+
+# the segfault regression bench (issue #17): anonymous GET /praxis/ 10,000 times across 4 gunicorn workers with
+# PYTHONFAULTHANDLER=1, counting worker crashes in gunicorn's log (exit 1 on a crash); not part of `make test`
+BENCH_CRASH_SCALE ?= land
+BENCH_CRASH_DB ?= postgresql
+BENCH_CRASH_REQUESTS ?= 10000
+bench-crash: test-deps
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python bench/crashes.py --generate --scale $(BENCH_CRASH_SCALE) --db $(BENCH_CRASH_DB) --requests $(BENCH_CRASH_REQUESTS)
 
 # the practices search bench (100,000 practices on both databases)
 bench-search: test-deps

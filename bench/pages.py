@@ -256,7 +256,8 @@ def _floor_url(url: str) -> str:
     return s
 
 
-def run(url: str, scale: str, db_kind: str, runs: int, workers: int = 2, demo_file: str | None = None) -> dict:
+def run(url: str, scale: str, db_kind: str, runs: int, workers: int = 2, demo_file: str | None = None,
+        only: str = "") -> dict:
     from bench.generate import make_app
     app0 = make_app(url)
     with app0.app_context():
@@ -268,6 +269,9 @@ def run(url: str, scale: str, db_kind: str, runs: int, workers: int = 2, demo_fi
     from network import create_app
     app = create_app(bench_config(url, default_network))
     pages, chosen = page_list(app)
+    if only:  # e.g. --only Suche,Praxis: just the pages whose name contains one of these
+        words = [w.strip().lower() for w in only.split(",") if w.strip()]
+        pages = [p for p in pages if any(w in p["name"].lower() for w in words)]
     sys.stderr.write(f"counting statements of {len(pages)} pages in-process …\n")
     counted = count_statements(app, pages)
     with app.app_context():
@@ -353,14 +357,16 @@ def main(argv=None) -> None:
     parser.add_argument("--demo", help="demo result JSON for the growth column "
                                        "(default bench/results/pages-demo-<db>.json)")
     parser.add_argument("--generate", action="store_true", help="run generate.py for --scale first")
+    parser.add_argument("--only", default="", help="only the pages whose name contains one of these (e.g. Suche,Praxis); "
+                                                   "the result file then gets the suffix -only")
     args = parser.parse_args(argv)
     url = args.url or default_url(args.db, args.scale)
     if args.generate:
         from bench.generate import SCALES, grow
         grow(url, args.scale if args.scale in ("demo", *SCALES) else "demo")
-    result = run(url, args.scale, args.db, args.runs, args.workers, args.demo)
+    result = run(url, args.scale, args.db, args.runs, args.workers, args.demo, args.only)
     os.makedirs(RESULTS, exist_ok=True)
-    out = os.path.join(RESULTS, f"pages-{args.scale}-{args.db}.json")
+    out = os.path.join(RESULTS, f"pages-{args.scale}-{args.db}{'-only' if args.only else ''}.json")
     with open(out, "w") as f:
         json.dump(result, f, indent=1, ensure_ascii=False)
     with open(out[:-5] + ".md", "w") as f:

@@ -56,3 +56,13 @@ def test_generate_tiny_scale_then_measure_every_page(tmp_path):
         "scale": "tiny", "db": "sqlite", "when": "now", "runs": 1, "workers": 2, "floor_median_ms": 1.0,
         "load_average": (0.0, 0.0, 0.0), "worker_rss_mb": [1.0], "floor_worker_rss_mb": [1.0], "chosen": chosen,
         "pages": [{**r, "median_ms": 2.0, "ratio": 2.0, "http_statuses": [200]} for r in measured]})
+
+
+def test_crash_bench_reads_worker_deaths_from_gunicorns_log():
+    from bench.crashes import read_log
+    boot = "[INFO] Booting worker with pid: 1\n" * 4
+    assert read_log(boot + "[INFO] Handling signal: term\n[INFO] Worker exiting (pid: 1)\n", 4)["crashes"] == 0
+    crashed = read_log(boot + "Fatal Python error: Segmentation fault\n[ERROR] Worker (pid:12) was sent SIGSEGV!\n"
+                       "[INFO] Booting worker with pid: 9\n", 4)
+    assert crashed["crashes"] == 1 and crashed["signals"] == {"SIGSEGV": 1} and crashed["respawns"] == 1
+    assert read_log(boot + "[ERROR] Worker (pid:3) exited with code 139\n", 4)["error_exits"] == {"139": 1}

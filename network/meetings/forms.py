@@ -13,6 +13,11 @@ class BodyForm(FlaskForm):
     name = StringField(_l("Name"))
     description = TextAreaField(_l("Beschreibung"))
     topic_id = SelectField(_l("Thema (nur Projektgruppen)"), validate_choice=False)
+    #: the member cities by name, one per line (a network can have over 1,000: no checkbox per city)
+    cities = TextAreaField(_l("Mitgliedskommunen"),
+                           description=_l("Eine Kommune pro Zeile, so geschrieben wie im Städtenetz (z. B. "
+                                          "„Ettlingen“). Nur Mitgliedskommunen des Netzwerks."))
+    #: ids as well (older clients and scripts); the form shows only the names
     city_ids = SelectMultipleField(_l("Mitgliedskommunen"), validate_choice=False, coerce=str)
     person_ids = SelectMultipleField(_l("Mitglieder (Personen)"), validate_choice=False, coerce=str,
                                      description=_l("Sie erhalten Einladungen, Erinnerungen und Protokolle. Für "
@@ -85,7 +90,12 @@ class SlotForm(FlaskForm):
 
 class AgendaItemForm(FlaskForm):
     title = StringField(_l("Titel"))
-    presenter_municipality_id = SelectField(_l("Vortragende Kommune"), validate_choice=False)
+    #: the presenting city by name (a text field with suggestions, no select of every member city)
+    presenter_city = StringField(_l("Vortragende Kommune"),
+                                 description=_l("Name einer Mitgliedskommune, z. B. „Ettlingen“."),
+                                 render_kw={"list": "presenter-city-list", "autocomplete": "off"})
+    #: an id as well (older clients and scripts); the form shows only the name
+    presenter_municipality_id = HiddenField()
     presenter_name = StringField(_l("Vortragende Person"))
     duration_minutes = StringField(_l("Dauer in Minuten"), render_kw={"inputmode": "numeric"}, default="15")
     topic_id = SelectField(_l("Thema"), validate_choice=False)

@@ -74,11 +74,13 @@ def topic_panel(user, topic):
     from network.meetings.models import Body, Meeting
     if not can(user, "meeting.view"):
         return None
-    bodies = db.session.execute(sa.select(Body).where(Body.topic_id == topic.id).order_by(Body.name)).scalars().all()
-    if not bodies:
+    # the bodies and which of them the user is a member of, in one statement
+    rows = db.session.execute(sa.select(Body, services.member_body_clause(user).label("mine"))
+                              .where(Body.topic_id == topic.id).order_by(Body.name)).all()
+    if not rows:
         return None
-    visible = set(db.session.execute(sa.select(Body.id).where(Body.topic_id == topic.id,
-                                                              services.member_body_clause(user))).scalars())
+    bodies = [body for body, _mine in rows]
+    visible = {body.id for body, mine in rows if mine}
     nxt = {}
     if visible:
         for m in db.session.execute(sa.select(Meeting).where(

@@ -151,6 +151,7 @@ def test_radar_query_count_is_the_same_for_10_and_1000_calls(client, login_as, l
     many = _radar_queries(client, count_queries)
     print(f"radar queries: 10 calls {few}, 1000 calls {many}")
     assert few == many, (few, many)
+    assert many <= 10, many  # issue #17 (was 15)
     # the API radar, too
     from tests.funding.conftest import api_headers
     headers = api_headers(lead_a)

@@ -93,4 +93,7 @@ def test_no_n_plus_one(as_user, count_queries, coordinator, fachgruppe, lead_a, 
     a = _count(as_user, count_queries, lead_a, pages(small))
     b = _count(as_user, count_queries, lead_a, pages(big))
     assert a == b, (a, b)
+    # the meeting page (issue #17): 10 in a real request (bench/pages.py); here one more, the refresh of the
+    # fixture's expired meeting object in the shared test session
+    assert a[0] <= 11, a
     print(f"query counts for 10 and 1000 RSVPs/votes (meeting page, poll page, overview): {a} / {b}")

@@ -39,24 +39,29 @@ def test_topic_page_is_paged_with_the_same_statements_at_3_and_60_cities(sign_in
     db.session.commit()
     cities = []
     _grow(topic, field, cities, 3)
+    staff = sign_in(staff_a)
     c = sign_in(lead_a)
 
-    def measure():
+    def measure(client=c):
         with count_queries() as statements:
-            resp = c.get(URL)
+            resp = client.get(URL)
         assert resp.status_code == 200
         return len(statements), resp.get_data(as_text=True)
 
     small, page = measure()
+    staff_small = measure(staff)[0]
     assert len(_group_rows(page)) == 3 and "3 Kommunen sind beteiligt." in page
     _grow(topic, field, cities, 60)
     large, page = measure()
-    print(f"topic page statements: 3 cities={small}, 60 cities={large}")
-    assert small == large
-    # 18 for a lead: login, network, topic, claims, 20 participants, 20 history steps, own participation, contact
-    # choices, handover choices, network switcher, and the panels of six domains (each a bounded list; the
-    # Ansprechpersonen panel of issue #19 two: the leading cities, their contact persons)
-    assert large <= 18
+    staff_large = measure(staff)[0]
+    print(f"topic page statements: lead 3 cities={small}, 60 cities={large}; staff {staff_small} / {staff_large}")
+    assert small == large and staff_small == staff_large
+    # 18 for a lead: login, network, membership, topic, claims (their people joined), 20 participants, 20 history
+    # steps, own participation, contact choices, handover choices, network switcher, and the panels of five domains
+    # (each one bounded list; the meetings panel reads its bodies and the user's membership in one) and the
+    # Ansprechpersonen panel of issue #19 (two: the leading cities, their contact persons); 16 for staff (no
+    # choices). Issue #17 asks for 10: the rest would need the panels batched across the domains.
+    assert large <= 18 and staff_large <= 16
     first = _group_rows(page)
     assert len(first) == 20 and "60 Kommunen sind beteiligt." in page and "1–20 von 60" in page
     assert len(_projects(page)) == 20 and "60 sichtbare Vorhaben." in page

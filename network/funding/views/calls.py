@@ -28,8 +28,9 @@ def radar():
                                      "foerdergeber": data["funder"],
                                      "handlungsfeld": data["field"].slug if data["field"] else None,
                                      "thema": data["topic"].slug if data["topic"] else None}.items() if v}
+    fields, topics = services.filter_choices()
     return render_template("funding/radar.html", r=data, funders=FUNDERS, statuses=CALL_STATUSES,
-                           fields=services.fields_of_action(), topics=services.active_topics(),
+                           fields=fields, topics=topics,
                            filter_args=filter_args, today=berlin_today())
 
 

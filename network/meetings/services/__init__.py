@@ -6,12 +6,14 @@ modules is re-exported here. Code that replaces a service in a test patches it w
 
 from network.meetings.services._common import (LINK_RE, MAX_ID, MAX_MINUTES, MAX_TEXT, external_url, local_url,
                                                meeting_url, this_network)
-from network.meetings.services.agenda import (add_agenda_item, agenda, agenda_action, agenda_items, get_item_or_404,
+from network.meetings.services.agenda import (add_agenda_item, agenda, agenda_action, agenda_and_actions, agenda_items, get_item_or_404,
                                               previous_meeting, proposals_open)
 from network.meetings.services.bodies import add_lead_city, create_body, default_title, last_hosts, suggestions, update_body
 from network.meetings.services.calendar import (calendar_entry, calendar_source, feed_ics, feed_of, ical_domain,
                                                 meeting_ics, place, renew_feed, revoke_calendar_feed,
                                                 user_for_feed)
+from network.meetings.services.citypick import names_of, resolve_cities, resolve_city
+from network.meetings.services.citypick import suggestions as city_suggestions
 from network.meetings.services.invitations import rsvp_people
 from network.meetings.services.membership import (active_topics, all_people, body_cities, body_persons, follow_body,
                                                   get_body_or_404, get_meeting_or_404, is_member, may_organise,
@@ -28,6 +30,7 @@ from network.meetings.services.schedule import (body_history, cancel_meeting, cr
 from network.meetings.services.times import local_datetime, parse_iso
 
 __all__ = [
+    "names_of", "resolve_cities", "resolve_city", "city_suggestions",
     "MAX_TEXT", "MAX_MINUTES", "LINK_RE", "MAX_ID", "external_url", "local_url", "meeting_url", "this_network", "rsvp_people",
     "member_body_clause", "is_member", "topic_lead_city_id", "may_organise", "require_organiser", "visible_bodies",
     "organisable_bodies", "get_body_or_404", "get_meeting_or_404", "body_cities", "body_persons", "member_cities",
@@ -36,7 +39,7 @@ __all__ = [
     "cancel_meeting", "upcoming_meetings", "running_polls", "body_history", "decisions_by_meeting", "slots",
     "add_slot", "add_slots", "MAX_SLOTS", "MAX_REPEAT_WEEKS", "delete_slot", "get_slot_or_404", "cast_votes",
     "poll_table", "pick_slot", "proposals_open",
-    "add_agenda_item", "get_item_or_404", "agenda_action", "agenda_items", "previous_meeting", "agenda",
+    "add_agenda_item", "get_item_or_404", "agenda_action", "agenda_items", "previous_meeting", "agenda", "agenda_and_actions",
     "record_rsvp", "is_over", "attendees", "own_rsvp", "may_write_minutes", "save_minutes", "minutes_visible",
     "add_decision", "add_action_item", "get_action_or_404", "set_action_status", "meeting_records",
     "open_actions_of_city", "ical_domain", "place", "calendar_entry", "meeting_ics", "feed_of", "renew_feed",

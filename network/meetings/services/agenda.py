@@ -136,15 +136,33 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     return db.session.execute(stmt.order_by(Meeting.starts_at.desc()).limit(1)).scalar()
 
 
-def agenda(meeting: Meeting) -> dict:
-    """Accepted items with their start times, proposals, and the open action items of the previous meeting."""
+def _carried_order(item: ActionItem):
+    return (item.due_date is None, item.due_date, item.id)
+
+
+def agenda_and_actions(meeting: Meeting) -> tuple[dict, list[ActionItem]]:
+    """The meeting page: agenda() and the meeting's own action items (by id), the action items of this and the
+    previous meeting read in one statement."""
+    prev = previous_meeting(meeting)
+    ids = [meeting.id] + ([prev.id] if prev else [])
+    rows = db.session.execute(sa.select(ActionItem).where(ActionItem.meeting_id.in_(ids))
+                              .order_by(ActionItem.id)).scalars().all()
+    carried = sorted((a for a in rows if prev is not None and a.meeting_id == prev.id and a.status == "open"),
+                     key=_carried_order)
+    return agenda(meeting, prev=prev, carried=carried), [a for a in rows if a.meeting_id == meeting.id]
+
+
+def agenda(meeting: Meeting, *, prev: Meeting | None = None, carried: list | None = None) -> dict:
+    """Accepted items with their start times, proposals, and the open action items of the previous meeting
+    (`prev` and `carried` when the caller has read them)."""
     items = agenda_items(meeting)
     accepted = [i for i in items if i.status == "accepted"]
-    prev = previous_meeting(meeting)
-    carried = db.session.execute(sa.select(ActionItem).where(ActionItem.meeting_id == prev.id,
-                                                             ActionItem.status == "open")
-                                 .order_by(ActionItem.due_date.nulls_last(), ActionItem.id)).scalars().all() \
-        if prev else []
+    if carried is None:
+        prev = previous_meeting(meeting)
+        carried = db.session.execute(sa.select(ActionItem).where(ActionItem.meeting_id == prev.id,
+                                                                 ActionItem.status == "open")
+                                     .order_by(ActionItem.due_date.nulls_last(), ActionItem.id)).scalars().all() \
+            if prev else []
     timed = []
     clock = meeting.starts_at
     if clock and carried:

@@ -138,13 +138,13 @@ def set_action_status(actor, item: ActionItem, status: str) -> ActionItem:
     return item
 
 
-def meeting_records(meeting: Meeting) -> dict:
-    """The meeting's decisions and action items."""
+def meeting_records(meeting: Meeting, actions: list | None = None) -> dict:
+    """The meeting's decisions and action items (`actions` when the caller has read them)."""
     return {
         "decisions": db.session.execute(sa.select(Decision).where(Decision.meeting_id == meeting.id)
                                         .order_by(Decision.id)).scalars().all(),
-        "actions": db.session.execute(sa.select(ActionItem).where(ActionItem.meeting_id == meeting.id)
-                                      .order_by(ActionItem.id)).scalars().all(),
+        "actions": actions if actions is not None else db.session.execute(
+            sa.select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).scalars().all(),
     }
 
 

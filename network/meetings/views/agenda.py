@@ -11,13 +11,12 @@ from network.meetings.views import bp
 
 
 def _item_choices(form):
-    form.presenter_municipality_id.choices = [("", _("keine Angabe"))] + [
-        (str(c.id), c.name) for c in services.member_cities()]
     form.topic_id.choices = [("", _("kein Thema"))] + [(str(t.id), t.name) for t in services.active_topics()]
 
 
 def _render_agenda(meeting, form, status=200, action_error=None):
     return render_template("meetings/agenda.html", meeting=meeting, ag=services.agenda(meeting), form=form,
+                           city_names=services.city_suggestions(meeting.body_id),
                            may_organise=services.may_organise(current_user, meeting.body),
                            proposals_open=services.proposals_open(meeting), action_error=action_error), status
 
@@ -34,6 +33,8 @@ def agenda(meeting_id):
     on_invalid(lambda exc: _render_agenda(meeting, form, exc.status), form)
     data = {k: getattr(form, k).data for k in ("title", "presenter_municipality_id", "presenter_name",
                                                 "duration_minutes", "topic_id", "link_path", "link_label")}
+    if (form.presenter_city.data or "").strip():  # the name typed wins over an id sent along
+        data["presenter_municipality_id"] = services.resolve_city(form.presenter_city.data, "presenter_city")
     item = services.add_agenda_item(current_user, meeting, data)
     flash(_("Der Punkt steht auf der Tagesordnung.") if item.status == "accepted"
           else _("Ihr Vorschlag wurde eingereicht; die Organisation entscheidet."), "success")

@@ -30,14 +30,15 @@ def bodies():
 
 def _body_form_choices(form):
     form.topic_id.choices = [("", _("kein Thema"))] + [(str(t.id), t.name) for t in services.active_topics()]
-    form.city_ids.choices = [(str(c.id), c.name) for c in services.member_cities()]
     form.person_ids.choices = [(str(u.id), f"{u.name} ({u.municipality.name if u.municipality else _('Koordination')})")
                                for u in services.all_people()]
 
 
 def _body_data(form):
+    # the cities typed by name (one per line), and ids sent along by older clients
+    named = services.resolve_cities(form.cities.data or "", "cities")
     return {"kind": form.kind.data, "name": form.name.data, "description": form.description.data,
-            "topic_id": form.topic_id.data, "city_ids": form.city_ids.data or [],
+            "topic_id": form.topic_id.data, "city_ids": list(dict.fromkeys([*(form.city_ids.data or []), *named])),
             "person_ids": form.person_ids.data or []}
 
 
@@ -70,7 +71,7 @@ def edit_body(body_id):
         flash(_("Das Gremium wurde gespeichert."), "success")
         return redirect(url_for("meetings.body", body_id=body.id))
     form.topic_id.data = str(body.topic_id or "")
-    form.city_ids.data = [str(c.id) for c in services.body_cities(body.id)]
+    form.cities.data = "\n".join(c.name for c in services.body_cities(body.id))
     form.person_ids.data = [str(u.id) for u in services.body_persons(body.id)]
     form.version.data = str(body.version)
     return render_template("meetings/body_form.html", form=form, body=body)

@@ -98,18 +98,22 @@ def render_detail(meeting, status=200, conflicts=None, **forms):
     # a conflict (409: cancelled, over, closed) concerns the page, not a field: shown on top
     if status == 409:
         conflicts = (conflicts or []) + [errs[0] for f in forms.values() for errs in f.errors.values() if errs]
-    rsvp = services.own_rsvp(current_user, meeting)
+    att = services.attendees(meeting)
+    # the own answer is among the meeting's answers (no statement of its own)
+    rsvp = next((r for r in att["rows"] if r.user_id == current_user.id), None)
     # nothing is pre-selected until the user has answered (then their answer is)
     rsvp_form = forms.get("rsvp_form") or RsvpForm(formdata=None, response=rsvp.response if rsvp else None,
                                                    note=rsvp.note if rsvp else "")
     may_minutes = services.may_write_minutes(current_user, meeting)
     is_over = services.is_over(meeting)
     action_form = forms.get("action_form") or ActionItemForm(formdata=None)
-    action_form.action_city.choices = [("", _("Bitte wählen"))] + [
-        (str(c.id), c.name) for c in services.body_cities(meeting.body_id)]
+    if may_minutes and meeting.status == "scheduled":  # the form is shown only then
+        action_form.action_city.choices = [("", _("Bitte wählen"))] + [
+            (str(c.id), c.name) for c in services.body_cities(meeting.body_id)]
+    ag, actions = services.agenda_and_actions(meeting)
     return render_template(
         "meetings/detail.html", meeting=meeting, rsvp=rsvp, rsvp_form=rsvp_form,
-        att=services.attendees(meeting), ag=services.agenda(meeting), rec=services.meeting_records(meeting),
+        att=att, ag=ag, rec=services.meeting_records(meeting, actions),
         may_organise=services.may_organise(current_user, meeting.body), may_minutes=may_minutes,
         is_over=is_over, conflicts=conflicts or [],
         may_rsvp=meeting.status != "cancelled" and not is_over and can(current_user, "meeting.rsvp"),

@@ -10,6 +10,7 @@ services; services.create_practice(...)`` reads the same for views, the API, oth
 * ``uploads``: files attached to a practice
 * ``reuse`` and ``faq``: what other cities do with a practice (mark its reuse, ask questions)
 * ``fulltext``: the search row, search with facets and snippets
+* ``facets``: the count, the facets and the ranked page over one evaluation of the match (one statement)
 * ``lists``: lists for pages, panels and feeds; following
 """
 

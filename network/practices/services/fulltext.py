@@ -19,6 +19,7 @@ from network.networks.services import active_member_clause
 from network.practices.models import SECTIONS, Practice, PracticeSearch, practice_topic
 from network.practices.services._common import VISIBLE_STATUSES
 from network.practices.services.access import visible_clause
+from network.practices.services.facets import _count_and_facets
 from network.topics.models import FieldOfAction, Topic
 
 # --- search -------------------------------------------------------------------------------------
@@ -146,22 +147,41 @@ def _year_expr():
     return sa.extract("year", sa.func.coalesce(Practice.published_at, Practice.created_at))
 
 
-def _matching(user, parsed, filters: Filters, *, include_drafts: bool, network_ids=None):
-    """(select of matching practice ids with a rank column, dialect) – visibility first, then the query."""
+def _sortkey():
+    """What the lists sort by, newest first (indexed: ix_practice_sortkey)."""
+    return sa.func.coalesce(Practice.published_at, Practice.created_at)
+
+
+def _matching(user, parsed, filters: Filters, *, include_drafts: bool, network_ids=None, walk: bool = False):
+    """Select of the matching practices (id, city, field, year, sort key, rank) – visibility first, then the query.
+
+    `walk` (the bounded pages when a word is common): match each clause inside the row's term string instead of
+    through the full-text index, so that the database can walk the practices newest first (ix_practice_sortkey)
+    and stop after the rows it needs; the hits are the same (the index matches the same substrings)."""
     dialect = db.session.get_bind().dialect.name
-    visible = visible_clause(user)
+    # both planners would drive from the city's index (the OR of "own city", the network's member cities) and then
+    # sort every visible row; "+ 0" keeps them on ix_practice_sortkey, which the walk needs
+    owner = Practice.municipality_id + 0 if walk else Practice.municipality_id
+    visible = visible_clause(user, owner)
     if include_drafts:
         status_ok = sa.or_(Practice.status.in_(VISIBLE_STATUSES),
-                           Practice.municipality_id == (getattr(user, "municipality_id", None) or -1))
+                           owner == (getattr(user, "municipality_id", None) or -1))
     else:
         status_ok = Practice.status.in_(VISIBLE_STATUSES)
     rank = sa.literal(0.0)
     stmt = sa.select(Practice.id.label("id"), Practice.municipality_id.label("municipality_id"),
-                     Practice.field_id.label("field_id"), _year_expr().label("year"),
-                     sa.func.coalesce(Practice.published_at, Practice.created_at).label("sortkey")
+                     Practice.field_id.label("field_id"), _year_expr().label("year"), _sortkey().label("sortkey")
                      ).where(visible, status_ok)
     if parsed.nothing:
         stmt = stmt.where(sa.false())
+    if walk and dialect == "sqlite" and parsed.clauses:
+        # instr: the patterns and the term strings are lower case (core.search), no LIKE wildcards needed
+        stmt = stmt.join(PracticeSearch, PracticeSearch.practice_id == Practice.id)
+        for c in parsed.positive:
+            stmt = stmt.where(sa.func.instr(PracticeSearch.terms, c.pattern()) > 0)
+        for c in parsed.negative:
+            stmt = stmt.where(sa.func.instr(PracticeSearch.terms, c.pattern()) == 0)
+        parsed = textsearch.ParsedQuery()  # done
     if parsed.positive:
         if dialect == "sqlite":
             stmt = stmt.join(_fts, _fts.c.rowid == Practice.id).where(
@@ -193,7 +213,7 @@ def _matching(user, parsed, filters: Filters, *, include_drafts: bool, network_i
         stmt = stmt.where(_year_expr() == filters.year)
     if network_ids is not None:
         # only practices of cities that take part (member or guest) in the chosen network(s)
-        stmt = stmt.where(Practice.municipality_id.in_(
+        stmt = stmt.where(owner.in_(
             sa.select(NetworkMembership.municipality_id).where(NetworkMembership.network_id.in_(network_ids),
                                                                NetworkMembership.status.in_(ACTIVE_STATUSES))))
     return stmt.add_columns(rank.label("rank"))
@@ -250,20 +270,32 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
     """Full-text search over the practices the user may see, with facets that count only those.
 
     The filter "Netzwerk" (filters.network) narrows to the cities of this request's network by default, or of
-    all the user's networks. Two statements whatever the size (three with that filter): the count and the four facets share one materialized evaluation of
-    the match (a CTE), the result page is the second.
+    all the user's networks. Without `count_limit` (the API) everything is counted and ranked: the count and the
+    four facets share one materialized evaluation of the match (a CTE), the result page is the second statement.
 
-    The pages bound the work by what a person reads: `count_limit` counts (and draws the facets from) at most the
-    newest count_limit + 1 matches, so a common word costs the same as a rare one ("über 1.000"); `facet_top`
-    keeps the N largest values of each facet (all, up to FACET_EXPANDED, of the facet named by `expand`). The hits
-    and their order do not change. Without them (the API) everything is counted, as before.
+    The pages bound the work by what a person reads (issue #17): `count_limit` takes the newest count_limit + 1
+    matches as the sample (walking the practices newest first where a word is common, so the database stops
+    after them), counts them ("über 1.000"), draws the facets from them and ranks a query's hits among them;
+    with fewer matches that is every match, so hits and order are those of the API. The list without a query
+    reads its page newest first straight from the index. `facet_top` keeps the N largest values of each facet
+    (all, up to FACET_EXPANDED, of the facet named by `expand`).
     """
     filters = filters or Filters()
     per_page = per_page or current_app.config.get("PRACTICES_PER_PAGE", 20)
     parsed = textsearch.parse_query(q)
     networks, network, network_ids = _network_scope(user, filters)
-    matching = _matching(user, parsed, filters, include_drafts=include_drafts, network_ids=network_ids)
-    total, facets = _count_and_facets(matching, count_limit)
+    scope = {"include_drafts": include_drafts, "network_ids": network_ids}
+    window = {"limit": per_page + 1, "offset": (max(1, page) - 1) * per_page}
+    ids = None
+    if count_limit is None:
+        matching = _matching(user, parsed, filters, **scope)
+        total, facets, _ = _count_and_facets(matching)
+    else:
+        walk = _common(parsed) if parsed.positive else True
+        sample = (_matching(user, parsed, filters, walk=walk, **scope)
+                  .order_by(_sortkey().desc(), Practice.id.desc()).limit(count_limit + 1))
+        # a query's page comes with the count, ranked among the sample's rows: one evaluation of the match
+        total, facets, ids = _count_and_facets(sample, parsed if parsed.positive else None, window)
     capped = count_limit is not None and total > count_limit
     more = {}
     expand = expand if expand in FACET_KINDS else ""
@@ -274,10 +306,23 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
             facets[kind] = facets[kind][:keep]
     pages = max(1, math.ceil(total / per_page))
     page = max(1, page) if capped else min(max(1, page), pages)
-    m = matching.subquery()
-    order = ([m.c.rank] if parsed.positive else []) + [m.c.sortkey.desc(), m.c.id.desc()]
-    ids = db.session.execute(sa.select(m.c.id).order_by(*order).limit(per_page + 1).offset((page - 1) * per_page)
-                             ).scalars().all()
+    if ids is not None and window["offset"] != (page - 1) * per_page:
+        ids = None  # a page beyond the last: the last page instead
+    window = {"limit": per_page + 1, "offset": (page - 1) * per_page}
+    if ids is not None:
+        pass
+    elif count_limit is not None and parsed.positive:
+        ids = _count_and_facets(sample, parsed, window, facets=False)[2]
+    elif count_limit is not None:
+        # the list: newest first, straight from the index, also beyond the sample (the order is the same)
+        m = _matching(user, parsed, filters, walk=True, **scope)
+        ids = db.session.execute(m.with_only_columns(Practice.id).order_by(_sortkey().desc(), Practice.id.desc())
+                                 .limit(window["limit"]).offset(window["offset"])).scalars().all()
+    else:
+        sample = matching.subquery()
+        order = ([sample.c.rank] if parsed.positive else []) + [sample.c.sortkey.desc(), sample.c.id.desc()]
+        ids = db.session.execute(sa.select(sample.c.id).order_by(*order).limit(window["limit"])
+                                 .offset(window["offset"])).scalars().all()
     has_next, ids = len(ids) > per_page, ids[:per_page]
     by_id = {p.id: p for p in db.session.execute(
         sa.select(Practice).where(Practice.id.in_(ids)).options(selectinload(Practice.topics))).scalars()} \
@@ -289,39 +334,20 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
                         count_limit=count_limit, more=more, expanded=expand, has_next=has_next)
 
 
-def _count_and_facets(matching, limit: int | None = None) -> tuple[int, dict]:
-    """One statement: the number of matches and the counts per topic, field of action, city and year; with
-    `limit`, of the newest limit + 1 matches only (the same rows on both databases: sorted by date, then id)."""
-    if limit is not None:
-        matching = matching.order_by(sa.func.coalesce(Practice.published_at, Practice.created_at).desc(),
-                                     Practice.id.desc()).limit(limit + 1)
-    m = matching.cte("m").prefix_with("MATERIALIZED")
-    text = sa.String()
+#: SQLite: the match rate of a query's first clause is read among the newest PROBE_ROWS practices (by id); at
+#: WALK_RATE or more the pages walk the practices newest first (about count_limit / rate rows to read), below it
+#: they read the index's matches (about rate × all practices)
+PROBE_ROWS = 2_000
+WALK_RATE = 0.25
 
-    def lit(value):
-        return sa.literal(value, text)
 
-    count = sa.func.count()
-    parts = [
-        sa.select(lit("total"), lit(""), lit(""), count).select_from(m),
-        sa.select(lit("topic"), Topic.slug, Topic.name, count).select_from(
-            m.join(practice_topic, practice_topic.c.practice_id == m.c.id).join(
-                Topic, Topic.id == practice_topic.c.topic_id)).group_by(Topic.slug, Topic.name),
-        sa.select(lit("field"), FieldOfAction.slug, FieldOfAction.name, count).select_from(
-            m.join(FieldOfAction, FieldOfAction.id == m.c.field_id)).group_by(FieldOfAction.slug, FieldOfAction.name),
-        sa.select(lit("city"), Municipality.slug, Municipality.name, count).select_from(
-            m.join(Municipality, Municipality.id == m.c.municipality_id)).group_by(Municipality.slug, Municipality.name),
-        sa.select(lit("year"), sa.cast(m.c.year, text), sa.cast(m.c.year, text), count).select_from(m)
-        .group_by(m.c.year),
-    ]
-    total, facets = 0, {"topic": [], "field": [], "city": [], "year": []}
-    for kind, key, name, n in db.session.execute(sa.union_all(*parts)).all():
-        if kind == "total":
-            total = n
-        elif key is not None:
-            facets[kind].append((key, name, n))
-    for kind in ("topic", "field", "city"):
-        facets[kind].sort(key=lambda row: (-row[2], row[1]))
-    facets["year"] = sorted(((int(float(k)), str(int(float(k))), n) for k, _n, n in facets["year"]),
-                            key=lambda row: -row[0])
-    return total, facets
+def _common(parsed) -> bool:
+    """Whether to walk newest first rather than read the index (SQLite; PostgreSQL's planner chooses itself
+    between the trigram index and ix_practice_sortkey from its statistics, so it always gets the walk's form).
+    One bounded statement on SQLite: FTS5 counts the first clause's matches in a rowid range."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return True
+    newest = sa.select(sa.func.max(Practice.id)).scalar_subquery() - PROBE_ROWS
+    probe = sa.select(sa.func.count()).select_from(_fts).where(
+        _fts.c.practice_fts.op("MATCH")(_fts_match(parsed.positive[:1])), _fts.c.rowid > newest)
+    return (db.session.scalar(probe) or 0) >= PROBE_ROWS * WALK_RATE

@@ -45,6 +45,8 @@ def practices_on_topic(user, topic, limit: int = 10) -> list[Practice]:
                                   # EXISTS per practice made SQLite scan all 100,000 practices: issue #17)
                                   Practice.id.in_(sa.select(practice_topic.c.practice_id)
                                                   .where(practice_topic.c.topic_id == topic.id)))
+        # the panel shows no topics: not their selectin load
+        .options(sa.orm.lazyload(Practice.topics))
         .order_by(Practice.published_at.desc()).limit(limit)).scalars().all()
 
 
@@ -53,6 +55,7 @@ def practices_of_city(user, city, limit: int = 10) -> list[Practice]:
     return db.session.execute(
         sa.select(Practice).where(visible_clause(user), Practice.status.in_(VISIBLE_STATUSES),
                                   Practice.municipality_id == city.id)
+        .options(sa.orm.lazyload(Practice.topics))  # the panel shows no topics
         .order_by(Practice.published_at.desc()).limit(limit)).scalars().all()
 
 

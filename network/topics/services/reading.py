@@ -123,6 +123,8 @@ def _page_of(stmt, page: int, per_page: int | None):
                               .limit(per_page).offset((page - 1) * per_page)).all()
     if rows:
         return [r[0] for r in rows], rows[0].total
+    if page == 1:  # the first page is empty: there are none (no count needed)
+        return [], 0
     return [], db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
 
 
@@ -135,7 +137,8 @@ def topic_overview(topic: Topic, participants_page: int = 1, history_page: int =
         sa.select(LeadClaim)
         .where(LeadClaim.topic_id == topic.id, LeadClaim.status.in_(OPEN_STATUSES),
                _member_clause(topic.network_id, LeadClaim.municipality_id))
-        .options(sa.orm.selectinload(LeadClaim.requested_by), sa.orm.selectinload(LeadClaim.from_municipality))
+        # joined (many-to-one): the same single statement whether or not there are claims
+        .options(sa.orm.joinedload(LeadClaim.requested_by), sa.orm.joinedload(LeadClaim.from_municipality))
         .order_by(LeadClaim.created_at, LeadClaim.id)
     ).scalars().all()
     participations, participants_total = _page_of(

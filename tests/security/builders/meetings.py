@@ -114,7 +114,7 @@ def _times(offset):
 
 FORM_DATA.update({
     "meetings.new_body": lambda w: {"kind": "plenum", "name": "Neues Plenum", "description": "Alle",
-                                    "city_ids": [str(w.city_a.id), str(w.city_c.id)],
+                                    "cities": f"{w.city_a.name}\n{w.city_c.name}",
                                     "person_ids": [str(w.lead_a.id)]},
     "meetings.edit_body": lambda w: {"kind": "fachgruppe", "name": "Fachgruppe Umbenannt", "description": "",
                                      "city_ids": [str(w.city_a.id)], "person_ids": [str(w.lead_a.id)],
@@ -129,7 +129,7 @@ FORM_DATA.update({
     "meetings.vote": lambda w: {f"slot-{w.mt_slot_a_id}": "maybe"},
     "meetings.pick_slot": lambda w: {},
     "meetings.delete_slot": lambda w: {},
-    "meetings.agenda": lambda w: {"title": "Neuer Punkt", "duration_minutes": "20"},
+    "meetings.agenda": lambda w: {"title": "Neuer Punkt", "duration_minutes": "20", "presenter_city": w.city_a.name},
     "meetings.agenda_item": lambda w: {"action": "accept"},
     "meetings.minutes": lambda w: {"minutes": "Neues Protokoll", "save": "1"},
     "meetings.add_decision": lambda w: {"decision_text": "Neuer Beschluss"},
