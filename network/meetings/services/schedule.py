@@ -13,7 +13,7 @@ from network.core.models import utcnow
 from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
-from network.meetings.models import Body, Decision, Meeting
+from network.meetings.models import Body, Decision, Meeting, PollSlot, PollVote, Rsvp
 from network.meetings.services._common import (MAX_TEXT, check_stale, flush_or_conflict, optional_id, optional_int,
                                                this_network)
 from network.meetings.services.invitations import _invite, _scheduled
@@ -154,6 +154,23 @@ def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = 
     if limit:
         stmt = stmt.limit(limit)
     return db.session.execute(stmt).scalars().all()
+
+
+def dashboard_meetings(user, limit: int = 10) -> dict:
+    """For the dashboard, across the user's networks: the next scheduled meetings, each with whether the user has
+    answered the invitation, and the running date polls, each with whether the user has voted (two queries)."""
+    answered = sa.exists().where(Rsvp.meeting_id == Meeting.id, Rsvp.user_id == user.id)
+    upcoming = db.session.execute(
+        sa.select(Meeting, answered.label("answered"))
+        .where(member_body_clause(user, Meeting.body_id), Meeting.status == "scheduled", Meeting.ends_at >= utcnow())
+        .order_by(Meeting.starts_at, Meeting.id).limit(limit)).all()
+    voted = sa.exists().where(PollVote.slot_id == PollSlot.id, PollSlot.meeting_id == Meeting.id,
+                              PollVote.user_id == user.id)
+    polls = db.session.execute(
+        sa.select(Meeting, voted.label("voted"))
+        .where(member_body_clause(user, Meeting.body_id), Meeting.status == "polling")
+        .order_by(Meeting.created_at.desc(), Meeting.id.desc()).limit(limit)).all()
+    return {"upcoming": [(m, bool(a)) for m, a in upcoming], "polls": [(m, bool(v)) for m, v in polls]}
 
 
 def running_polls(user, *, everywhere: bool = False) -> list[Meeting]:
