@@ -22,14 +22,18 @@ PAGE_SIZE = 50
 
 @bp.route("/")
 def index():
-    """Public start page with the networks and how many cities take part (the cities themselves are paged on
-    /kommunen/); for members a dashboard: first one ordered list of what waits for the user (every domain's
+    """Public start page: per network (the first START_NETWORKS) who leads which topic, its latest public practices
+    and when it meets next, a few items each with a link to the network's page; how many cities take part (the
+    cities themselves are paged on /kommunen/); for members a dashboard: first one ordered list of what waits for the user (every domain's
     register_waiting sources), then the next steps of setting up, then the domains' panels."""
     if not current_user.is_authenticated:
+        from network.networks.reading import START_NETWORKS, start_overview
         from network.networks.services import all_networks, member_counts
-        networks = all_networks(page=1, per_page=PAGE_SIZE)
+        networks = all_networks(page=1, per_page=START_NETWORKS)
+        ids = [n.id for n in networks.items]
         return render_template("main/index.html", city_count=member_count(), networks=networks.items,
-                               counts=member_counts([n.id for n in networks.items]), more_networks=networks.has_next)
+                               counts=member_counts(ids), overview=start_overview(ids),
+                               more_networks=networks.has_next)
     steps = []
     city = current_user.municipality
     if city and can(current_user, "user.manage", city):
