@@ -25,6 +25,12 @@ def init_app(app) -> None:
     register_calendar_source(app, calendar_entries)
     register_digest_section(app, digest_section, order=60)
     register_personal_data(app, PERSONAL_TABLES, export_personal_data, erase_personal_data)
+    from network.core.audit import register_object_links, register_sentences
+    from network.funding import audit_log
+    register_sentences(app, audit_log.CALL_SENTENCES, ("FundingCall",))
+    register_sentences(app, audit_log.APPLICATION_SENTENCES, ("Application",))
+    register_object_links(app, "FundingCall", audit_log.call_links)
+    register_object_links(app, "Application", audit_log.application_links)
 
 
 def _url(endpoint, **kw):

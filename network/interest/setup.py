@@ -111,6 +111,11 @@ def init_app(app):
     register_panel(app, "profile", profile_panel, 10)
     register_panel(app, "footer", footer_panel, 10)
     register_panel(app, "dashboard", dashboard_panel, 20)
+    from network.core.audit import register_object_links, register_sentences
+    from network.interest import audit_log
+    register_sentences(app, audit_log.REGISTRATION_SENTENCES, ("InterestRegistration",))
+    register_sentences(app, audit_log.OTHER_SENTENCES)
+    register_object_links(app, "InterestRegistration", audit_log.registration_links)
     register_waiting(app, waiting, 60)
     register_digest_section(app, services.lead_changes_section, 20)
     register_personal_data(app, list(privacy.INTEREST_TABLES), privacy.interest_export, privacy.interest_erase)
