@@ -81,6 +81,7 @@ def waiting(user):
     """Date polls the user has not voted in, invitations not answered, the city's open action items."""
     from flask import url_for
     from network.core.hooks import WaitingItem
+    from network.meetings.ical import BERLIN
     if not can(user, "meeting.view"):
         return []
     data, out = _dashboard_data(user), []
@@ -94,7 +95,8 @@ def waiting(user):
             out.append(WaitingItem(_("Sagen Sie zu oder ab: „%(title)s“ am %(when)s.", title=m.title,
                                      when=format_span(m.starts_at, m.ends_at)),
                                    url_for("meetings.detail", meeting_id=m.id, network=m.body.network.slug) + "#rsvp-status",
-                                   due=m.starts_at.date() if m.starts_at else None, detail=m.body.network.name,
+                                   due=m.starts_at.astimezone(BERLIN).date() if m.starts_at else None,
+                                   detail=m.body.network.name,
                                    kind="meeting.rsvp"))
     for a in data["actions"]:
         net = a.meeting.body.network

@@ -82,7 +82,7 @@ def test_report_due_from_october(sign_in, lead_a, staff_a, monkeypatch):
 
 
 def test_statements_stay_bounded(sign_in, lead_a, coordinator, count_queries, poll_meeting, meeting):
-    for user, bound in ((lead_a, 19), (coordinator, 10)):
+    for user, bound in ((lead_a, 18), (coordinator, 8)):
         client = sign_in(user)
         client.get("/")
         with count_queries() as statements:

@@ -158,19 +158,26 @@ def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = 
 
 def dashboard_meetings(user, limit: int = 10) -> dict:
     """For the dashboard, across the user's networks: the next scheduled meetings, each with whether the user has
-    answered the invitation, and the running date polls, each with whether the user has voted (two queries)."""
+    answered the invitation, and the running date polls, each with whether the user has voted. One statement: the
+    two kinds numbered separately (the next meetings by start, the polls newest first), at most `limit` each."""
+    upcoming_now = sa.and_(Meeting.status == "scheduled", Meeting.ends_at >= utcnow())
+    ranked = (sa.select(Meeting.id.label("id"), sa.func.row_number().over(
+        partition_by=Meeting.status,
+        order_by=(sa.case((Meeting.status == "scheduled", Meeting.starts_at)), Meeting.created_at.desc(),
+                  Meeting.id)).label("rn"))
+        .where(member_body_clause(user, Meeting.body_id), sa.or_(upcoming_now, Meeting.status == "polling"))
+        .subquery())
     answered = sa.exists().where(Rsvp.meeting_id == Meeting.id, Rsvp.user_id == user.id)
-    upcoming = db.session.execute(
-        sa.select(Meeting, answered.label("answered"))
-        .where(member_body_clause(user, Meeting.body_id), Meeting.status == "scheduled", Meeting.ends_at >= utcnow())
-        .order_by(Meeting.starts_at, Meeting.id).limit(limit)).all()
     voted = sa.exists().where(PollVote.slot_id == PollSlot.id, PollSlot.meeting_id == Meeting.id,
                               PollVote.user_id == user.id)
-    polls = db.session.execute(
-        sa.select(Meeting, voted.label("voted"))
-        .where(member_body_clause(user, Meeting.body_id), Meeting.status == "polling")
-        .order_by(Meeting.created_at.desc(), Meeting.id.desc()).limit(limit)).all()
-    return {"upcoming": [(m, bool(a)) for m, a in upcoming], "polls": [(m, bool(v)) for m, v in polls]}
+    rows = db.session.execute(
+        sa.select(Meeting, answered.label("answered"), voted.label("voted"))
+        .join(ranked, ranked.c.id == Meeting.id).where(ranked.c.rn <= limit)).all()
+    upcoming = sorted(((m, bool(a)) for m, a, _v in rows if m.status == "scheduled"),
+                      key=lambda r: (r[0].starts_at, r[0].id))
+    polls = sorted(((m, bool(v)) for m, _a, v in rows if m.status == "polling"),
+                   key=lambda r: (r[0].created_at, r[0].id), reverse=True)
+    return {"upcoming": upcoming, "polls": polls}
 
 
 def running_polls(user, *, everywhere: bool = False) -> list[Meeting]:
