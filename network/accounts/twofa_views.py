@@ -60,7 +60,6 @@ def login_code():
             return render_template("accounts/login_code.html", form=form), 422
         next_url = session.get(PENDING, {}).get("next", "")
         _login(user)
-        flash(_("Willkommen, %(name)s!", name=user.name), "success")
         return redirect(safe_next(next_url))
     return render_template("accounts/login_code.html", form=form)
 

@@ -49,7 +49,6 @@ def login():
         if user.has_2fa:
             return start_second_step(user, form.next.data)
         _login(user)
-        flash(_("Willkommen, %(name)s!", name=user.name), "success")
         return redirect(safe_next(form.next.data))
     return render_template("accounts/login.html", form=form)
 

@@ -58,12 +58,18 @@ def record(actor, action: str, *, obj=None, municipality_id=None, network_id=Non
 #     register_sentences(app, {"meeting.cancelled": _l("%(actor)s hat %(object)s abgesagt.")}, ("Meeting",))
 #     register_object_links(app, "Meeting", meeting_links)   # (ids, reader) -> {id: (label, url or None)}
 #
-# A sentence is a lazy German msgid (English in messages.po) with the placeholders %(actor)s, %(object)s and
-# %(city)s, or a function(details) -> such a msgid (e.g. the RSVP's answer). A loader returns url None for an
-# object the reader may not open, and leaves out objects that are gone; the log then names them without a link
+# A sentence is a lazy German msgid (English in messages.po) with the placeholders %(actor)s, %(object)s,
+# %(city)s, %(network)s (the event's network) and %(user)s (the account in details["user_id"]), or a
+# function(details) -> such a msgid (e.g. the RSVP's answer). A loader returns url None for an object the reader
+# may not open, and leaves out objects that are gone; the log then names them without a link
 # (or, when gone, uses the event's stored summary). An unknown kind falls back to the summary as written.
 
-_PLACEHOLDER = re.compile(r"%\((actor|object|city)\)s")
+_PLACEHOLDER = re.compile(r"%\((actor|object|city|network|user)\)s")
+
+#: placeholders beyond the event's object: %(network)s names the event's network (AuditEvent.network_id, loaded
+#: with the "Network" object loader), %(user)s the account in details["user_id"] (the "User" loader)
+_EXTRA = {"network": ("Network", lambda e: e.network_id),
+          "user": ("User", lambda e: (e.details or {}).get("user_id"))}
 
 
 def _audit_registry(app) -> dict:
@@ -92,10 +98,18 @@ def describe(events, reader) -> dict:
     from markupsafe import Markup, escape
 
     registry = _audit_registry(current_app)
+    templates = {}
     ids_by_type: dict[str, set] = {}
     for e in events:
+        template, types = registry["sentences"].get(e.action, (None, frozenset()))
+        if callable(template):
+            template = template(e.details or {})
+        templates[e.id] = (template, types)
         if e.object_type and e.object_id is not None:
             ids_by_type.setdefault(e.object_type, set()).add(e.object_id)
+        for key, (object_type, get_id) in _EXTRA.items():
+            if template is not None and f"%({key})s" in str(template) and isinstance(get_id(e), int):
+                ids_by_type.setdefault(object_type, set()).add(get_id(e))
     names: dict[tuple, tuple] = {}
     for object_type, ids in ids_by_type.items():
         loader = registry["objects"].get(object_type)
@@ -104,24 +118,26 @@ def describe(events, reader) -> dict:
         for object_id, named in loader(sorted(ids), reader).items():
             names[(object_type, object_id)] = named
 
+    def linked(named):
+        label, url = named
+        return Markup('<a class="kern-link" href="{}">{}</a>').format(url, label) if url else escape(label)
+
     out = {}
     for e in events:
-        template, types = registry["sentences"].get(e.action, (None, frozenset()))
-        if callable(template):
-            template = template(e.details or {})
+        template, types = templates[e.id]
         named = names.get((e.object_type, e.object_id))
         needs_object = template is not None and "%(object)s" in str(template)
-        if template is None or (needs_object and (named is None or e.object_type not in types)):
-            out[e.id] = escape(e.summary or e.action)  # unknown kind, or the object is gone: the stored summary
+        extras = {key: names.get((object_type, get_id(e))) for key, (object_type, get_id) in _EXTRA.items()
+                  if template is not None and f"%({key})s" in str(template)}
+        if template is None or (needs_object and (named is None or e.object_type not in types)) \
+                or any(v is None for v in extras.values()):
+            out[e.id] = escape(e.summary or e.action)  # unknown kind, or an object is gone: the stored summary
             continue
-        obj = ""
-        if named is not None:
-            label, url = named
-            obj = Markup('<a class="kern-link" href="{}">{}</a>').format(url, label) if url else escape(label)
         actor = escape(e.actor.name) if e.actor else escape(gettext("Das System"))
         city = escape(e.municipality.name) if e.municipality else ""
         # str() of the lazy msgid translates it (placeholders intact); the text is escaped, then the escaped or
         # linked parts go in (no %-formatting of user data)
-        values = {"actor": str(actor), "object": str(obj), "city": str(city)}
+        values = {"actor": str(actor), "object": str(linked(named)) if named is not None else "", "city": str(city)}
+        values.update({key: str(linked(v)) for key, v in extras.items()})
         out[e.id] = Markup(_PLACEHOLDER.sub(lambda m: values[m.group(1)], str(escape(str(template)))))
     return out

@@ -149,8 +149,17 @@ def detect_type(stream, original_name: str) -> str | None:
     return _text_type(head, original_name)
 
 
+def _claimed_type(name: str) -> str | None:
+    """The type a file name's extension promises (".pdf" -> application/pdf), or None for unknown endings."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    ext = "jpg" if ext == "jpeg" else ext
+    return next((mime for mime, (known, _label) in DOCUMENTS_AND_IMAGES.items() if known == ext), None)
+
+
 def save_upload(file_storage, *, allowed: dict | None = None) -> SavedFile:
-    """Check and store an upload (werkzeug FileStorage); raise ValidationFailed({"file": ...}) when refused."""
+    """Check and store an upload (werkzeug FileStorage); raise ValidationFailed({"file": ...}) when refused: too
+    large, empty, a type not allowed (by content), or content that is not what the name's ending promises (a text
+    file named ".pdf")."""
     allowed = DOCUMENTS_AND_IMAGES if allowed is None else allowed
     if file_storage is None or not getattr(file_storage, "filename", None):
         raise ValidationFailed({"file": _("Bitte wählen Sie eine Datei aus.")})
@@ -174,6 +183,12 @@ def save_upload(file_storage, *, allowed: dict | None = None) -> SavedFile:
         kinds = ", ".join(sorted({label for _ext, label in allowed.values()}))
         raise ValidationFailed({"file": _("Dieser Dateityp ist nicht erlaubt (erkannt am Inhalt, nicht am Namen). "
                                           "Erlaubt sind: %(kinds)s.", kinds=kinds)})
+    claimed = _claimed_type(original)
+    if claimed and claimed != mime and {claimed, mime} != {"text/plain", "text/csv"}:
+        raise ValidationFailed({"file": _(
+            "Die Datei heißt „%(name)s“, ist dem Inhalt nach aber %(found)s, nicht %(claimed)s. Bitte laden Sie die "
+            "richtige Datei hoch oder geben Sie ihr die passende Endung (.%(ext)s).", name=original,
+            found=allowed[mime][1], claimed=DOCUMENTS_AND_IMAGES[claimed][1], ext=allowed[mime][0])})
     ext = allowed[mime][0]
     storage_name = f"{secrets.token_hex(16)}.{ext}"
     path = os.path.join(upload_folder(), storage_name)

@@ -21,6 +21,11 @@ No domain imports another domain's views. Each domain package may have a ``setup
 
   The template is included with ``ctx`` in its context (``{{ ctx.items }}``).
 
+* what waits for the user: ``register_waiting(app, fn, order)``; ``fn(user)`` returns a list of WaitingItem
+  (decisions, votes, handovers, RSVPs, questions, reports due …) for the dashboard's one ordered list "Was auf
+  Sie wartet". A source reads a bounded number of statements (one or two), whatever the number of items; items
+  with a due date come first (earliest first), then the others in the sources' order.
+
 * calendar sources: ``register_calendar_source(app, fn)``; ``fn(user)`` returns CalendarEntry items
   for the user's personal calendar feed (meetings build the feed; funding deadlines join it).
 
@@ -63,6 +68,17 @@ class CalendarEntry:
 
 
 @dataclass
+class WaitingItem:
+    text: str  # already translated, one sentence
+    url: str
+    due: date | None = None  # sorts first, earliest first
+    detail: str = ""  # e.g. the network's name or "fällig am …"
+    kind: str = ""  # e.g. "topic.claim", for tests and styling
+    #: an optional one-click answer next to the link: {"url": …, "label": …, "fields": {…}} (a POST button)
+    button: dict | None = None
+
+
+@dataclass
 class DigestItem:
     title: str
     url: str  # absolute URL
@@ -78,7 +94,7 @@ class DigestSection:
 
 def _registry(app) -> dict:
     return app.extensions.setdefault("staedtenetz_hooks", {"panels": {}, "calendar": [], "digest": [],
-                                                           "personal_data": []})
+                                                           "personal_data": [], "waiting": []})
 
 
 def register_personal_data(app, tables: list[str], export_fn, erase_fn=None) -> None:
@@ -105,6 +121,22 @@ def panels(slot: str, user, **kw) -> list[tuple[str, dict]]:
         if result:
             out.append(result)
     return out
+
+
+def register_waiting(app, fn, order: int = 50) -> None:
+    entries = _registry(app).setdefault("waiting", [])
+    if all(f is not fn for _o, f in entries):
+        entries.append((order, fn))
+        entries.sort(key=lambda e: e[0])
+
+
+def waiting_items(user) -> list[WaitingItem]:
+    """Everything that waits for the user, in one order: dated items first (earliest first), then the rest in
+    the sources' order (a stable sort keeps each source's own order)."""
+    out: list[WaitingItem] = []
+    for _order, fn in _registry(current_app).get("waiting", []):
+        out.extend(fn(user) or ())
+    return sorted(out, key=lambda i: (i.due is None, i.due or date.min))
 
 
 def register_calendar_source(app, fn) -> None:

@@ -1,6 +1,7 @@
 """Service-level validation: one German message per field, shared by forms and API."""
 
 import re
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -32,6 +33,18 @@ SINGLE_LINE_FIELDS = frozenset({"title", "name", "district", "room", "department
 def is_single_line_field(field: str) -> bool:
     """Fields that are single-line by their name when the caller does not say: titles, names, labels."""
     return field in SINGLE_LINE_FIELDS or field.endswith(("_name", "_title")) or "label" in field
+
+
+def parse_day(text) -> date:
+    """A calendar day as a form sends it: ISO 8601 (2027-01-19, what <input type="date"> submits) or German
+    (19.01.2027, 19.1.2027, typed where the browser shows a text field); ValueError otherwise."""
+    text = (text or "").strip() if isinstance(text, str) else str(text or "")
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 class Checker:

@@ -14,8 +14,8 @@ AMOUNT_RANGE = _l("0 bis 999.999.999.999,99 €, z. B. 10.000 oder 1.234,56.")
 
 class DeadlineForm(Form):
     label = StringField(_l("Bezeichnung der Frist"), description=_l("Zum Beispiel Interessenbekundung oder Vollantrag."))
-    due_on = StringField(_l("Datum der Frist"), description=_l("TT.MM.JJJJ; gilt bis 23:59 Uhr deutscher Zeit."),
-                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    due_on = StringField(_l("Datum der Frist"), description=_l("Gilt bis 23:59 Uhr deutscher Zeit."),
+                         render_kw={"type": "date", "autocomplete": "off"})
 
 
 class CallForm(FlaskForm):
@@ -30,14 +30,13 @@ class CallForm(FlaskForm):
     rate = StringField(_l("Fördersatz in Prozent"), description=_l("0 bis 100, z. B. 65 oder 62,5."))
     min_amount = StringField(_l("Mindestbetrag in Euro"), description=AMOUNT_RANGE)
     max_amount = StringField(_l("Höchstbetrag in Euro"), description=AMOUNT_RANGE)
-    opens_on = StringField(_l("Bewerbung möglich ab"), description=_l("TT.MM.JJJJ; leer, wenn schon offen."))
+    opens_on = StringField(_l("Bewerbung möglich ab"), description=_l("Leer, wenn schon offen."),
+                           render_kw={"type": "date"})
     deadlines = FieldList(FormField(DeadlineForm), min_entries=MAX_DEADLINES, max_entries=MAX_DEADLINES)
-    field_ids = SelectMultipleField(_l("Handlungsfelder"), validate_choice=False,
-                                    description=_l("Mehrfachauswahl mit Strg- oder Umschalttaste."))
-    topic_ids = SelectMultipleField(_l("Themen"), validate_choice=False,
-                                    description=_l("Mehrfachauswahl mit Strg- oder Umschalttaste."))
+    field_ids = SelectMultipleField(_l("Handlungsfelder"), validate_choice=False)
+    topic_ids = SelectMultipleField(_l("Themen"), validate_choice=False)
     source = StringField(_l("Quelle"), description=_l("Wo die Angaben herkommen, z. B. Förderdatenbank des Bundes."))
-    checked_on = StringField(_l("Zuletzt geprüft am"), description=_l("TT.MM.JJJJ"))
+    checked_on = StringField(_l("Zuletzt geprüft am"), render_kw={"type": "date"})
     version = HiddenField()
 
 
@@ -76,7 +75,7 @@ class ShareForm(FlaskForm):
 class ItemForm(FlaskForm):
     title = StringField(_l("Aufgabe"))
     municipality_id = SelectField(_l("Verantwortliche Kommune"), validate_choice=False)
-    due_on = StringField(_l("Fällig am"), description=_l("TT.MM.JJJJ"))
+    due_on = StringField(_l("Fällig am"), render_kw={"type": "date"})
 
 
 class ToggleForm(FlaskForm):

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from network.core.hooks import (CalendarEntry, DigestItem, DigestSection, register_calendar_source,
-                                register_digest_section, register_panel, register_personal_data)
+                                register_digest_section, register_panel, register_personal_data,
+                                register_waiting)
 from network.core.permissions import can
 from network.core.scheduler import register_job
 from network.core.templating import format_day
@@ -18,11 +19,18 @@ def init_app(app) -> None:
     from network.funding.tasks import send_reminders
     register_job(app, "funding_reminders", send_reminders, seconds_config="FUNDING_REMINDER_SECONDS", seconds=3600)
     register_panel(app, "dashboard", dashboard_panel, order=40)
+    register_waiting(app, waiting, order=40)
     register_panel(app, "topic", topic_panel, order=60)
     register_panel(app, "municipality", municipality_panel, order=60)
     register_calendar_source(app, calendar_entries)
     register_digest_section(app, digest_section, order=60)
     register_personal_data(app, PERSONAL_TABLES, export_personal_data, erase_personal_data)
+    from network.core.audit import register_object_links, register_sentences
+    from network.funding import audit_log
+    register_sentences(app, audit_log.CALL_SENTENCES, ("FundingCall",))
+    register_sentences(app, audit_log.APPLICATION_SENTENCES, ("Application",))
+    register_object_links(app, "FundingCall", audit_log.call_links)
+    register_object_links(app, "Application", audit_log.application_links)
 
 
 def _url(endpoint, **kw):
@@ -31,14 +39,26 @@ def _url(endpoint, **kw):
 
 
 def dashboard_panel(user):
-    """Next deadlines of the city's interests and applications; invitations to answer."""
+    """Next deadlines of the city's interests and applications."""
     if not getattr(user, "municipality_id", None) or not can(user, "funding.view"):
         return None
     from network.funding.models import berlin_today
-    from network.funding.services import pending_invitations, upcoming_deadlines
+    from network.funding.services import upcoming_deadlines
     return "funding/_panel_dashboard.html", {
-        "deadlines": upcoming_deadlines(user.municipality_id, limit=5),
-        "invitations": pending_invitations(user), "today": berlin_today()}
+        "deadlines": upcoming_deadlines(user.municipality_id, limit=5), "today": berlin_today()}
+
+
+def waiting(user):
+    """Invitations to a joint application that the city's lead still has to answer (one query)."""
+    from flask import url_for
+    from network.core.hooks import WaitingItem
+    from network.funding.services import pending_invitations
+    if not getattr(user, "municipality_id", None) or not can(user, "funding.view"):
+        return []
+    return [WaitingItem(_("Einladung zum Verbundantrag „%(title)s“ von %(city)s beantworten",
+                          title=m.application.title, city=m.application.municipality.name),
+                        url_for("funding.application", application_id=m.application_id), kind="funding.invitation")
+            for m in pending_invitations(user)[:10]]
 
 
 def topic_panel(user, topic=None):

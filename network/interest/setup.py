@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from network.core.hooks import register_digest_section, register_panel, register_personal_data
+from network.core.hooks import register_digest_section, register_panel, register_personal_data, register_waiting
 from network.core.permissions import can
 from network.core.scheduler import register_job
 
@@ -45,12 +45,34 @@ def footer_panel(user, **_kw):
 
 
 def dashboard_panel(user, **_kw):
-    """For leads and the coordination: new confirmed registrations (two counts)."""
+    """For leads and the coordination: new confirmed registrations (one statement)."""
     if not can(user, "interest.view") or (not can(user, "interest.view_all") and not user.municipality_id):
         return None
-    from network.interest.services import new_registrations_count
-    recent, open_ = new_registrations_count(user)
+    recent, open_ = _counts(user)
     return "interest/_dashboard_panel.html", {"recent": recent, "open": open_}
+
+
+def _counts(user):
+    from flask import g
+    from network.interest.services import new_registrations_count
+    if "interest_counts" not in g:
+        g.interest_counts = new_registrations_count(user)
+    return g.interest_counts
+
+
+def waiting(user):
+    """Confirmed registrations nobody has contacted yet (the same statement as the panel's, read once)."""
+    from flask import url_for
+    from flask_babel import ngettext
+    from network.core.hooks import WaitingItem
+    if not can(user, "interest.view") or (not can(user, "interest.view_all") and not user.municipality_id):
+        return []
+    open_ = _counts(user)[1]
+    if not open_:
+        return []
+    return [WaitingItem(ngettext("%(num)s Interessensbekundung wartet auf eine Kontaktaufnahme.",
+                                 "%(num)s Interessensbekundungen warten auf eine Kontaktaufnahme.", open_),
+                        url_for("interest.registrations"), kind="interest.open")]
 
 
 #: the typed events followers hear about, with the preference key (models.EVENT_KINDS) each one is filed under
@@ -90,6 +112,12 @@ def init_app(app):
     register_panel(app, "profile", profile_panel, 10)
     register_panel(app, "footer", footer_panel, 10)
     register_panel(app, "dashboard", dashboard_panel, 20)
+    from network.core.audit import register_object_links, register_sentences
+    from network.interest import audit_log
+    register_sentences(app, audit_log.REGISTRATION_SENTENCES, ("InterestRegistration",))
+    register_sentences(app, audit_log.OTHER_SENTENCES)
+    register_object_links(app, "InterestRegistration", audit_log.registration_links)
+    register_waiting(app, waiting, 60)
     register_digest_section(app, services.lead_changes_section, 20)
     register_personal_data(app, list(privacy.INTEREST_TABLES), privacy.interest_export, privacy.interest_erase)
     connect_follower_events()

@@ -3,7 +3,7 @@ personal data, the cleanup job for unfinished CSV uploads (tasks.py), the Markdo
 
 import sqlalchemy as sa
 
-from network.core.hooks import register_digest_section, register_panel, register_personal_data
+from network.core.hooks import register_digest_section, register_panel, register_personal_data, register_waiting
 from network.core.markdown import render_markdown
 from network.core.scheduler import register_job
 
@@ -30,12 +30,45 @@ def _city_panel(user, city=None, **_kw):
     return "inventory/_panel_city.html", summary
 
 
-def _dashboard_panel(user, **_kw):
+#: from this month on, the current year's status report is due (the yearly job before the year ends)
+REPORT_DUE_MONTH = 10
+
+
+def _dashboard_summary(user, city):
+    from flask import g
     from network.inventory import services
+    if "inventory_summary" not in g:
+        g.inventory_summary = services.city_summary(user, city)
+    return g.inventory_summary
+
+
+def _dashboard_panel(user, **_kw):
+    from network.core.permissions import can
     city = getattr(user, "municipality", None)
     if city is None:
         return "inventory/_panel_dashboard.html", {"city": None}
-    return "inventory/_panel_dashboard.html", services.city_summary(user, city)
+    ctx = dict(_dashboard_summary(user, city))
+    ctx["may_import"] = can(user, "project.manage", city)
+    return "inventory/_panel_dashboard.html", ctx
+
+
+def _waiting(user):
+    """The current year's status report, due from October when the city has projects and none yet (the panel's
+    statement, read once)."""
+    from flask import url_for
+    from flask_babel import gettext as _
+    from network.core.hooks import WaitingItem
+    from network.core.models import utcnow
+    from network.core.permissions import can
+    city = getattr(user, "municipality", None)
+    if city is None or utcnow().month < REPORT_DUE_MONTH or not can(user, "report.freeze", city):
+        return []
+    summary = _dashboard_summary(user, city)
+    if not summary["total"] or summary["report_this_year"]:
+        return []
+    return [WaitingItem(_("Der Sachstandsbericht %(year)s steht noch aus: Aktualisieren Sie die Vorhaben und "
+                          "erstellen Sie den Bericht.", year=summary["year"]),
+                        url_for("inventory.reports", slug=city.slug), kind="inventory.report")]
 
 
 def _export(user) -> dict:
@@ -77,6 +110,7 @@ def init_app(app):
     register_panel(app, "topic", _topic_panel, order=20)
     register_panel(app, "municipality", _city_panel, order=20)
     register_panel(app, "dashboard", _dashboard_panel, order=20)
+    register_waiting(app, _waiting, order=70)
     register_personal_data(app, ["project", "status_report", "project_import"], _export, _erase)
     register_digest_section(app, services.reports_digest_section, order=40)
     register_job(app, "inventory-purge-uploads", tasks.purge_uploads, seconds_config="SCHEDULER_INVENTORY_PURGE_SECONDS")

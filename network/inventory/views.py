@@ -363,7 +363,8 @@ def report_print(report_id):
     """The report as a printable page (print stylesheet, no navigation)."""
     rep = services.get_report_or_404(current_user, report_id)
     return render_template("inventory/report_print.html", report=rep, city=rep.municipality,
-                           v=services.report_view(current_user, rep), print_view=True, **_labels())
+                           v=services.report_view(current_user, rep), print_view=True, printed_on=utcnow(),
+                           **_labels())
 
 
 @bp.route("/bericht/<int:report_id>.csv")

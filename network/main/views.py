@@ -8,6 +8,7 @@ from network.accounts.forms import EmptyForm
 from network.accounts.models import User
 from network.core.audit import describe
 from network.core.forms import safe_next
+from network.core.hooks import waiting_items
 from network.core.models import AuditEvent
 from network.core.permissions import can
 from network.extensions import db
@@ -21,20 +22,25 @@ PAGE_SIZE = 50
 
 @bp.route("/")
 def index():
-    """Public start page with the networks and how many cities take part (the cities themselves are paged on
-    /kommunen/); for members a dashboard with next steps."""
+    """Public start page: per network (the first START_NETWORKS) who leads which topic, its latest public practices
+    and when it meets next, a few items each with a link to the network's page; how many cities take part (the
+    cities themselves are paged on /kommunen/); for members a dashboard: first one ordered list of what waits for the user (every domain's
+    register_waiting sources), then the next steps of setting up, then the domains' panels."""
     if not current_user.is_authenticated:
+        from network.networks.reading import START_NETWORKS, start_overview
         from network.networks.services import all_networks, member_counts
-        networks = all_networks(page=1, per_page=PAGE_SIZE)
+        networks = all_networks(page=1, per_page=START_NETWORKS)
+        ids = [n.id for n in networks.items]
         return render_template("main/index.html", city_count=member_count(), networks=networks.items,
-                               counts=member_counts([n.id for n in networks.items]), more_networks=networks.has_next)
+                               counts=member_counts(ids), overview=start_overview(ids),
+                               more_networks=networks.has_next)
     steps = []
     city = current_user.municipality
     if city and can(current_user, "user.manage", city):
-        pending = db.session.scalar(
-            sa.select(sa.func.count(User.id)).where(User.municipality_id == city.id, User.password_hash.is_(None),
-                                                    User.active.is_(True)))
-        staff = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.municipality_id == city.id))
+        staff, pending = db.session.execute(
+            sa.select(sa.func.count(User.id),
+                      sa.func.count(sa.case((sa.and_(User.password_hash.is_(None), User.active.is_(True)), User.id))))
+            .where(User.municipality_id == city.id)).one()
         if staff <= 1:
             steps.append(("invite", url_for("municipalities.users", slug=city.slug)))
         if pending:
@@ -43,7 +49,8 @@ def index():
             steps.append(("website", url_for("municipalities.edit", slug=city.slug)))
     if current_user.is_coordinator:
         steps.append(("admit", url_for("municipalities.new")))
-    return render_template("main/dashboard.html", city_count=member_count(), city=city, steps=steps)
+    return render_template("main/dashboard.html", city_count=member_count(), city=city, steps=steps,
+                           waiting=waiting_items(current_user))
 
 
 @bp.route("/protokoll")

@@ -31,9 +31,11 @@ class MeetingForm(FlaskForm):
     host_id = SelectField(_l("Gastgebende Kommune"), validate_choice=False)
     date = StringField(_l("Tag"), render_kw={"type": "date"},
                        description=_l("Leer lassen, um stattdessen eine Terminumfrage zu starten."))
-    start_time = StringField(_l("Beginn (Uhrzeit)"), render_kw={"type": "time"})
-    end_time = StringField(_l("Ende (Uhrzeit)"), render_kw={"type": "time"})
-    address = StringField(_l("Adresse"))
+    start_time = StringField(_l("Beginn (Uhrzeit)"), render_kw={"type": "time"},
+                             description=_l("Nötig, wenn ein Tag angegeben ist."))
+    end_time = StringField(_l("Ende (Uhrzeit)"), render_kw={"type": "time"},
+                           description=_l("Nötig, wenn ein Tag angegeben ist."))
+    address = StringField(_l("Adresse"), description=_l("Oder ein Online-Link (unten)."))
     room = StringField(_l("Raum"))
     online_url = StringField(_l("Online-Link"), render_kw={"type": "url"},
                              description=_l("Zum Beispiel der Link zur Videokonferenz."))
@@ -99,8 +101,10 @@ class AgendaItemForm(FlaskForm):
     presenter_name = StringField(_l("Vortragende Person"))
     duration_minutes = StringField(_l("Dauer in Minuten"), render_kw={"inputmode": "numeric"}, default="15")
     topic_id = SelectField(_l("Thema"), validate_choice=False)
-    link_path = StringField(_l("Link auf Praxisbericht oder Vorhaben"),
-                            description=_l("Pfad einer Seite dieses Städtenetzes, z. B. /praxis/12 oder /vorhaben/7."))
+    practice_id = SelectField(_l("Praxisbericht verknüpfen"), validate_choice=False,
+                              description=_l("Die neuesten Praxisberichte; mit der Suche darüber finden Sie ältere."))
+    link_path = StringField(_l("Oder Link auf ein Vorhaben"),
+                            description=_l("Pfad einer Seite dieses Städtenetzes, z. B. /vorhaben/7."))
     link_label = StringField(_l("Bezeichnung des Links"))
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from network.accounts.signals import credentials_revoked
 from network.core.hooks import (DigestItem, DigestSection, register_calendar_source,
-                                register_digest_section, register_panel, register_personal_data)
+                                register_digest_section, register_panel, register_waiting, register_personal_data)
 from network.core.models import utcnow
 from network.core.permissions import can
 from network.core.scheduler import register_job
@@ -50,6 +50,7 @@ def init_app(app) -> None:
     register_job(app, "meeting-reminders", send_reminders, seconds_config="MEETING_REMINDER_SECONDS", seconds=300)
     register_calendar_source(app, services.calendar_source)
     register_panel(app, "dashboard", dashboard_panel, 30)
+    register_waiting(app, waiting, 30)
     register_panel(app, "topic", topic_panel, 40)
     register_panel(app, "profile", profile_panel, 40)
     register_digest_section(app, digest_section, 30)
@@ -58,14 +59,55 @@ def init_app(app) -> None:
                            erase_personal_data)
 
 
-def dashboard_panel(user):
-    """The city's open action items and the user's next meetings across all their networks (each named)."""
+def _dashboard_data(user) -> dict:
+    """The dashboard's meetings, read once per request for the panel and the waiting list (three queries)."""
+    from flask import g
     from network.meetings import services
+    if "dashboard_meetings" not in g:
+        data = services.dashboard_meetings(user)
+        data["actions"] = services.open_actions_of_city(user, limit=10)
+        g.dashboard_meetings = data
+    return g.dashboard_meetings
+
+
+def dashboard_panel(user):
+    """The user's next meetings across all their networks (each named); whether the user has answered."""
     if not can(user, "meeting.view"):
         return None
-    return "meetings/_panel_dashboard.html", {"actions": services.open_actions_of_city(user),
-                                              "meetings": services.upcoming_meetings(user, limit=5, everywhere=True),
-                                              "polls": services.running_polls(user, everywhere=True)[:5]}
+    return "meetings/_panel_dashboard.html", {"meetings": _dashboard_data(user)["upcoming"][:5]}
+
+
+def waiting(user):
+    """Date polls the user has not voted in, invitations not answered, the city's open action items."""
+    from flask import url_for
+    from network.core.hooks import WaitingItem
+    from network.meetings.ical import BERLIN
+    if not can(user, "meeting.view"):
+        return []
+    data, out = _dashboard_data(user), []
+    for m, voted in data["polls"]:
+        if not voted:
+            out.append(WaitingItem(_("Stimmen Sie über den Termin von „%(title)s“ ab.", title=m.title),
+                                   url_for("meetings.poll", meeting_id=m.id, network=m.body.network.slug),
+                                   detail=m.body.network.name, kind="meeting.poll"))
+    for m, answered in data["upcoming"]:
+        if not answered:
+            out.append(WaitingItem(_("Sagen Sie zu oder ab: „%(title)s“ am %(when)s.", title=m.title,
+                                     when=format_span(m.starts_at, m.ends_at)),
+                                   url_for("meetings.detail", meeting_id=m.id, network=m.body.network.slug) + "#rsvp-status",
+                                   due=m.starts_at.astimezone(BERLIN).date() if m.starts_at else None,
+                                   detail=m.body.network.name,
+                                   kind="meeting.rsvp"))
+    for a in data["actions"]:
+        net = a.meeting.body.network
+        out.append(WaitingItem(_("Aufgabe Ihrer Kommune: %(text)s (aus „%(meeting)s“)", text=a.text,
+                                 meeting=a.meeting.title),
+                               url_for("meetings.detail", meeting_id=a.meeting_id, network=net.slug),
+                               due=a.due_date, detail=net.name, kind="meeting.action",
+                               button={"url": url_for("meetings.action_status", item_id=a.id, network=net.slug),
+                                       "label": _("als erledigt markieren"), "fields": {"status": "done", "next": "/"},
+                                       "sr": a.text[:60]}))
+    return out
 
 
 def topic_panel(user, topic):

@@ -138,3 +138,57 @@ def header_network(user, fallback_name: str) -> HeaderNetwork:
     result = HeaderNetwork(slug=slug, name=name, choices=choices)
     g.header_network = result
     return result
+
+
+# --- the public start page: a few items per network, three statements for all networks shown -------------------
+
+#: networks with their overview on the start page; the rest are behind "Weitere Netzwerke"
+START_NETWORKS = 10
+START_LEADS = 5
+START_PRACTICES = 3
+START_MEETINGS = 3
+
+
+def _ranked(base, stmt_columns, partition, order, where, joins, limit):
+    """Rows of `stmt_columns` (from `base` and its `joins`) numbered within `partition` by `order`; the first
+    `limit` per partition."""
+    stmt = sa.select(*stmt_columns, sa.func.row_number().over(partition_by=partition, order_by=order).label("rn")
+                     ).select_from(base)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    sub = stmt.where(*where).subquery()
+    return db.session.execute(sa.select(sub).where(sub.c.rn <= limit).order_by(sub.c.network_id, sub.c.rn)).all()
+
+
+def start_overview(network_ids: list[int]) -> dict[int, dict]:
+    """Per network: who leads which topic (lead cities of active topics, by topic name), the latest public
+    practices of its member cities, and the date and kind of its next meetings (meetings themselves are the members'
+    business: see next_meeting). Three statements, however many networks and items there are."""
+    from network.meetings.models import BODY_KINDS, Body, Meeting
+    from network.practices.models import Practice
+    from network.topics.models import LeadClaim, Topic
+    out = {n: {"leads": [], "practices": [], "meetings": []} for n in network_ids}
+    if not network_ids:
+        return out
+    for row in _ranked(Topic, (Topic.network_id.label("network_id"), Topic.name.label("topic"), Topic.slug.label("slug"),
+                        Municipality.name.label("city")), Topic.network_id, (Topic.name, Topic.id),
+                       (Topic.network_id.in_(network_ids), Topic.status == "active", LeadClaim.status == "confirmed",
+                        LeadClaim.kind == "lead"),
+                       ((LeadClaim, LeadClaim.topic_id == Topic.id),
+                        (Municipality, Municipality.id == LeadClaim.municipality_id)), START_LEADS):
+        out[row.network_id]["leads"].append(row)
+    for row in _ranked(Practice, (NetworkMembership.network_id.label("network_id"), Practice.id.label("id"),
+                        Practice.title.label("title"), Practice.published_at.label("published_at"),
+                        Municipality.name.label("city")), NetworkMembership.network_id,
+                       (Practice.published_at.desc(), Practice.id.desc()),
+                       (NetworkMembership.network_id.in_(network_ids), NetworkMembership.status.in_(ACTIVE_STATUSES),
+                        Practice.status == "published", Practice.visibility == "public"),
+                       ((NetworkMembership, NetworkMembership.municipality_id == Practice.municipality_id),
+                        (Municipality, Municipality.id == Practice.municipality_id)), START_PRACTICES):
+        out[row.network_id]["practices"].append(row)
+    for row in _ranked(Meeting, (Body.network_id.label("network_id"), Meeting.starts_at.label("starts_at"),
+                        Body.kind.label("kind")), Body.network_id, (Meeting.starts_at, Meeting.id),
+                       (Body.network_id.in_(network_ids), Meeting.status == "scheduled", Meeting.starts_at > utcnow()),
+                       ((Body, Body.id == Meeting.body_id),), START_MEETINGS):
+        out[row.network_id]["meetings"].append({"starts_at": row.starts_at, "kind": BODY_KINDS.get(row.kind, row.kind)})
+    return out

@@ -39,6 +39,11 @@ def init_app(app) -> None:
     from flask_login import user_logged_in
 
     register_personal_data(app, ["network_role"], export_personal_data, erase_personal_data)
+    from network.core.audit import register_object_links, register_sentences
+    from network.networks import audit_log
+    register_sentences(app, audit_log.NETWORK_SENTENCES, ("Network",))
+    register_sentences(app, audit_log.MEMBERSHIP_SENTENCES, ("Municipality",))
+    register_object_links(app, "Network", audit_log.network_links)
     user_logged_in.connect(_start_in_home_network, app)
 
     @app.template_global()

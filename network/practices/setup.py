@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from network.core.hooks import (DigestItem, DigestSection, register_digest_section, register_panel,
-                                register_personal_data)
+                                register_personal_data, register_waiting)
 from network.core.permissions import can
 from network.extensions import db
 
@@ -31,12 +31,24 @@ def municipality_panel(user, city=None, **kw):
 
 
 def dashboard_panel(user, **kw):
-    """The dashboard: questions waiting for the city's answer, the city's drafts."""
+    """The dashboard: the city's drafts (the questions waiting for an answer are in the waiting list)."""
     from network.practices import services
     if getattr(user, "municipality_id", None) is None or not can(user, "practice.write"):
         return None
-    return "practices/_panel_dashboard.html", {"questions": services.open_questions_for_city(user, 10),
-                                               "drafts": services.own_drafts(user, 10)}
+    return "practices/_panel_dashboard.html", {"drafts": services.own_drafts(user, 10)}
+
+
+def waiting(user):
+    """Questions to the city's practices that nobody has answered yet (one query, two with the practices)."""
+    from flask import url_for
+    from network.core.hooks import WaitingItem
+    from network.practices import services
+    if getattr(user, "municipality_id", None) is None:
+        return []
+    return [WaitingItem(_("Beantworten Sie die Frage von %(city)s zu „%(title)s“.", city=q.municipality.name,
+                          title=q.practice.title),
+                        url_for("practices.detail", practice_id=q.practice_id) + "#h-faq", kind="practice.question")
+            for q in services.open_questions_for_city(user, 10)]
 
 
 def digest_section(user, since, until, follows):
@@ -94,6 +106,7 @@ def init_app(app):
     register_panel(app, "topic", topic_panel, 20)
     register_panel(app, "municipality", municipality_panel, 20)
     register_panel(app, "dashboard", dashboard_panel, 20)
+    register_waiting(app, waiting, 50)
     register_digest_section(app, digest_section, 20)
     # authored texts stay with the city when an account is deleted (the user row is anonymised)
     register_personal_data(app, ["practice", "practice_revision", "practice_attachment", "practice_reuse",

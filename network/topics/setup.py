@@ -4,7 +4,7 @@ the city's own topics on the dashboard and the city page."""
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
-from network.core.hooks import register_panel
+from network.core.hooks import register_panel, register_waiting
 from network.core.permissions import can
 from network.extensions import db
 from network.topics.models import LeadClaim, Topic
@@ -44,13 +44,34 @@ def waiting_decisions(user) -> dict:
     return {"claims": claims, "proposals": proposals}
 
 
-def dashboard_panel(user):
+def waiting(user):
+    """The dashboard's "Was auf Sie wartet": lead and co-lead claims to decide, handovers offered to the city,
+    topic proposals (two queries)."""
+    from flask import url_for
+    from flask_babel import gettext as _, ngettext
+
+    from network.core.hooks import WaitingItem
     if not can(user, "topic.view"):
-        return None
+        return []
     ctx = waiting_decisions(user)
-    if not ctx["claims"] and not ctx["proposals"]:
-        return None
-    return "topics/_dashboard.html", ctx
+    out = []
+    for claim in ctx["claims"]:
+        topic, url = claim.topic.name, url_for("topics.detail", slug=claim.topic.slug)
+        if claim.kind == "lead":
+            text = _("%(city)s möchte die Federführung für „%(topic)s“ übernehmen.", city=claim.municipality.name,
+                     topic=topic)
+        elif claim.kind == "colead":
+            text = _("%(city)s möchte bei „%(topic)s“ mitführen (Co-Federführung).", city=claim.municipality.name,
+                     topic=topic)
+        else:
+            text = _("%(city)s bietet Ihrer Kommune die Federführung für „%(topic)s“ an.",
+                     city=claim.from_municipality.name if claim.from_municipality else "–", topic=topic)
+        out.append(WaitingItem(text, url, kind=f"topic.{claim.kind}"))
+    if ctx["proposals"]:
+        out.append(WaitingItem(ngettext("%(num)s Themenvorschlag wartet auf Ihre Entscheidung.",
+                                        "%(num)s Themenvorschläge warten auf Ihre Entscheidung.", ctx["proposals"]),
+                               url_for("topics.proposals"), kind="topic.proposal"))
+    return out
 
 
 def city_panel(user, city=None, **_kw):
@@ -92,7 +113,7 @@ def init_app(app):
     # the addresses of the single-network era (/themen/…) answer 301/308 to the default network's
     legacy_redirects(app, "/themen", "topics_legacy")
     from network.topics.services import on_city_left
-    register_panel(app, "dashboard", dashboard_panel, order=10)
+    register_waiting(app, waiting, order=10)
     register_panel(app, "dashboard", own_city_panel, order=12)
     register_panel(app, "municipality", city_panel, order=15)
     city_left.connect(on_city_left)  # blinker keeps one connection per receiver

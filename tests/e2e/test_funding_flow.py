@@ -29,7 +29,7 @@ def test_record_interest_joint_application_accept_and_reminder(live_app, browser
     lead.fill("#rate", "65")
     lead.fill("#max_amount", "-5")  # a bad amount first: the message stands beside the field
     lead.fill("#deadlines-0-label", "Antrag")
-    lead.fill("#deadlines-0-due_on", due.strftime("%d.%m.%Y"))
+    lead.fill("#deadlines-0-due_on", due.isoformat())  # a native date field takes ISO
     lead.click("main button:has-text('Erfassen')")
     assert "Der Höchstbetrag darf nicht negativ sein." in lead.locator("#max_amount-error").inner_text()
     assert lead.input_value("#title") == title

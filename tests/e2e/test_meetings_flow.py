@@ -75,8 +75,8 @@ def test_poll_vote_pick_rsvp_minutes_and_dashboard(live_app, browser):
     assert "Das Protokoll wurde veröffentlicht." in coord.content()
 
     lead.goto(base + "/")
-    panel = lead.locator("section.meetings-panel").inner_text()
-    assert "Datenschutzkonzept E2E abstimmen" in panel and "Offene Aufgaben Ihrer Kommune" in panel
+    waiting = lead.locator("section[data-waiting]").inner_text()
+    assert "Aufgabe Ihrer Kommune: Datenschutzkonzept E2E abstimmen" in waiting
     lead.goto(meeting_url)
     assert lead.locator("main .minutes strong").inner_text() == "Ergebnis:"
     coord_ctx.close()

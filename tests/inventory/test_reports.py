@@ -178,3 +178,26 @@ def test_freeze_form_names_the_year_and_that_the_snapshot_is_todays_state(client
     resp = client.post("/vorhaben/ettlingen/berichte/neu", data={"confirm": "1", "year": str(this_year), "visibility": "network"})
     assert resp.status_code == 302
     assert "enthält den Stand vom" not in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+def test_print_view_has_letterhead_stand_page_numbers_and_fixed_columns(client, login_as, lead_a, city_a, fields):
+    """#21, item 18: the city as letterhead (no logo in the model: its name, kind and district), the "Stand" date,
+    page numbers from CSS @page counters, the same column widths in every field's table."""
+    import os
+    from network.inventory import services as inv
+    from tests.inventory.conftest import make_project
+    make_project(city_a, fields[0], title="Bürgerportal", status="in_progress")
+    from network.core.models import utcnow
+    rep = inv.freeze_report(lead_a, {"year": str(utcnow().year), "visibility": "network"})
+    db.session.commit()
+    login_as(lead_a)
+    html = client.get(f"/vorhaben/bericht/{rep.id}/druck").get_data(as_text=True)
+    head = html.split("data-letterhead>")[1].split("</header>")[0]
+    assert city_a.name in head and city_a.kind_label in head
+    assert f"Stand: {rep.published_at.strftime('%d.%m.%Y')}" in html
+    assert '<col class="inv-col--title">' in html and "table-stack" not in html
+    assert "Gedruckt am" in html
+    css = open(os.path.join(os.path.dirname(__file__), "..", "..", "network", "static", "css", "inventory.css")).read()
+    assert "counter(page)" in css and "counter(pages)" in css and "table-layout: fixed" in css
+    # the screen view keeps its phone cards
+    assert "table-stack" in client.get(f"/vorhaben/bericht/{rep.id}").get_data(as_text=True)

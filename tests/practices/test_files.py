@@ -48,7 +48,19 @@ BAD = [
     ("a ZIP that is no office file", _zip_plain(), "archiv.docx", "nicht erlaubt"),
     ("an executable", b"MZ\x90\x00" + b"\x00" * 200, "setup.pdf", "nicht erlaubt"),
     ("binary garbage", bytes(range(256)) * 4, "daten.csv", "nicht erlaubt"),
+    # the content is fine, the name promises something else (#21, 17): refused with a hint what it is
+    ("text named .pdf", b"Nur ein Text, kein PDF.", "bericht.pdf",
+     "Die Datei heißt „bericht.pdf“, ist dem Inhalt nach aber Text, nicht PDF."),
+    ("PDF named .docx", PDF, "plan.docx", "passende Endung (.pdf)"),
+    ("PNG named .jpg", PNG, "foto.jpg", "ist dem Inhalt nach aber PNG, nicht JPEG"),
 ]
+
+
+def test_csv_named_txt_and_unknown_endings_pass(app):
+    assert files.save_upload(upload(b"a;b\n1;2\n", "liste.txt")).content_type == "text/plain"
+    assert files.save_upload(upload(b"a;b\n1;2\n", "liste.csv")).content_type == "text/csv"
+    assert files.save_upload(upload(PDF, "bericht")).content_type == "application/pdf"
+    assert files.save_upload(upload(PDF, "Bericht.PDF")).content_type == "application/pdf"
 
 
 @pytest.mark.parametrize("label,data,name,message", BAD, ids=[b[0] for b in BAD])
@@ -130,6 +142,11 @@ def test_upload_and_download_through_the_page(client, login_as, staff_a, lead_a,
     for name in set(os.listdir(files.upload_folder())) - before:
         with open(os.path.join(files.upload_folder(), name), "rb") as fh:
             assert fh.read() != bad, name
+    assert db.session.scalar(sa.select(sa.func.count(PracticeAttachment.id))) == 1
+    # a text file named .pdf: 422 with the hint beside the field
+    resp = c.post(f"/praxis/{p.id}/anhaenge", data={"file": (io.BytesIO(b"Notizen"), "Notizen.pdf")},
+                  content_type="multipart/form-data")
+    assert resp.status_code == 422 and "ist dem Inhalt nach aber Text, nicht PDF" in resp.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(PracticeAttachment.id))) == 1
     # another city reads and downloads (network practice) but cannot delete
     client.post("/abmelden")

@@ -23,7 +23,7 @@ def test_lead_sees_colead_request_and_handover_offer_of_own_city(client, login_a
     _world(field, city_a, city_b)
     login_as(lead_a)
     html = client.get("/").get_data(as_text=True)
-    assert "Entscheidungen zu Themen" in html
+    assert 'data-kind="topic.colead"' in html and 'data-kind="topic.handover"' in html
     assert "Bühl möchte bei „Intranet“ mitführen" in html
     assert "Bühl bietet Ihrer Kommune die Federführung für „Low-Code“ an." in html
     # the lead claim on e-Payment is the coordination's decision, proposals too
@@ -43,12 +43,12 @@ def test_coordinator_sees_claims_and_proposals_but_no_handovers(client, login_as
 def test_staff_and_other_lead_see_no_foreign_decisions(client, login_as, field, city_a, city_b, staff_a, lead_b):
     _world(field, city_a, city_b)
     login_as(staff_a)
-    assert "Entscheidungen zu Themen" not in client.get("/").get_data(as_text=True)
+    assert 'data-kind="topic.' not in client.get("/").get_data(as_text=True)
     client.post("/abmelden")
     login_as(lead_b)
     html = client.get("/").get_data(as_text=True)
     # Bühl's own requests are not decisions for Bühl
-    assert "Entscheidungen zu Themen" not in html
+    assert 'data-kind="topic.' not in html
 
 
 def test_dashboard_panel_query_count_does_not_grow_with_requests(client, login_as, field, city_a, city_b,

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import gettext as _
 
-from network.core.validation import Checker
+from network.core.validation import Checker, parse_day
 from network.funding.services._common import MAX_AMOUNT
 
 _PLAIN_DECIMAL = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -79,14 +79,9 @@ def parse_date(c: Checker, field: str, value, *, label: str, required: bool = Fa
             if required:
                 c.add(field, _("%(label)s fehlt.", label=label))
             return None
-        parsed = None
-        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-            try:
-                parsed = datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
-        if parsed is None:
+        try:
+            parsed = parse_day(text)
+        except ValueError:
             c.add(field, _("%(label)s muss ein Datum sein (TT.MM.JJJJ).", label=label))
             return None
     if not date(1990, 1, 1) <= parsed <= date(2100, 12, 31):

@@ -30,8 +30,8 @@ def german_amount(value) -> str:
 
 
 def german_date(value) -> str:
-    """31.03.2026, or "" when empty."""
-    return value.strftime("%d.%m.%Y") if value else ""
+    """A day as a date field's value (2026-03-31: <input type="date"> shows it in the reader's format), or ""."""
+    return value.isoformat() if value else ""
 
 
 from network.funding.views import applications, calls  # noqa: E402,F401  (the routes register on bp)

@@ -76,9 +76,11 @@ def set_contacted(actor, reg: InterestRegistration, contacted: bool) -> Interest
 
 
 def new_registrations_count(user, days: int = 30) -> tuple[int, int]:
-    """(confirmed in the last `days`, not yet contacted) for the dashboard; two cheap counts."""
+    """(confirmed in the last `days`, not yet contacted) for the dashboard; one statement."""
     where, _city = _scope_for(user, None)
-    base = sa.select(sa.func.count(InterestRegistration.id)).where(where, InterestRegistration.confirmed_at.is_not(None))
-    recent = db.session.scalar(base.where(InterestRegistration.confirmed_at >= utcnow() - timedelta(days=days)))
-    open_ = db.session.scalar(base.where(InterestRegistration.contacted_at.is_(None)))
+    since = utcnow() - timedelta(days=days)
+    recent, open_ = db.session.execute(
+        sa.select(sa.func.count(sa.case((InterestRegistration.confirmed_at >= since, InterestRegistration.id))),
+                  sa.func.count(sa.case((InterestRegistration.contacted_at.is_(None), InterestRegistration.id))))
+        .where(where, InterestRegistration.confirmed_at.is_not(None))).one()
     return recent or 0, open_ or 0

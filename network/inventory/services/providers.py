@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from network.core.hooks import DigestItem, DigestSection
+from network.core.models import utcnow
 from network.core.tenancy import scope
 from network.extensions import db
 from network.inventory.models import Project, StatusReport
@@ -36,11 +37,15 @@ def topic_projects(user, topic, page: int = 1, per_page: int = TOPIC_PROJECTS_PA
 
 
 def city_summary(user, city: Municipality) -> dict:
-    """Counts of the city's visible projects and reports (two queries)."""
+    """Counts of the city's visible projects and reports, and whether this year's report exists (two queries)."""
     counts = status_counts(user, city.id)
-    reports = db.session.scalar(scope(StatusReport, user).where(StatusReport.municipality_id == city.id)
-                                .with_only_columns(sa.func.count(StatusReport.id)))
-    return {"city": city, "counts": counts, "total": sum(counts.values()), "reports": reports or 0}
+    year = utcnow().year
+    reports, this_year = db.session.execute(
+        scope(StatusReport, user).where(StatusReport.municipality_id == city.id)
+        .with_only_columns(sa.func.count(StatusReport.id),
+                           sa.func.count(sa.case((StatusReport.year == year, StatusReport.id))))).one()
+    return {"city": city, "counts": counts, "total": sum(counts.values()), "reports": reports or 0,
+            "year": year, "report_this_year": bool(this_year)}
 
 
 def matching_projects(user, municipality_id, field_ids, topic_ids) -> list[dict]:

@@ -26,7 +26,7 @@ from network.meetings.services.polls import (MAX_REPEAT_WEEKS, MAX_SLOTS, add_sl
                                              delete_slot, get_slot_or_404, pick_slot, poll_table, slots)
 from network.meetings.services.rsvp import attendees, is_over, own_rsvp, record_rsvp
 from network.meetings.services.schedule import (body_history, cancel_meeting, create_meeting, decisions_by_meeting,
-                                                running_polls, upcoming_meetings, update_meeting)
+                                                dashboard_meetings, running_polls, upcoming_meetings, update_meeting)
 from network.meetings.services.times import local_datetime, parse_iso
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
     "organisable_bodies", "get_body_or_404", "get_meeting_or_404", "body_cities", "body_persons", "member_cities",
     "all_people", "active_topics", "recipients", "follow_body", "add_lead_city", "create_body", "update_body", "last_hosts",
     "suggestions", "default_title", "local_datetime", "parse_iso", "create_meeting", "update_meeting",
-    "cancel_meeting", "upcoming_meetings", "running_polls", "body_history", "decisions_by_meeting", "slots",
+    "cancel_meeting", "upcoming_meetings", "running_polls", "dashboard_meetings", "body_history", "decisions_by_meeting", "slots",
     "add_slot", "add_slots", "MAX_SLOTS", "MAX_REPEAT_WEEKS", "delete_slot", "get_slot_or_404", "cast_votes",
     "poll_table", "pick_slot", "proposals_open",
     "add_agenda_item", "get_item_or_404", "agenda_action", "agenda_items", "previous_meeting", "agenda", "agenda_and_actions",

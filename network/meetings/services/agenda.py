@@ -27,7 +27,7 @@ def proposals_open(meeting: Meeting) -> bool:
     return meeting.starts_at is None or utcnow() < meeting.starts_at
 
 
-def _check_item(c: Checker, data: dict, network_id: int) -> dict:
+def _check_item(c: Checker, data: dict, network_id: int, actor=None) -> dict:
     """Checked fields of an agenda item of a meeting in the network (messages collect in ``c``)."""
     out = {"title": c.text("title", data.get("title"), label=_("einen Titel"), max_len=200),
            "presenter_name": c.text("presenter_name", data.get("presenter_name"), label=_("eine vortragende Person"),
@@ -48,6 +48,17 @@ def _check_item(c: Checker, data: dict, network_id: int) -> dict:
     path = (data.get("link_path") or "").strip()
     label = c.text("link_label", data.get("link_label"), label=_("eine Bezeichnung des Links"), required=False,
                    max_len=200)
+    practice_id = optional_id(data.get("practice_id"))
+    if practice_id is not None:
+        # a practice chosen from the select: it must be one the proposer may read; its title is the default label
+        from network.practices.services import linkable_practice
+        found = linkable_practice(actor, practice_id) if actor is not None and _valid_id(practice_id) else None
+        if found is None:
+            c.add("practice_id", _("Diesen Praxisbericht gibt es nicht."))
+        elif path:
+            c.add("link_path", _("Bitte wählen Sie einen Praxisbericht oder geben Sie einen Link an, nicht beides."))
+        else:
+            path, label = f"/praxis/{practice_id}", label or found[:200]
     if path and (not LINK_RE.match(path) or ".." in path or "//" in path):
         c.add("link_path", _("Der Link muss eine Seite dieses Städtenetzes sein, die mit /praxis/ oder /vorhaben/ "
                              "beginnt."))
@@ -67,7 +78,7 @@ def add_agenda_item(actor, meeting: Meeting, data: dict) -> AgendaItem:
     if meeting.status == "cancelled":
         raise Conflict({"title": _("Das Treffen ist abgesagt.")})
     c = Checker()
-    v = _check_item(c, data, meeting.body.network_id)
+    v = _check_item(c, data, meeting.body.network_id, actor)
     c.done()
     position = (db.session.execute(sa.select(sa.func.max(AgendaItem.position))
                                    .where(AgendaItem.meeting_id == meeting.id)).scalar() or 0) + 1

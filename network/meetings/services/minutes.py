@@ -1,6 +1,6 @@
 """Minutes, decisions and action items of a meeting."""
 
-from datetime import date
+
 
 import sqlalchemy as sa
 from flask import abort
@@ -11,7 +11,7 @@ from network.core import audit
 from network.core.boundary import Conflict
 from network.core.models import utcnow
 from network.core.permissions import can, require
-from network.core.validation import Checker
+from network.core.validation import Checker, parse_day
 from network.extensions import db
 from network.meetings.models import ActionItem, Decision, Meeting
 from network.meetings.services._common import (MAX_MINUTES, MAX_TEXT, _valid_id, check_stale, flush_or_conflict,
@@ -102,7 +102,7 @@ def add_action_item(actor, meeting: Meeting, data: dict) -> ActionItem:
     raw = (data.get("due_date") or "").strip()
     if raw:
         try:
-            due = date.fromisoformat(raw)
+            due = parse_day(raw)
         except ValueError:
             c.add("due_date", _("Bitte geben Sie das Fälligkeitsdatum als Datum an (TT.MM.JJJJ)."))
     c.done()

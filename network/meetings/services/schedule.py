@@ -13,7 +13,7 @@ from network.core.models import utcnow
 from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
-from network.meetings.models import Body, Decision, Meeting
+from network.meetings.models import Body, Decision, Meeting, PollSlot, PollVote, Rsvp
 from network.meetings.services._common import (MAX_TEXT, check_stale, flush_or_conflict, optional_id, optional_int,
                                                this_network)
 from network.meetings.services.invitations import _invite, _scheduled
@@ -154,6 +154,30 @@ def upcoming_meetings(user, *, limit: int | None = 50, until: datetime | None = 
     if limit:
         stmt = stmt.limit(limit)
     return db.session.execute(stmt).scalars().all()
+
+
+def dashboard_meetings(user, limit: int = 10) -> dict:
+    """For the dashboard, across the user's networks: the next scheduled meetings, each with whether the user has
+    answered the invitation, and the running date polls, each with whether the user has voted. One statement: the
+    two kinds numbered separately (the next meetings by start, the polls newest first), at most `limit` each."""
+    upcoming_now = sa.and_(Meeting.status == "scheduled", Meeting.ends_at >= utcnow())
+    ranked = (sa.select(Meeting.id.label("id"), sa.func.row_number().over(
+        partition_by=Meeting.status,
+        order_by=(sa.case((Meeting.status == "scheduled", Meeting.starts_at)), Meeting.created_at.desc(),
+                  Meeting.id)).label("rn"))
+        .where(member_body_clause(user, Meeting.body_id), sa.or_(upcoming_now, Meeting.status == "polling"))
+        .subquery())
+    answered = sa.exists().where(Rsvp.meeting_id == Meeting.id, Rsvp.user_id == user.id)
+    voted = sa.exists().where(PollVote.slot_id == PollSlot.id, PollSlot.meeting_id == Meeting.id,
+                              PollVote.user_id == user.id)
+    rows = db.session.execute(
+        sa.select(Meeting, answered.label("answered"), voted.label("voted"))
+        .join(ranked, ranked.c.id == Meeting.id).where(ranked.c.rn <= limit)).all()
+    upcoming = sorted(((m, bool(a)) for m, a, _v in rows if m.status == "scheduled"),
+                      key=lambda r: (r[0].starts_at, r[0].id))
+    polls = sorted(((m, bool(v)) for m, _a, v in rows if m.status == "polling"),
+                   key=lambda r: (r[0].created_at, r[0].id), reverse=True)
+    return {"upcoming": upcoming, "polls": polls}
 
 
 def running_polls(user, *, everywhere: bool = False) -> list[Meeting]:

@@ -1,17 +1,17 @@
 """Dates and times from forms (Berlin wall time) and the API (ISO 8601), checked."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
 
-from network.core.validation import Checker
+from network.core.validation import Checker, parse_day
 from network.meetings.ical import BERLIN
 
 
 def local_datetime(c: Checker, field: str, day: str, clock: str, *, label: str) -> datetime | None:
     """Berlin wall time -> aware datetime; a time skipped by the spring DST switch is an error."""
     try:
-        d = date.fromisoformat((day or "").strip())
+        d = parse_day(day)
     except ValueError:
         c.add(field, _("Bitte geben Sie %(label)s als Datum an (TT.MM.JJJJ).", label=label))
         return None

@@ -12,11 +12,19 @@ from network.meetings.views import bp
 
 def _item_choices(form):
     form.topic_id.choices = [("", _("kein Thema"))] + [(str(t.id), t.name) for t in services.active_topics()]
+    from network.practices.services import practice_choices
+    found = practice_choices(current_user, request.args.get("praxis_suche", ""))
+    form.practice_id.choices = [("", _("kein Praxisbericht"))] + [(str(i), f"{title} ({city})")
+                                                                  for i, title, city in found]
+    chosen = form.practice_id.data
+    if chosen and chosen not in {v for v, _label in form.practice_id.choices}:
+        form.practice_id.choices.append((chosen, _("der gewählte Praxisbericht")))  # kept across a failed POST
 
 
 def _render_agenda(meeting, form, status=200, action_error=None):
     return render_template("meetings/agenda.html", meeting=meeting, ag=services.agenda(meeting), form=form,
                            city_names=services.city_suggestions(meeting.body_id),
+                           practice_query=request.args.get("praxis_suche", "")[:80],
                            may_organise=services.may_organise(current_user, meeting.body),
                            proposals_open=services.proposals_open(meeting), action_error=action_error), status
 
@@ -32,7 +40,8 @@ def agenda(meeting_id):
         return _render_agenda(meeting, form)
     on_invalid(lambda exc: _render_agenda(meeting, form, exc.status), form)
     data = {k: getattr(form, k).data for k in ("title", "presenter_municipality_id", "presenter_name",
-                                                "duration_minutes", "topic_id", "link_path", "link_label")}
+                                                "duration_minutes", "topic_id", "practice_id", "link_path",
+                                                "link_label")}
     if (form.presenter_city.data or "").strip():  # the name typed wins over an id sent along
         data["presenter_municipality_id"] = services.resolve_city(form.presenter_city.data, "presenter_city")
     item = services.add_agenda_item(current_user, meeting, data)

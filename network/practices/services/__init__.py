@@ -21,7 +21,7 @@ from network.practices.services.uploads import (add_attachment, attachments, del
 from network.practices.services.choices import field_choices, field_groups, project_choices, topic_choices
 from network.practices.services.fulltext import (ALL_NETWORKS, COUNT_LIMIT, FACET_TOP, Filters, SearchHit,
                                                  SearchResult, marked_title, reindex, search, snippet)
-from network.practices.services.lists import (follow_practice, open_questions_for_city, own_drafts,
+from network.practices.services.lists import (follow_practice, linkable_practice, practice_choices, open_questions_for_city, own_drafts,
                                               practices_of_city, practices_on_topic, recent_public,
                                               rendered_sections)
 from network.practices.services.faq import answer_question, ask_question, get_question_or_404, questions
@@ -36,7 +36,7 @@ __all__ = [
     "add_attachment", "attachments", "delete_attachment", "get_attachment_or_404",
     "field_choices", "field_groups", "project_choices", "topic_choices",
     "ALL_NETWORKS", "COUNT_LIMIT", "FACET_TOP", "Filters", "SearchHit", "SearchResult", "marked_title", "reindex", "search", "snippet",
-    "follow_practice", "open_questions_for_city", "own_drafts", "practices_of_city", "practices_on_topic",
+    "follow_practice", "linkable_practice", "practice_choices", "open_questions_for_city", "own_drafts", "practices_of_city", "practices_on_topic",
     "recent_public", "rendered_sections",
     "answer_question", "ask_question", "get_question_or_404", "questions",
     "own_reuse", "reuse_reach", "reuses", "set_reuse",

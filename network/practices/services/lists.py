@@ -79,6 +79,30 @@ def rendered_sections(practice: Practice) -> list[tuple[str, str, object]]:
 
 # --- following (used by the interest domain) ---------------------------------------------------
 
+#: a select of practices offers at most this many (the newest, or those matching a search)
+CHOICES_LIMIT = 50
+
+
+def practice_choices(user, query: str = "", limit: int = CHOICES_LIMIT) -> list[tuple[int, str, str]]:
+    """(id, title, city name) of published practices the user may see, newest first, optionally those whose title
+    contains `query`: for linking a practice from another page (an agenda item) with a plain select. One query."""
+    from network.municipalities.models import Municipality
+    stmt = (sa.select(Practice.id, Practice.title, Municipality.name)
+            .join(Municipality, Municipality.id == Practice.municipality_id)
+            .where(Practice.status == "published", visible_clause(user)))
+    query = (query or "").strip()[:80]
+    if query:
+        stmt = stmt.where(Practice.title.icontains(query, autoescape=True))
+    return [tuple(r) for r in db.session.execute(
+        stmt.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(limit)).all()]
+
+
+def linkable_practice(user, practice_id) -> str | None:
+    """The title of a published practice the user may see (to link it from another page), else None."""
+    return db.session.scalar(sa.select(Practice.title).where(Practice.id == practice_id, Practice.status == "published",
+                                                             visible_clause(user)))
+
+
 def follow_practice(user, practice_id):
     """(title, url) of a practice the user may see, for following; else None."""
     p = db.session.execute(sa.select(Practice).where(Practice.id == practice_id, visible_clause(user))

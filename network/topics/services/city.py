@@ -43,7 +43,7 @@ def city_topics(user, city, limit: int = CITY_TOPICS_LIMIT) -> dict | None:
     """The city's active topics, grouped as leads, co-leads, participations and open claims (pending lead/co-lead
     requests and handover offers to the city), in the networks the city takes part in and the user may read;
     None for users who may not read topics (visitors). At most `limit` per group (``more[group]`` says whether
-    there are more); five queries, however many topics there are."""
+    there are more); three queries, however many topics there are."""
     if city is None or not getattr(user, "is_authenticated", False) or not can(user, "topic.view"):
         return None
     networks = _visible_networks(user, city)
@@ -57,17 +57,22 @@ def city_topics(user, city, limit: int = CITY_TOPICS_LIMIT) -> dict | None:
     network_ids = [n.id for n in networks]
     in_scope = sa.and_(Topic.network_id.in_(network_ids), Topic.status == "active")
 
-    def claims(*where, extra=()):
-        return db.session.execute(
-            sa.select(LeadClaim).join(Topic, Topic.id == LeadClaim.topic_id)
-            .where(LeadClaim.municipality_id == city.id, in_scope, *where)
-            .options(joinedload(LeadClaim.topic), *extra)
-            .order_by(Topic.name, LeadClaim.id).limit(limit + 1)
-        ).scalars().all()
-
-    out["leads"] = claims(LeadClaim.kind == "lead", LeadClaim.status == "confirmed")
-    out["coleads"] = claims(LeadClaim.kind == "colead", LeadClaim.status == "confirmed")
-    out["open"] = claims(LeadClaim.status == "pending", extra=(joinedload(LeadClaim.from_municipality),))
+    # the three groups of claims in one statement: each row numbered within its group, at most limit + 1 each
+    group = sa.case((LeadClaim.status == "pending", "open"), (LeadClaim.kind == "lead", "leads"), else_="coleads")
+    ranked = (sa.select(LeadClaim.id.label("id"), group.label("grp"),
+                        sa.func.row_number().over(partition_by=group, order_by=(Topic.name, LeadClaim.id)).label("rn"))
+              .join(Topic, Topic.id == LeadClaim.topic_id)
+              .where(LeadClaim.municipality_id == city.id, in_scope,
+                     sa.or_(LeadClaim.status == "pending",
+                            sa.and_(LeadClaim.kind.in_(("lead", "colead")), LeadClaim.status == "confirmed")))
+              .subquery())
+    rows = db.session.execute(
+        sa.select(LeadClaim, ranked.c.grp).join(ranked, ranked.c.id == LeadClaim.id).join(Topic, Topic.id == LeadClaim.topic_id)
+        .where(ranked.c.rn <= limit + 1)
+        .options(joinedload(LeadClaim.topic), joinedload(LeadClaim.from_municipality))
+        .order_by(Topic.name, LeadClaim.id)).all()
+    for claim, grp in rows:
+        out[grp].append(claim)
     out["participations"] = db.session.execute(
         sa.select(Participation).join(Topic, Topic.id == Participation.topic_id)
         .where(Participation.municipality_id == city.id, in_scope)
