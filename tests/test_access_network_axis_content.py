@@ -142,11 +142,11 @@ def c(endpoint, method, url, expect, data=lambda w: {}, *, json=None, listed=Fal
 #: 404 for whoever may not read it; the readers may not change another city's content (404 as for a private row:
 #: core.permissions.require), B's coordination may read but not write it (403)
 NOT_YOURS = row(404, 404, 404, 404, 404, 403, 404)
-#: the API has no network switcher: a token acts in the installation's default network (core/current), so B's
-#: coordination (a network role, no city) reads there what a visitor reads. Not a leak; see the report of #16.
-API_READERS = row(404, 200, 200, 404, 404, 404, 404)
-API_LISTED = row(HIDDEN, SEEN, SEEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)
-API_NOT_YOURS = row(404, 404, 404, 404, 404, 404, 404)
+#: the API reads an address that names no network in the token owner's own network (core.apiauth, as the web opens
+#: in it after the login), so B's coordination reads B's member cities' content there as on the web
+API_READERS = row(404, 200, 200, 404, 404, 200, 404)
+API_LISTED = row(HIDDEN, SEEN, SEEN, HIDDEN, HIDDEN, SEEN, HIDDEN)
+API_NOT_YOURS = NOT_YOURS
 #: routes of the own city only (new content, imports, bulk edits): refused for everybody here (Nordstadt is nobody's
 #: own city): 403 for B's coordination, which reaches the city but has not this right; 404 for the coordination of
 #: A, whose reach ends at its network's cities (core.permissions)
@@ -196,11 +196,12 @@ c("practices_api.patch_practice", "PATCH", lambda w: f"{API}/practices/{w['pract
   json={"title": "Neuer Titel", "version": 99})
 c("practices_api.publish_practice", "POST", lambda w: f"{API}/practices/{w['practice']}/publish", API_NOT_YOURS,
   json={})
-# valid bodies: the readers write (a reuse mark, a question), whoever may not read the practice meets 404
+# valid bodies: the readers write (a reuse mark, a question), B's coordination reads but may not (403), whoever may
+# not read the practice meets 404
 c("practices_api.put_reuse", "PUT", lambda w: f"{API}/practices/{w['practice']}/reuse",
-  row(404, 200, 200, 404, 404, 404, 404), json={"status": "interested"})
+  row(404, 200, 200, 404, 404, 403, 404), json={"status": "interested"})
 c("practices_api.ask_question", "POST", lambda w: f"{API}/practices/{w['practice']}/questions",
-  row(404, 201, 201, 404, 404, 404, 404), json={"question": Q})
+  row(404, 201, 201, 404, 404, 403, 404), json={"question": Q})
 c("practices_api.answer_question", "POST", lambda w: f"{API}/questions/{w['question']}/answer", API_NOT_YOURS,
   json={"answer": "Ein Jahr."})
 # --- inventory: the overview counts the current network's cities (no titles); the city's inventory, roadmap,
@@ -229,13 +230,13 @@ c("inventory.import_mapping", "POST", lambda w: f"{V}/{w['north']}/import/gibt-e
 c("inventory.bulk", "GET", lambda w: f"{V}/{w['north']}/sammelpflege", OWN_CITY)
 c("inventory.bulk", "POST", lambda w: f"{V}/{w['north']}/sammelpflege", OWN_CITY)
 c("inventory_api.list_projects", "GET", lambda w: f"{API}/municipalities/{w['north']}/projects",
-  row(HIDDEN, SEEN, SEEN, 403, HIDDEN, 403, HIDDEN), listed=True)
+  row(HIDDEN, SEEN, SEEN, 403, HIDDEN, SEEN, HIDDEN), listed=True)
 c("inventory_api.list_reports", "GET", lambda w: f"{API}/municipalities/{w['north']}/reports", API_LISTED,
   listed=True)
 c("inventory_api.get_project", "GET", lambda w: f"{API}/projects/{w['project']}", API_READERS)
 c("inventory_api.get_report", "GET", lambda w: f"{API}/reports/{w['report']}", API_READERS)
 c("inventory_api.create_project", "POST", lambda w: f"{API}/municipalities/{w['north']}/projects",
-  row(*[404] * 7), json=lambda w: {"title": "Neues Vorhaben", "status": "idea", "field_id": w["field"]})
+  row(404, 404, 404, 404, 404, 403, 404), json=lambda w: {"title": "Neues Vorhaben", "status": "idea", "field_id": w["field"]})
 c("inventory_api.patch_project", "PATCH", lambda w: f"{API}/projects/{w['project']}", API_NOT_YOURS,
   json={"title": "Neuer Titel", "version": 99})
 c("inventory_api.delete_project", "DELETE", lambda w: f"{API}/projects/{w['project']}", API_NOT_YOURS)

@@ -80,6 +80,15 @@ def make_blueprint(name: str, import_name: str, url_prefix: str, description: st
                                                "Profil einen Token mit der Berechtigung „Lesen und schreiben“.", {})
         g.api_user = token.user
         g.api_token = token
+        if not g.get("network_slug"):
+            # an address that names no network (a city's projects, practices, reports) is read in the token
+            # owner's own network, as the web opens in it after the login (issue #16): a coordinator of a second
+            # network reaches its member cities' content through the API as on the web
+            from network.core.current import set_request_network
+            from network.networks.services import home_network_slug
+            slug = home_network_slug(token.user)
+            if slug:
+                set_request_network(slug)
         return None
 
     return blp

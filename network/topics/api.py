@@ -23,8 +23,10 @@ NETWORK_PREFIX = "/networks/<network>"
 
 @blp.url_value_preprocessor
 def _pull_network(endpoint, values):
-    if values and "network" in values:
-        set_request_network(values.pop("network"))
+    """The network named in the address is this request's; the old (deprecated) addresses stay in the default
+    network, whatever the token owner's own network (core.apiauth)."""
+    from network.core.current import default_network_slug
+    set_request_network((values or {}).pop("network", None) or default_network_slug())
 
 
 def _routes(rule, **options):
