@@ -96,7 +96,7 @@ def unresolved_rules(app, world, principal) -> list[str]:
     return sorted(out)
 
 
-def rule_urls(app, world, principal, methods=frozenset({"GET"})):
+def rule_urls(app, world, principal, methods=frozenset({"GET"}), per_rule: int = MAX_URLS_PER_RULE):
     """(rule, url) for every rule with one of `methods`, arguments from the world (bounded).
 
     Rules with an argument the world has no value for are left out here; test_world.py names them."""
@@ -107,7 +107,7 @@ def rule_urls(app, world, principal, methods=frozenset({"GET"})):
         choices = [world.arg_values(name, principal, rule.endpoint) for name in names]
         if not all(choices):
             continue
-        for combo in itertools.islice(itertools.product(*choices), MAX_URLS_PER_RULE):
+        for combo in itertools.islice(itertools.product(*choices), per_rule):
             yield rule, build_url(app, rule.endpoint, dict(zip(names, combo)))
 
 
@@ -121,8 +121,12 @@ def login_client(app, principal):
 
 
 class Crawl:
-    def __init__(self, app, world, principal, *, max_pages: int = MAX_PAGES, client=None):
+    def __init__(self, app, world, principal, *, max_pages: int = MAX_PAGES, client=None,
+                 per_rule: int = MAX_URLS_PER_RULE):
+        """`max_pages` bounds the link crawl from "/", `per_rule` the URLs per url_map rule (argument combinations
+        from the world): the canary gate needs every object, a check of what every response carries needs fewer."""
         self.app, self.world, self.principal, self.max_pages = app, world, principal, max_pages
+        self.per_rule = per_rule
         self.client = client
         self.fetched: list[tuple[str, str, int]] = []
 
@@ -153,7 +157,7 @@ class Crawl:
         # 2. every GET rule, arguments from the world
         api_client = self.app.test_client()
         bearer = {"Authorization": f"Bearer {p.token}"} if p.token else {}
-        for rule, url in rule_urls(self.app, self.world, p):
+        for rule, url in rule_urls(self.app, self.world, p, per_rule=self.per_rule):
             if is_api(rule):
                 fetch("api", url, bearer, api_client)
             elif url not in seen:
