@@ -4,6 +4,7 @@ import csv
 import io
 
 from flask import Response
+from flask_babel import gettext as _
 
 
 def csv_safe(value) -> str:
@@ -39,14 +40,14 @@ def csv_unguard(value: str) -> str:
 
 
 class CsvUnreadable(ValueError):
-    """The uploaded bytes are no CSV text the import can read (the message is German)."""
+    """The uploaded bytes are no CSV text the import can read (the message is translated: German msgid)."""
 
 
 def decode_csv(raw: bytes) -> str:
     """An uploaded CSV's text: UTF-8 (with or without BOM), else Windows-1252 (spreadsheet exports)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
-        raise CsvUnreadable("Die Datei ist nicht als UTF-8 oder Windows-1252 gespeichert (sie sieht nach UTF-16 "
-                            "oder einer Binärdatei aus). Bitte speichern Sie sie als „CSV (UTF-8)“.")
+        raise CsvUnreadable(_("Die Datei ist nicht als UTF-8 oder Windows-1252 gespeichert (sie sieht nach UTF-16 "
+                              "oder einer Binärdatei aus). Bitte speichern Sie sie als „CSV (UTF-8)“."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -54,8 +55,8 @@ def decode_csv(raw: bytes) -> str:
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError:
-        raise CsvUnreadable("Die Datei ist weder UTF-8 noch Windows-1252 kodiert. Bitte speichern Sie sie als "
-                            "„CSV (UTF-8)“.") from None
+        raise CsvUnreadable(_("Die Datei ist weder UTF-8 noch Windows-1252 kodiert. Bitte speichern Sie sie als "
+                              "„CSV (UTF-8)“.")) from None
 
 
 class CsvTooLong(CsvUnreadable):
@@ -82,8 +83,8 @@ def sniff_delimiter(text: str) -> str:
 
 def table_rows(text: str, delimiter: str, max_rows: int) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
     """(header or None when the file has no line, [(line number in the file, cells)]); empty lines are skipped.
-    Raises CsvTooLong beyond max_rows data rows and CsvBroken where the csv module gives up (German messages; the
-    importers may say it in their own words)."""
+    Raises CsvTooLong beyond max_rows data rows and CsvBroken where the csv module gives up (translated messages;
+    the importers may say it in their own words)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
@@ -97,11 +98,11 @@ def table_rows(text: str, delimiter: str, max_rows: int) -> tuple[list[str] | No
                 header = [c.strip() for c in cells]
                 continue
             if len(rows) >= max_rows:
-                raise CsvTooLong(f"Die Datei hat mehr als {max_rows} Zeilen. Bitte teilen Sie sie auf.")
+                raise CsvTooLong(_("Die Datei hat mehr als %(max)s Zeilen. Bitte teilen Sie sie auf.", max=max_rows))
             rows.append((start, cells))
     except csv.Error as exc:
-        raise CsvBroken(f"Die Datei ist in Zeile {line} kein gültiges CSV ({exc}).", reader.line_num, str(exc)) \
-            from None
+        raise CsvBroken(_("Die Datei ist in Zeile %(line)s kein gültiges CSV (%(error)s).", line=line, error=exc),
+                        reader.line_num, str(exc)) from None
     return header, rows
 
 
@@ -110,5 +111,5 @@ def read_csv_rows(text: str, max_rows: int) -> tuple[list[str], list[tuple[int, 
     formula guards removed (csv_unguard). More than max_rows data rows is refused."""
     header, rows = table_rows(text, sniff_delimiter(text), max_rows)
     if header is None:
-        raise CsvUnreadable("Die Datei ist leer.")
+        raise CsvUnreadable(_("Die Datei ist leer."))
     return header, [(line, [csv_unguard(c) for c in cells]) for line, cells in rows]

@@ -40,5 +40,5 @@ def init_app(app):
     app.register_blueprint(net)
     register_personal_data(app, ["ozg_status"], export_personal_data, erase_personal_data)
     register_panel(app, "municipality", _city_panel, order=25)
-    app.jinja_env.globals.update(ozg_shapes=STATUS_SHAPES, ozg_date=services.format_date_de)
+    app.jinja_env.globals.update(ozg_shapes=STATUS_SHAPES)
     app.jinja_env.filters["ozg_tf"] = services.themenfeld_slug

@@ -52,6 +52,21 @@ def _lead_city(slug):
     return city
 
 
+def _removal_unconfirmed(city, heading: str, line: str, action: str):
+    """The confirmation step of a removal: the page asking for it, or None once confirmed (a broken post: 400)."""
+    _submitted(ActionForm())
+    if confirmed():
+        return None
+    return confirmation_page(heading=heading, lines=[line], action=action, button=_("Ja, entfernen"),
+                             back=url_for("strategy.edit", slug=city.slug))
+
+
+def _done(city, message: str):
+    """Back to the editing page with the success message."""
+    flash(message, "success")
+    return redirect(url_for("strategy.edit", slug=city.slug))
+
+
 @bp.route("/<slug>/")
 def page(slug):
     """The city's Digitalstrategie on one printable page, as far as the visitor may see it."""
@@ -110,8 +125,7 @@ def edit(slug):
     on_invalid(_invalid(city, "form", form))
     services.save_strategy(current_user, city, {"vision": form.vision.data, "visibility": form.visibility.data},
                            version=form.version.data)
-    flash(_("Das Leitbild wurde gespeichert."), "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return _done(city, _("Das Leitbild wurde gespeichert."))
 
 
 @bp.route("/<slug>/beschluesse", methods=["POST"])
@@ -122,8 +136,7 @@ def add_decision(slug):
     form = _submitted(DecisionForm(prefix="beschluss"))
     on_invalid(_invalid(city, "decision_form", form))
     services.add_decision(current_user, city, {"decided_on": form.decided_on.data, "title": form.title.data})
-    flash(_("Der Beschluss wurde eingetragen."), "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return _done(city, _("Der Beschluss wurde eingetragen."))
 
 
 @bp.route("/<slug>/beschluesse/<int:decision_id>/loeschen", methods=["POST"])
@@ -131,15 +144,13 @@ def add_decision(slug):
 def delete_decision(slug, decision_id):
     """Remove a council decision (after the confirmation step)."""
     city = _lead_city(slug)
-    _submitted(ActionForm())
-    if not confirmed():
-        return confirmation_page(heading=_("Beschluss entfernen?"),
-                                 lines=[_("Der Beschluss verschwindet aus der Digitalstrategie.")],
-                                 action=url_for("strategy.delete_decision", slug=city.slug, decision_id=decision_id),
-                                 button=_("Ja, entfernen"), back=url_for("strategy.edit", slug=city.slug))
+    step = _removal_unconfirmed(city, _("Beschluss entfernen?"),
+                                _("Der Beschluss verschwindet aus der Digitalstrategie."),
+                                url_for("strategy.delete_decision", slug=city.slug, decision_id=decision_id))
+    if step is not None:
+        return step
     services.delete_decision(current_user, city, decision_id)
-    flash(_("Der Beschluss wurde entfernt."), "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return _done(city, _("Der Beschluss wurde entfernt."))
 
 
 @bp.route("/<slug>/dokumente", methods=["POST"])
@@ -158,8 +169,7 @@ def upload(slug):
             files.delete_stored(name)
         return response
 
-    flash(_("Das Dokument wurde gespeichert."), "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return _done(city, _("Das Dokument wurde gespeichert."))
 
 
 @bp.route("/<slug>/dokumente/<int:document_id>/loeschen", methods=["POST"])
@@ -167,12 +177,11 @@ def upload(slug):
 def delete_document(slug, document_id):
     """Remove a document (after the confirmation step); the stored file goes after the commit."""
     city = _lead_city(slug)
-    _submitted(ActionForm())
-    if not confirmed():
-        return confirmation_page(heading=_("Dokument entfernen?"),
-                                 lines=[_("Das Dokument wird gelöscht und ist nicht mehr abrufbar.")],
-                                 action=url_for("strategy.delete_document", slug=city.slug, document_id=document_id),
-                                 button=_("Ja, entfernen"), back=url_for("strategy.edit", slug=city.slug))
+    step = _removal_unconfirmed(city, _("Dokument entfernen?"),
+                                _("Das Dokument wird gelöscht und ist nicht mehr abrufbar."),
+                                url_for("strategy.delete_document", slug=city.slug, document_id=document_id))
+    if step is not None:
+        return step
     name = services.delete_document(current_user, city, document_id)
 
     @after_this_request
@@ -181,8 +190,7 @@ def delete_document(slug, document_id):
             files.delete_stored(name)
         return response
 
-    flash(_("Das Dokument wurde entfernt."), "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return _done(city, _("Das Dokument wurde entfernt."))
 
 
 @bp.route("/<slug>/handlungsfelder", methods=["POST"])
@@ -193,8 +201,7 @@ def add_field(slug):
     form = _submitted(FieldForm(prefix="feld"))
     on_invalid(_invalid(city, "field_form", form))
     row = services.add_field(current_user, city, {"name": form.name.data, "description": form.description.data})
-    flash(_("Das Handlungsfeld %(name)s wurde angelegt.", name=row.name), "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return _done(city, _("Das Handlungsfeld %(name)s wurde angelegt.", name=row.name))
 
 
 @bp.route("/<slug>/handlungsfelder/<int:field_id>", methods=["GET", "POST"])
@@ -223,12 +230,10 @@ def delete_field(slug, field_id):
     """Remove one of the city's own fields (after the confirmation step); its projects keep their network field."""
     city = _lead_city(slug)
     row = services.field_or_404(city, field_id)
-    _submitted(ActionForm())
-    if not confirmed():
-        return confirmation_page(heading=_("Handlungsfeld %(name)s entfernen?", name=row.name),
-                                 lines=[_("Die Vorhaben dieses Felds behalten ihr Handlungsfeld des Netzwerks.")],
-                                 action=url_for("strategy.delete_field", slug=city.slug, field_id=row.id),
-                                 button=_("Ja, entfernen"), back=url_for("strategy.edit", slug=city.slug))
+    step = _removal_unconfirmed(city, _("Handlungsfeld %(name)s entfernen?", name=row.name),
+                                _("Die Vorhaben dieses Felds behalten ihr Handlungsfeld des Netzwerks."),
+                                url_for("strategy.delete_field", slug=city.slug, field_id=row.id))
+    if step is not None:
+        return step
     services.delete_field(current_user, city, row)
-    flash(_("Das Handlungsfeld wurde entfernt."), "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return _done(city, _("Das Handlungsfeld wurde entfernt."))

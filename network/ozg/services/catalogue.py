@@ -146,6 +146,27 @@ def _check_leika(rows, known_ids: set[int]) -> tuple[dict[tuple, dict], list[str
     return good, errors
 
 
+def _upsert(items, current: dict, add, counts: dict, done: int, every: int, total: int, progress) -> int:
+    """Each (natural key, wanted values) of `items`: a row not in `current` is added (`add(key, values)`), a
+    differing one updated in place, an equal one left; each counted in `counts` (new / changed / unchanged).
+    `progress(done, total)` every `every` rows; returns the rows done so far."""
+    for key, values in items:
+        row = current.get(key)
+        if row is None:
+            add(key, values)
+            counts["new"] += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            counts["changed"] += 1
+        else:
+            counts["unchanged"] += 1
+        done += 1
+        if progress and done % every == 0:
+            progress(done, total)
+    return done
+
+
 def import_catalogue(directory: str | None = None, progress=None) -> ImportResult:
     """Load or update the catalogue from leistungen.csv and leika.csv in `directory` (default: the shipped data).
 
@@ -163,23 +184,12 @@ def import_catalogue(directory: str | None = None, progress=None) -> ImportResul
     result.errors.extend(errors)
 
     existing = {s.ozg_id: s for s in db.session.execute(sa.select(OzgService)).scalars()}
-    done = 0
-    for ozg_id, values in services.items():
-        row = existing.get(ozg_id)
-        if row is None:
-            row = OzgService(ozg_id=ozg_id, **values)
-            db.session.add(row)
-            existing[ozg_id] = row
-            result.services["new"] += 1
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(row, k, v)
-            result.services["changed"] += 1
-        else:
-            result.services["unchanged"] += 1
-        done += 1
-        if progress and done % 100 == 0:
-            progress(done, total)
+
+    def add_service(ozg_id, values):
+        existing[ozg_id] = OzgService(ozg_id=ozg_id, **values)
+        db.session.add(existing[ozg_id])
+
+    _upsert(services.items(), existing, add_service, result.services, 0, 100, total, progress)
     db.session.flush()
     done = len(service_rows)
     if progress:
@@ -194,22 +204,11 @@ def import_catalogue(directory: str | None = None, progress=None) -> ImportResul
         row, ozg_id = item
         current[_leika_natural_key(row.leika_key, ozg_id, row.name)] = row
     new_rows = []
-    for natural, values in leika.items():
-        wanted = {"service_id": service_ids[values["ozg_id"]], "leika_key": values["leika_key"],
-                  "name": values["name"], "leika_type": values["leika_type"]}
-        row = current.get(natural)
-        if row is None:
-            new_rows.append(wanted)
-            result.leika["new"] += 1
-        elif any(getattr(row, k) != v for k, v in wanted.items()):
-            for k, v in wanted.items():
-                setattr(row, k, v)
-            result.leika["changed"] += 1
-        else:
-            result.leika["unchanged"] += 1
-        done += 1
-        if progress and done % 500 == 0:
-            progress(done, total)
+    wanted = ((natural, {"service_id": service_ids[values["ozg_id"]], "leika_key": values["leika_key"],
+                         "name": values["name"], "leika_type": values["leika_type"]})
+              for natural, values in leika.items())
+    _upsert(wanted, current, lambda _natural, values: new_rows.append(values), result.leika, done, 500, total,
+            progress)
     if new_rows:
         db.session.execute(sa.insert(LeikaService), new_rows)
     db.session.flush()

@@ -108,14 +108,19 @@ def add_decision(actor, city, data: dict) -> CouncilDecision:
     return row
 
 
-def delete_decision(actor, city, decision_id) -> None:
-    """Remove a decision of the own city."""
-    require(actor, "strategy.edit", city)
-    row = db.session.execute(sa.select(CouncilDecision).where(CouncilDecision.id == decision_id,
-                                                              CouncilDecision.municipality_id == city.id)
+def _own_or_404(model, city, row_id):
+    """The city's own decision, document or field with this id, else 404."""
+    row = db.session.execute(sa.select(model).where(model.id == row_id, model.municipality_id == city.id)
                              ).scalar_one_or_none()
     if row is None:
         abort(404)
+    return row
+
+
+def delete_decision(actor, city, decision_id) -> None:
+    """Remove a decision of the own city."""
+    require(actor, "strategy.edit", city)
+    row = _own_or_404(CouncilDecision, city, decision_id)
     audit.record(actor, "strategy.decision_deleted", obj=row, summary=f"Beschluss {row.title} entfernt")
     db.session.delete(row)
     db.session.flush()
@@ -141,11 +146,7 @@ def add_document(actor, city, title: str, file_storage) -> StrategyDocument:
 def delete_document(actor, city, document_id) -> str:
     """Remove a document row; the caller deletes the stored file after the commit (returns its name)."""
     require(actor, "strategy.edit", city)
-    row = db.session.execute(sa.select(StrategyDocument).where(StrategyDocument.id == document_id,
-                                                               StrategyDocument.municipality_id == city.id)
-                             ).scalar_one_or_none()
-    if row is None:
-        abort(404)
+    row = _own_or_404(StrategyDocument, city, document_id)
     name = row.storage_name
     audit.record(actor, "strategy.document_deleted", obj=row, summary=f"Dokument {row.title} entfernt")
     db.session.delete(row)
@@ -154,11 +155,7 @@ def delete_document(actor, city, document_id) -> str:
 
 
 def field_or_404(city, field_id) -> CityField:
-    row = db.session.execute(sa.select(CityField).where(CityField.id == field_id,
-                                                        CityField.municipality_id == city.id)).scalar_one_or_none()
-    if row is None:
-        abort(404)
-    return row
+    return _own_or_404(CityField, city, field_id)
 
 
 def _check_field(c: Checker, city, data: dict, keep_id: int | None = None) -> dict:

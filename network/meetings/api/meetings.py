@@ -1,0 +1,217 @@
+"""API: meetings (list, create, read, change) and the RSVP to one."""
+
+from marshmallow import Schema, fields, validate
+
+from network.core.apiauth import (
+    MAX_ID,
+    CityRef,
+    Id,
+    Int,
+    Str,
+    StrictInteger,
+    Version,
+    api_user,
+    error_answers,
+    link,
+)
+from network.core.apiauth import InputSchema as _In
+from network.core.pagination import paginated
+from network.core.permissions import require
+from network.core.validation import ValidationFailed
+from network.meetings import services
+from network.meetings.api import blp, route
+from network.meetings.models import MEETING_STATUSES, MINUTES_STATUSES, RSVP_RESPONSES
+from network.meetings.services._common import MAX_TEXT
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer()
+    url = link("meetings_api.get_meeting", "API-Adresse des Treffens", network=lambda m: m.body.network.slug,
+               meeting_id="id")
+    html_url = link("meetings.detail", "Seite des Treffens", network=lambda m: m.body.network.slug, meeting_id="id")
+    ics_url = link("meetings.ics", "Kalenderdatei (iCalendar) des Treffens", network=lambda m: m.body.network.slug,
+                   meeting_id="id")
+    body_id = fields.Integer()
+    number = fields.Integer(allow_none=True)
+    title = fields.String()
+    status = fields.String(metadata={"description": "polling (Terminumfrage), scheduled (geplant), cancelled "
+                                                    "(abgesagt)", "enum": list(MEETING_STATUSES)})
+    host = fields.Nested(CityRef, allow_none=True)
+    address = fields.String()
+    room = fields.String()
+    online_url = fields.String()
+    description = fields.String()
+    starts_at = fields.DateTime(allow_none=True, metadata={"description": "ISO 8601 mit Zeitzone"})
+    ends_at = fields.DateTime(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    proposal_cutoff = fields.DateTime(allow_none=True)
+    sequence = fields.Integer(metadata={"description": "iCalendar SEQUENCE"})
+    version = fields.Integer(metadata={"description": "für PATCH mitsenden (Schutz vor parallelem Ändern)"})
+    minutes_status = fields.String(metadata={"description": "Protokoll", "enum": list(MINUTES_STATUSES)})
+    is_example = fields.Boolean()
+
+
+class RsvpCounts(Schema):
+    yes = fields.Integer()
+    maybe = fields.Integer()
+    no = fields.Integer()
+    waiting = fields.Integer()
+
+
+class MeetingDetail(MeetingSchema):
+    rsvp_counts = fields.Nested(RsvpCounts)
+    my_rsvp = fields.String(allow_none=True, metadata={"description": "eigene Antwort",
+                                                       "enum": [*RSVP_RESPONSES, None]})
+
+
+def _iso_datetime(value):
+    """ISO 8601 date and time (without an offset: local time Europe/Berlin)."""
+    from datetime import datetime
+
+    from marshmallow import ValidationError
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Bitte geben Sie Datum und Uhrzeit nach ISO 8601 an (z. B. "
+                              "2026-03-01T10:00:00+01:00).") from None
+    if len(value) < 16 or "T" not in value.upper():
+        raise ValidationError("Bitte geben Sie Datum und Uhrzeit nach ISO 8601 an (z. B. 2026-03-01T10:00:00+01:00).")
+
+
+def DateTimeText(description, **kw):
+    """A date-time kept as the text sent (the service reads it; without an offset it is Berlin time)."""
+    return Str(40, description, nullable=True, validate=[_iso_datetime], single_line=True,
+               metadata={"format": "date-time"}, example="2026-03-01T10:00:00+01:00", **kw)
+
+
+def _meeting_in(create: bool):
+    return {
+        "number": Int(1, 10_000, "laufende Nummer im Gremium (null: keine)", nullable=True, example=3),
+        "title": Str(200, "Titel", required=create, not_blank=True, blank_message="Bitte geben Sie einen Titel an.",
+                     example="Steuerungsgruppe Frühjahr"),
+        "host_id": Id("ID der gastgebenden Mitgliedskommune (null: keine)", nullable=True),
+        "address": Str(300, "Adresse (Adresse oder Online-Link ist erforderlich)", example="Marktplatz 2, Ettlingen"),
+        "room": Str(200, "Raum"),
+        "online_url": Str(300, "Online-Link (http:// oder https://)", metadata={"format": "uri"},
+                          validate=[validate.Regexp(r"^(https?://[^\s/$.?#][^\s]*)?\Z",
+                                                    error="Der Online-Link muss mit http:// oder https:// beginnen.")],
+                          example="https://meet.example.org/steuerung"),
+        "description": Str(MAX_TEXT, "Hinweise (Markdown)"),
+        "starts_at": DateTimeText("Beginn, ISO 8601; ohne Offset gilt Ortszeit Berlin. Leer: Terminumfrage"),
+        "ends_at": DateTimeText("Ende, ISO 8601"),
+        "capacity": Int(1, 10_000, "höchste Zahl der Teilnehmenden (null: unbegrenzt)", nullable=True, example=30),
+        "proposal_cutoff": DateTimeText("Einsendeschluss für Tagesordnungsvorschläge, ISO 8601 (vor dem Beginn)"),
+        "version": Version(description="die zuletzt gelesene Version (veraltet: 409)"),
+    }
+
+
+#: a change: the fields sent change, the others stay
+MeetingIn = type("MeetingIn", (_In,), _meeting_in(create=False))
+#: a new meeting (with starts_at/ends_at) or date poll (without)
+MeetingCreateIn = type("MeetingCreateIn", (_In,), {
+    **_meeting_in(create=True),
+    "body_id": StrictInteger(required=True, metadata={"description": "ID des Gremiums", "example": 1},
+                             validate=validate.Range(min=1, max=MAX_ID, error="Dieses Gremium gibt es nicht."),
+                             error_messages={"required": "Bitte geben Sie das Gremium an (body_id).",
+                                             "invalid": "body_id muss eine ganze Zahl sein.",
+                                             "null": "Bitte geben Sie das Gremium an (body_id)."})})
+
+
+class RsvpIn(_In):
+    response = Str(None, "Antwort: yes (Zusage), no (Absage) oder maybe (vielleicht)", enum=list(RSVP_RESPONSES),
+                   required=True)
+    note = Str(500, "Anmerkung")
+
+
+class RsvpOut(Schema):
+    response = fields.String(metadata={"enum": list(RSVP_RESPONSES), "description": "die Antwort"})
+    note = fields.String(metadata={"description": "Anmerkung"})
+    waiting_list = fields.Boolean(metadata={"description": "auf der Warteliste (Treffen voll)"})
+
+
+class _MeetingOut:
+    """A meeting with the RSVP counts and the user's own answer (MeetingDetail)."""
+
+    def __init__(self, meeting, user):
+        self._meeting = meeting
+        self.rsvp_counts = services.attendees(meeting)["counts"]
+        own = services.own_rsvp(user, meeting)
+        self.my_rsvp = own.response if own else None
+
+    def __getattr__(self, name):
+        return getattr(self._meeting, name)
+
+
+def _meeting_out(meeting, user):
+    return _MeetingOut(meeting, user)
+
+
+@route("/meetings", methods=["GET"])
+@blp.response(200, MeetingSchema(many=True))
+@error_answers(blp, 401)
+@paginated(blp)
+def list_meetings():
+    """Upcoming meetings and running polls of the user's bodies."""
+    user = api_user()
+    require(user, "meeting.view")
+    return services.running_polls(user) + services.upcoming_meetings(user, limit=200)
+
+
+@route("/meetings", methods=["POST"])
+@blp.arguments(MeetingCreateIn)
+@blp.response(201, MeetingDetail)
+@error_answers(blp, 401)
+def create_meeting(data):
+    """Schedule a meeting (starts_at/ends_at) or start a date poll (without them)."""
+    user = api_user()
+    require(user, "meeting.organise")
+    try:
+        body_id = int(data.get("body_id"))
+    except (TypeError, ValueError):
+        raise ValidationFailed({"body_id": "Bitte geben Sie das Gremium an (body_id)."}) from None
+    body = services.get_body_or_404(user, body_id)
+    data = dict(data)
+    data.setdefault("starts_at", None)
+    meeting = services.create_meeting(user, body, data)
+    return _meeting_out(meeting, user)
+
+
+@route("/meetings/<int:meeting_id>", methods=["GET"])
+@blp.response(200, MeetingDetail)
+@error_answers(blp, 401)
+def get_meeting(meeting_id):
+    """One meeting with the RSVP counts and the user's own answer."""
+    user = api_user()
+    return _meeting_out(services.get_meeting_or_404(user, meeting_id), user)
+
+
+@route("/meetings/<int:meeting_id>", methods=["PATCH"])
+@blp.arguments(MeetingIn)
+@blp.response(200, MeetingDetail)
+@error_answers(blp, 401)
+def patch_meeting(data, meeting_id):
+    """Change a meeting (fields not sent keep their value); send `version` to detect parallel edits (409)."""
+    user = api_user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    current = {"number": meeting.number, "title": meeting.title, "host_id": meeting.host_municipality_id,
+               "address": meeting.address, "room": meeting.room, "online_url": meeting.online_url,
+               "description": meeting.description, "capacity": meeting.capacity,
+               "proposal_cutoff": meeting.proposal_cutoff.isoformat() if meeting.proposal_cutoff else None,
+               "starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
+               "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else None}
+    current.update({k: v for k, v in data.items() if k not in ("version", "body_id")})
+    services.update_meeting(user, meeting, current, version=data.get("version"))
+    return _meeting_out(meeting, user)
+
+
+@route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
+@blp.arguments(RsvpIn)
+@blp.response(200, RsvpOut)
+@error_answers(blp, 401)
+def rsvp(data, meeting_id):
+    """Answer the invitation: yes, no or maybe (answering again replaces the answer)."""
+    user = api_user()
+    meeting = services.get_meeting_or_404(user, meeting_id)
+    row = services.record_rsvp(user, meeting, data.get("response"), data.get("note", ""))
+    return {"response": row.response, "note": row.note,
+            "waiting_list": row.id in services.attendees(meeting)["waiting_ids"]}
