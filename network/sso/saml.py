@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import OrderedDict
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -206,12 +207,19 @@ def idp_descriptor(xml: str) -> dict:
     if len(idps) != 1:
         raise ValueError(_("Die Metadaten müssen genau einen Identitätsanbieter (IDPSSODescriptor) beschreiben."))
     entity_id = idps[0]
-    sso = md.single_sign_on_service(entity_id, BINDING_HTTP_REDIRECT)
+    from saml2.s_utils import UnsupportedBinding
+    try:
+        sso = md.single_sign_on_service(entity_id, BINDING_HTTP_REDIRECT)
+    except UnsupportedBinding:
+        sso = None
     if not sso:
         raise ValueError(_("Der Identitätsanbieter bietet keine Anmeldung über HTTP-Redirect an."))
     if not md.certs(entity_id, "idpsso", "signing"):
         raise ValueError(_("Die Metadaten enthalten kein Zertifikat, mit dem der Identitätsanbieter signiert."))
-    slo = md.single_logout_service(entity_id, BINDING_HTTP_REDIRECT, "idpsso")
+    try:
+        slo = md.single_logout_service(entity_id, BINDING_HTTP_REDIRECT, "idpsso")
+    except UnsupportedBinding:
+        slo = None
     return {"entity_id": entity_id, "sso": sso[0]["location"], "slo": slo[0]["location"] if slo else None}
 
 
@@ -234,9 +242,23 @@ def current_metadata(provider: IdentityProvider, *, strict: bool) -> str:
     return xml
 
 
+#: (city, our addresses, key, IdP metadata) -> (pysaml2 client, IdP descriptor), per process: building one loads
+#: (and checks) the RSA key twice, about half a second
+_clients: OrderedDict = OrderedDict()
+
+
 def _client(provider: IdentityProvider, *, strict: bool) -> tuple[Saml2Client, dict]:
     xml = current_metadata(provider, strict=strict)
-    return Saml2Client(config=sp_config(provider.municipality, xml)), idp_descriptor(xml)
+    city = provider.municipality
+    key = (city.slug, metadata_url(city), sp_credentials()[1], hashlib.sha256(xml.encode()).hexdigest())
+    if key in _clients:
+        _clients.move_to_end(key)
+        return _clients[key]
+    entry = Saml2Client(config=sp_config(city, xml)), idp_descriptor(xml)
+    _clients[key] = entry
+    while len(_clients) > 32:
+        _clients.popitem(last=False)
+    return entry
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -268,7 +290,7 @@ def _classify(exc: Exception) -> str:
     text = f"{exc.__class__.__name__} {exc}".lower()
     for code, words in (("audience", ("audience",)), ("expired", ("lifetime", "too old", "expired", "toearly")),
                         ("signature", ("signature", "signed", "sign")), ("destination", ("destin", "recipient")),
-                        ("unsolicited", ("unsolicited",))):
+                        ("unsolicited", ("unsolicited",)), ("conditions", ("condition",))):
         if any(w in text for w in words):
             return code
     return "saml_response"
@@ -350,6 +372,10 @@ def finish_login(provider: IdentityProvider, saml_response: str, relay_state: st
         raise _refused(_classify(exc), f"{exc.__class__.__name__}: {exc}") from exc
     if response is None or response.assertion is None:
         raise _refused("saml_response", "no assertion")
+    try:  # pysaml2 keeps what it learnt about the person in the (cached) client: we keep nothing there
+        client.users.remove_person(response.name_id)
+    except (KeyError, AttributeError, TypeError):
+        pass
     if response.issuer() != idp["entity_id"]:
         raise _refused("issuer", f"issuer {response.issuer()!r}")
     expires = _expiry(response)

@@ -118,8 +118,16 @@ class SamlIdp:
         start_response(status, headers)
         return [body.encode()]
 
+    def server(self) -> Server:
+        """pysaml2's Server for the current settings (built again only when a test changed them: building one
+        loads the key twice)."""
+        key = repr((self.lifetime, self.audience, self.with_slo, self.sp_metadata))
+        if getattr(self, "_server_key", None) != key:
+            self._server, self._server_key = Server(config=self.config()), key
+        return self._server
+
     def handle(self, path, q):
-        server = Server(config=self.config())
+        server = self.server()
         if path == "/metadata":
             return "200 OK", [("Content-Type", "application/samlmetadata+xml")], create_metadata_string(
                 None, config=server.config, valid=24, sign=False).decode()
