@@ -74,8 +74,12 @@ class SamlIdp:
         self.lifetime = {"minutes": 15}
         self.audience = None
         self.with_slo = True
+        self.organization = None
         self.sp_metadata = []
         self.logouts = []
+
+    def metadata(self) -> str:
+        return create_metadata_string(None, config=self.config(), valid=24, sign=False).decode()
 
     def trust_sp(self, xml: str) -> None:
         self.sp_metadata = [xml]
@@ -97,6 +101,9 @@ class SamlIdp:
                                        "attribute_restrictions": None}},
             }},
         }
+        if self.organization:
+            conf["organization"] = {"name": self.organization, "display_name": self.organization,
+                                    "url": "https://example.org/"}
         if self.sp_metadata:
             conf["metadata"] = {"inline": list(self.sp_metadata)}
         config = IdPConfig()
@@ -121,7 +128,7 @@ class SamlIdp:
     def server(self) -> Server:
         """pysaml2's Server for the current settings (built again only when a test changed them: building one
         loads the key twice)."""
-        key = repr((self.lifetime, self.audience, self.with_slo, self.sp_metadata))
+        key = repr((self.lifetime, self.audience, self.with_slo, self.organization, self.sp_metadata))
         if getattr(self, "_server_key", None) != key:
             self._server, self._server_key = Server(config=self.config()), key
         return self._server
@@ -129,8 +136,7 @@ class SamlIdp:
     def handle(self, path, q):
         server = self.server()
         if path == "/metadata":
-            return "200 OK", [("Content-Type", "application/samlmetadata+xml")], create_metadata_string(
-                None, config=server.config, valid=24, sign=False).decode()
+            return "200 OK", [("Content-Type", "application/samlmetadata+xml")], self.metadata()
         if path == "/sso":
             # verifies our signature over the query (want_authn_requests_signed)
             server.parse_authn_request(q["SAMLRequest"], BINDING_HTTP_REDIRECT, relay_state=q.get("RelayState"),
