@@ -127,3 +127,25 @@ def test_one_citys_idp_settings_are_never_visible_to_another_city(saml_idp, sp_k
     assert sign_in(lead_b).get(URL).status_code == 404
     # the city's own lead sees the document
     assert CANARY in sign_in(lead_a).get(URL).get_data(as_text=True)
+
+
+def test_payloads_in_the_saml_settings_are_echoed_as_text(login_as, lead_a, monkeypatch):
+    """XSS payloads in every SAML field of the settings form at once: the refused form shows them as text. Every
+    twelfth payload (the fields render through the same form macro as all others, which test_xss checks with
+    every payload; this keeps the test near a second)."""
+    from network.sso import saml
+    from network.sso.services import IdpUnavailable
+    from tests.security.payloads import all_payloads, markup_problems
+
+    def unreachable(url):
+        raise IdpUnavailable("not fetched in this test")
+    monkeypatch.setattr(saml, "fetch_metadata", unreachable)
+    client = login_as(lead_a)
+    problems = []
+    for p in all_payloads()[::12]:
+        resp = client.post(URL, data=_form(metadata_url=p, metadata_xml=p, groups_claim=p + "x" * 120, role_map=p,
+                                           domains=p))
+        assert resp.status_code == 422, (p, resp.status_code)
+        problems += [f"{item} for payload {p!r}" for item in markup_problems(resp.get_data(as_text=True))]
+    assert not problems, "\n".join(problems[:20])
+    assert row_count(IdentityProvider) == 0

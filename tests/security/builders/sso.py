@@ -16,14 +16,20 @@ def sso(w):
     for slug in ("ettlingen", "buehl", "gibt-es-nicht"):
         w.arg("slug", slug, endpoints=ENDPOINTS)
     w.target("slug", "ettlingen", endpoint="sso.settings")
+    # the installation's SAML signing pair is made once, at its first need (our SP metadata, public): an
+    # installation has it long before any crawl, so the crawl's GETs meet it and write nothing
+    from network.sso import saml
+    saml.sp_credentials()
 
 
 FORM_DATA.update({
     "sso.settings": lambda w: {"kind": "oidc", "issuer": "https://login.ettlingen.de/realms/verwaltung",
                                "client_id": "staedtenetz", "client_secret": "geheim-der-stadt",
-                               "scopes": "openid email profile", "groups_claim": "groups",
+                               "scopes": "openid email profile", "metadata_url": "", "metadata_xml": "",
+                               "groups_claim": "groups",
                                "role_map": "staedtenetz-leitung = lead", "domains": "ettlingen.de", "enabled": "y",
                                "version": ""},
+    "sso.saml_acs": lambda w: {"SAMLResponse": "eA==", "RelayState": "x"},
 })
 
 
@@ -36,4 +42,42 @@ def mass_assignment_cases(Case) -> list:
         rows = db.session.execute(sa.select(IdentityProvider)).scalars().all()
         return [r.municipality_id for r in rows] == [w.city_a.id]
 
-    return [Case("sso.settings", "lead_a", registered)]
+    # the ACS reads SAMLResponse and RelayState only; the account's fields come from the signed assertion (the
+    # world has no SAML IdP: 404; tests/sso/test_saml_login.py posts real answers)
+    return [Case("sso.settings", "lead_a", registered),
+            Case("sso.saml_acs", "anonymous", lambda w: True, expect_status=404)]
+
+
+def xss_fields(ctx, payloads) -> list[str]:
+    """Payloads as a SAML IdP's settings of every payload city (entityID, metadata URL and document, group
+    attribute, role map) and in the audit entries that echo them (registration summary, refusal detail); the
+    network coordination reads them in the audit log. (The settings page itself is the city lead's: its echo of
+    every payload is checked in-process, tests/sso/test_saml_settings.py.)"""
+    from network.core import audit
+    from network.municipalities.models import Municipality
+    from network.sso.models import IdentityProvider
+    coord, stats = ctx["coordinator"], ctx["stats"]
+    cities = db.session.execute(sa.select(Municipality).where(Municipality.slug.like("xss-%"))
+                                .order_by(Municipality.slug)).scalars().all()
+    for city, p in zip(cities, payloads):
+        text = p.strip() or "leer"
+        db.session.add(IdentityProvider(municipality_id=city.id, kind="saml", enabled=False, issuer=text[:500],
+                                        client_id="", metadata_url=text[:500], metadata_xml=text,
+                                        groups_claim=text[:100], role_map={text[:200]: "lead"}))
+        audit.record(coord, "sso.provider_created", obj=city, summary=f"Identitätsanbieter von {city.name}: {text}",
+                     kind="saml", issuer=text[:500], domains=[])
+        audit.record(None, "sso.refused", obj=city, municipality_id=city.id,
+                     summary=f"Anmeldung über den Identitätsanbieter abgelehnt: {text[:40]}", reason="signature",
+                     detail=text[:300], issuer=text[:500])
+        stats["identity_provider.saml fields / sso audit"] += 1
+    db.session.flush()
+    return [f"/protokoll?aktion={action}&seite={n}" for action in ("sso.provider_created", "sso.refused")
+            for n in range(1, len(payloads) // 50 + 2)]
+
+
+def xss_clean_up():
+    """Remove the payload cities' identity providers."""
+    from network.municipalities.models import Municipality
+    from network.sso.models import IdentityProvider
+    cities = sa.select(Municipality.id).where(sa.or_(Municipality.slug == "xss", Municipality.slug.like("xss-%")))
+    db.session.execute(sa.delete(IdentityProvider).where(IdentityProvider.municipality_id.in_(cities)))
