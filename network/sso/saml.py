@@ -40,7 +40,7 @@ from network.sso.services import IdpUnavailable, SsoRefused
 REQUEST_SECONDS = 15 * 60
 #: attribute names read for the email, the name and its parts (Keycloak, ADFS claim URIs, eduPerson/LDAP)
 EMAIL_ATTRS = ("mail", "email", "emailAddress", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-               "urn:oid:0.9.2342.19200300.100.1.3")
+               "urn:oid:0.9.2342.19200300.100.1.3", "urn:oid:1.2.840.113549.1.9.1")
 NAME_ATTRS = ("displayName", "name", "cn", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name")
 GIVEN_ATTRS = ("givenName", "firstName", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname")
 FAMILY_ATTRS = ("sn", "surname", "lastName", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname")
@@ -145,7 +145,7 @@ def sp_config(city, idp_metadata_xml: str | None = None) -> SPConfig:
         "xmlsec_binary": xmlsec_binary(),
         "key_file": key_file, "cert_file": cert_file,
         "allow_unknown_attributes": True,
-        "accepted_time_diff": current_app.config.get("SAML_CLOCK_SKEW_SECONDS", 60),
+        "accepted_time_diff": current_app.config["SAML_CLOCK_SKEW_SECONDS"],
         "signing_algorithm": xmldsig.SIG_RSA_SHA256, "digest_algorithm": xmldsig.DIGEST_SHA256,
         "service": {"sp": {
             "name": f"Städtenetz – {city.name}",
@@ -188,7 +188,7 @@ def fetch_metadata(url: str) -> str:
         raise IdpUnavailable(str(exc)) from exc
     if response.status_code != 200:
         raise IdpUnavailable(f"metadata: HTTP {response.status_code}")
-    if len(response.content) > current_app.config.get("SAML_METADATA_MAX_BYTES", 1024 * 1024):
+    if len(response.content) > current_app.config["SAML_METADATA_MAX_BYTES"]:
         raise IdpUnavailable("metadata too large")
     return response.text
 
@@ -345,7 +345,7 @@ def _expiry(response):
         data = confirmation.subject_confirmation_data
         if data is not None and data.not_on_or_after:
             stamps.append(data.not_on_or_after)
-    skew = timedelta(seconds=current_app.config.get("SAML_CLOCK_SKEW_SECONDS", 60))
+    skew = timedelta(seconds=current_app.config["SAML_CLOCK_SKEW_SECONDS"])
     times = [datetime.fromtimestamp(calendar.timegm(str_to_time(s)), timezone.utc) for s in stamps]
     return (max(times) if times else utcnow() + timedelta(days=1)) + skew
 

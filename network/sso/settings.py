@@ -98,7 +98,7 @@ def _check_saml(c: Checker, data: dict) -> tuple[str, str, str]:
                                     "Adresse oder versuchen Sie es später erneut; Sie können die Metadaten auch "
                                     "unten einfügen."))
             return "", url, ""
-    if len(xml) > current_app.config.get("SAML_METADATA_MAX_BYTES", 1024 * 1024):
+    if len(xml) > current_app.config["SAML_METADATA_MAX_BYTES"]:
         c.add(field, _("Die Metadaten dürfen höchstens 1 MB groß sein."))
         return "", url, ""
     try:
