@@ -4,6 +4,7 @@ the IdP's single logout. The login starts at sso.start like OpenID Connect (the 
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from network.extensions import csrf, limiter
 from network.municipalities.services import get_by_slug_or_404
@@ -46,7 +47,10 @@ def saml_acs(slug):
 
 @bp.route("/anmelden/saml/<slug>/slo")
 def saml_slo(slug):
-    """The IdP sends the browser back after its single logout; our session ended before we sent it there."""
+    """The IdP sends the browser back after its single logout; our session ended before we sent it there.
+    (IdP-initiated logout requests are not supported: the address answers them with the start page and ends no
+    session, so that a link cannot log anybody out.)"""
     get_by_slug_or_404(slug)
-    flash(_("Sie sind abgemeldet."), "success")
+    if not current_user.is_authenticated:
+        flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("main.index"))

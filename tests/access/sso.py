@@ -1,5 +1,6 @@
 """Access-matrix rows of single sign-on (issue #18). The world has no identity provider: the login routes of a
-city answer 404 for everyone (tests/sso/ walk them with a real provider; SAML: tests/sso/test_saml_*.py). The settings are the city lead's and the
+city answer 404 for everyone (tests/sso/ walk them with a real provider; SAML:
+tests/sso/test_saml_*.py). The settings are the city lead's and the
 platform administration's; the network coordination has no say in a city's login (403)."""
 
 from tests.access import Case, same

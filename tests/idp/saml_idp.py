@@ -4,8 +4,9 @@ a small WSGI app, served from a thread.
 Endpoints: ``/metadata`` (its metadata), ``/sso`` (HTTP-Redirect AuthnRequest; verifies our signature and answers
 with its login form), ``/sso/login`` (the form: issues a signed Response for a user of ``accounts``, as an
 auto-posting HTML form to our ACS), ``/slo`` (our signed LogoutRequest; answers with a LogoutResponse redirect).
-Tests steer it: ``accounts`` (rewritable between logins), ``lifetime`` (a negative one issues expired assertions),
-``audience`` (issue the assertion for another SP), ``trust_sp(xml)`` (our SP's metadata, read from the app).
+Tests steer it: ``accounts`` (rewritable between logins), ``lifetime`` (a negative one issues an assertion whose validity window lies in the past),
+``audience`` (issue the assertion for another SP), ``sign_assertion``/``sign_response``,
+``trust_sp(xml)`` (our SP's metadata, read from the app).
 """
 
 import hashlib
@@ -74,6 +75,7 @@ class SamlIdp:
         self.lifetime = {"minutes": 15}
         self.audience = None
         self.with_slo = True
+        self.sign_assertion, self.sign_response = True, False
         self.organization = None
         self.sp_metadata = []
         self.logouts = []
@@ -158,7 +160,7 @@ class SamlIdp:
                 identity, request.id, acs, self.audience or sp,
                 name_id=NameID(format=saml.NAMEID_FORMAT_PERSISTENT, text=subject_of(email)),
                 authn={"class_ref": saml.AUTHN_PASSWORD_PROTECTED, "authn_auth": self.base},
-                sign_assertion=True, sign_response=False, best_effort=True)
+                sign_assertion=self.sign_assertion, sign_response=self.sign_response, best_effort=True)
             info = server.apply_binding(BINDING_HTTP_POST, str(response), acs, q.get("RelayState", ""),
                                         response=True)
             return "200 OK", [("Content-Type", "text/html")], info["data"]

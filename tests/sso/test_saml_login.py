@@ -114,6 +114,9 @@ def _drop_relay(form):
     pytest.param(lambda idp: setattr(idp, "audience", "https://andere-kommune.example/saml"), None, "audience",
                  id="wrong-audience"),
     pytest.param(None, _drop_relay, "relay_state", id="foreign-relay-state"),
+    pytest.param(lambda idp: setattr(idp, "sign_assertion", False), None, "signature", id="unsigned"),
+    pytest.param(lambda idp: (setattr(idp, "sign_assertion", False), setattr(idp, "sign_response", True)), None,
+                 "signature", id="only-the-response-signed"),
 ])
 def test_a_bad_answer_is_refused_in_german_and_nothing_is_written(ettlingen_saml, saml_idp, saml_login, setup,
                                                                   tamper, reason):
