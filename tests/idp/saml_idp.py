@@ -5,8 +5,8 @@ Endpoints: ``/metadata`` (its metadata), ``/sso`` (HTTP-Redirect AuthnRequest; v
 with its login form), ``/sso/login`` (the form: issues a signed Response for a user of ``accounts``, as an
 auto-posting HTML form to our ACS), ``/slo`` (our signed LogoutRequest; answers with a LogoutResponse redirect).
 Tests steer it: ``accounts`` (rewritable between logins), ``lifetime`` (a negative one issues an assertion whose
-validity window lies in the past), ``audience`` (issue the assertion for another SP), ``sign_assertion``/``sign_response``,
-``trust_sp(xml)`` (our SP's metadata, read from the app).
+validity window lies in the past), ``audience`` (issue the assertion for another SP),
+``sign_assertion``/``sign_response``, ``trust_sp(xml)`` (our SP's metadata, read from the app).
 """
 
 import hashlib
