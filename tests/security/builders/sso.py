@@ -1,12 +1,13 @@
 """Single sign-on world (issue #18): URL values for the city's provider settings and its login routes, valid data
-for the settings form. No provider is registered in the world: its login routes would call the provider's address
-(tests/sso/ run them against a real provider); the settings page shows what a lead typed, nothing of another city.
+for the settings form. Ettlingen has no provider (its login routes would call the provider's address; tests/sso/
+run them against real providers); Bühl has a switched-off SAML IdP with pasted metadata carrying a canary: the
+settings page shows what a lead entered, nothing of another city.
 """
 
 import sqlalchemy as sa
 
 from network.extensions import db
-from tests.security.world import FORM_DATA, builder
+from tests.security.world import CITY_ADMIN, FORM_DATA, builder
 
 ENDPOINTS = ("sso.",)
 
@@ -20,6 +21,16 @@ def sso(w):
     # installation has it long before any crawl, so the crawl's GETs meet it and write nothing
     from network.sso import saml
     saml.sp_credentials()
+    # Bühl registered a SAML IdP (switched off: its login routes stay quiet) by pasting metadata that names a
+    # canary: its settings are Bühl's lead's (and the platform administration's); nobody of Ettlingen, the
+    # coordination or the public sees them (the SP metadata of either city carries nothing of the IdP)
+    from network.sso import services
+    from tests.idp.saml_idp import SamlIdp
+    idp = SamlIdp()
+    idp.organization = w.canary(w.new_canary(), "identity_provider.metadata", city="buehl", audience=CITY_ADMIN)
+    services.save_provider(w.lead_b, w.city_b, {
+        "kind": "saml", "metadata_xml": idp.metadata(), "groups_claim": "groups", "role_map": "", "enabled": False,
+        "domains": "saml.buehl.example", "password_login_disabled": False, "version": ""})
 
 
 FORM_DATA.update({
