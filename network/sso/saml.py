@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import os
-import shutil
-import tempfile
+import secrets
 import time
 from collections import OrderedDict
 from datetime import timedelta
@@ -32,8 +30,8 @@ from sqlalchemy.exc import IntegrityError
 
 from network.core.models import utcnow
 from network.extensions import db
-from network.sso import crypto
-from network.sso.models import IdentityProvider, SamlAssertion, SamlSpCredential
+from network.sso.models import IdentityProvider, SamlAssertion
+from network.sso.saml_keys import _key_files, generate_keypair, sp_credentials, xmlsec_binary  # noqa: F401
 from network.sso.services import IdpUnavailable, SsoRefused
 
 #: seconds an AuthnRequest may take at the IdP before its answer is refused
@@ -60,81 +58,6 @@ def acs_url(city) -> str:
 
 def slo_url(city) -> str:
     return url_for("sso.saml_slo", slug=city.slug, _external=True)
-
-
-def _pem(value: str) -> str:
-    """PEM text, or the path of a file holding it (SAML_SP_KEY / SAML_SP_CERT)."""
-    value = str(value).strip()
-    if value.startswith("-----BEGIN"):
-        return value + "\n"
-    with open(value) as fh:
-        return fh.read()
-
-
-def generate_keypair(common_name: str = "Staedtenetz SAML SP", days: int = 3650) -> tuple[str, str]:
-    """A fresh RSA-3072 key and a self-signed certificate for it (PEM); SAML needs no CA."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = utcnow()
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=days)).sign(key, hashes.SHA256()))
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
-
-
-def sp_credentials() -> tuple[str, str]:
-    """The installation's signing key and certificate (PEM): from the environment, else the stored pair, else a
-    pair generated now and stored (its key encrypted)."""
-    key, cert = current_app.config.get("SAML_SP_KEY"), current_app.config.get("SAML_SP_CERT")
-    if key and cert:
-        return _pem(key), _pem(cert)
-    row = db.session.get(SamlSpCredential, 1)
-    if row is None or not crypto.decrypt(row.key_encrypted):
-        key_pem, cert_pem = generate_keypair()
-        try:
-            with db.session.begin_nested():
-                if row is None:
-                    row = SamlSpCredential(id=1)
-                    db.session.add(row)
-                row.key_encrypted, row.cert_pem = crypto.encrypt(key_pem), cert_pem
-        except IntegrityError:  # another process stored its pair first: use that one
-            row = db.session.get(SamlSpCredential, 1)
-    return crypto.decrypt(row.key_encrypted), row.cert_pem
-
-
-_key_dir: str | None = None
-
-
-def _key_files() -> tuple[str, str]:
-    """xmlsec1 reads the key from a file: one per process, readable by its user only."""
-    global _key_dir
-    key_pem, cert_pem = sp_credentials()
-    if _key_dir is None or not os.path.isdir(_key_dir):
-        _key_dir = tempfile.mkdtemp(prefix="staedtenetz-saml-")
-    digest = hashlib.sha256((key_pem + cert_pem).encode()).hexdigest()[:16]
-    key_file, cert_file = os.path.join(_key_dir, f"{digest}.key"), os.path.join(_key_dir, f"{digest}.crt")
-    if not os.path.exists(cert_file):
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key_pem)
-        with open(cert_file + ".tmp", "w") as fh:
-            fh.write(cert_pem)
-        os.replace(cert_file + ".tmp", cert_file)
-    return key_file, cert_file
-
-
-def xmlsec_binary() -> str:
-    path = current_app.config.get("SAML_XMLSEC_BINARY") or shutil.which("xmlsec1")
-    if not path:
-        raise RuntimeError("xmlsec1 fehlt: SAML braucht das Paket xmlsec1 (apt-get install xmlsec1).")
-    return path
 
 
 def sp_config(city, idp_metadata_xml: str | None = None) -> SPConfig:
@@ -254,7 +177,8 @@ def _client(provider: IdentityProvider, *, strict: bool) -> tuple[Saml2Client, d
     if key in _clients:
         _clients.move_to_end(key)
         return _clients[key]
-    entry = Saml2Client(config=sp_config(city, xml)), idp_descriptor(xml)
+    descriptor = idp_descriptor(xml)  # ValueError before pysaml2's configuration chokes on it
+    entry = Saml2Client(config=sp_config(city, xml)), descriptor
     _clients[key] = entry
     while len(_clients) > 32:
         _clients.popitem(last=False)
@@ -271,8 +195,10 @@ def _relay_serializer() -> URLSafeTimedSerializer:
 def begin_login(provider: IdentityProvider, next_url: str = "") -> str:
     """The address of the IdP's login with our signed AuthnRequest; the RelayState names the request (signed by
     us, valid REQUEST_SECONDS) so that the ACS accepts only the answer to it."""
-    client, idp = _client(provider, strict=True)
-    import secrets
+    try:
+        client, idp = _client(provider, strict=True)
+    except ValueError as exc:  # the stored (pasted) metadata no longer parses
+        raise IdpUnavailable(str(exc)) from exc
     request_id = "id-" + secrets.token_hex(20)
     relay = _relay_serializer().dumps({"r": request_id, "c": provider.municipality_id, "n": next_url[:500]})
     _, info = client.prepare_for_authenticate(entityid=idp["entity_id"], relay_state=relay,
@@ -364,7 +290,10 @@ def finish_login(provider: IdentityProvider, saml_response: str, relay_state: st
             "Bitte starten Sie die Anmeldung erneut.")) from exc
     if not isinstance(relay, dict) or relay.get("c") != provider.municipality_id or not relay.get("r"):
         raise _refused("relay_state", "RelayState of another city")
-    client, idp = _client(provider, strict=False)
+    try:
+        client, idp = _client(provider, strict=False)
+    except ValueError as exc:
+        raise IdpUnavailable(str(exc)) from exc
     try:
         response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST,
                                                        outstanding={relay["r"]: acs_url(provider.municipality)})

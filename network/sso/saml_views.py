@@ -9,7 +9,7 @@ from flask_login import current_user
 from network.extensions import csrf, limiter
 from network.municipalities.services import get_by_slug_or_404
 from network.sso import saml, services
-from network.sso.views import bp, logged_in, refused_page
+from network.sso.views import _unavailable, bp, logged_in, refused_page
 
 
 def _saml_provider(city):
@@ -42,6 +42,8 @@ def saml_acs(slug):
                                                   request.form.get("RelayState", ""))
     except services.SsoRefused as exc:
         return refused_page(provider, city, exc)
+    except services.IdpUnavailable as exc:
+        return _unavailable(provider, city, exc)
     return logged_in(user, state, next_url)
 
 

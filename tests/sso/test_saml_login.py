@@ -199,3 +199,11 @@ def test_the_idp_down_at_login_says_so_and_offers_the_password(ettlingen_saml, c
     assert 'name="password"' in html and row_count(AuditEvent) == events
     resp = client.post("/anmelden", data={"email": mia.email, "password": factories.PASSWORD})
     assert resp.status_code == 302 and "/weiter" not in resp.location
+
+
+def test_stored_metadata_that_no_longer_parses_is_an_unavailable_idp(ettlingen_saml, client):
+    ettlingen_saml.metadata_url, ettlingen_saml.metadata_xml = "", "<kaputt"
+    db.session.commit()
+    client.post("/anmelden", data={"email": "mia@ettlingen.de", "password": ""})
+    resp = client.get("/anmelden/sso/ettlingen")
+    assert resp.status_code == 503 and "antwortet gerade nicht" in resp.get_data(as_text=True)
