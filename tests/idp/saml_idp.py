@@ -11,6 +11,7 @@ validity window lies in the past), ``audience`` (issue the assertion for another
 
 import hashlib
 import os
+import shutil
 import tempfile
 import threading
 from urllib.parse import parse_qs
@@ -92,7 +93,7 @@ class SamlIdp:
             endpoints["single_logout_service"] = [(f"{self.base}/slo", BINDING_HTTP_REDIRECT)]
         conf = {
             "entityid": self.metadata_url,
-            "xmlsec_binary": "/usr/bin/xmlsec1",
+            "xmlsec_binary": shutil.which("xmlsec1") or "/usr/bin/xmlsec1",
             "key_file": self.key_file, "cert_file": self.cert_file,
             "signing_algorithm": xmldsig.SIG_RSA_SHA256, "digest_algorithm": xmldsig.DIGEST_SHA256,
             "service": {"idp": {
