@@ -169,3 +169,11 @@ class DefaultConfig:
     SSO_METADATA_SECONDS = 300
     #: plain http issuers (loopback test providers); production needs https
     SSO_ALLOW_HTTP = False
+    #: SAML: the SP's signing key and certificate, PEM text or a file path (STAEDTENETZ_SAML_SP_KEY/_CERT); unset:
+    #: a pair is generated at first use and stored in the database (the key encrypted like the client secrets)
+    SAML_SP_KEY = None
+    SAML_SP_CERT = None
+    #: SAML: the xmlsec1 binary (unset: found on PATH); seconds of clock skew accepted; largest IdP metadata
+    SAML_XMLSEC_BINARY = None
+    SAML_CLOCK_SKEW_SECONDS = 60
+    SAML_METADATA_MAX_BYTES = 1024 * 1024

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from network.core.models import TimestampMixin, UTCDateTime, utcnow
 from network.extensions import db
 
-#: the protocols a city can register; SAML 2.0 follows (issue #18, next step)
-KINDS = {"oidc": _l("OpenID Connect")}
+#: the protocols a city can register
+KINDS = {"oidc": _l("OpenID Connect"), "saml": _l("SAML 2.0")}
 DEFAULT_SCOPES = "openid email profile"
 
 
@@ -26,14 +26,19 @@ class IdentityProvider(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="oidc")
     #: off: the login page ignores the provider (the domains stay claimed)
     enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
-    #: OIDC issuer; discovery at <issuer>/.well-known/openid-configuration
+    #: OIDC issuer (discovery at <issuer>/.well-known/openid-configuration); SAML: the IdP's entityID (from its
+    #: metadata)
     issuer: Mapped[str] = mapped_column(sa.String(500), nullable=False)
     client_id: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     #: the client secret, encrypted with Fernet (network/sso/crypto.py); never shown again
     client_secret_encrypted: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: space-separated scopes requested at login
     scopes: Mapped[str] = mapped_column(sa.String(300), nullable=False, default=DEFAULT_SCOPES)
-    #: the claim that lists the user's groups (Keycloak "groups", ADFS "group" or "roles")
+    #: SAML: where the IdP's metadata is read ("" when it was pasted)
+    metadata_url: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
+    #: SAML: the IdP's metadata as last read (or pasted); its signing certificate verifies the assertions
+    metadata_xml: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: the claim (SAML: attribute) that lists the user's groups (Keycloak "groups", ADFS "group" or "roles")
     groups_claim: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="groups")
     #: group name -> role ("lead"/"staff") for accounts created at their first login
     role_map: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
@@ -80,3 +85,27 @@ class SsoIdentity(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = db.relationship("User", lazy="joined")
+
+
+class SamlAssertion(db.Model):
+    """A SAML assertion (or AuthnRequest answered) that logged someone in: refused when it comes again, kept until
+    it has expired (replay protection)."""
+
+    __tablename__ = "saml_assertion"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "a:<Assertion ID>" or "r:<InResponseTo>", as issued (unique across the installation)
+    key: Mapped[str] = mapped_column(sa.String(300), unique=True, nullable=False)
+    #: after this the assertion is refused as expired anyway: the row may go
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, nullable=False)
+
+
+class SamlSpCredential(db.Model):
+    """The installation's SAML signing key and certificate, generated at first use (unless the environment names
+    them: SAML_SP_KEY / SAML_SP_CERT). One row."""
+
+    __tablename__ = "saml_sp_credential"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the private key (PEM), encrypted like the client secrets (network/sso/crypto.py)
+    key_encrypted: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    cert_pem: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -26,14 +26,17 @@ SESSION_KEY, HINT_KEY, NEXT_KEY, LOGOUT_KEY = (services.SESSION_KEY, services.HI
 
 def _settings_data(form, city):
     data = {k: form._fields[k].data for k in ("kind", "issuer", "client_id", "client_secret", "scopes",
+                                              "metadata_url", "metadata_xml",
                                               "groups_claim", "role_map", "domains", "enabled",
                                               "password_login_disabled", "version")}
     return data
 
 
 def _settings_page(city, form, provider, status=200):
+    from network.sso import saml
     return render_template("sso/settings.html", city=city, form=form, provider=provider,
-                           redirect_uri=services.redirect_uri(city)), status
+                           redirect_uri=services.redirect_uri(city), saml_metadata_url=saml.metadata_url(city),
+                           saml_acs_url=saml.acs_url(city), saml_slo_url=saml.slo_url(city)), status
 
 
 @bp.route("/kommunen/<slug>/anmeldung", methods=["GET", "POST"])
@@ -45,7 +48,10 @@ def settings(slug):
     provider = services.provider_of(city)
     form = ProviderForm()
     if request.method == "GET" and provider is not None:
-        form.kind.data, form.issuer.data, form.client_id.data = provider.kind, provider.issuer, provider.client_id
+        form.kind.data, form.client_id.data = provider.kind, provider.client_id
+        form.issuer.data = provider.issuer if provider.kind == "oidc" else ""
+        form.metadata_url.data = provider.metadata_url
+        form.metadata_xml.data = provider.metadata_xml if not provider.metadata_url else ""
         form.scopes.data, form.groups_claim.data = provider.scopes, provider.groups_claim
         form.role_map.data = "\n".join(f"{g} = {r}" for g, r in sorted(provider.role_map.items()))
         form.domains.data = "\n".join(provider.domain_names)
@@ -98,6 +104,9 @@ def start(slug):
     if provider is None or not provider.enabled:
         abort(404)
     try:
+        if provider.kind == "saml":
+            from network.sso import saml
+            return redirect(saml.begin_login(provider, session.get(NEXT_KEY, "")))
         return services.begin_login(provider, login_hint=session.get(HINT_KEY, ""))
     except services.IdpUnavailable as exc:
         return _unavailable(provider, city, exc)
@@ -109,24 +118,37 @@ def callback(slug):
     """The provider's answer: verified by Authlib, then the account is found, linked or created in this city."""
     city = get_by_slug_or_404(slug)
     provider = services.provider_of(city)
-    if provider is None or not provider.enabled:
+    if provider is None or not provider.enabled or provider.kind != "oidc":
         abort(404)
     try:
         user, token = services.finish_login(provider)
     except services.IdpUnavailable as exc:
         return _unavailable(provider, city, exc)
     except services.SsoRefused as exc:
-        db.session.rollback()
-        services.record_refusal(provider, city, exc.code, exc.detail)
-        keep_changes()  # the refusal is audited; nothing else of this request is written
-        return render_template("sso/refused.html", city=city, message=exc.message,
-                               password_allowed=services.password_login_allowed(session.get(HINT_KEY, ""))), exc.status
-    next_url = session.get(NEXT_KEY, "")
+        return refused_page(provider, city, exc)
+    id_token = token.get("id_token") or ""
+    return logged_in(user, {"city": city.id, "id_token": id_token if len(id_token) < 1800 else ""},
+                     session.get(NEXT_KEY, ""))
+
+
+def refused_page(provider, city, exc):
+    """The German page of a refused login; the refusal is audited, nothing else of the request is written."""
+    db.session.rollback()
+    services.record_refusal(provider, city, exc.code, exc.detail)
+    keep_changes()
+    return render_template("sso/refused.html", city=city, message=exc.message,
+                           password_allowed=services.password_login_allowed(session.get(HINT_KEY, ""))), exc.status
+
+
+def logged_in(user, state: dict, next_url: str):
+    """A fresh session for the user the city's provider vouched for (state: what the logout needs)."""
     session.clear()
     accounts.start_session(user, request.headers.get("User-Agent", ""))
     login_user(user)
     session.permanent = True
-    id_token = token.get("id_token") or ""
-    session[SESSION_KEY] = {"city": city.id, "id_token": id_token if len(id_token) < 1800 else ""}
+    session[SESSION_KEY] = state
     flash(_("Willkommen, %(name)s!", name=user.name), "success")
     return redirect(safe_next(next_url))
+
+
+from network.sso import saml_views  # noqa: E402,F401  (the SAML routes on this blueprint)

@@ -94,3 +94,6 @@ def sso_login(app, idp):
         runner.response = response
         return runner
     return _login
+
+
+from tests.sso.saml_fixtures import ettlingen_saml, saml_idp, saml_login, sp_key, sp_keypair  # noqa: E402,F401

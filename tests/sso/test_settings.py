@@ -66,7 +66,7 @@ def test_the_platform_administration_may_register_it(sign_in, admin, city_a):
     ({"domains": ""}, "domains", "mindestens eine E-Mail-Domain"),
     ({"domains": "ettlingen"}, "domains", "keine gültige E-Mail-Domain"),
     ({"domains": "ettlingen.de\nhttp://x.de/"}, "domains", "keine gültige E-Mail-Domain"),
-    ({"kind": "saml"}, "kind", "gültigen Wert"),
+    ({"kind": "ldap"}, "kind", "gültigen Wert"),
 ])
 def test_bad_inputs_are_refused_in_german_and_nothing_is_written(login_as, lead_a, overrides, field, message):
     client = login_as(lead_a)
