@@ -1,7 +1,7 @@
 """SAML 2.0 single sign-on (issue #18): the IdP's metadata, consumed assertions, the installation's SP key
 
 Revision ID: saml0000001
-Revises: sso0000001
+Revises: scale0000001
 Create Date: 2026-12-01 11:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'saml0000001'
-down_revision = 'sso0000001'
+down_revision = 'scale0000001'
 branch_labels = None
 depends_on = None
 
