@@ -147,7 +147,7 @@ def logged_in(user, state: dict, next_url: str):
     login_user(user)
     session.permanent = True
     session[SESSION_KEY] = state
-    flash(_("Willkommen, %(name)s!", name=user.name), "success")
+    # no welcome message: a banner on every login is noise (issue #21 item 10), as for the password login
     return redirect(safe_next(next_url))
 
 
