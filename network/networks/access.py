@@ -16,8 +16,7 @@ def _part_in(user, network: Network) -> str | None:
         return None
     if network.slug in user.coordinated_networks:
         return "acts"
-    from network.networks.services import membership
-    row = membership(network.id, user.municipality_id)
+    row = _known_membership(network, user.municipality_id)
     if row is None:
         return None
     return "acts" if row.is_active else "history"
@@ -83,14 +82,31 @@ def readable_network() -> Network:
 
 
 def request_network() -> Network:
-    """This request's Network (cached for the request); 404 when the URL names an unknown network."""
-    from flask import g
+    """This request's Network (cached for the request); 404 when the URL names an unknown network. The logged-in
+    user's city's membership in it comes in the same statement (kept for `_part_in`: the gate costs no query)."""
+    from flask import g, has_request_context
     cached = g.get("network_row")
     slug = current_network_slug()
     if cached is None or cached.slug != slug:
-        from network.networks.services import network_by_slug
-        cached = network_by_slug(slug)
+        from network.networks.services import network_with_membership
+        city_id = None
+        if has_request_context():
+            from flask_login import current_user
+            city_id = getattr(current_user, "municipality_id", None)
+        cached, row = network_with_membership(slug, city_id)
         if cached is None:
             abort(404)
         g.network_row = cached
+        g.network_membership = (cached.id, city_id, row)
     return cached
+
+
+def _known_membership(network: Network, city_id: int | None):
+    """The city's membership in the network: the one request_network() loaded with it, else one query. The row is
+    the session's instance, so a change of its status in this request shows; `join` forgets a missing one."""
+    from flask import g, has_app_context
+    known = g.get("network_membership") if has_app_context() else None
+    if known is not None and known[0] == network.id and known[1] == city_id and city_id is not None:
+        return known[2]
+    from network.networks.services import membership
+    return membership(network.id, city_id)

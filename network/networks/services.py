@@ -29,6 +29,17 @@ def network_by_slug(slug: str) -> Network | None:
     return db.session.execute(sa.select(Network).where(Network.slug == slug)).scalar_one_or_none()
 
 
+def network_with_membership(slug: str, city_id: int | None) -> tuple[Network | None, NetworkMembership | None]:
+    """The network and the city's membership in it (any status, None: never a member), in one statement."""
+    if city_id is None:
+        return network_by_slug(slug), None
+    row = db.session.execute(
+        sa.select(Network, NetworkMembership).outerjoin(NetworkMembership, sa.and_(
+            NetworkMembership.network_id == Network.id, NetworkMembership.municipality_id == city_id))
+        .where(Network.slug == slug)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 def get_network_or_404(slug: str) -> Network:
     network = network_by_slug(slug)
     if network is None:
@@ -300,6 +311,9 @@ def join(actor, network: Network, city: Municipality, *, status: str = "member")
     if row is None:
         row = NetworkMembership(network_id=network.id, municipality_id=city.id, status=status, joined_at=utcnow())
         db.session.add(row)
+        from flask import g, has_app_context
+        if has_app_context():
+            g.pop("network_membership", None)  # request_network() had found none (networks.access)
     else:
         if previous == "left":
             row.joined_at, row.left_at = utcnow(), None
