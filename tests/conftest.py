@@ -22,8 +22,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def pytest_configure(config):
     # each test process (each xdist worker of each database pass) keeps its instance folder (secret key, locks,
-    # Impressum files some tests write) to itself; subprocesses started by tests inherit it
-    if not os.environ.get("STAEDTENETZ_INSTANCE_PATH"):
+    # Impressum files some tests write) to itself; subprocesses started by tests inherit it (an xdist worker inherits
+    # its controller's environment, so a worker always makes its own)
+    if not os.environ.get("STAEDTENETZ_INSTANCE_PATH") or os.environ.get("PYTEST_XDIST_WORKER"):
         import tempfile
         os.environ["STAEDTENETZ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="staedtenetz-instance-")
     # argon2id stays the algorithm; tests use cheap parameters so that hundreds of logins stay fast

@@ -66,7 +66,9 @@ class Snapshot:
 
 
 def _upload_folder() -> str | None:
-    return current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
+    """The test app's own upload folder (tests/conftest.py `app`); a test that points the config elsewhere restores
+    it (monkeypatch), so the instance folder is never copied over."""
+    return current_app.config.get("UPLOAD_FOLDER")
 
 
 def _orm_instances(obj, seen=None):

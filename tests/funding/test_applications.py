@@ -187,45 +187,40 @@ def test_closed_call_refuses_new_applications(client, login_as, lead_a):
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_documents_upload_download_delete(app, tmp_path, client, login_as, lead_a, lead_b, joint):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
-    try:
-        login_as(lead_b)
-        resp = client.post(f"/foerderung/antraege/{joint.id}/dokumente",
-                           data={"file": (io.BytesIO(PDF), "Kostenplan.pdf")}, content_type="multipart/form-data")
-        assert resp.status_code == 302
-        doc = db.session.execute(sa.select(ApplicationDocument)).scalar_one()
-        assert doc.content_type == "application/pdf" and doc.municipality_id == lead_b.municipality_id
-        got = client.get(f"/foerderung/antraege/{joint.id}/dokumente/{doc.id}")
-        assert got.status_code == 200 and got.data == PDF
-        assert "attachment" in got.headers["Content-Disposition"]
-        # HTML disguised as PDF is refused (type by content)
-        resp = client.post(f"/foerderung/antraege/{joint.id}/dokumente",
-                           data={"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "x.pdf")},
-                           content_type="multipart/form-data")
-        assert resp.status_code == 422 and "Dieser Dateityp ist nicht erlaubt" in resp.get_data(as_text=True)
-        client.post("/abmelden")
-        other = factories.make_user(factories.make_city("Gaggenau"), "lead", email="lead@gaggenau.test")
-        db.session.commit()
-        login_as(other)
-        assert client.get(f"/foerderung/antraege/{joint.id}/dokumente/{doc.id}").status_code == 404
-        client.post("/abmelden")
-        login_as(lead_a)  # the lead city may remove any document
-        assert client.post(f"/foerderung/antraege/{joint.id}/dokumente/{doc.id}/loeschen").status_code == 302
-        assert row_count(ApplicationDocument) == 0
-        assert list(tmp_path.iterdir()) == []
-    finally:
-        app.config["UPLOAD_FOLDER"] = None
+def test_documents_upload_download_delete(app, tmp_path, client, login_as, lead_a, lead_b, joint, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))  # the session app's own folder comes back after
+    login_as(lead_b)
+    resp = client.post(f"/foerderung/antraege/{joint.id}/dokumente",
+                       data={"file": (io.BytesIO(PDF), "Kostenplan.pdf")}, content_type="multipart/form-data")
+    assert resp.status_code == 302
+    doc = db.session.execute(sa.select(ApplicationDocument)).scalar_one()
+    assert doc.content_type == "application/pdf" and doc.municipality_id == lead_b.municipality_id
+    got = client.get(f"/foerderung/antraege/{joint.id}/dokumente/{doc.id}")
+    assert got.status_code == 200 and got.data == PDF
+    assert "attachment" in got.headers["Content-Disposition"]
+    # HTML disguised as PDF is refused (type by content)
+    resp = client.post(f"/foerderung/antraege/{joint.id}/dokumente",
+                       data={"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "x.pdf")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 422 and "Dieser Dateityp ist nicht erlaubt" in resp.get_data(as_text=True)
+    client.post("/abmelden")
+    other = factories.make_user(factories.make_city("Gaggenau"), "lead", email="lead@gaggenau.test")
+    db.session.commit()
+    login_as(other)
+    assert client.get(f"/foerderung/antraege/{joint.id}/dokumente/{doc.id}").status_code == 404
+    client.post("/abmelden")
+    login_as(lead_a)  # the lead city may remove any document
+    assert client.post(f"/foerderung/antraege/{joint.id}/dokumente/{doc.id}/loeschen").status_code == 302
+    assert row_count(ApplicationDocument) == 0
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_document_size_limit(app, tmp_path, client, login_as, lead_a, joint):
-    app.config.update(UPLOAD_FOLDER=str(tmp_path), MAX_UPLOAD_BYTES=100)
-    try:
-        login_as(lead_a)
-        resp = client.post(f"/foerderung/antraege/{joint.id}/dokumente",
-                           data={"file": (io.BytesIO(PDF + b"x" * 200), "gross.pdf")}, content_type="multipart/form-data")
-        assert resp.status_code == 422
-        assert "Die Datei ist zu groß" in resp.get_data(as_text=True)
-        assert row_count(ApplicationDocument) == 0 and list(tmp_path.iterdir()) == []
-    finally:
-        app.config.update(UPLOAD_FOLDER=None, MAX_UPLOAD_BYTES=20 * 1024 * 1024)
+def test_document_size_limit(app, tmp_path, client, login_as, lead_a, joint, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_BYTES", 100)
+    login_as(lead_a)
+    resp = client.post(f"/foerderung/antraege/{joint.id}/dokumente",
+                       data={"file": (io.BytesIO(PDF + b"x" * 200), "gross.pdf")}, content_type="multipart/form-data")
+    assert resp.status_code == 422
+    assert "Die Datei ist zu groß" in resp.get_data(as_text=True)
+    assert row_count(ApplicationDocument) == 0 and list(tmp_path.iterdir()) == []
