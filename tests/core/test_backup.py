@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from network.core.outbox import queue_mail
 from network.extensions import db
-from tests.dbutil import new_database_url
+from tests.dbutil import migrated_database_url
 from tests.inventory.conftest import make_project
 from tests.live import ROOT
 from tests.topics.conftest import make_field
@@ -113,9 +113,8 @@ def test_without_pg_dump_a_clear_german_message(app, monkeypatch, tmp_path):
 
 
 def test_db_downgrade_minus_one_and_back_up():
-    url = new_database_url("down")
+    url = migrated_database_url("down")  # at the head already (tests/dbutil.py)
     env = dict(os.environ, DATABASE_URL=url, STAEDTENETZ_SECRET_KEY="x", PYTHONPATH=ROOT)
-    _flask(env, "db", "upgrade")
     head = _flask(env, "db", "current").stdout.split()[0]
     down = _flask(env, "db", "downgrade", "-1")
     assert "Running downgrade " + head in down.stderr + down.stdout
