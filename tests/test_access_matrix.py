@@ -155,7 +155,25 @@ def _build_world(city_a, city_b, staff_a, lead_a, lead_b, staff_b, coordinator):
             w.update(mod.build(w) or {})
             db.session.flush()
     db.session.commit()
+    w["_auth"] = _sign_in_everybody(w)
     return w
+
+
+def _sign_in_everybody(w) -> dict:
+    """Each principal logs in through the form once and gets an API token, while the world is built: the session
+    rows and tokens are in the snapshot, so every test starts with them (and whatever a row did to them, such as a
+    logout or a deactivation, is undone before the next). principal -> (the client's cookies, the plain token)."""
+    from flask import current_app
+    auth = {}
+    for principal in PRINCIPALS:
+        if principal == "anonymous":
+            continue
+        client = current_app.test_client()
+        login(client, w[principal])
+        _t, plain = create_api_token(w[principal], "matrix")
+        db.session.commit()
+        auth[principal] = (dict(client._cookies), plain)  # werkzeug's cookie jar: (domain, path, name) -> Cookie
+    return auth
 
 
 def _topic_world(city_a, city_b, lead_a):
@@ -182,13 +200,11 @@ def _call(app, w, case, principal):
     client = app.test_client()
     headers = {}
     if principal != "anonymous":
-        user = w[principal]
+        cookies, token = w["_auth"][principal]
         if case.url(w).startswith("/api/"):
-            _t, plain = create_api_token(user, "matrix")
-            db.session.commit()
-            headers["Authorization"] = f"Bearer {plain}"
+            headers["Authorization"] = f"Bearer {token}"
         else:
-            login(client, user)
+            client._cookies.update(cookies)  # the session of the principal's login in the world (restored)
     return client.open(case.url(w), method=case.method, data=case.data(w), headers=headers)
 
 
