@@ -1,0 +1,51 @@
+"""What another city does with a practice: mark its reuse, ask a question; the answer."""
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from network.core.permissions import require
+from network.practices import services
+from network.practices.forms import AnswerForm, QuestionForm, ReuseForm
+from network.practices.views import _submitted, bp
+from network.practices.views.page import _detail_on_invalid
+
+
+@bp.route("/<int:practice_id>/nachnutzung", methods=["POST"])
+@login_required
+def reuse(practice_id):
+    """The own city marks the practice: interested, adopting or adopted."""
+    practice = services.get_practice_or_404(current_user, practice_id)
+    require(current_user, "practice.reuse")
+    form = _submitted(ReuseForm(prefix="reuse"))
+    _detail_on_invalid(practice.id, reuse_form=form)
+    services.set_reuse(current_user, practice, form.status.data, form.note.data, form.saved_days.data)
+    flash(_("Die Nachnutzung Ihrer Kommune ist gespeichert; die Autorenkommune wird informiert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
+
+
+@bp.route("/<int:practice_id>/fragen", methods=["POST"])
+@login_required
+def ask(practice_id):
+    """Ask the authoring city a question (Amtshilfe)."""
+    practice = services.get_practice_or_404(current_user, practice_id)
+    require(current_user, "practice.ask")
+    form = _submitted(QuestionForm(prefix="q"))
+    _detail_on_invalid(practice.id, question_form=form)
+    services.ask_question(current_user, practice, form.question.data)
+    flash(_("Ihre Frage ist gestellt; die Autorenkommune wird informiert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
+
+
+@bp.route("/fragen/<int:question_id>/antwort", methods=["POST"])
+@login_required
+def answer(question_id):
+    """The authoring city answers a question."""
+    question = services.get_question_or_404(current_user, question_id)
+    practice = question.practice
+    require(current_user, "practice.answer", practice)
+    form = _submitted(AnswerForm(prefix=f"a{question.id}"))
+    _detail_on_invalid(practice.id, answer_forms={question.id: form})
+    services.answer_question(current_user, question, form.answer.data)
+    flash(_("Die Antwort ist gespeichert; die fragende Person wird informiert."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
