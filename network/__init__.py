@@ -80,10 +80,15 @@ def _database_url(app: Flask) -> None:
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
-    elif url.startswith("postgresql") and app.config.get("DATABASE_CONNECT_TIMEOUT"):
-        # an unreachable database host answers 503 after this many seconds instead of hanging a worker
+    elif url.startswith("postgresql"):
+        connect = {}
+        if app.config.get("DATABASE_CONNECT_TIMEOUT"):
+            # an unreachable database host answers 503 after this many seconds instead of hanging a worker
+            connect["connect_timeout"] = int(app.config["DATABASE_CONNECT_TIMEOUT"])
+        if app.config.get("POSTGRES_SESSION_OPTIONS"):
+            connect["options"] = app.config["POSTGRES_SESSION_OPTIONS"]
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        opts.setdefault("connect_args", {"connect_timeout": int(app.config["DATABASE_CONNECT_TIMEOUT"])})
+        opts.setdefault("connect_args", connect)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
 

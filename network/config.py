@@ -146,6 +146,9 @@ class DefaultConfig:
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     #: results per page of the practice search and list
     PRACTICES_PER_PAGE = 20
+    #: seconds a worker keeps a practices search's count, facets and ranking (core.resultcache); any change of a
+    #: practice ends them at once, this bounds what changes without one (a city joining a network); 0: off
+    RESULT_CACHE_SECONDS = 60
     # --- failure behaviour (issue #15) ---
     #: largest request body in bytes (413 before the body is read); multipart uploads: MAX_UPLOAD_BYTES + overhead
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -159,6 +162,10 @@ class DefaultConfig:
     OUTBOX_SENDING_GRACE_SECONDS = 600
     #: PostgreSQL: seconds to wait for a connection before answering 503
     DATABASE_CONNECT_TIMEOUT = 5
+    #: PostgreSQL: settings of every connection (libpq "options"). JIT compilation is off: it pays for itself on long
+    #: analytical queries, and this app's statements are short; at Germany scale it added 15–20 ms of compiling to
+    #: searches of 35–55 ms (bench/README.md, issue #17)
+    POSTGRES_SESSION_OPTIONS = "-c jit=off"
     # --- single sign-on (issue #18) ---
     #: Fernet key for the identity providers' client secrets (STAEDTENETZ_SSO_KEY); unset: derived from SECRET_KEY
     #: (then changing SECRET_KEY means entering the client secrets again)

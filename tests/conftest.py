@@ -91,6 +91,9 @@ def app(database_url, tmp_path_factory):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # fixtures and restored snapshots change rows behind the app's back; tests/practices/test_result_cache.py
+        # turns it on
+        "RESULT_CACHE_SECONDS": 0,
         "MAIL_BACKEND": "locmem",
         "SERVER_NAME": "staedtenetz.test",
         "PREFERRED_URL_SCHEME": "http",

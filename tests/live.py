@@ -96,6 +96,8 @@ class LiveApp:
             "STAEDTENETZ_MAIL_PORT": str(self.sink.port),
             "STAEDTENETZ_SCHEDULER_OUTBOX_SECONDS": "1",
             "STAEDTENETZ_RATELIMIT_ENABLED": "false",
+            # tests change rows behind the app's back (fixtures, restored snapshots): no result cache
+            "STAEDTENETZ_RESULT_CACHE_SECONDS": "0",
             # the single sign-on flow's identity provider runs on loopback over http (tests/e2e/test_sso_flow.py)
             "STAEDTENETZ_SSO_ALLOW_HTTP": "true",
             "PYTHONUNBUFFERED": "1",

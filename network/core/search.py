@@ -27,7 +27,7 @@ MIN_INFIX = 4
 MAX_CLAUSES = 12
 MAX_QUERY_CHARS = 300
 
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
+_FOLD_PAIRS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("ẞ", "ss"))
 _WORD = re.compile(r"[a-z0-9]+")
 #: frequent German function words; they never become terms (the same list on both databases)
 STOPWORDS = frozenset("""
@@ -45,7 +45,15 @@ _stemmer = snowballstemmer.stemmer("german")
 
 def fold(text: str) -> str:
     """Lower case, umlauts folded, other accents removed (é→e)."""
-    text = unicodedata.normalize("NFC", text or "").lower().translate(_FOLD)
+    text = text or ""
+    if text.isascii():  # nothing to normalise or fold (most words): the same result, much cheaper
+        return text.lower()
+    text = unicodedata.normalize("NFC", text).lower()
+    for umlaut, plain in _FOLD_PAIRS:  # str.replace runs in C; translate() with a table is per character
+        if umlaut in text:
+            text = text.replace(umlaut, plain)
+    if text.isascii():  # German text: the umlauts were all there was to fold
+        return text
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -147,6 +155,12 @@ def highlight(text: str, query: ParsedQuery, *, width: int = 30) -> tuple[str, l
     """A window of about `width` words of `text` around the first hit, with the (start, end) character
     ranges to mark. None when nothing matches."""
     if not text:
+        return None
+    # most texts of a hit do not hold the words (they are in another section): one look at the whole text's terms
+    # first, the word-by-word work below only where they occur
+    whole = " " + " ".join(stem(w) for w in words(text)) + " "
+    if not any(c.stems[0] in whole if c.infix else " " + " ".join(c.stems) + " " in whole
+               for c in query.positive):
         return None
     tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w+", text)]
     if not tokens:

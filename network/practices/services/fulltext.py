@@ -11,6 +11,8 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from network.core import search as textsearch
+from network.core.permissions import roles_of
+from network.core.resultcache import ResultCache, bump
 from network.extensions import db
 from network.core.current import current_network_slug
 from network.municipalities.models import Municipality
@@ -40,6 +42,7 @@ def reindex(practice: Practice) -> None:
         row = PracticeSearch(practice_id=practice.id)
         db.session.add(row)
     row.terms = textsearch.term_string(practice.title, body)
+    changed()
     db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(
@@ -285,17 +288,12 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
     parsed = textsearch.parse_query(q)
     networks, network, network_ids = _network_scope(user, filters)
     scope = {"include_drafts": include_drafts, "network_ids": network_ids}
-    window = {"limit": per_page + 1, "offset": (max(1, page) - 1) * per_page}
-    ids = None
+    ranked = None
     if count_limit is None:
         matching = _matching(user, parsed, filters, **scope)
         total, facets, _ = _count_and_facets(matching)
     else:
-        walk = _common(parsed) if parsed.positive else True
-        sample = (_matching(user, parsed, filters, walk=walk, **scope)
-                  .order_by(_sortkey().desc(), Practice.id.desc()).limit(count_limit + 1))
-        # a query's page comes with the count, ranked among the sample's rows: one evaluation of the match
-        total, facets, ids = _count_and_facets(sample, parsed if parsed.positive else None, window)
+        total, facets, ranked = _sample(user, parsed, filters, scope, count_limit)
     capped = count_limit is not None and total > count_limit
     more = {}
     expand = expand if expand in FACET_KINDS else ""
@@ -306,13 +304,9 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
             facets[kind] = facets[kind][:keep]
     pages = max(1, math.ceil(total / per_page))
     page = max(1, page) if capped else min(max(1, page), pages)
-    if ids is not None and window["offset"] != (page - 1) * per_page:
-        ids = None  # a page beyond the last: the last page instead
     window = {"limit": per_page + 1, "offset": (page - 1) * per_page}
-    if ids is not None:
-        pass
-    elif count_limit is not None and parsed.positive:
-        ids = _count_and_facets(sample, parsed, window, facets=False)[2]
+    if ranked is not None:
+        ids = ranked[window["offset"]:window["offset"] + window["limit"]]
     elif count_limit is not None:
         # the list: newest first, straight from the index, also beyond the sample (the order is the same)
         m = _matching(user, parsed, filters, walk=True, **scope)
@@ -324,14 +318,47 @@ def search(user, q: str | None = "", filters: Filters | None = None, *, page: in
         ids = db.session.execute(sa.select(sample.c.id).order_by(*order).limit(window["limit"])
                                  .offset(window["offset"])).scalars().all()
     has_next, ids = len(ids) > per_page, ids[:per_page]
+    # the visibility again: a cached sample (_sample) may be a little late, the hits it names never more than allowed
     by_id = {p.id: p for p in db.session.execute(
-        sa.select(Practice).where(Practice.id.in_(ids)).options(selectinload(Practice.topics))).scalars()} \
-        if ids else {}
+        sa.select(Practice).where(Practice.id.in_(ids), visible_clause(user))
+        .options(selectinload(Practice.topics))).scalars()} if ids else {}
     rows = [by_id[i] for i in ids if i in by_id]
     hits = [SearchHit(p, snippet(p, parsed), marked_title(p, parsed)) for p in rows]
     return SearchResult(query=q or "", parsed=parsed, filters=filters, hits=hits, total=total, page=page,
                         pages=pages, facets=facets, networks=networks, network=network, capped=capped,
                         count_limit=count_limit, more=more, expanded=expand, has_next=has_next)
+
+
+#: the pages' samples per worker, valid until a practice changes (core.resultcache)
+SAMPLES = ResultCache("practices")
+
+
+def changed() -> None:
+    """A practice changed in this transaction (text, status, visibility): the cached samples end with the commit."""
+    bump(SAMPLES.name)
+
+
+def _sample(user, parsed, filters: Filters, scope: dict, count_limit: int) -> tuple[int, dict, list | None]:
+    """The pages' sample of the newest count_limit + 1 matches: its count, its facets and, for a query, its ids by
+    relevance (all of them: a page is a slice). Kept in SAMPLES under everything the match depends on."""
+    roles = roles_of(user)
+    who = ("anonymous",) if "anonymous" in roles else (getattr(user, "municipality_id", None),
+                                                        "coordinator" in roles, current_network_slug())
+    key = (who, tuple(parsed.clauses), parsed.nothing, filters.topic, filters.field, filters.city, filters.year,
+           tuple(scope["network_ids"] or ()) if scope["network_ids"] is not None else None, scope["include_drafts"],
+           count_limit)
+    generation = SAMPLES.generation()
+    found = SAMPLES.get(key, generation)
+    if found is None:
+        walk = _common(parsed) if parsed.positive else True
+        sample = (_matching(user, parsed, filters, walk=walk, **scope)
+                  .order_by(_sortkey().desc(), Practice.id.desc()).limit(count_limit + 1))
+        # a query's ranking comes with the count: one evaluation of the match
+        found = _count_and_facets(sample, parsed if parsed.positive else None,
+                                  {"limit": count_limit + 1, "offset": 0})
+        SAMPLES.put(key, generation, found)
+    total, facets, ranked = found
+    return total, {kind: list(values) for kind, values in facets.items()}, ranked
 
 
 #: SQLite: the match rate of a query's first clause is read among the newest PROBE_ROWS practices (by id); at

@@ -17,7 +17,7 @@ from network.practices.models import SECTIONS, VISIBILITIES, Practice, PracticeR
 from network.practices.services._common import (MAX_SECTION, MAX_SUMMARY, flush_or_stale, int_or_none,
                                                 stale_message)
 from network.practices.services.choices import field_choices, project_choices, topic_choices
-from network.practices.services.fulltext import reindex
+from network.practices.services.fulltext import changed, reindex
 from network.practices.signals import practice_published
 
 
@@ -190,5 +190,6 @@ def archive_practice(actor, practice: Practice) -> Practice:
         raise Conflict({"status": _("Nur veröffentlichte Praxisberichte können archiviert werden.")})
     practice.status = "archived"
     flush_or_stale()
+    changed()
     audit.record(actor, "practice.archived", obj=practice, summary=f"Praxisbericht {practice.title} archiviert")
     return practice
