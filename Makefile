@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 venv: $(VENV)/.installed
 test-deps: $(VENV)/.installed-test assets translations
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-test-packages.sh
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
