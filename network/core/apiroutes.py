@@ -8,7 +8,8 @@ loaded for the token's user (404 where it does not exist or the user may not see
 """
 
 import functools
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from network.core.apiauth import api_user, error_answers
 from network.core.pagination import paginated

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import (Bool, CityRef, link, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
+from network.core.apiauth import (Bool, CityRef, addresses, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
                                   api_user, make_blueprint)
 from network.core.apiroutes import Load, operations
 from network.inventory.models import PRIORITIES, STATUSES, VISIBILITY_LABELS
@@ -39,8 +39,7 @@ class _ProjectFieldsSchema(Schema):
 
 class ProjectSchema(_ProjectFieldsSchema):
     id = fields.Integer()
-    url = link("inventory_api.get_project", "API-Adresse des Vorhabens", project_id="id")
-    html_url = link("inventory.detail", "Seite des Vorhabens", project_id="id")
+    url, html_url = addresses("inventory_api.get_project", "inventory.detail", "des Vorhabens", project_id="id")
     municipality = fields.Nested(CityRef)
     field = fields.Nested(NamedRef)
     topic = fields.Nested(NamedRef, allow_none=True)
@@ -78,8 +77,7 @@ class ReportRefSchema(Schema):
 
 
 class ReportSchema(ReportRefSchema):
-    url = link("inventory_api.get_report", "API-Adresse des Berichts", report_id="id")
-    html_url = link("inventory.report", "Seite des Berichts", report_id="id")
+    url, html_url = addresses("inventory_api.get_report", "inventory.report", "des Berichts", report_id="id")
     municipality = fields.Nested(CityRef)
     visibility = fields.String()
     note = fields.String()

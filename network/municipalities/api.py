@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from marshmallow import Schema, fields
 
-from network.core.apiauth import error_answers, link, make_blueprint
+from network.core.apiauth import addresses, error_answers, make_blueprint
 from network.core.pagination import paginated
 from network.extensions import db
 from network.municipalities.models import Municipality
@@ -13,8 +13,8 @@ blp = make_blueprint("municipalities_api", __name__, "/municipalities", "Mitglie
 
 
 class MunicipalitySchema(Schema):
-    url = link("municipalities_api.get_municipality", "API-Adresse der Kommune", slug="slug")
-    html_url = link("municipalities.detail", "Seite der Kommune", slug="slug")
+    url, html_url = addresses("municipalities_api.get_municipality", "municipalities.detail", "der Kommune",
+                              slug="slug")
     slug = fields.String()
     name = fields.String()
     kind = fields.String()

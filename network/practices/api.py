@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import (CityRef, link, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, api_user,
+from network.core.apiauth import (CityRef, addresses, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, api_user,
                                   make_blueprint)
 from network.core.apiroutes import Load, operations
 from network.core.pagination import page_headers
@@ -31,8 +31,8 @@ class PracticeSchema(Schema):
     updated_at = fields.DateTime()
     version = fields.Integer(metadata={"description": "beim Ändern mitsenden (PATCH)"})
     is_example = fields.Boolean()
-    url = link("practices_api.get_practice", "API-Adresse des Praxisberichts", practice_id="id")
-    html_url = link("practices.detail", "Seite des Praxisberichts", practice_id="id")
+    url, html_url = addresses("practices_api.get_practice", "practices.detail", "des Praxisberichts",
+                              practice_id="id")
 
 
 class PracticeReuseSchema(Schema):

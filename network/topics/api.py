@@ -7,7 +7,7 @@ deprecated in the OpenAPI document. An unknown network answers 404 in the error 
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, Id, deprecate, link, InputSchema as _In, NamedRef, Str, api_user, error_answers, make_blueprint
+from network.core.apiauth import CityRef, Id, deprecate, addresses, InputSchema as _In, NamedRef, Str, api_user, error_answers, make_blueprint
 from network.topics.models import CLAIM_KINDS, CLAIM_STATUSES, PARTICIPATION_STATUSES, TOPIC_STATUSES
 from network.topics.services._common import MAX_TEXT
 from network.core.current import set_request_network
@@ -93,9 +93,8 @@ class EventSchema(Schema):
 
 
 class TopicSchema(Schema):
-    url = link("topics_api.network_get_topic", "API-Adresse des Themas", network=lambda t: request_network().slug,
-               slug="slug")
-    html_url = link("topics.detail", "Seite des Themas", network=lambda t: request_network().slug, slug="slug")
+    url, html_url = addresses("topics_api.network_get_topic", "topics.detail", "des Themas",
+                              network=lambda t: request_network().slug, slug="slug")
     slug = fields.String(metadata={"description": "Kurzname in Adressen"})
     name = fields.String(metadata={"description": "Name des Themas"})
     description = fields.String(metadata={"description": "Beschreibung (Markdown)"})

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields
 
 from network.core.apiauth import Amount as AmountIn
-from network.core.apiauth import CityRef, Id, Str, Version, api_user, link
+from network.core.apiauth import CityRef, Id, Str, Version, addresses, api_user
 from network.core.apiauth import InputSchema as _In
 from network.core.apiroutes import Load
 from network.core.errors import api_error
@@ -42,8 +42,8 @@ class FundingEventSchema(Schema):
 
 class FundingApplicationSchema(Schema):
     id = fields.Integer()
-    url = link("funding_api.get_application", "API-Adresse des Antrags", application_id="id")
-    html_url = link("funding.application", "Seite des Antrags", application_id="id")
+    url, html_url = addresses("funding_api.get_application", "funding.application", "des Antrags",
+                              application_id="id")
     call_id = fields.Integer()
     call_title = fields.Function(lambda a: a.call.title, metadata={"type": "string"})
     title = fields.String()

@@ -11,8 +11,8 @@ from network.core.apiauth import (
     Str,
     Url,
     Version,
+    addresses,
     api_user,
-    link,
 )
 from network.core.apiauth import InputSchema as _In
 from network.core.apiroutes import Load
@@ -37,8 +37,7 @@ class FundingInterestSchema(Schema):
 
 class FundingCallSchema(Schema):
     id = fields.Integer()
-    url = link("funding_api.get_call", "API-Adresse des Förderaufrufs", call_id="id")
-    html_url = link("funding.detail", "Seite des Förderaufrufs", call_id="id")
+    url, html_url = addresses("funding_api.get_call", "funding.detail", "des Förderaufrufs", call_id="id")
     title = fields.String()
     funder = fields.String(metadata={"description": "Fördergeber", "enum": list(FUNDERS)})
     funder_name = fields.String()

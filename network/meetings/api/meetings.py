@@ -10,6 +10,7 @@ from network.core.apiauth import (
     Str,
     StrictInteger,
     Version,
+    addresses,
     api_user,
     link,
 )
@@ -20,14 +21,14 @@ from network.meetings.api import MEETING, op
 from network.meetings.models import MEETING_STATUSES, MINUTES_STATUSES, RSVP_RESPONSES
 from network.meetings.services._common import MAX_TEXT
 
+#: the arguments of a meeting's addresses
+_MEETING_ARGS = {"network": lambda m: m.body.network.slug, "meeting_id": "id"}
+
 
 class MeetingSchema(Schema):
     id = fields.Integer()
-    url = link("meetings_api.get_meeting", "API-Adresse des Treffens", network=lambda m: m.body.network.slug,
-               meeting_id="id")
-    html_url = link("meetings.detail", "Seite des Treffens", network=lambda m: m.body.network.slug, meeting_id="id")
-    ics_url = link("meetings.ics", "Kalenderdatei (iCalendar) des Treffens", network=lambda m: m.body.network.slug,
-                   meeting_id="id")
+    url, html_url = addresses("meetings_api.get_meeting", "meetings.detail", "des Treffens", **_MEETING_ARGS)
+    ics_url = link("meetings.ics", "Kalenderdatei (iCalendar) des Treffens", **_MEETING_ARGS)
     body_id = fields.Integer()
     number = fields.Integer(allow_none=True)
     title = fields.String()
