@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import (Bool, CityRef, addresses, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
-                                  api_user, make_blueprint)
+from network.core.apiauth import (Bool, CityRef, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
+                                  addresses, api_user, make_blueprint)
 from network.core.apiroutes import Load, operations
 from network.inventory.models import PRIORITIES, STATUSES, VISIBILITY_LABELS
 from network.inventory.services import MAX_BUDGET_EUR, MAX_SUMMARY

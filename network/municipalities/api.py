@@ -3,13 +3,14 @@
 import sqlalchemy as sa
 from marshmallow import Schema, fields
 
-from network.core.apiauth import addresses, error_answers, make_blueprint
-from network.core.pagination import paginated
+from network.core.apiauth import addresses, make_blueprint
+from network.core.apiroutes import operations
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.municipalities.services import get_by_slug_or_404
 
 blp = make_blueprint("municipalities_api", __name__, "/municipalities", "Mitgliedskommunen")
+op = operations(blp)
 
 
 class MunicipalitySchema(Schema):
@@ -27,18 +28,13 @@ class MunicipalitySchema(Schema):
     admitted_at = fields.DateTime(allow_none=True)
 
 
-@blp.route("")
-@blp.response(200, MunicipalitySchema(many=True))
-@error_answers(blp, 401)
-@paginated(blp)
+@op("", answer=MunicipalitySchema(many=True), errors=(401,), paged=True)
 def list_municipalities():
     """All cities of the network (members and former members)."""
     return db.session.execute(sa.select(Municipality).order_by(Municipality.name)).scalars().all()
 
 
-@blp.route("/<slug>")
-@blp.response(200, MunicipalitySchema)
-@error_answers(blp, 401, 404)
+@op("/<slug>", answer=MunicipalitySchema, errors=(401, 404))
 def get_municipality(slug):
     """One city by its slug."""
     return get_by_slug_or_404(slug)

@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import (CityRef, addresses, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, api_user,
-                                  make_blueprint)
+from network.core.apiauth import (CityRef, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, addresses,
+                                  api_user, make_blueprint)
 from network.core.apiroutes import Load, operations
 from network.core.pagination import page_headers
 from network.practices import services

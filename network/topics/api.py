@@ -7,7 +7,8 @@ deprecated in the OpenAPI document. An unknown network answers 404 in the error 
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, Id, deprecate, addresses, InputSchema as _In, NamedRef, Str, api_user, make_blueprint
+from network.core.apiauth import (CityRef, Id, InputSchema as _In, NamedRef, Str, addresses, api_user, deprecate,
+                                  make_blueprint)
 from network.topics.models import CLAIM_KINDS, CLAIM_STATUSES, PARTICIPATION_STATUSES, TOPIC_STATUSES
 from network.topics.services._common import MAX_TEXT
 from network.core.apiroutes import Load, operations
