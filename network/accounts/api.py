@@ -2,7 +2,8 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, api_user, error_answers, make_blueprint
+from network.core.apiauth import CityRef, api_user, make_blueprint
+from network.core.apiroutes import operation
 
 blp = make_blueprint("accounts_api", __name__, "", "Das eigene Konto")
 
@@ -17,9 +18,7 @@ class MeSchema(Schema):
     municipality = fields.Nested(CityRef, allow_none=True)
 
 
-@blp.route("/me")
-@blp.response(200, MeSchema)
-@error_answers(blp, 401)
+@operation(blp, "/me", answer=MeSchema, errors=(401,))
 def me():
     """The account the token belongs to."""
     return api_user()

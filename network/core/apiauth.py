@@ -312,6 +312,13 @@ def link(endpoint: str, description: str, **arg_getters):
                            metadata={"type": "string", "format": "uri", "description": description})
 
 
+def addresses(api_endpoint: str, page_endpoint: str, of: str, **arg_getters):
+    """An object's two links built from the same arguments, its API address and its page (``of``: "des Themas"):
+    ``url, html_url = addresses("topics_api.get_topic", "topics.detail", "des Themas", slug="slug")``."""
+    return (link(api_endpoint, f"API-Adresse {of}", **arg_getters),
+            link(page_endpoint, f"Seite {of}", **arg_getters))
+
+
 def Url(max_len: int, description: str, *, nullable=True, example="https://www.example.org/", metadata=None,
         **kwargs):
     """A web address starting with http:// or https:// (null: none)."""

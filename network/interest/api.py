@@ -5,8 +5,8 @@ from flask_babel import get_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import error_answers, CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
-from network.core.pagination import paginated
+from network.core.apiauth import CityRef, InputSchema as _In, NamedRef, Text, api_user, make_blueprint
+from network.core.apiroutes import operations
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
 from network.extensions import csrf, limiter
@@ -14,6 +14,7 @@ from network.interest import privacy, services
 from network.interest.models import EVENT_KINDS, MODES, REGISTRANT_KINDS, TARGET_TYPES
 
 blp = make_blueprint("interest_api", __name__, "", "Interessensbekundungen, Folgen und Datenauskunft")
+op = operations(blp)
 
 #: the one endpoint without a token: registered by setup.init_app next to blp
 public_blp = Blueprint("interest_public_api", __name__, url_prefix="/api/v1",
@@ -135,11 +136,8 @@ def register(data):
             "message": "Danke! Bitte bestätigen Sie Ihre Angaben mit dem Link, den wir Ihnen geschickt haben."}
 
 
-@blp.route("/municipalities/<slug>/interest")
-@blp.arguments(RegistrationQuery, location="query")
-@blp.response(200, RegistrationSchema(many=True))
-@error_answers(blp, 401, 403, 404)
-@paginated(blp)
+@op("/municipalities/<slug>/interest", query=RegistrationQuery, answer=RegistrationSchema(many=True),
+    errors=(401, 403, 404), paged=True)
 def city_registrations(query, slug):
     """Confirmed registrations addressed to a city (its leads and the coordination)."""
     rows, _more, _city = services.list_registrations(api_user(), city_slug=slug, topic_slug=query.get("topic"),
@@ -147,19 +145,14 @@ def city_registrations(query, slug):
     return rows
 
 
-@blp.route("/me/follows", methods=["GET"])
-@blp.response(200, FollowsSchema)
-@error_answers(blp, 401)
+@op("/me/follows", "GET", answer=FollowsSchema, errors=(401,))
 def get_follows():
     """What the caller follows and how they are notified."""
     require(api_user(), "follow.use")
     return _follows_answer(api_user())
 
 
-@blp.route("/me/follows", methods=["PUT"])
-@blp.arguments(FollowsIn)
-@blp.response(200, FollowsSchema)
-@error_answers(blp, 401, 404, 422)
+@op("/me/follows", "PUT", body=FollowsIn, answer=FollowsSchema, errors=(401, 404, 422))
 def put_follows(data):
     """Replace the caller's follows and/or preferences (omitted keys stay as they are)."""
     user = api_user()
@@ -173,9 +166,7 @@ def put_follows(data):
     return _follows_answer(user)
 
 
-@blp.route("/me/export")
-@blp.response(200)
-@error_answers(blp, 401)
+@op("/me/export", errors=(401,))
 def export():
     """Every personal data record held about the caller (the same JSON as /profil/daten.json)."""
     return privacy.export_personal_data(api_user())

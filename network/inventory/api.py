@@ -2,23 +2,17 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import (Bool, CityRef, link, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
-                                  api_user, error_answers, make_blueprint)
+from network.core.apiauth import (Bool, CityRef, Id, InputSchema as _In, Month, NamedRef, Str, StrictInteger, Version,
+                                  addresses, api_user, make_blueprint)
+from network.core.apiroutes import Load, operations
 from network.inventory.models import PRIORITIES, STATUSES, VISIBILITY_LABELS
 from network.inventory.services import MAX_BUDGET_EUR, MAX_SUMMARY
 from network.core.permissions import require
 from network.core.validation import ValidationFailed
-from network.core.pagination import paginated
 from network.inventory import services
 
 blp = make_blueprint("inventory_api", __name__, "", "Vorhaben und Sachstandsberichte der Kommunen")
-
-
-
-
-def _fails(*statuses):
-    """Document a route's error answers (core/apiauth.error_answers)."""
-    return error_answers(blp, *statuses)
+op = operations(blp)
 
 
 def _month(value):
@@ -45,8 +39,7 @@ class _ProjectFieldsSchema(Schema):
 
 class ProjectSchema(_ProjectFieldsSchema):
     id = fields.Integer()
-    url = link("inventory_api.get_project", "API-Adresse des Vorhabens", project_id="id")
-    html_url = link("inventory.detail", "Seite des Vorhabens", project_id="id")
+    url, html_url = addresses("inventory_api.get_project", "inventory.detail", "des Vorhabens", project_id="id")
     municipality = fields.Nested(CityRef)
     field = fields.Nested(NamedRef)
     topic = fields.Nested(NamedRef, allow_none=True)
@@ -84,8 +77,7 @@ class ReportRefSchema(Schema):
 
 
 class ReportSchema(ReportRefSchema):
-    url = link("inventory_api.get_report", "API-Adresse des Berichts", report_id="id")
-    html_url = link("inventory.report", "Seite des Berichts", report_id="id")
+    url, html_url = addresses("inventory_api.get_report", "inventory.report", "des Berichts", report_id="id")
     municipality = fields.Nested(CityRef)
     visibility = fields.String()
     note = fields.String()
@@ -154,46 +146,37 @@ def _text_values(data: dict) -> dict:
     return out
 
 
-@blp.route("/municipalities/<slug>/projects")
-@blp.response(200, ProjectSchema(many=True))
-@_fails(401, 404)
-@paginated(blp)
+#: the project of the address, if the token's user may see it (else 404)
+PROJECT = Load("project_id", "project", services.get_project_or_404)
+
+
+@op("/municipalities/<slug>/projects", answer=ProjectSchema(many=True), errors=(401, 404), paged=True)
 def list_projects(slug):
     """The city's projects the token owner may see (another city: released network/public projects only)."""
-    user = api_user()
-    city = services.city_or_404(slug)
-    data = services.inventory(user, city, services.Filters())
+    data = services.inventory(api_user(), services.city_or_404(slug), services.Filters())
     return [p for _f, items in data["groups"] for p in items]
 
 
-@blp.route("/municipalities/<slug>/projects", methods=["POST"])
-@blp.arguments(ProjectInSchema)
-@blp.response(201, ProjectSchema)
-@_fails(401, 403, 404, 422)
+@op("/municipalities/<slug>/projects", "POST", body=ProjectInSchema, status=201, answer=ProjectSchema,
+    errors=(401, 403, 404, 422))
 def create_project(data, slug):
     """Record a project of the token owner's own city (staff: a draft)."""
     user = api_user()
-    city = services.city_or_404(slug)
-    require(user, "project.draft", city)
+    require(user, "project.draft", services.city_or_404(slug))
     return services.create_project(user, _text_values(data))
 
 
-@blp.route("/projects/<int:project_id>")
-@blp.response(200, ProjectSchema)
-@_fails(401, 404)
-def get_project(project_id):
+@op("/projects/<int:project_id>", answer=ProjectSchema, errors=(401, 404), load=PROJECT)
+def get_project(project):
     """One project."""
-    return services.get_project_or_404(api_user(), project_id)
+    return project
 
 
-@blp.route("/projects/<int:project_id>", methods=["PATCH"])
-@blp.arguments(ProjectPatchSchema)
-@blp.response(200, ProjectSchema)
-@_fails(401, 403, 404, 409, 422)
-def patch_project(data, project_id):
+@op("/projects/<int:project_id>", "PATCH", body=ProjectPatchSchema, answer=ProjectSchema,
+    errors=(401, 403, 404, 409, 422), load=PROJECT)
+def patch_project(data, project):
     """Change some fields; send the version you read, a stale one answers 409 and changes nothing."""
     user = api_user()
-    project = services.get_project_or_404(user, project_id)
     services.require_edit(user, project)
     version = data.pop("version", None)
     if version is None:
@@ -202,25 +185,17 @@ def patch_project(data, project_id):
     return services.update_project(user, project, values, version=version)
 
 
-@blp.route("/projects/<int:project_id>", methods=["DELETE"])
-@blp.response(204)
-@_fails(401, 403, 404)
-def delete_project(project_id):
+@op("/projects/<int:project_id>", "DELETE", status=204, errors=(401, 403, 404), load=PROJECT)
+def delete_project(project):
     """Delete a project (a lead: any of the city; staff: own drafts). Published reports keep their copy."""
-    user = api_user()
-    project = services.get_project_or_404(user, project_id)
-    services.delete_project(user, project)
+    services.delete_project(api_user(), project)
     return None
 
 
-@blp.route("/municipalities/<slug>/reports")
-@blp.response(200, ReportSchema(many=True))
-@_fails(401, 404)
-@paginated(blp)
+@op("/municipalities/<slug>/reports", answer=ReportSchema(many=True), errors=(401, 404), paged=True)
 def list_reports(slug):
     """The city's published status reports the token owner may see, newest first."""
-    user = api_user()
-    return services.list_reports(user, services.city_or_404(slug))
+    return services.list_reports(api_user(), services.city_or_404(slug))
 
 
 def _change(before, after):
@@ -230,14 +205,11 @@ def _change(before, after):
             "after": after.status if after is not None else None}
 
 
-@blp.route("/reports/<int:report_id>")
-@blp.response(200, ReportDetailSchema)
-@_fails(401, 404)
-def get_report(report_id):
+@op("/reports/<int:report_id>", answer=ReportDetailSchema, errors=(401, 404),
+    load=Load("report_id", "report", services.get_report_or_404))
+def get_report(report):
     """One report with its projects, counts, and its changes against the previous report."""
-    user = api_user()
-    report = services.get_report_or_404(user, report_id)
-    view = services.report_view(user, report)
+    view = services.report_view(api_user(), report)
     ch = view["changes"]
     counts = view["counts"]
     return {

@@ -3,18 +3,19 @@
 import sqlalchemy as sa
 from marshmallow import Schema, fields
 
-from network.core.apiauth import error_answers, link, make_blueprint
-from network.core.pagination import paginated
+from network.core.apiauth import addresses, make_blueprint
+from network.core.apiroutes import operations
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.municipalities.services import get_by_slug_or_404
 
 blp = make_blueprint("municipalities_api", __name__, "/municipalities", "Mitgliedskommunen")
+op = operations(blp)
 
 
 class MunicipalitySchema(Schema):
-    url = link("municipalities_api.get_municipality", "API-Adresse der Kommune", slug="slug")
-    html_url = link("municipalities.detail", "Seite der Kommune", slug="slug")
+    url, html_url = addresses("municipalities_api.get_municipality", "municipalities.detail", "der Kommune",
+                              slug="slug")
     slug = fields.String()
     name = fields.String()
     kind = fields.String()
@@ -27,18 +28,13 @@ class MunicipalitySchema(Schema):
     admitted_at = fields.DateTime(allow_none=True)
 
 
-@blp.route("")
-@blp.response(200, MunicipalitySchema(many=True))
-@error_answers(blp, 401)
-@paginated(blp)
+@op("", answer=MunicipalitySchema(many=True), errors=(401,), paged=True)
 def list_municipalities():
     """All cities of the network (members and former members)."""
     return db.session.execute(sa.select(Municipality).order_by(Municipality.name)).scalars().all()
 
 
-@blp.route("/<slug>")
-@blp.response(200, MunicipalitySchema)
-@error_answers(blp, 401, 404)
+@op("/<slug>", answer=MunicipalitySchema, errors=(401, 404))
 def get_municipality(slug):
     """One city by its slug."""
     return get_by_slug_or_404(slug)

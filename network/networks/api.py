@@ -2,11 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import CityRef, InputSchema, api_user, error_answers, link, make_blueprint
+from network.core.apiauth import CityRef, InputSchema, api_user, link, make_blueprint
+from network.core.apiroutes import operations
 from network.core.pagination import page_headers
 from network.networks import services
 
 blp = make_blueprint("networks_api", __name__, "/networks", "Netzwerke")
+op = operations(blp)
 
 
 class NetworkSchema(Schema):
@@ -62,11 +64,7 @@ def _as_dict(network, count):
                                              "is_example")} | {"member_count": count}
 
 
-@blp.route("")
-@blp.arguments(PageQuery, location="query")
-@blp.response(200, NetworkPageSchema)
-@error_answers(blp, 401, 422)
-@blp.doc(**{"x-paginated": True})
+@op("", query=PageQuery, answer=NetworkPageSchema, errors=(401, 422), doc={"x-paginated": True})
 def list_networks(query):
     """The installation's networks by name, 50 per page."""
     pagination = services.all_networks(page=query.get("page") or 1, per_page=50)
@@ -76,9 +74,7 @@ def list_networks(query):
             page_headers(pagination.total, pagination.page, 50, per_page_arg=False))
 
 
-@blp.route("/<slug>")
-@blp.response(200, NetworkDetailSchema)
-@error_answers(blp, 401, 404)
+@op("/<slug>", answer=NetworkDetailSchema, errors=(401, 404))
 def get_network(slug):
     """One network with its members; its settings for its coordinators and the platform administration."""
     network = services.get_network_or_404(slug[:60])

@@ -2,11 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import CityRef, InputSchema as _In, Text, api_user, error_answers, make_blueprint
+from network.core.apiauth import CityRef, InputSchema as _In, Text, api_user, make_blueprint
+from network.core.apiroutes import operations
 from network.ozg import services
 from network.ozg.models import STATUSES, VISIBILITY_LABELS
 
 blp = make_blueprint("ozg_api", __name__, "", "OZG-Leistungen: Katalog und Umsetzungsstand der Kommunen")
+op = operations(blp)
 
 PER_PAGE = 50
 _REQUIRED = {"required": "Diese Angabe fehlt.", "null": "Diese Angabe fehlt."}
@@ -84,10 +86,7 @@ def _answer(city, service, row) -> dict:
             "version": row.version if row is not None else 0}
 
 
-@blp.route("/ozg/services")
-@blp.arguments(ServiceQuery, location="query")
-@blp.response(200, ServicePageSchema)
-@error_answers(blp, 401, 422)
+@op("/ozg/services", query=ServiceQuery, answer=ServicePageSchema, errors=(401, 422))
 def list_services(query):
     """The OZG catalogue by Themenfeld and name, 50 per page; filter by Themenfeld, search by name or OZG-ID."""
     page = query.get("page") or 1
@@ -95,9 +94,7 @@ def list_services(query):
     return {"total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)), "services": items}
 
 
-@blp.route("/municipalities/<slug>/ozg/<int:ozg_id>")
-@blp.response(200, StatusSchema)
-@error_answers(blp, 401, 404)
+@op("/municipalities/<slug>/ozg/<int:ozg_id>", answer=StatusSchema, errors=(401, 404))
 def get_status(slug, ozg_id):
     """The city's status of one service as far as the token owner may see it (none recorded or not visible:
     status open, version 0)."""
@@ -107,10 +104,8 @@ def get_status(slug, ozg_id):
     return _answer(city, service, services.status_of(user, city, service))
 
 
-@blp.route("/municipalities/<slug>/ozg/<int:ozg_id>", methods=["PUT"])
-@blp.arguments(StatusIn)
-@blp.response(200, StatusSchema)
-@error_answers(blp, 401, 403, 404, 409, 422)
+@op("/municipalities/<slug>/ozg/<int:ozg_id>", "PUT", body=StatusIn, answer=StatusSchema,
+    errors=(401, 403, 404, 409, 422))
 def put_status(data, slug, ozg_id):
     """Record the city's status of one service (its lead and staff); fields left out keep their value; send the
     version you read (0 for a service without a status), a stale one answers 409 and changes nothing."""

@@ -2,14 +2,16 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import (CityRef, link, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, api_user,
-                                  error_answers, make_blueprint)
-from network.core.pagination import page_headers, paginated
+from network.core.apiauth import (CityRef, Id, InputSchema as _In, Int, NamedRef, Str, Text, Version, addresses,
+                                  api_user, make_blueprint)
+from network.core.apiroutes import Load, operations
+from network.core.pagination import page_headers
 from network.practices import services
 from network.practices.models import REUSE_STATUSES, SECTIONS, STATUSES, VISIBILITIES
 from network.practices.services._common import MAX_QUESTION, MAX_SECTION, MAX_SUMMARY
 
 blp = make_blueprint("practices_api", __name__, "", "Praxisberichte, Nachnutzung und Fragen")
+op = operations(blp)
 
 
 class PracticeSchema(Schema):
@@ -29,8 +31,8 @@ class PracticeSchema(Schema):
     updated_at = fields.DateTime()
     version = fields.Integer(metadata={"description": "beim Ändern mitsenden (PATCH)"})
     is_example = fields.Boolean()
-    url = link("practices_api.get_practice", "API-Adresse des Praxisberichts", practice_id="id")
-    html_url = link("practices.detail", "Seite des Praxisberichts", practice_id="id")
+    url, html_url = addresses("practices_api.get_practice", "practices.detail", "des Praxisberichts",
+                              practice_id="id")
 
 
 class PracticeReuseSchema(Schema):
@@ -156,20 +158,11 @@ class AnswerIn(_In):
                  blank_message="Bitte geben Sie eine Antwort an.", example="Etwa ein Jahr.")
 
 
-def _answers(*codes):
-    """Document the error answers of an endpoint: 401 (no valid token) always, plus the given ones."""
-    return error_answers(blp, 401, *codes)
-
-
 def _facets(result):
     return {k: [{"value": v, "name": n, "count": c} for v, n, c in rows] for k, rows in result.facets.items()}
 
 
-@blp.route("/practices")
-@blp.arguments(PracticeSearchQuery, location="query")
-@blp.response(200, PracticeSearchSchema)
-@_answers()
-@blp.doc(**{"x-paginated": True})
+@op("/practices", query=PracticeSearchQuery, answer=PracticeSearchSchema, errors=(401,), doc={"x-paginated": True})
 def list_practices(query):
     """Search practices the token owner may see (empty q: newest first), with facets."""
     filters = services.Filters(topic=(query.get("topic") or "")[:80], field=(query.get("field") or "")[:80],
@@ -184,7 +177,8 @@ def list_practices(query):
 class _Detail:
     """A practice plus the lists the detail schema shows (reuse marks, the questions the user may see)."""
 
-    def __init__(self, user, practice):
+    def __init__(self, practice):
+        user = api_user()
         self._practice = practice
         self.reuses = services.reuses(user, practice)
         self.questions = services.questions(user, practice)
@@ -193,37 +187,24 @@ class _Detail:
         return getattr(self._practice, name)
 
 
-def _detail(user, practice):
-    return _Detail(user, practice)
+#: the practice of the address, if the token's user may see it (else 404)
+PRACTICE = Load("practice_id", "practice", services.get_practice_or_404)
 
 
-@blp.route("/practices/<int:practice_id>")
-@blp.response(200, PracticeDetailSchema)
-@_answers(404)
-def get_practice(practice_id):
+@op("/practices/<int:practice_id>", answer=PracticeDetailSchema, errors=(401, 404), load=PRACTICE)
+def get_practice(practice):
     """One practice with its sections, reuse marks and questions."""
-    user = api_user()
-    return _detail(user, services.get_practice_or_404(user, practice_id))
+    return _Detail(practice)
 
 
-@blp.route("/practices", methods=["POST"])
-@blp.arguments(PracticeIn)
-@blp.response(201, PracticeDetailSchema)
-@_answers(403, 422)
+@op("/practices", "POST", body=PracticeIn, status=201, answer=PracticeDetailSchema, errors=(401, 403, 422))
 def create_practice(data):
     """Start a draft for the token owner's city."""
-    user = api_user()
-    return _detail(user, services.create_practice(user, data))
+    return _Detail(services.create_practice(api_user(), data))
 
 
-@blp.route("/practices/<int:practice_id>", methods=["PATCH"])
-@blp.arguments(PracticePatch)
-@blp.response(200, PracticeDetailSchema)
-@_answers(403, 404, 409, 422)
-def patch_practice(data, practice_id):
-    """Change a practice of the own city (fields not sent stay); a stale version answers 409."""
-    user = api_user()
-    practice = services.get_practice_or_404(user, practice_id)
+def _merged(practice, data):
+    """The practice's values with those sent (sections key by key)."""
     merged = {"title": practice.title, "summary": practice.summary, "sections": dict(practice.sections or {}),
               "visibility": practice.visibility, "field_id": practice.field_id, "tags": practice.tags,
               "topic_ids": [t.id for t in practice.topics]}
@@ -234,59 +215,48 @@ def patch_practice(data, practice_id):
             merged["sections"] = {**merged["sections"], **value}
         elif key != "version":
             merged[key] = value
-    services.update_practice(user, practice, merged, version=data.get("version"))
-    return _detail(user, practice)
+    return merged
 
 
-@blp.route("/practices/<int:practice_id>/publish", methods=["POST"])
-@blp.arguments(PublishIn)
-@blp.response(200, PracticeDetailSchema)
-@_answers(403, 404, 409)
-def publish_practice(data, practice_id):
+@op("/practices/<int:practice_id>", "PATCH", body=PracticePatch, answer=PracticeDetailSchema,
+    errors=(401, 403, 404, 409, 422), load=PRACTICE)
+def patch_practice(data, practice):
+    """Change a practice of the own city (fields not sent stay); a stale version answers 409."""
+    services.update_practice(api_user(), practice, _merged(practice, data), version=data.get("version"))
+    return _Detail(practice)
+
+
+@op("/practices/<int:practice_id>/publish", "POST", body=PublishIn, answer=PracticeDetailSchema,
+    errors=(401, 403, 404, 409), load=PRACTICE)
+def publish_practice(data, practice):
     """A lead of the city publishes the practice."""
-    user = api_user()
-    practice = services.get_practice_or_404(user, practice_id)
-    services.publish_practice(user, practice, version=data.get("version"))
-    return _detail(user, practice)
+    services.publish_practice(api_user(), practice, version=data.get("version"))
+    return _Detail(practice)
 
 
-@blp.route("/practices/<int:practice_id>/revisions")
-@blp.response(200, PracticeRevisionSchema(many=True))
-@_answers(404)
-@paginated(blp)
-def list_revisions(practice_id):
+@op("/practices/<int:practice_id>/revisions", answer=PracticeRevisionSchema(many=True), errors=(401, 404),
+    paged=True, load=PRACTICE)
+def list_revisions(practice):
     """Every revision of the practice, newest first."""
-    practice = services.get_practice_or_404(api_user(), practice_id)
     return services.revisions(practice)
 
 
-@blp.route("/practices/<int:practice_id>/reuse", methods=["PUT"])
-@blp.arguments(ReuseIn)
-@blp.response(200, PracticeReuseSchema)
-@_answers(403, 404, 409, 422)
-def put_reuse(data, practice_id):
+@op("/practices/<int:practice_id>/reuse", "PUT", body=ReuseIn, answer=PracticeReuseSchema,
+    errors=(401, 403, 404, 409, 422), load=PRACTICE)
+def put_reuse(data, practice):
     """Set the token owner's city's reuse mark on the practice."""
-    user = api_user()
-    practice = services.get_practice_or_404(user, practice_id)
-    return services.set_reuse(user, practice, data.get("status"), data.get("note", ""), data.get("saved_days"))
+    return services.set_reuse(api_user(), practice, data.get("status"), data.get("note", ""), data.get("saved_days"))
 
 
-@blp.route("/practices/<int:practice_id>/questions", methods=["POST"])
-@blp.arguments(QuestionIn)
-@blp.response(201, PracticeQuestionSchema)
-@_answers(403, 404, 409, 422)
-def ask_question(data, practice_id):
+@op("/practices/<int:practice_id>/questions", "POST", body=QuestionIn, status=201, answer=PracticeQuestionSchema,
+    errors=(401, 403, 404, 409, 422), load=PRACTICE)
+def ask_question(data, practice):
     """Ask the authoring city a question."""
-    user = api_user()
-    practice = services.get_practice_or_404(user, practice_id)
-    return services.ask_question(user, practice, data.get("question"))
+    return services.ask_question(api_user(), practice, data.get("question"))
 
 
-@blp.route("/questions/<int:question_id>/answer", methods=["POST"])
-@blp.arguments(AnswerIn)
-@blp.response(200, PracticeQuestionSchema)
-@_answers(403, 404, 422)
-def answer_question(data, question_id):
+@op("/questions/<int:question_id>/answer", "POST", body=AnswerIn, answer=PracticeQuestionSchema,
+    errors=(401, 403, 404, 422), load=Load("question_id", "question", services.get_question_or_404))
+def answer_question(data, question):
     """The authoring city answers a question."""
-    user = api_user()
-    return services.answer_question(user, services.get_question_or_404(user, question_id), data.get("answer"))
+    return services.answer_question(api_user(), question, data.get("answer"))

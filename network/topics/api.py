@@ -7,11 +7,12 @@ deprecated in the OpenAPI document. An unknown network answers 404 in the error 
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import CityRef, Id, deprecate, link, InputSchema as _In, NamedRef, Str, api_user, error_answers, make_blueprint
+from network.core.apiauth import (CityRef, Id, InputSchema as _In, NamedRef, Str, addresses, api_user, deprecate,
+                                  make_blueprint)
 from network.topics.models import CLAIM_KINDS, CLAIM_STATUSES, PARTICIPATION_STATUSES, TOPIC_STATUSES
 from network.topics.services._common import MAX_TEXT
+from network.core.apiroutes import Load, operations
 from network.core.current import set_request_network
-from network.core.pagination import paginated
 from network.networks.services import request_network
 from network.topics import services
 
@@ -39,6 +40,10 @@ def _routes(rule, **options):
         deprecate(f"{blp.name}.{name}")
         return func
     return decorator
+
+
+#: the topics API's routes: op(rule, method, …) (core/apiroutes.operation), each under both addresses
+op = operations(blp, register=_routes)
 
 
 def _network_or_404():
@@ -93,9 +98,8 @@ class EventSchema(Schema):
 
 
 class TopicSchema(Schema):
-    url = link("topics_api.network_get_topic", "API-Adresse des Themas", network=lambda t: request_network().slug,
-               slug="slug")
-    html_url = link("topics.detail", "Seite des Themas", network=lambda t: request_network().slug, slug="slug")
+    url, html_url = addresses("topics_api.network_get_topic", "topics.detail", "des Themas",
+                              network=lambda t: request_network().slug, slug="slug")
     slug = fields.String(metadata={"description": "Kurzname in Adressen"})
     name = fields.String(metadata={"description": "Name des Themas"})
     description = fields.String(metadata={"description": "Beschreibung (Markdown)"})
@@ -131,21 +135,18 @@ class ParticipationIn(_In):
     contact_id = Id("Konto-ID der Ansprechperson (eigene Kommune; null: keine)", nullable=True)
 
 
-@_routes("/fields-of-action")
-@blp.response(200, FieldOfActionSchema(many=True))
-@error_answers(blp, 401, 404)
-@paginated(blp)
+#: the network's topic of the address, if the token's user may see it (else 404)
+TOPIC = Load("slug", "topic", services.get_topic_or_404)
+
+
+@op("/fields-of-action", answer=FieldOfActionSchema(many=True), errors=(401, 404), paged=True)
 def list_fields():
     """The network's fields of action in their order."""
     api_user()
     return services.fields_of_action(_network_or_404())
 
 
-@_routes("/topics")
-@blp.arguments(TopicQuery, location="query")
-@blp.response(200, TopicSchema(many=True))
-@error_answers(blp, 401, 404)
-@paginated(blp)
+@op("/topics", query=TopicQuery, answer=TopicSchema(many=True), errors=(401, 404), paged=True)
 def list_topics(query):
     """The network's active topics with lead city, co-leads and participants (optionally one field of action)."""
     user = api_user()
@@ -153,14 +154,10 @@ def list_topics(query):
     return services.topic_summaries(user, query.get("field"))
 
 
-@_routes("/topics/<slug>")
-@blp.response(200, TopicDetailSchema)
-@error_answers(blp, 401, 404)
-def get_topic(slug):
+@op("/topics/<slug>", answer=TopicDetailSchema, errors=(401, 404), load=TOPIC)
+def get_topic(topic):
     """One topic of the network with open requests and its history."""
-    user = api_user()
-    topic = services.get_topic_or_404(user, slug)
-    summary = services.topic_summaries(user, topics=[topic])[0]
+    summary = services.topic_summaries(api_user(), topics=[topic])[0]
     overview = services.topic_overview(topic)
     summary["open_claims"] = [c for c in [overview["pending_lead"], overview["handover"]] if c] \
         + overview["pending_coleads"]
@@ -168,47 +165,31 @@ def get_topic(slug):
     return summary
 
 
-@_routes("/topics/<slug>/claims", methods=["POST"])
-@blp.arguments(ClaimIn)
-@blp.response(201, ClaimSchema)
-@error_answers(blp, 401, 403, 404, 409, 422)
-def create_claim(data, slug):
+@op("/topics/<slug>/claims", "POST", body=ClaimIn, status=201, answer=ClaimSchema,
+    errors=(401, 403, 404, 409, 422), load=TOPIC)
+def create_claim(data, topic):
     """Claim the lead for the token owner's city (a co-lead request if the topic has a lead); only members (not
     guests) of the network."""
-    user = api_user()
-    topic = services.get_topic_or_404(user, slug)
-    return services.claim_lead(user, topic, data.get("note", ""))
+    return services.claim_lead(api_user(), topic, data.get("note", ""))
 
 
-@_routes("/topics/<slug>/claims/<int:claim_id>/decision", methods=["POST"])
-@blp.arguments(DecisionIn)
-@blp.response(200, ClaimSchema)
-@error_answers(blp, 401, 403, 404, 409, 422)
-def decide_claim(data, slug, claim_id):
+@op("/topics/<slug>/claims/<int:claim_id>/decision", "POST", body=DecisionIn, answer=ClaimSchema,
+    errors=(401, 403, 404, 409, 422), load=TOPIC)
+def decide_claim(data, topic, claim_id):
     """Confirm or decline a pending request (the network's coordination; for co-leads also the lead city)."""
-    user = api_user()
-    topic = services.get_topic_or_404(user, slug)
     claim = services.get_claim_or_404(topic, claim_id)
-    return services.decide_claim(user, topic, claim, data.get("decision"), data.get("reason", ""))
+    return services.decide_claim(api_user(), topic, claim, data.get("decision"), data.get("reason", ""))
 
 
-@_routes("/topics/<slug>/participation", methods=["PUT"])
-@blp.arguments(ParticipationIn)
-@blp.response(200, ParticipantSchema)
-@error_answers(blp, 401, 403, 404, 409, 422)
-def put_participation(data, slug):
+@op("/topics/<slug>/participation", "PUT", body=ParticipationIn, answer=ParticipantSchema,
+    errors=(401, 403, 404, 409, 422), load=TOPIC)
+def put_participation(data, topic):
     """Join the topic's project group for the token owner's city, or change status and contact."""
-    user = api_user()
-    topic = services.get_topic_or_404(user, slug)
-    return services.join_topic(user, topic, data.get("status"), data.get("contact_id"))
+    return services.join_topic(api_user(), topic, data.get("status"), data.get("contact_id"))
 
 
-@_routes("/topics/<slug>/participation", methods=["DELETE"])
-@blp.response(204)
-@error_answers(blp, 401, 403, 404)
-def delete_participation(slug):
+@op("/topics/<slug>/participation", "DELETE", status=204, errors=(401, 403, 404), load=TOPIC)
+def delete_participation(topic):
     """The token owner's city leaves the topic's project group."""
-    user = api_user()
-    topic = services.get_topic_or_404(user, slug)
-    services.leave_topic(user, topic)
+    services.leave_topic(api_user(), topic)
     return None

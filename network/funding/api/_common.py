@@ -1,8 +1,8 @@
-"""What the funding API's modules share: the amount field, the documented error answers, a pre-dumped answer."""
+"""What the funding API's modules share: the amount field, the route declaration, a pre-dumped answer."""
 
 from marshmallow import fields
 
-from network.core.apiauth import error_answers
+from network.core.apiroutes import operations
 from network.funding.api import blp
 
 
@@ -14,9 +14,8 @@ class Amount(fields.Decimal):
         super().__init__(places=2, as_string=True, allow_none=True, metadata=meta, **kw)
 
 
-def _errors(*codes):
-    """The documented error answers of a route (core/apiauth.error_answers)."""
-    return error_answers(blp, *codes)
+#: the funding API's routes are declared with op(rule, method, …) (core/apiroutes.operation)
+op = operations(blp)
 
 
 def _json(data, status=200):

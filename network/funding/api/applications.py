@@ -3,15 +3,14 @@
 from marshmallow import Schema, fields
 
 from network.core.apiauth import Amount as AmountIn
-from network.core.apiauth import CityRef, Id, Str, Version, api_user, link
+from network.core.apiauth import CityRef, Id, Str, Version, addresses, api_user
 from network.core.apiauth import InputSchema as _In
+from network.core.apiroutes import Load
 from network.core.errors import api_error
-from network.core.pagination import paginated
 from network.core.permissions import require
 from network.extensions import db
 from network.funding import services
-from network.funding.api import blp
-from network.funding.api._common import Amount, _errors, _json
+from network.funding.api._common import Amount, _json, op
 from network.funding.models import APPLICATION_STATUSES, MEMBER_ROLES, MEMBER_STATUSES
 from network.funding.services._common import MAX_TEXT
 from network.municipalities.models import Municipality
@@ -43,8 +42,8 @@ class FundingEventSchema(Schema):
 
 class FundingApplicationSchema(Schema):
     id = fields.Integer()
-    url = link("funding_api.get_application", "API-Adresse des Antrags", application_id="id")
-    html_url = link("funding.application", "Seite des Antrags", application_id="id")
+    url, html_url = addresses("funding_api.get_application", "funding.application", "des Antrags",
+                              application_id="id")
     call_id = fields.Integer()
     call_title = fields.Function(lambda a: a.call.title, metadata={"type": "string"})
     title = fields.String()
@@ -90,30 +89,24 @@ class FundingPartnerIn(_In):
                        not_blank=True, single_line=True, example="ettlingen")
 
 
-@blp.route("/applications")
-@blp.response(200, FundingApplicationSchema(many=True))
-@_errors(401)
-@paginated(blp)
+#: the application of the address, if the token's user may see it (else 404)
+APPLICATION = Load("application_id", "app_", services.get_application_or_404)
+
+
+@op("/applications", answer=FundingApplicationSchema(many=True), errors=(401,), paged=True)
 def list_applications():
     """Applications the token owner's city takes part in (lead, invited, accepted); the coordination: all."""
     return services.applications_for(api_user())
 
 
-@blp.route("/applications", methods=["POST"])
-@blp.arguments(FundingApplicationIn)
-@blp.response(201, FundingApplicationDetailSchema)
-@_errors(401, 403, 404, 422)
+@op("/applications", "POST", body=FundingApplicationIn, status=201, answer=FundingApplicationDetailSchema,
+    errors=(401, 403, 404, 422))
 def create_application(data):
     """Start an application for a call; the token owner's city is the lead applicant."""
     user = api_user()
     require(user, "funding.apply")
-    try:
-        call_id = int(data.get("call_id"))
-    except (TypeError, ValueError):
-        return api_error(422, "invalid", "Bitte geben Sie den Förderaufruf an (call_id).",
-                         {"call_id": "Bitte geben Sie den Förderaufruf an (call_id)."})
-    call = services.get_call_or_404(user, call_id)
-    app_ = services.create_application(user, call, data)
+    # call_id is an id (the schema refuses anything else): an unknown or invisible call answers 404
+    app_ = services.create_application(user, services.get_call_or_404(user, data["call_id"]), data)
     return _json(_detail(app_), 201)
 
 
@@ -125,22 +118,18 @@ def _detail(app_):
     return out
 
 
-@blp.route("/applications/<int:application_id>")
-@blp.response(200, FundingApplicationDetailSchema)
-@_errors(401, 404)
-def get_application(application_id):
+@op("/applications/<int:application_id>", answer=FundingApplicationDetailSchema, errors=(401, 404),
+    load=APPLICATION)
+def get_application(app_):
     """An application's inside: members and shares, checklist, timeline (its cities and the coordination)."""
-    return _json(_detail(services.get_application_or_404(api_user(), application_id)))
+    return _json(_detail(app_))
 
 
-@blp.route("/applications/<int:application_id>", methods=["PATCH"])
-@blp.arguments(FundingApplicationPatch)
-@blp.response(200, FundingApplicationDetailSchema)
-@_errors(401, 403, 404, 409, 422)
-def patch_application(data, application_id):
+@op("/applications/<int:application_id>", "PATCH", body=FundingApplicationPatch,
+    answer=FundingApplicationDetailSchema, errors=(401, 403, 404, 409, 422), load=APPLICATION)
+def patch_application(data, app_):
     """Lead city: title, description, status, amounts. Any member city: its own share. Invited city: answer."""
     user = api_user()
-    app_ = services.get_application_or_404(user, application_id)
     require(user, "funding.contribute")  # the coordination reads applications, it does not change them
     if not data:
         return api_error(422, "invalid", "Nichts zu ändern: Bitte senden Sie mindestens ein Feld.")
@@ -159,19 +148,14 @@ def patch_application(data, application_id):
     return _json(_detail(app_))
 
 
-@blp.route("/applications/<int:application_id>/partners", methods=["POST"])
-@blp.arguments(FundingPartnerIn)
-@blp.response(201, FundingMemberSchema)
-@_errors(401, 403, 404, 409, 422)
-def add_partner(data, application_id):
+@op("/applications/<int:application_id>/partners", "POST", body=FundingPartnerIn, status=201,
+    answer=FundingMemberSchema, errors=(401, 403, 404, 409, 422), load=APPLICATION)
+def add_partner(data, app_):
     """Lead city: invite a member city (by slug or id) as partner."""
-    user = api_user()
-    app_ = services.get_application_or_404(user, application_id)
     ref = data.get("municipality")
     city_id = None
     if ref is not None:
         city = db.session.query(Municipality).filter(
             (Municipality.slug == str(ref)) | (Municipality.id == (int(ref) if str(ref).isdigit() else -1))).first()
         city_id = city.id if city else -1
-    member = services.invite_partner(user, app_, city_id)
-    return member
+    return services.invite_partner(api_user(), app_, city_id)

@@ -11,14 +11,14 @@ from network.core.apiauth import (
     Str,
     Url,
     Version,
+    addresses,
     api_user,
-    link,
 )
 from network.core.apiauth import InputSchema as _In
+from network.core.apiroutes import Load
 from network.core.pagination import link_header
 from network.funding import services
-from network.funding.api import blp
-from network.funding.api._common import Amount, _errors, _json
+from network.funding.api._common import Amount, _json, op
 from network.funding.models import CALL_STATUSES, FUNDERS
 from network.funding.services._common import MAX_DEADLINES, MAX_TEXT
 
@@ -37,8 +37,7 @@ class FundingInterestSchema(Schema):
 
 class FundingCallSchema(Schema):
     id = fields.Integer()
-    url = link("funding_api.get_call", "API-Adresse des Förderaufrufs", call_id="id")
-    html_url = link("funding.detail", "Seite des Förderaufrufs", call_id="id")
+    url, html_url = addresses("funding_api.get_call", "funding.detail", "des Förderaufrufs", call_id="id")
     title = fields.String()
     funder = fields.String(metadata={"description": "Fördergeber", "enum": list(FUNDERS)})
     funder_name = fields.String()
@@ -151,11 +150,12 @@ def _call_out(calls):
     return out
 
 
-@blp.route("/funding-calls")
-@blp.arguments(FundingCallQuery, location="query")
-@blp.response(200, FundingCallSchema(many=True))
-@_errors(401)
-@blp.doc(**{"x-paginated": "link"})
+#: the call of the address, if the token's user may see it (else 404)
+CALL = Load("call_id", "call", services.get_call_or_404)
+
+
+@op("/funding-calls", query=FundingCallQuery, answer=FundingCallSchema(many=True), errors=(401,),
+    doc={"x-paginated": "link"})
 def list_calls(query):
     """The radar: calls by the nearest deadline (filters: status, field, topic, funder); 50 per page."""
     page = query.get("page") or 1
@@ -166,45 +166,33 @@ def list_calls(query):
     return resp
 
 
-@blp.route("/funding-calls", methods=["POST"])
-@blp.arguments(FundingCallCreate)
-@blp.response(201, FundingCallSchema)
-@_errors(401, 403, 422)
+@op("/funding-calls", "POST", body=FundingCallCreate, status=201, answer=FundingCallSchema, errors=(401, 403, 422))
 def create_call(data):
     """Record a call (coordination, city leads)."""
     call = services.create_call(api_user(), _website(data))
     return _json(_call_out([call])[0], 201)
 
 
-@blp.route("/funding-calls/<int:call_id>")
-@blp.response(200, FundingCallSchema)
-@_errors(401, 404)
-def get_call(call_id):
+@op("/funding-calls/<int:call_id>", answer=FundingCallSchema, errors=(401, 404), load=CALL)
+def get_call(call):
     """One call with deadlines and interested cities."""
-    return _json(_call_out([services.get_call_or_404(api_user(), call_id)])[0])
-
-
-@blp.route("/funding-calls/<int:call_id>", methods=["PATCH"])
-@blp.arguments(FundingCallIn)
-@blp.response(200, FundingCallSchema)
-@_errors(401, 403, 404, 409, 422)
-def patch_call(data, call_id):
-    """Change the given fields; send the version you read (a stale one answers 409)."""
-    user = api_user()
-    call = services.get_call_or_404(user, call_id)
-    version = data.pop("version", None)
-    services.update_call(user, call, _website(data), version=call.version if version is None else version)
     return _json(_call_out([call])[0])
 
 
-@blp.route("/funding-calls/<int:call_id>/interest", methods=["PUT"])
-@blp.arguments(FundingInterestIn)
-@blp.response(200, FundingInterestOut)
-@_errors(401, 403, 404, 422)
-def put_interest(data, call_id):
+@op("/funding-calls/<int:call_id>", "PATCH", body=FundingCallIn, answer=FundingCallSchema,
+    errors=(401, 403, 404, 409, 422), load=CALL)
+def patch_call(data, call):
+    """Change the given fields; send the version you read (a stale one answers 409)."""
+    version = data.pop("version", None)
+    services.update_call(api_user(), call, _website(data), version=call.version if version is None else version)
+    return _json(_call_out([call])[0])
+
+
+@op("/funding-calls/<int:call_id>/interest", "PUT", body=FundingInterestIn, answer=FundingInterestOut,
+    errors=(401, 403, 404, 422), load=CALL)
+def put_interest(data, call):
     """Mark ({"interested": true}) or unmark "wir prüfen eine Bewerbung" for the token owner's city."""
     user = api_user()
-    call = services.get_call_or_404(user, call_id)
     interested = data.get("interested", True)
     interested = services._bool(interested) if interested is not None else True
     row = services.set_interest(user, call, interested, data.get("note") or "")

@@ -5,6 +5,7 @@ imported below, in the order of the OpenAPI document.
 """
 
 from network.core.apiauth import deprecate, make_blueprint
+from network.core.apiroutes import Load, operations
 from network.core.permissions import require
 from network.meetings import services
 
@@ -23,6 +24,12 @@ def route(rule, **options):
         deprecate(f"{blp.name}.{LEGACY_PREFIX}{func.__name__}")
         return func
     return decorator
+
+
+#: the meetings API's routes: op(rule, method, …) (core/apiroutes.operation), each under both addresses
+op = operations(blp, register=route)
+#: the meeting of the address, if the token's user may see it (else 404)
+MEETING = Load("meeting_id", "meeting", services.get_meeting_or_404)
 
 
 @blp.url_value_preprocessor

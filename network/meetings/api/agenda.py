@@ -2,10 +2,10 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import Id, Int, Str, api_user, error_answers
+from network.core.apiauth import Id, Int, Str, api_user
 from network.core.apiauth import InputSchema as _In
 from network.meetings import services
-from network.meetings.api import blp, route
+from network.meetings.api import MEETING, op
 from network.meetings.models import AGENDA_STATUSES
 
 
@@ -66,21 +66,15 @@ def _agenda_out(meeting):
             "proposals_open": services.proposals_open(meeting)}
 
 
-@route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
-@blp.response(200, AgendaOut)
-@error_answers(blp, 401)
-def get_agenda(meeting_id):
+@op("/meetings/<int:meeting_id>/agenda", "GET", answer=AgendaOut, errors=(401,), load=MEETING)
+def get_agenda(meeting):
     """Accepted items with start times, open proposals and the carried-over open action items."""
-    return _agenda_out(services.get_meeting_or_404(api_user(), meeting_id))
+    return _agenda_out(meeting)
 
 
-@route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
-@blp.arguments(AgendaIn)
-@blp.response(201, AgendaOut)
-@error_answers(blp, 401)
-def post_agenda(data, meeting_id):
+@op("/meetings/<int:meeting_id>/agenda", "POST", body=AgendaIn, status=201, answer=AgendaOut, errors=(401,),
+    load=MEETING)
+def post_agenda(data, meeting):
     """Propose an item (members, until the cutoff) or add it (organiser)."""
-    user = api_user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    services.add_agenda_item(user, meeting, data)
+    services.add_agenda_item(api_user(), meeting, data)
     return _agenda_out(meeting)

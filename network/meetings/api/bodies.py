@@ -2,10 +2,9 @@
 
 from marshmallow import Schema, fields
 
-from network.core.apiauth import api_user, error_answers
-from network.core.pagination import paginated
+from network.core.apiauth import api_user
 from network.meetings import services
-from network.meetings.api import blp, route
+from network.meetings.api import op
 from network.meetings.models import BODY_KINDS
 
 
@@ -19,10 +18,7 @@ class BodySchema(Schema):
     is_example = fields.Boolean()
 
 
-@route("/bodies")
-@blp.response(200, BodySchema(many=True))
-@error_answers(blp, 401)
-@paginated(blp)
+@op("/bodies", answer=BodySchema(many=True), errors=(401,), paged=True)
 def list_bodies():
     """The bodies the token's user is a member of (all for the coordination)."""
     return services.visible_bodies(api_user())

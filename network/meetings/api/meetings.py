@@ -10,27 +10,25 @@ from network.core.apiauth import (
     Str,
     StrictInteger,
     Version,
+    addresses,
     api_user,
-    error_answers,
     link,
 )
 from network.core.apiauth import InputSchema as _In
-from network.core.pagination import paginated
 from network.core.permissions import require
-from network.core.validation import ValidationFailed
 from network.meetings import services
-from network.meetings.api import blp, route
+from network.meetings.api import MEETING, op
 from network.meetings.models import MEETING_STATUSES, MINUTES_STATUSES, RSVP_RESPONSES
 from network.meetings.services._common import MAX_TEXT
+
+#: the arguments of a meeting's addresses
+_MEETING_ARGS = {"network": lambda m: m.body.network.slug, "meeting_id": "id"}
 
 
 class MeetingSchema(Schema):
     id = fields.Integer()
-    url = link("meetings_api.get_meeting", "API-Adresse des Treffens", network=lambda m: m.body.network.slug,
-               meeting_id="id")
-    html_url = link("meetings.detail", "Seite des Treffens", network=lambda m: m.body.network.slug, meeting_id="id")
-    ics_url = link("meetings.ics", "Kalenderdatei (iCalendar) des Treffens", network=lambda m: m.body.network.slug,
-                   meeting_id="id")
+    url, html_url = addresses("meetings_api.get_meeting", "meetings.detail", "des Treffens", **_MEETING_ARGS)
+    ics_url = link("meetings.ics", "Kalenderdatei (iCalendar) des Treffens", **_MEETING_ARGS)
     body_id = fields.Integer()
     number = fields.Integer(allow_none=True)
     title = fields.String()
@@ -142,14 +140,7 @@ class _MeetingOut:
         return getattr(self._meeting, name)
 
 
-def _meeting_out(meeting, user):
-    return _MeetingOut(meeting, user)
-
-
-@route("/meetings", methods=["GET"])
-@blp.response(200, MeetingSchema(many=True))
-@error_answers(blp, 401)
-@paginated(blp)
+@op("/meetings", "GET", answer=MeetingSchema(many=True), errors=(401,), paged=True)
 def list_meetings():
     """Upcoming meetings and running polls of the user's bodies."""
     user = api_user()
@@ -157,61 +148,45 @@ def list_meetings():
     return services.running_polls(user) + services.upcoming_meetings(user, limit=200)
 
 
-@route("/meetings", methods=["POST"])
-@blp.arguments(MeetingCreateIn)
-@blp.response(201, MeetingDetail)
-@error_answers(blp, 401)
+@op("/meetings", "POST", body=MeetingCreateIn, status=201, answer=MeetingDetail, errors=(401,))
 def create_meeting(data):
     """Schedule a meeting (starts_at/ends_at) or start a date poll (without them)."""
     user = api_user()
     require(user, "meeting.organise")
-    try:
-        body_id = int(data.get("body_id"))
-    except (TypeError, ValueError):
-        raise ValidationFailed({"body_id": "Bitte geben Sie das Gremium an (body_id)."}) from None
-    body = services.get_body_or_404(user, body_id)
+    # body_id is an id (the schema refuses anything else): an unknown or invisible body answers 404
+    body = services.get_body_or_404(user, data["body_id"])
     data = dict(data)
     data.setdefault("starts_at", None)
-    meeting = services.create_meeting(user, body, data)
-    return _meeting_out(meeting, user)
+    return _MeetingOut(services.create_meeting(user, body, data), user)
 
 
-@route("/meetings/<int:meeting_id>", methods=["GET"])
-@blp.response(200, MeetingDetail)
-@error_answers(blp, 401)
-def get_meeting(meeting_id):
+@op("/meetings/<int:meeting_id>", "GET", answer=MeetingDetail, errors=(401,), load=MEETING)
+def get_meeting(meeting):
     """One meeting with the RSVP counts and the user's own answer."""
-    user = api_user()
-    return _meeting_out(services.get_meeting_or_404(user, meeting_id), user)
+    return _MeetingOut(meeting, api_user())
 
 
-@route("/meetings/<int:meeting_id>", methods=["PATCH"])
-@blp.arguments(MeetingIn)
-@blp.response(200, MeetingDetail)
-@error_answers(blp, 401)
-def patch_meeting(data, meeting_id):
+def _isoformat(value):
+    return value.isoformat() if value else None
+
+
+@op("/meetings/<int:meeting_id>", "PATCH", body=MeetingIn, answer=MeetingDetail, errors=(401,), load=MEETING)
+def patch_meeting(data, meeting):
     """Change a meeting (fields not sent keep their value); send `version` to detect parallel edits (409)."""
     user = api_user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
     current = {"number": meeting.number, "title": meeting.title, "host_id": meeting.host_municipality_id,
                "address": meeting.address, "room": meeting.room, "online_url": meeting.online_url,
                "description": meeting.description, "capacity": meeting.capacity,
-               "proposal_cutoff": meeting.proposal_cutoff.isoformat() if meeting.proposal_cutoff else None,
-               "starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
-               "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else None}
+               "proposal_cutoff": _isoformat(meeting.proposal_cutoff), "starts_at": _isoformat(meeting.starts_at),
+               "ends_at": _isoformat(meeting.ends_at)}
     current.update({k: v for k, v in data.items() if k not in ("version", "body_id")})
     services.update_meeting(user, meeting, current, version=data.get("version"))
-    return _meeting_out(meeting, user)
+    return _MeetingOut(meeting, user)
 
 
-@route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
-@blp.arguments(RsvpIn)
-@blp.response(200, RsvpOut)
-@error_answers(blp, 401)
-def rsvp(data, meeting_id):
+@op("/meetings/<int:meeting_id>/rsvp", "POST", body=RsvpIn, answer=RsvpOut, errors=(401,), load=MEETING)
+def rsvp(data, meeting):
     """Answer the invitation: yes, no or maybe (answering again replaces the answer)."""
-    user = api_user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    row = services.record_rsvp(user, meeting, data.get("response"), data.get("note", ""))
+    row = services.record_rsvp(api_user(), meeting, data.get("response"), data.get("note", ""))
     return {"response": row.response, "note": row.note,
             "waiting_list": row.id in services.attendees(meeting)["waiting_ids"]}

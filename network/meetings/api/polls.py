@@ -2,11 +2,11 @@
 
 from marshmallow import Schema, fields, validate
 
-from network.core.apiauth import MAX_ID, Id, Str, api_user, error_answers
+from network.core.apiauth import MAX_ID, Id, Str, api_user
 from network.core.apiauth import InputSchema as _In
 from network.core.validation import ValidationFailed
 from network.meetings import services
-from network.meetings.api import blp, route
+from network.meetings.api import MEETING, op
 from network.meetings.api.meetings import DateTimeText
 from network.meetings.models import MEETING_STATUSES, POLL_ANSWERS
 
@@ -85,23 +85,25 @@ def _poll_out(meeting, user):
         "best_slot_id": t["best"].id if t["best"] else None}
 
 
-@route("/meetings/<int:meeting_id>/poll", methods=["GET"])
-@blp.response(200, PollOut)
-@error_answers(blp, 401)
-def get_poll(meeting_id):
+@op("/meetings/<int:meeting_id>/poll", "GET", answer=PollOut, errors=(401,), load=MEETING)
+def get_poll(meeting):
     """The poll's slots with totals (yes / maybe / no) and the user's own answers."""
-    user = api_user()
-    return _poll_out(services.get_meeting_or_404(user, meeting_id), user)
+    return _poll_out(meeting, api_user())
 
 
-@route("/meetings/<int:meeting_id>/poll", methods=["POST"])
-@blp.arguments(PollIn)
-@blp.response(200, PollOut)
-@error_answers(blp, 401)
-def post_poll(data, meeting_id):
+def _new_slots(new):
+    """The slots sent, each {starts_at, ends_at} (a poll request with neither a pick nor slots: 422)."""
+    if not new or not isinstance(new, list):
+        raise ValidationFailed({"slots": "Bitte geben Sie mindestens einen Termin an (slots)."})
+    if not all(isinstance(s, dict) for s in new):
+        raise ValidationFailed({"slots": "Jeder Termin braucht starts_at und ends_at."})
+    return [{"starts_at": s.get("starts_at"), "ends_at": s.get("ends_at")} for s in new]
+
+
+@op("/meetings/<int:meeting_id>/poll", "POST", body=PollIn, answer=PollOut, errors=(401,), load=MEETING)
+def post_poll(data, meeting):
     """Organiser: add slots, or pick one (pick_slot_id), which schedules the meeting and sends invitations."""
     user = api_user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
     services.require_organiser(user, meeting.body)
     if not data:  # nothing to add or pick: the poll as it is
         return _poll_out(meeting, user)
@@ -113,26 +115,15 @@ def post_poll(data, meeting_id):
         services.pick_slot(user, meeting, services.get_slot_or_404(meeting, slot_id))
     else:
         new = data.get("slots")
-        if not new or not isinstance(new, list):
-            raise ValidationFailed({"slots": "Bitte geben Sie mindestens einen Termin an (slots)."})
-        for s in new:
-            if not isinstance(s, dict):
-                raise ValidationFailed({"slots": "Jeder Termin braucht starts_at und ends_at."})
         # all rows are checked before one is written; a date the poll has is refused (409), as before
-        services.add_slots(user, meeting, [{"starts_at": s.get("starts_at"), "ends_at": s.get("ends_at")}
-                                           for s in new], skip_duplicates=False,
+        services.add_slots(user, meeting, _new_slots(new), skip_duplicates=False,
                            key=lambda i, field: field if len(new) == 1 else f"slots-{i}-{field}")
     return _poll_out(meeting, user)
 
 
-@route("/meetings/<int:meeting_id>/poll/votes", methods=["POST"])
-@blp.arguments(VoteIn)
-@blp.response(200, PollOut)
-@error_answers(blp, 401)
-def post_votes(data, meeting_id):
+@op("/meetings/<int:meeting_id>/poll/votes", "POST", body=VoteIn, answer=PollOut, errors=(401,), load=MEETING)
+def post_votes(data, meeting):
     """Answer slots of the poll: yes, maybe (if need be) or no."""
     user = api_user()
-    meeting = services.get_meeting_or_404(user, meeting_id)
-    votes = {str(v["slot_id"]): v["answer"] for v in data["votes"]}
-    services.cast_votes(user, meeting, votes)
+    services.cast_votes(user, meeting, {str(v["slot_id"]): v["answer"] for v in data["votes"]})
     return _poll_out(meeting, user)
