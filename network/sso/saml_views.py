@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from network.extensions import csrf, limiter
 from network.municipalities.services import get_by_slug_or_404
-from network.sso import saml, services
+from network.sso import services
 from network.sso.views import _unavailable, bp, logged_in, refused_page
 
 
@@ -23,6 +23,7 @@ def _saml_provider(city):
 def saml_metadata(slug):
     """Our SP's metadata for the city's IdP (entityID = this address; signing certificate, ACS, SLO). Public and
     offered before the IdP is registered: the city's IT configures its side first."""
+    from network.sso import saml  # pysaml2 (about 30 MB per worker) is loaded only where SAML is used
     city = get_by_slug_or_404(slug)
     response = Response(saml.sp_metadata(city), mimetype="application/samlmetadata+xml")
     response.headers["Content-Disposition"] = f'attachment; filename="staedtenetz-{city.slug}-sp-metadata.xml"'
@@ -37,6 +38,7 @@ def saml_acs(slug):
     or created in this city."""
     city = get_by_slug_or_404(slug)
     provider = _saml_provider(city)
+    from network.sso import saml
     try:
         user, state, next_url = saml.finish_login(provider, request.form.get("SAMLResponse", ""),
                                                   request.form.get("RelayState", ""))
