@@ -148,18 +148,23 @@ def last_hosts(body_id, limit: int = 5) -> list[Meeting]:
 
 
 def suggestions(body: Body) -> dict:
-    """Next sequence number, suggested title and host (the member city that hosted least recently)."""
-    number = (db.session.execute(sa.select(sa.func.max(Meeting.number)).where(Meeting.body_id == body.id)).scalar()
-              or 0) + 1
-    # never hosted first (by name), then the one whose last turn is longest ago: one row, however many cities
+    """Next sequence number, suggested title and host (the member city that hosted least recently): one statement
+    for number and host, whatever the number of cities, and one for the last hosts."""
+    # never hosted first (by name), then the one whose last turn is longest ago
     latest = (sa.select(Meeting.host_municipality_id.label("city_id"), sa.func.max(Meeting.starts_at).label("at"))
               .where(Meeting.body_id == body.id, Meeting.status != "cancelled", Meeting.starts_at.is_not(None))
               .group_by(Meeting.host_municipality_id).subquery())
-    host = db.session.execute(
-        sa.select(Municipality).join(BodyCity, BodyCity.municipality_id == Municipality.id)
-        .outerjoin(latest, latest.c.city_id == Municipality.id).where(BodyCity.body_id == body.id)
-        .order_by(latest.c.at.is_not(None), latest.c.at, Municipality.name, Municipality.id).limit(1)).scalar()
-    return {"number": number, "title": default_title(body, number), "host": host, "last_hosts": last_hosts(body.id)}
+    host_id = (sa.select(BodyCity.municipality_id).outerjoin(latest, latest.c.city_id == BodyCity.municipality_id)
+               .join(Municipality, Municipality.id == BodyCity.municipality_id).where(BodyCity.body_id == body.id)
+               .order_by(latest.c.at.is_not(None), latest.c.at, Municipality.name, Municipality.id).limit(1)
+               .scalar_subquery())
+    highest = sa.select(sa.func.max(Meeting.number)).where(Meeting.body_id == body.id).scalar_subquery()
+    one = sa.select(sa.literal(1).label("one")).subquery()  # one row, with or without a host
+    row = db.session.execute(sa.select(highest.label("number"), Municipality).select_from(one)
+                             .outerjoin(Municipality, Municipality.id == host_id)).one()
+    number = (row.number or 0) + 1
+    return {"number": number, "title": default_title(body, number), "host": row.Municipality,
+            "last_hosts": last_hosts(body.id)}
 
 
 def default_title(body: Body, number: int | None) -> str:

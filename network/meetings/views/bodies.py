@@ -1,6 +1,6 @@
 """Meetings pages: the overview of upcoming meetings and polls; bodies, their members and history."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -90,10 +90,13 @@ def _arg_page(name: str) -> int:
 def body(body_id):
     """A body: members (paged: ?kommunen=, ?personen=), host rotation and the searchable history of its meetings."""
     b = services.get_body_or_404(current_user, body_id)
+    may_organise = services.may_organise(current_user, b)
+    if may_organise:  # the subnavigation's "Treffen planen" needs no look-up of its own
+        g.may_organise_meetings = True
     q = request.args.get("q", "").strip()[:100]
     meetings = services.body_history(current_user, b, q or None)
     return render_template("meetings/body.html", body=b, q=q, meetings=meetings,
                            decisions=services.decisions_by_meeting([m.id for m in meetings
                                                                     if m.minutes_status == "published"]),
                            members=services.body_members(b.id, _arg_page("kommunen"), _arg_page("personen")),
-                           s=services.suggestions(b), may_organise=services.may_organise(current_user, b))
+                           s=services.suggestions(b), may_organise=may_organise)

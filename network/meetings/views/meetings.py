@@ -1,6 +1,6 @@
 """Meetings pages: schedule and change a meeting, the meeting page with RSVP and cancellation."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -130,10 +130,13 @@ def render_detail(meeting, status=200, conflicts=None, **forms):
             action_form.action_city_name.errors = [*action_form.action_city_name.errors, *action_form.action_city.errors]
             action_form.action_city.errors = []
     ag, actions = services.agenda_and_actions(meeting)
+    may_organise = services.may_organise(current_user, meeting.body)
+    if may_organise:  # the subnavigation's "Treffen planen" needs no look-up of its own
+        g.may_organise_meetings = True
     return render_template(
         "meetings/detail.html", meeting=meeting, rsvp=rsvp, rsvp_form=rsvp_form,
         att=att, ag=ag, rec=services.meeting_records(meeting, actions),
-        may_organise=services.may_organise(current_user, meeting.body), may_minutes=may_minutes,
+        may_organise=may_organise, may_minutes=may_minutes,
         is_over=is_over, conflicts=conflicts or [],
         may_rsvp=meeting.status != "cancelled" and not is_over and can(current_user, "meeting.rsvp"),
         minutes_html=render_markdown(meeting.minutes) if services.minutes_visible(current_user, meeting) else None,
