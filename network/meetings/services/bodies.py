@@ -147,9 +147,10 @@ def last_hosts(body_id, limit: int = 5) -> list[Meeting]:
         .order_by(Meeting.starts_at.desc()).limit(limit)).scalars().all()
 
 
-def suggestions(body: Body) -> dict:
+def suggestions(body: Body, history: list[Meeting] | None = None) -> dict:
     """Next sequence number, suggested title and host (the member city that hosted least recently): one statement
-    for number and host, whatever the number of cities, and one for the last hosts."""
+    for number and host, whatever the number of cities, and one for the last hosts unless `history` (all the body's
+    meetings, newest first, as the body page reads them) is given."""
     # never hosted first (by name), then the one whose last turn is longest ago
     latest = (sa.select(Meeting.host_municipality_id.label("city_id"), sa.func.max(Meeting.starts_at).label("at"))
               .where(Meeting.body_id == body.id, Meeting.status != "cancelled", Meeting.starts_at.is_not(None))
@@ -163,8 +164,12 @@ def suggestions(body: Body) -> dict:
     row = db.session.execute(sa.select(highest.label("number"), Municipality).select_from(one)
                              .outerjoin(Municipality, Municipality.id == host_id)).one()
     number = (row.number or 0) + 1
-    return {"number": number, "title": default_title(body, number), "host": row.Municipality,
-            "last_hosts": last_hosts(body.id)}
+    if history is None:
+        hosts = last_hosts(body.id)
+    else:
+        hosts = [m for m in history if m.host_municipality_id is not None and m.status != "cancelled"
+                 and m.starts_at is not None][:5]
+    return {"number": number, "title": default_title(body, number), "host": row.Municipality, "last_hosts": hosts}
 
 
 def default_title(body: Body, number: int | None) -> str:

@@ -97,8 +97,15 @@ def organisable_bodies(user) -> list[Body]:
 def get_body_or_404(user, body_id) -> Body:
     """A body of this request's network the user is a member of, else 404."""
     require(user, "meeting.view")
-    body = db.session.get(Body, body_id) if _valid_id(body_id) else None
-    if body is None or body.network_id != this_network().id or not is_member(user, body):
+    if not _valid_id(body_id):
+        abort(404)
+    network = this_network()
+    # the membership is asked in the same statement (the coordination of the network reaches every body)
+    stmt = sa.select(Body).where(Body.id == body_id, Body.network_id == network.id)
+    if not _is_coordinator(user, network):
+        stmt = stmt.where(member_body_clause(user))
+    body = db.session.execute(stmt).scalar()
+    if body is None:
         abort(404)
     return body
 

@@ -99,4 +99,5 @@ def body(body_id):
                            decisions=services.decisions_by_meeting([m.id for m in meetings
                                                                     if m.minutes_status == "published"]),
                            members=services.body_members(b.id, _arg_page("kommunen"), _arg_page("personen")),
-                           s=services.suggestions(b), may_organise=may_organise)
+                           # all meetings read without a search: the last hosts are among them
+                           s=services.suggestions(b, None if q else meetings), may_organise=may_organise)
