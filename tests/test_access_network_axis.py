@@ -173,6 +173,8 @@ EXPECT = {
     ("meetings.list", "GET"): row(404, 200, 200, 404, 404, 200, 200),
     ("meetings.bodies", "GET"): row(404, 200, 200, 404, 404, 200, 200),
     ("meetings.new_body", "GET"): row(404, 403, 403, 404, 404, 200, 403),
+    ("meetings.person_search", "GET"): row(404, 403, 403, 404, 404, 200, 403),
+    ("meetings.body_city_search", "GET"): row(404, 200, 200, 404, 404, 200, 200),
     ("meetings.new_body", "POST"): row(404, 403, 403, 404, 404, 422, 403),
     ("meetings.body", "GET"): row(404, 200, 200, 404, 404, 200, 200),
     ("meetings.edit_body", "GET"): row(404, 403, 403, 404, 404, 200, 403),
@@ -277,6 +279,8 @@ c("meetings.list", "GET", lambda w: f"{M}/")
 c("meetings.bodies", "GET", lambda w: f"{M}/gremien/")
 c("meetings.new_body", "GET", lambda w: f"{M}/gremien/neu")
 c("meetings.new_body", "POST", lambda w: f"{M}/gremien/neu")
+c("meetings.person_search", "GET", lambda w: f"{M}/gremien/personen-suche?q=le")
+c("meetings.body_city_search", "GET", lambda w: f"{M}/gremien/{w['body'].id}/kommunen-suche?q=no")
 c("meetings.body", "GET", lambda w: f"{M}/gremien/{w['body'].id}")
 c("meetings.edit_body", "GET", lambda w: f"{M}/gremien/{w['body'].id}/bearbeiten")
 c("meetings.edit_body", "POST", lambda w: f"{M}/gremien/{w['body'].id}/bearbeiten", data=lambda w: {"name": ""})

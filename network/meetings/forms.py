@@ -19,16 +19,26 @@ class BodyForm(FlaskForm):
                                           "„Ettlingen“). Nur Mitgliedskommunen des Netzwerks."))
     #: ids as well (older clients and scripts); the form shows only the names
     city_ids = SelectMultipleField(_l("Mitgliedskommunen"), validate_choice=False, coerce=str)
-    person_ids = SelectMultipleField(_l("Mitglieder (Personen)"), validate_choice=False, coerce=str,
-                                     description=_l("Sie erhalten Einladungen, Erinnerungen und Protokolle. Für "
-                                                    "Kommunen ohne eingetragene Person erhält die IT-Leitung sie."))
+    #: the member persons, one per line: an e-mail address or "Name <address>" (thousands of accounts: no checkbox
+    #: per person; the form suggests at most 20 while typing)
+    persons = TextAreaField(_l("Mitglieder (Personen)"),
+                            description=_l("Eine Person pro Zeile: die E-Mail-Adresse oder „Name <E-Mail-Adresse>“. "
+                                           "Nur Konten der Kommunen und der Koordination des Netzwerks. Sie erhalten "
+                                           "Einladungen, Erinnerungen und Protokolle. Für Kommunen ohne eingetragene "
+                                           "Person erhält die IT-Leitung sie."))
+    #: ids as well (older clients and scripts); the form shows only the lines
+    person_ids = SelectMultipleField(_l("Mitglieder (Personen)"), validate_choice=False, coerce=str)
     version = HiddenField()
 
 
 class MeetingForm(FlaskForm):
     number = StringField(_l("Laufende Nummer"), render_kw={"inputmode": "numeric"})
     title = StringField(_l("Titel"))
+    #: a select of the body's cities up to services.SELECT_LIMIT of them, else the typed name (host_city)
     host_id = SelectField(_l("Gastgebende Kommune"), validate_choice=False)
+    host_city = StringField(_l("Gastgebende Kommune"),
+                            description=_l("Name einer Mitgliedskommune des Gremiums, z. B. „Ettlingen“. Leer lassen, "
+                                           "wenn noch offen."), render_kw={"autocomplete": "off"})
     date = StringField(_l("Tag"), render_kw={"type": "date"},
                        description=_l("Leer lassen, um stattdessen eine Terminumfrage zu starten."))
     start_time = StringField(_l("Beginn (Uhrzeit)"), render_kw={"type": "time"},
@@ -125,7 +135,11 @@ class DecisionForm(FlaskForm):
 
 class ActionItemForm(FlaskForm):
     action_text = TextAreaField(_l("Aufgabe"))
+    #: a select of the body's cities up to services.SELECT_LIMIT of them, else the typed name (action_city_name)
     action_city = SelectField(_l("Verantwortliche Kommune"), validate_choice=False)
+    action_city_name = StringField(_l("Verantwortliche Kommune"),
+                                   description=_l("Name einer Mitgliedskommune des Gremiums, z. B. „Ettlingen“."),
+                                   render_kw={"autocomplete": "off"})
     due_date = StringField(_l("Fällig am"), render_kw={"type": "date"})
 
 

@@ -35,6 +35,11 @@ ROWS = [
     Case("meetings.edit_body", "POST", lambda w: f"/n/readi/treffen/gremien/{w['mt_body'].id}/bearbeiten",
          {"anonymous": 302, "staff_a": 403, "lead_a": 403, "lead_b": 404, "coordinator": 422},
          data=lambda w: {"name": ""}),
+    # the forms' suggestions (issue #17): accounts for the coordination, a body's cities for its members
+    Case("meetings.person_search", "GET", lambda w: "/n/readi/treffen/gremien/personen-suche?q=le",
+         coordinator_only()),
+    Case("meetings.body_city_search", "GET",
+         lambda w: f"/n/readi/treffen/gremien/{w['mt_body'].id}/kommunen-suche?q=et", MEMBER),
     # lead A organises the project group of the topic its city leads; lead B organises nothing
     Case("meetings.new", "GET", lambda w: "/n/readi/treffen/neu",
          {"anonymous": 302, "staff_a": 403, "lead_a": 200, "lead_b": 403, "coordinator": 200}),

@@ -1,7 +1,5 @@
 """Bodies (Gremien): create and change them with their members; suggested number, title and host."""
 
-from datetime import datetime, timezone
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
@@ -14,7 +12,7 @@ from network.extensions import db
 from network.meetings.models import BODY_KINDS, Body, BodyCity, BodyPerson, Meeting
 from network.meetings.services._common import (MAX_TEXT, _is_coordinator, _valid_id, check_stale, flush_or_conflict,
                                                this_network)
-from network.meetings.services.membership import body_cities, people_clause, topic_lead_city_id
+from network.meetings.services.membership import people_clause, topic_lead_city_id
 from network.municipalities.models import Municipality
 from network.networks.services import active_member_clause
 from network.topics.models import Topic
@@ -149,23 +147,29 @@ def last_hosts(body_id, limit: int = 5) -> list[Meeting]:
         .order_by(Meeting.starts_at.desc()).limit(limit)).scalars().all()
 
 
-def suggestions(body: Body) -> dict:
-    """Next sequence number, suggested title and host (the member city that hosted least recently)."""
-    number = (db.session.execute(sa.select(sa.func.max(Meeting.number)).where(Meeting.body_id == body.id)).scalar()
-              or 0) + 1
-    last = dict(db.session.execute(
-        sa.select(Meeting.host_municipality_id, sa.func.max(Meeting.starts_at))
-        .where(Meeting.body_id == body.id, Meeting.status != "cancelled", Meeting.starts_at.is_not(None),
-               Meeting.host_municipality_id.is_not(None))
-        .group_by(Meeting.host_municipality_id)).all())
-    cities = body_cities(body.id)
-    host = None
-    if cities:
-        # never hosted first (by name), then the one whose last turn is longest ago
-        host = min(cities, key=lambda m: (m.id in last, last.get(m.id) or datetime.min.replace(tzinfo=timezone.utc),
-                                          m.name))
-    return {"number": number, "title": default_title(body, number), "host": host, "last_hosts": last_hosts(body.id),
-            "last_hosted": last}
+def suggestions(body: Body, history: list[Meeting] | None = None) -> dict:
+    """Next sequence number, suggested title and host (the member city that hosted least recently): one statement
+    for number and host, whatever the number of cities, and one for the last hosts unless `history` (all the body's
+    meetings, newest first, as the body page reads them) is given."""
+    # never hosted first (by name), then the one whose last turn is longest ago
+    latest = (sa.select(Meeting.host_municipality_id.label("city_id"), sa.func.max(Meeting.starts_at).label("at"))
+              .where(Meeting.body_id == body.id, Meeting.status != "cancelled", Meeting.starts_at.is_not(None))
+              .group_by(Meeting.host_municipality_id).subquery())
+    host_id = (sa.select(BodyCity.municipality_id).outerjoin(latest, latest.c.city_id == BodyCity.municipality_id)
+               .join(Municipality, Municipality.id == BodyCity.municipality_id).where(BodyCity.body_id == body.id)
+               .order_by(latest.c.at.is_not(None), latest.c.at, Municipality.name, Municipality.id).limit(1)
+               .scalar_subquery())
+    highest = sa.select(sa.func.max(Meeting.number)).where(Meeting.body_id == body.id).scalar_subquery()
+    one = sa.select(sa.literal(1).label("one")).subquery()  # one row, with or without a host
+    row = db.session.execute(sa.select(highest.label("number"), Municipality).select_from(one)
+                             .outerjoin(Municipality, Municipality.id == host_id)).one()
+    number = (row.number or 0) + 1
+    if history is None:
+        hosts = last_hosts(body.id)
+    else:
+        hosts = [m for m in history if m.host_municipality_id is not None and m.status != "cancelled"
+                 and m.starts_at is not None][:5]
+    return {"number": number, "title": default_title(body, number), "host": row.Municipality, "last_hosts": hosts}
 
 
 def default_title(body: Body, number: int | None) -> str:

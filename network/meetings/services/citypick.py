@@ -100,3 +100,55 @@ def names_of(city_ids) -> str:
         return ""
     return "\n".join(db.session.execute(sa.select(Municipality.name).where(Municipality.id.in_(list(city_ids)))
                                         .order_by(Municipality.name)).scalars())
+
+
+#: a body's cities offered as a select (host, responsible city) up to this many; beyond, a typed name
+SELECT_LIMIT = 50
+#: cities one search returns (the forms' suggestions)
+CITY_SUGGESTIONS = 20
+
+
+def body_city_choices(body_id: int) -> list[Municipality] | None:
+    """The body's cities by name for a select when it has at most SELECT_LIMIT, else None (the form asks for a
+    typed name). One statement, at most SELECT_LIMIT + 1 rows."""
+    cities = db.session.execute(
+        sa.select(Municipality).join(BodyCity, BodyCity.municipality_id == Municipality.id)
+        .where(BodyCity.body_id == body_id).order_by(Municipality.name, Municipality.id)
+        .limit(SELECT_LIMIT + 1)).scalars().all()
+    return cities if len(cities) <= SELECT_LIMIT else None
+
+
+def resolve_body_city(text: str, field: str, body_id: int) -> int | None:
+    """The id of the body's member city named in `text` (None when empty); a German error on `field` when the
+    name is no member city of the body or names several."""
+    names = _names(text or "")
+    if not names:
+        return None
+    if len(names) > 1:
+        raise ValidationFailed({field: _("Bitte nur eine Kommune angeben.")})
+    name = names[0]
+    spelled = list({name, name[:1].upper() + name[1:]})
+    city = db.session.execute(
+        sa.select(Municipality).join(BodyCity, BodyCity.municipality_id == Municipality.id)
+        .where(BodyCity.body_id == body_id, sa.or_(sa.func.lower(Municipality.name) == name.lower(),
+                                                   Municipality.name.in_(spelled),
+                                                   Municipality.slug == name.lower()))
+        .order_by(Municipality.id).limit(1)).scalar()
+    if city is None:
+        raise ValidationFailed({field: _("Keine Mitgliedskommune dieses Gremiums: „%(name)s“. Bitte den Namen so "
+                                         "schreiben, wie er im Städtenetz steht.", name=name)})
+    return city.id
+
+
+def search_body_cities(body_id: int, q: str, limit: int = CITY_SUGGESTIONS) -> list[str]:
+    """At most `limit` names of the body's member cities containing `q` (2 letters at least), by name."""
+    q = " ".join((q or "").split())[:80]
+    if len(q) < 2:
+        return []
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return db.session.execute(
+        sa.select(Municipality.name).join(BodyCity, BodyCity.municipality_id == Municipality.id)
+        .where(BodyCity.body_id == body_id,
+               sa.or_(sa.func.lower(Municipality.name).like(f"%{escaped.lower()}%", escape="\\"),
+                      Municipality.name.like(f"%{escaped}%", escape="\\")))
+        .order_by(Municipality.name).limit(limit)).scalars().all()

@@ -97,8 +97,15 @@ def organisable_bodies(user) -> list[Body]:
 def get_body_or_404(user, body_id) -> Body:
     """A body of this request's network the user is a member of, else 404."""
     require(user, "meeting.view")
-    body = db.session.get(Body, body_id) if _valid_id(body_id) else None
-    if body is None or body.network_id != this_network().id or not is_member(user, body):
+    if not _valid_id(body_id):
+        abort(404)
+    network = this_network()
+    # the membership is asked in the same statement (the coordination of the network reaches every body)
+    stmt = sa.select(Body).where(Body.id == body_id, Body.network_id == network.id)
+    if not _is_coordinator(user, network):
+        stmt = stmt.where(member_body_clause(user))
+    body = db.session.execute(stmt).scalar()
+    if body is None:
         abort(404)
     return body
 
@@ -127,6 +134,36 @@ def body_persons(body_id) -> list[User]:
     """The body's member persons by name."""
     return db.session.execute(sa.select(User).join(BodyPerson, BodyPerson.user_id == User.id)
                               .where(BodyPerson.body_id == body_id).order_by(User.name)).scalars().all()
+
+
+#: member cities and persons per page of the body page
+BODY_MEMBERS_PAGE = 50
+
+
+def _page_of(stmt, page: int, per_page: int) -> dict:
+    """One page of `stmt` with the total of its rows in one statement (count(*) over()); past the end, the total
+    costs one more. {"rows", "page", "total", "per_page"} (the pager macro's `info`)."""
+    page = max(1, page)
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    return {"rows": [r[0] for r in rows], "page": page, "total": total, "per_page": per_page}
+
+
+def body_members(body_id, cities_page: int = 1, persons_page: int = 1, per_page: int = BODY_MEMBERS_PAGE) -> dict:
+    """One page of the body's member cities and one of its persons (with their city), by name, with the totals
+    (two statements whatever the size)."""
+    cities = _page_of(sa.select(Municipality).join(BodyCity, BodyCity.municipality_id == Municipality.id)
+                      .where(BodyCity.body_id == body_id).order_by(Municipality.name, Municipality.id),
+                      cities_page, per_page)
+    persons = _page_of(sa.select(User).join(BodyPerson, BodyPerson.user_id == User.id)
+                       .where(BodyPerson.body_id == body_id).order_by(User.name, User.id), persons_page, per_page)
+    return {"cities": cities, "persons": persons}
 
 
 def member_cities(network=None):

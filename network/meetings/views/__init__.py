@@ -27,4 +27,4 @@ def _network_gate():
 #: registered by meetings/setup.py (the app registers one blueprint per domain's views)
 personal_bp = Blueprint("my_meetings", __name__)
 
-from network.meetings.views import agenda, bodies, calendar, meetings, minutes, mine, polls  # noqa: E402,F401
+from network.meetings.views import agenda, bodies, calendar, meetings, minutes, mine, polls, suggest  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """Meetings pages: schedule and change a meeting, the meeting page with RSVP and cancellation."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -16,14 +16,29 @@ from network.meetings.ical import BERLIN
 from network.meetings.views import bp
 
 
+def city_pick(select, typed, body_id, first_label) -> None:
+    """A body's city in a form: a select of its cities when it has at most SELECT_LIMIT, else `typed` (a name with
+    suggestions from meetings.body_city_search) and `select.choices` None."""
+    cities = services.body_city_choices(body_id)
+    if cities is None:
+        select.choices = None
+        typed.render_kw = {**(typed.render_kw or {}),
+                           "data-suggest": url_for("meetings.body_city_search", body_id=body_id)}
+    else:
+        select.choices = [("", first_label)] + [(str(c.id), c.name) for c in cities]
+
+
 def _meeting_form_choices(form, body):
-    form.host_id.choices = [("", _("noch offen"))] + [(str(c.id), c.name) for c in services.body_cities(body.id)]
+    city_pick(form.host_id, form.host_city, body.id, _("noch offen"))
 
 
-def _meeting_data(form):
-    return {k: getattr(form, k).data for k in ("number", "title", "host_id", "date", "start_time", "end_time",
+def _meeting_data(form, body):
+    data = {k: getattr(form, k).data for k in ("number", "title", "host_id", "date", "start_time", "end_time",
                                                 "address", "room", "online_url", "capacity", "cutoff_date",
                                                 "cutoff_time", "description")}
+    if (form.host_city.data or "").strip():  # the name typed wins over an id sent along
+        data["host_id"] = str(services.resolve_body_city(form.host_city.data, "host_city", body.id))
+    return data
 
 
 @bp.route("/treffen/neu", methods=["GET", "POST"])
@@ -46,7 +61,7 @@ def new():
     _meeting_form_choices(form, b)
     if request.method == "POST":
         on_invalid("meetings/meeting_form.html", form, form=form, body=b, s=s, meeting=None)
-        meeting = services.create_meeting(current_user, b, _meeting_data(form))
+        meeting = services.create_meeting(current_user, b, _meeting_data(form, b))
         if meeting.status == "polling":
             flash(_("Das Treffen wurde angelegt. Schlagen Sie jetzt Termine für die Umfrage vor."), "success")
             return redirect(url_for("meetings.poll", meeting_id=meeting.id))
@@ -55,6 +70,7 @@ def new():
     form.number.data = str(s["number"])
     form.title.data = s["title"]
     form.host_id.data = str(s["host"].id) if s["host"] else ""
+    form.host_city.data = s["host"].name if s["host"] and form.host_id.choices is None else ""
     return render_template("meetings/meeting_form.html", form=form, body=b, s=s, meeting=None)
 
 
@@ -62,6 +78,7 @@ def _fill_meeting_form(form, meeting) -> None:
     """The stored values in the form's own format (Berlin wall time, strings)."""
     form.number.data = str(meeting.number or "")
     form.host_id.data = str(meeting.host_municipality_id or "")
+    form.host_city.data = meeting.host.name if meeting.host and form.host_id.choices is None else ""
     form.capacity.data = str(meeting.capacity or "")
     if meeting.starts_at:
         form.date.data = meeting.starts_at.astimezone(BERLIN).date().isoformat()
@@ -86,7 +103,7 @@ def edit(meeting_id):
     s = services.suggestions(meeting.body)
     if request.method == "POST":
         on_invalid("meetings/meeting_form.html", form, form=form, body=meeting.body, s=s, meeting=meeting)
-        services.update_meeting(current_user, meeting, _meeting_data(form), version=form.version.data)
+        services.update_meeting(current_user, meeting, _meeting_data(form, meeting.body), version=form.version.data)
         flash(_("Das Treffen wurde gespeichert."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     _fill_meeting_form(form, meeting)
@@ -108,13 +125,18 @@ def render_detail(meeting, status=200, conflicts=None, **forms):
     is_over = services.is_over(meeting)
     action_form = forms.get("action_form") or ActionItemForm(formdata=None)
     if may_minutes and meeting.status == "scheduled":  # the form is shown only then
-        action_form.action_city.choices = [("", _("Bitte wählen"))] + [
-            (str(c.id), c.name) for c in services.body_cities(meeting.body_id)]
+        city_pick(action_form.action_city, action_form.action_city_name, meeting.body_id, _("Bitte wählen"))
+        if action_form.action_city.choices is None:  # the service names the select: its message goes to the name
+            action_form.action_city_name.errors = [*action_form.action_city_name.errors, *action_form.action_city.errors]
+            action_form.action_city.errors = []
     ag, actions = services.agenda_and_actions(meeting)
+    may_organise = services.may_organise(current_user, meeting.body)
+    if may_organise:  # the subnavigation's "Treffen planen" needs no look-up of its own
+        g.may_organise_meetings = True
     return render_template(
         "meetings/detail.html", meeting=meeting, rsvp=rsvp, rsvp_form=rsvp_form,
         att=att, ag=ag, rec=services.meeting_records(meeting, actions),
-        may_organise=services.may_organise(current_user, meeting.body), may_minutes=may_minutes,
+        may_organise=may_organise, may_minutes=may_minutes,
         is_over=is_over, conflicts=conflicts or [],
         may_rsvp=meeting.status != "cancelled" and not is_over and can(current_user, "meeting.rsvp"),
         minutes_html=render_markdown(meeting.minutes) if services.minutes_visible(current_user, meeting) else None,

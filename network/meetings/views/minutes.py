@@ -55,8 +55,10 @@ def add_action(meeting_id):
     meeting = services.get_meeting_or_404(current_user, meeting_id)
     form = ActionItemForm()
     detail_on_invalid(meeting, action_form=form)
-    services.add_action_item(current_user, meeting, {"text": form.action_text.data,
-                                                     "municipality_id": form.action_city.data,
+    city = form.action_city.data
+    if (form.action_city_name.data or "").strip():  # a large body's city is typed by name (issue #17)
+        city = services.resolve_body_city(form.action_city_name.data, "action_city_name", meeting.body_id)
+    services.add_action_item(current_user, meeting, {"text": form.action_text.data, "municipality_id": city,
                                                      "due_date": form.due_date.data})
     flash(_("Die Aufgabe wurde festgehalten."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#h-records")
