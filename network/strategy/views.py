@@ -181,7 +181,7 @@ def delete_document(city, document_id):
     """Remove a document (after the confirmation step); the stored file goes after the commit."""
     return Removal(_("Dokument entfernen?"), _("Das Dokument wird gelöscht und ist nicht mehr abrufbar."),
                    lambda: files.delete_stored_after(services.delete_document(current_user, city, document_id),
-                                                     success=False), _("Das Dokument wurde entfernt."))
+                                                     success=True), _("Das Dokument wurde entfernt."))
 
 
 @_edit_form("/<slug>/handlungsfelder", FieldForm, "feld", "field_form")
