@@ -57,12 +57,12 @@ def succeeded(message: str, url: str):
 
 def form_page(form, template: str, save, **context):
     """A page with one form, GET and POST: a valid post declares ``template`` (with the form's messages) as the page
-    a service refusal shows again and answers ``save()`` (which may declare a page of its own with ``on_invalid``
+    a service refusal shows again and answers ``save(form)`` (which may declare a page of its own with ``on_invalid``
     before it calls the service; typically it flashes and redirects). Otherwise the form is shown: 200, or 422 after
     a post the form itself refused."""
     if form.validate_on_submit():
         on_invalid(template, form, form=form, **context)
-        return save()
+        return save(form)
     return render_template(template, form=form, **context), 422 if form.errors else 200
 
 

@@ -22,6 +22,7 @@ from network.interest.forms import ContactedForm, DeleteAccountForm, Registratio
 from network.interest.models import EVENT_KINDS, MODES, REGISTRANT_KINDS
 # the formula-injection guard of the topics matrix CSV, reused rather than duplicated
 from network.core.csvutil import csv_safe as _csv_safe
+from network.core.pagination import page_number
 
 bp = Blueprint("interest", __name__)
 
@@ -33,13 +34,6 @@ def _lang() -> str:
 def _link_invalid(exc):
     """The page for a login-free link that is invalid, expired or already used (exc.status: 404 or 410)."""
     return render_template("interest/link_invalid.html", message=exc.errors["token"])
-
-
-def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("seite", 1)), 10_000))
-    except ValueError:
-        return 1
 
 
 # --- public registration ---------------------------------------------------------------------
@@ -125,10 +119,10 @@ def registrations():
     """Confirmed registrations for the lead's city (coordination: all), filtered by topic and city."""
     f = _filters()
     rows, has_next, city = services.list_registrations(current_user, city_slug=f["kommune"], topic_slug=f["thema"],
-                                                       page=_page())
+                                                       page=page_number())
     cities = services.member_city_choices() if can(current_user, "interest.view_all") else []
     topics = services.topic_filter_choices()
-    return render_template("interest/registrations.html", rows=rows, has_next=has_next, page=_page(), city=city,
+    return render_template("interest/registrations.html", rows=rows, has_next=has_next, page=page_number(), city=city,
                            cities=cities, topics=topics, f=f, form=ContactedForm(),
                            args={k: v for k, v in f.items() if v})
 

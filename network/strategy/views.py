@@ -164,7 +164,8 @@ def add_decision(city, form):
 def delete_decision(city, decision_id):
     """Remove a council decision (after the confirmation step)."""
     return Removal(_("Beschluss entfernen?"), _("Der Beschluss verschwindet aus der Digitalstrategie."),
-                   lambda: services.delete_decision(current_user, city, decision_id), _("Der Beschluss wurde entfernt."))
+                   lambda: services.delete_decision(current_user, city, decision_id),
+                   _("Der Beschluss wurde entfernt."))
 
 
 @_edit_form("/<slug>/dokumente", DocumentForm, "dokument", "document_form")

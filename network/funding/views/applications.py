@@ -25,7 +25,7 @@ def new_application(call_id):
     if request.method == "GET":
         form.title.data = call.title
 
-    def save():
+    def save(form):
         app_ = services.create_application(current_user, call, {
             "title": form.title.data, "description": form.description.data,
             "requested_amount": form.requested_amount.data})

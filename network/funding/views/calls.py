@@ -100,7 +100,7 @@ def call_form(call_id=None):
     elif request.method == "GET":
         _fill_call_form(form, call)
 
-    def save():
+    def save(form):
         on_invalid(_call_page(template, form, **context))
         if call is None:
             saved = services.create_call(current_user, _call_data(form))

@@ -20,7 +20,7 @@ def propose():
     require(current_user, "topic.propose")
     form = topic_form(ProposalForm)
 
-    def save():
+    def save(form):
         # a message for no field (e.g. "city": the user acts for no member city) is shown above the form
         topic = services.propose_topic(current_user, {**topic_data(form), "reason": form.reason.data})
         return succeeded(_("Ihr Vorschlag %(name)s ist eingereicht; die Netzwerkkoordination entscheidet.",
