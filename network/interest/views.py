@@ -81,29 +81,35 @@ def sent():
                            days=current_app.config["INTEREST_CONFIRM_DAYS"])
 
 
-@bp.route("/mitmachen/bestaetigen/<token>", methods=["GET", "POST"])
-def confirm(token):
-    """Double opt-in: the link shows the registration; the button confirms it (a GET changes nothing)."""
+def _link_step(read, template: str, act, **context):
+    """A page behind a link of our emails: ``read()`` checks the link (an invalid or expired one shows why), GET shows
+    ``template`` with the registration and a button (a GET changes nothing), the button's POST answers ``act()``."""
     on_invalid(_link_invalid)
-    reg = services.check_confirm_token(token)
+    reg = read()
     form = EmptyForm()
     if form.validate_on_submit():
+        return act()
+    return render_template(template, reg=reg, form=form, **context)
+
+
+@bp.route("/mitmachen/bestaetigen/<token>", methods=["GET", "POST"])
+def confirm(token):
+    """Double opt-in: the link shows the registration; the button confirms it."""
+    def confirmed():
         reg = services.confirm_registration(token)
         return render_template("interest/confirmed.html", reg=reg,
                                withdraw_link=url_for("interest.withdraw", token=services.withdraw_token(reg)))
-    return render_template("interest/confirm.html", reg=reg, form=form, kinds=REGISTRANT_KINDS)
+    return _link_step(lambda: services.check_confirm_token(token), "interest/confirm.html", confirmed,
+                      kinds=REGISTRANT_KINDS)
 
 
 @bp.route("/mitmachen/zuruecknehmen/<token>", methods=["GET", "POST"])
 def withdraw(token):
     """The registrant withdraws with the link from any of our emails: the data is deleted."""
-    on_invalid(_link_invalid)
-    reg = services.registration_for_withdraw(token)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    def withdrawn():
         services.withdraw_registration(token)
         return render_template("interest/withdrawn.html")
-    return render_template("interest/withdraw.html", reg=reg, form=form)
+    return _link_step(lambda: services.registration_for_withdraw(token), "interest/withdraw.html", withdrawn)
 
 
 # --- the city's registrations ----------------------------------------------------------------
