@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from network.core.boundary import on_invalid
 
@@ -64,6 +65,22 @@ def form_page(form, template: str, save, **context):
         on_invalid(template, form, form=form, **context)
         return save(form)
     return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def table_saved(form, read_rows, page, save, counted, back: str):
+    """The POST of a table saved with one submit (all or nothing): the form checked (broken: 400), the rows read
+    (``read_rows(request.form)``), a refusal shows ``page(status, posted, errors)`` again, the messages beside their
+    rows; ``save(posted)`` returns how many rows it saved: ``counted(n)`` is the notice, or that nothing changed; then
+    the redirect to ``back``."""
+    submitted(form)
+    posted = read_rows(request.form)
+    on_invalid(lambda exc: page(exc.status, posted, exc.errors))
+    saved = save(posted)
+    if saved:
+        flash(counted(saved), "success")
+    else:
+        flash(_("Sie haben nichts geändert; es wurde nichts gespeichert."), "info")
+    return redirect(back)
 
 
 def confirmed() -> bool:
