@@ -12,7 +12,7 @@ from network.accounts.models import User
 from network.accounts.services import LoginFailed
 from network.accounts.views import _login, bp
 from network.core.boundary import keep_changes, on_invalid
-from network.core.forms import safe_next
+from network.core.forms import safe_next, submitted, succeeded
 from network.extensions import db, limiter
 
 PENDING = "twofa_pending"
@@ -79,6 +79,13 @@ def _twofa_page(status=200, **ctx):
                            required=twofactor.required_for(current_user), **ctx), status
 
 
+def _twofa_form(form, name):
+    """A posted form of the profile's 2FA page (broken: 400); a refusal shows the page again with it as ``name``."""
+    submitted(form)
+    on_invalid(lambda exc: _twofa_page(exc.status, **{name: form}), form)
+    return form
+
+
 @bp.route("/profil/2fa", methods=["GET", "POST"])
 @login_required
 def twofa():
@@ -97,10 +104,7 @@ def twofa():
 @login_required
 def twofa_codes():
     """Ten new recovery codes (needs a current code); the old ones stop working."""
-    form = CodeForm(prefix="codes")
-    if not form.validate_on_submit():
-        abort(400)
-    on_invalid(lambda exc: _twofa_page(exc.status, codes_form=form), form)
+    form = _twofa_form(CodeForm(prefix="codes"), "codes_form")
     codes = twofactor.regenerate_codes(current_user, form.code.data)
     flash(_("Neue Wiederherstellungscodes wurden erstellt; die alten gelten nicht mehr."), "success")
     return _twofa_page(recovery_codes=codes)
@@ -110,13 +114,9 @@ def twofa_codes():
 @login_required
 def twofa_disable():
     """Switch two-factor authentication off (needs the password and a code)."""
-    form = DisableTwoFactorForm(prefix="off")
-    if not form.validate_on_submit():
-        abort(400)
-    on_invalid(lambda exc: _twofa_page(exc.status, disable_form=form), form)
+    form = _twofa_form(DisableTwoFactorForm(prefix="off"), "disable_form")
     twofactor.disable(current_user, form.password.data, form.code.data)
-    flash(_("Die Zwei-Faktor-Anmeldung ist abgeschaltet."), "success")
-    return redirect(url_for("accounts.twofa"))
+    return succeeded(_("Die Zwei-Faktor-Anmeldung ist abgeschaltet."), url_for("accounts.twofa"))
 
 
 @bp.route("/konten/<int:user_id>/2fa-zuruecksetzen", methods=["POST"])

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 
 import filetype
-from flask import current_app, send_file
+from flask import after_this_request, current_app, send_file
 from flask_babel import gettext as _
 
 from network.core.validation import ValidationFailed
@@ -225,3 +225,17 @@ def delete_stored(storage_name: str) -> None:
         os.remove(_path(storage_name))
     except FileNotFoundError:
         pass
+
+
+def delete_stored_after(storage_name: str, *, success: bool) -> None:
+    """Delete a stored file once this request's answer is known (the boundary has committed or rolled back by then).
+
+    ``success=True``: the file of a removed row goes when the answer is below 400 (the removal was committed; a
+    failed commit answers >= 400 and the file stays with its row). ``success=False``: the file just stored for a new
+    row goes when the answer is an error (the row was rolled back, the file would have no owner).
+    """
+    @after_this_request
+    def settle(response):
+        if (response.status_code < 400) == success:
+            delete_stored(storage_name)
+        return response

@@ -40,6 +40,14 @@ def page_args(default_per_page: int = PER_PAGE) -> tuple[int, int]:
     return out["page"], out["per_page"]
 
 
+def page_number(name: str = "seite") -> int:
+    """The page of an HTML list from ?seite= (clamped to 1..MAX_PAGE; 1 for anything that is no number)."""
+    try:
+        return max(1, min(int(request.args.get(name, 1)), MAX_PAGE))
+    except ValueError:
+        return 1
+
+
 def page_headers(total: int, page: int, per_page: int, *, per_page_arg: bool = True, pages: int | None = None) -> dict:
     """X-Total-Count and Link for a page of a collection at this request's address."""
     last = max(1, pages if pages is not None else math.ceil(total / per_page))

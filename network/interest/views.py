@@ -22,6 +22,7 @@ from network.interest.forms import ContactedForm, DeleteAccountForm, Registratio
 from network.interest.models import EVENT_KINDS, MODES, REGISTRANT_KINDS
 # the formula-injection guard of the topics matrix CSV, reused rather than duplicated
 from network.core.csvutil import csv_safe as _csv_safe
+from network.core.pagination import page_number
 
 bp = Blueprint("interest", __name__)
 
@@ -33,13 +34,6 @@ def _lang() -> str:
 def _link_invalid(exc):
     """The page for a login-free link that is invalid, expired or already used (exc.status: 404 or 410)."""
     return render_template("interest/link_invalid.html", message=exc.errors["token"])
-
-
-def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("seite", 1)), 10_000))
-    except ValueError:
-        return 1
 
 
 # --- public registration ---------------------------------------------------------------------
@@ -87,29 +81,35 @@ def sent():
                            days=current_app.config["INTEREST_CONFIRM_DAYS"])
 
 
-@bp.route("/mitmachen/bestaetigen/<token>", methods=["GET", "POST"])
-def confirm(token):
-    """Double opt-in: the link shows the registration; the button confirms it (a GET changes nothing)."""
+def _link_step(read, template: str, act, **context):
+    """A page behind a link of our emails: ``read()`` checks the link (an invalid or expired one shows why), GET shows
+    ``template`` with the registration and a button (a GET changes nothing), the button's POST answers ``act()``."""
     on_invalid(_link_invalid)
-    reg = services.check_confirm_token(token)
+    reg = read()
     form = EmptyForm()
     if form.validate_on_submit():
+        return act()
+    return render_template(template, reg=reg, form=form, **context)
+
+
+@bp.route("/mitmachen/bestaetigen/<token>", methods=["GET", "POST"])
+def confirm(token):
+    """Double opt-in: the link shows the registration; the button confirms it."""
+    def confirmed():
         reg = services.confirm_registration(token)
         return render_template("interest/confirmed.html", reg=reg,
                                withdraw_link=url_for("interest.withdraw", token=services.withdraw_token(reg)))
-    return render_template("interest/confirm.html", reg=reg, form=form, kinds=REGISTRANT_KINDS)
+    return _link_step(lambda: services.check_confirm_token(token), "interest/confirm.html", confirmed,
+                      kinds=REGISTRANT_KINDS)
 
 
 @bp.route("/mitmachen/zuruecknehmen/<token>", methods=["GET", "POST"])
 def withdraw(token):
     """The registrant withdraws with the link from any of our emails: the data is deleted."""
-    on_invalid(_link_invalid)
-    reg = services.registration_for_withdraw(token)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    def withdrawn():
         services.withdraw_registration(token)
         return render_template("interest/withdrawn.html")
-    return render_template("interest/withdraw.html", reg=reg, form=form)
+    return _link_step(lambda: services.registration_for_withdraw(token), "interest/withdraw.html", withdrawn)
 
 
 # --- the city's registrations ----------------------------------------------------------------
@@ -125,10 +125,10 @@ def registrations():
     """Confirmed registrations for the lead's city (coordination: all), filtered by topic and city."""
     f = _filters()
     rows, has_next, city = services.list_registrations(current_user, city_slug=f["kommune"], topic_slug=f["thema"],
-                                                       page=_page())
+                                                       page=page_number())
     cities = services.member_city_choices() if can(current_user, "interest.view_all") else []
     topics = services.topic_filter_choices()
-    return render_template("interest/registrations.html", rows=rows, has_next=has_next, page=_page(), city=city,
+    return render_template("interest/registrations.html", rows=rows, has_next=has_next, page=page_number(), city=city,
                            cities=cities, topics=topics, f=f, form=ContactedForm(),
                            args={k: v for k, v in f.items() if v})
 

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
 from network.core.csvutil import csv_response
-from network.core.forms import apply_errors, confirmation_page, confirmed
+from network.core.forms import apply_errors, confirmation_page, confirmed, form_page
 from network.core.models import utcnow
+from network.core.pagination import page_number
 from network.core.permissions import can, require
 from network.core.templating import format_day
 from network.inventory import import_match, importer, services
@@ -26,20 +27,12 @@ def _labels():
 
 # --- reading ----------------------------------------------------------------------------------
 
-def _page() -> int:
-    """The page number from ?seite= (1 for anything else)."""
-    try:
-        return max(1, min(int(request.args.get("seite", 1)), 10_000))
-    except ValueError:
-        return 1
-
-
 @bp.route("/", endpoint="overview")
 @login_required
 def overview():
     """Overview of this request's network: per member city counts by status and field of action, table and
     chart, one page of cities at a time."""
-    data = services.overview(current_user, _page())
+    data = services.overview(current_user, page_number())
     return render_template("inventory/overview.html", o=data, page_size=services.OVERVIEW_PAGE_SIZE, **_labels())
 
 
@@ -50,7 +43,7 @@ def city(slug):
     filters = services.Filters.from_args(request.args)
     has_own = services.own_grouping(city, True)
     own = has_own and request.args.get("felder") == "eigene"
-    data = services.inventory(current_user, city, filters, _page(), own_fields=own)
+    data = services.inventory(current_user, city, filters, page_number(), own_fields=own)
     return render_template("inventory/city.html", city=city, d=data, filters=filters, own_fields=own,
                            has_own=has_own, **_labels())
 
@@ -99,6 +92,13 @@ def _choices(form, city, project=None):
         (str(f.id), f.name) for f in services.city_field_list(city.id)]
 
 
+def _city_for(slug, permission: str):
+    """The city (404), and the user's permission on it (403)."""
+    city = services.city_or_404(slug)
+    require(current_user, permission, city)
+    return city
+
+
 def _form_data(form) -> dict:
     """The project form's values as the services take them."""
     return {k: getattr(form, k).data for k in ("title", "summary", "field_id", "topic_id", "status", "priority",
@@ -117,19 +117,16 @@ def _show_errors(form, exc) -> None:
 @login_required
 def new(slug):
     """Record a project of the own city (staff: as a draft)."""
-    city = services.city_or_404(slug)
-    require(current_user, "project.draft", city)
+    city = _city_for(slug, "project.draft")
     form = ProjectForm()
     _choices(form, city)
-    if form.validate_on_submit():
-        on_invalid("inventory/new.html", form, form=form, city=city)
+
+    def save(form):
         project = services.create_project(current_user, _form_data(form))
         flash(_("Das Vorhaben wurde als Entwurf gespeichert; eine Leitung Ihrer Kommune gibt es frei.")
               if project.is_draft else _("Das Vorhaben wurde gespeichert."), "success")
         return redirect(url_for("inventory.detail", project_id=project.id))
-    elif form.errors:
-        return render_template("inventory/new.html", form=form, city=city), 422
-    return render_template("inventory/new.html", form=form, city=city)
+    return form_page(form, "inventory/new.html", save, city=city)
 
 
 @bp.route("/projekt/<int:project_id>/bearbeiten", methods=["GET", "POST"])
@@ -148,14 +145,13 @@ def edit(project_id):
         form.end_month.data = services.format_month(project.end_month)
         form.budget_eur.data = "" if project.budget_eur is None else str(project.budget_eur)
         form.version.data = str(project.version)
-    if form.validate_on_submit():
+
+    def save(form):
         on_invalid(lambda exc: _edit_invalid(exc, form, project))
         services.update_project(current_user, project, _form_data(form), version=form.version.data)
         flash(_("Das Vorhaben wurde gespeichert."), "success")
         return redirect(url_for("inventory.detail", project_id=project.id))
-    elif form.errors:
-        return render_template("inventory/edit.html", form=form, project=project), 422
-    return render_template("inventory/edit.html", form=form, project=project)
+    return form_page(form, "inventory/edit.html", save, project=project)
 
 
 def _edit_invalid(exc, form, project):
@@ -211,18 +207,13 @@ def delete(project_id):
 @login_required
 def import_upload(slug):
     """Step 1: upload the city's existing list as CSV."""
-    city = services.city_or_404(slug)
-    require(current_user, "project.manage", city)
-    form = UploadForm()
-    if form.validate_on_submit():
+    city = _city_for(slug, "project.manage")
+
+    def save(form):
         file = form.file.data
-        raw = file.read() if file else b""
-        on_invalid("inventory/import_upload.html", form, form=form, city=city)
-        upload = importer.store_upload(current_user, getattr(file, "filename", "") or "", raw)
+        upload = importer.store_upload(current_user, getattr(file, "filename", "") or "", file.read() if file else b"")
         return redirect(url_for("inventory.import_mapping", slug=city.slug, token=upload.token))
-    elif form.errors:
-        return render_template("inventory/import_upload.html", form=form, city=city), 422
-    return render_template("inventory/import_upload.html", form=form, city=city)
+    return form_page(UploadForm(), "inventory/import_upload.html", save, city=city)
 
 
 def _mapping_from_request(header):
@@ -311,8 +302,7 @@ def _freeze_hints(form):
 @login_required
 def freeze(slug):
     """A lead freezes the own city's inventory into the status report of a year."""
-    city = services.city_or_404(slug)
-    require(current_user, "report.freeze", city)
+    city = _city_for(slug, "report.freeze")
     if current_user.municipality_id != city.id:
         abort(403)
     form = ReportForm()

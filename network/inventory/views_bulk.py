@@ -1,15 +1,15 @@
 """Sammelpflege (issue #21, item 5): the city's projects in one table, status, priority and planned end changed in
 place and saved with one form submit (no JavaScript needed); paged, filterable by status and field of action."""
 
+import functools
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from network.core.boundary import on_invalid
+from network.core.forms import table_saved
 from network.inventory import services
 from network.inventory.forms import ActionForm
 from network.inventory.services._common import int_or_none
@@ -57,15 +57,9 @@ def bulk(slug):
     filters = services.BulkFilters.from_args(request.args)
     form = ActionForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        posted = read_rows(request.form)
-        on_invalid(lambda exc: _page(city, filters, form, exc.status, posted, exc.errors))
-        saved = services.save_bulk(current_user, city, posted)
-        if saved:
-            flash(ngettext("%(num)s Vorhaben wurde gespeichert.", "%(num)s Vorhaben wurden gespeichert.",
-                           len(saved)), "success")
-        else:
-            flash(_("Sie haben nichts geändert; es wurde nichts gespeichert."), "info")
-        return redirect(url_for("inventory.bulk", slug=city.slug, **filters.args(filters.page)))
+        return table_saved(
+            form, read_rows, functools.partial(_page, city, filters, form),
+            lambda posted: len(services.save_bulk(current_user, city, posted)),
+            lambda n: ngettext("%(num)s Vorhaben wurde gespeichert.", "%(num)s Vorhaben wurden gespeichert.", n),
+            url_for("inventory.bulk", slug=city.slug, **filters.args(filters.page)))
     return _page(city, filters, form)

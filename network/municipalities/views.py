@@ -1,5 +1,7 @@
 """Member cities: list, page, admission, master data, the city's accounts."""
 
+import functools
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +11,7 @@ from network.accounts import services as accounts
 from network.accounts.forms import EmptyForm, InviteForm, RoleForm
 from network.accounts.models import User
 from network.core.boundary import on_invalid
+from network.core.forms import form_page, submitted, succeeded
 from network.core.permissions import can, require
 from network.core.tenancy import get_or_404
 from network.extensions import db
@@ -41,15 +44,14 @@ def list_cities():
 def new():
     """Coordinator: admit a city and invite its first lead."""
     require(current_user, "municipality.admit")
-    form = AdmitForm()
-    if form.validate_on_submit():
-        on_invalid("municipalities/new.html", form, form=form)
+
+    def save(form):
         city = services.admit_municipality(current_user, _fields(form), lead_email=form.lead_email.data,
                                            lead_name=form.lead_name.data)
         flash(_("%(city)s wurde aufgenommen; die Einladung an %(email)s ist unterwegs.", city=city.name,
                 email=form.lead_email.data), "success")
         return redirect(url_for("municipalities.detail", slug=city.slug))
-    return render_template("municipalities/new.html", form=form), 422 if form.errors else 200
+    return form_page(AdmitForm(), "municipalities/new.html", save)
 
 
 @bp.route("/<slug>")
@@ -94,13 +96,11 @@ def edit(slug):
     """A city's lead or a coordinator edits its master data."""
     city = services.get_by_slug_or_404(slug)
     require(current_user, "municipality.edit_own", city)
-    form = MunicipalityForm(obj=city)
-    if form.validate_on_submit():
-        on_invalid("municipalities/edit.html", form, form=form, city=city)
+
+    def save(form):
         services.update_municipality(current_user, city, _fields(form))
-        flash(_("Die Stammdaten wurden gespeichert."), "success")
-        return redirect(url_for("municipalities.detail", slug=city.slug))
-    return render_template("municipalities/edit.html", form=form, city=city), 422 if form.errors else 200
+        return succeeded(_("Die Stammdaten wurden gespeichert."), url_for("municipalities.detail", slug=city.slug))
+    return form_page(MunicipalityForm(obj=city), "municipalities/edit.html", save, city=city)
 
 
 @bp.route("/<slug>/konten", methods=["GET", "POST"])
@@ -152,40 +152,40 @@ def _on_invalid_to_accounts(city):
     on_invalid(page)
 
 
-@bp.route("/<slug>/konten/<int:user_id>/rolle", methods=["POST"])
-@login_required
-def set_role(slug, user_id):
+def _account_action(rule, form_class=EmptyForm):
+    """Register a POST on one account of the city at ``rule`` (the endpoint is the function's name): the city and
+    the account (404; the permission, 403), the posted form (broken: 400), a refusal back to the account list with
+    its messages; ``act(user, form)`` calls the service and returns the success message."""
+    def register(act):
+        @functools.wraps(act)
+        @login_required
+        def view(slug, user_id):
+            city, user = _city_user(slug, user_id)
+            form = submitted(form_class())
+            _on_invalid_to_accounts(city)
+            return _to_accounts(city, act(user, form))
+        bp.add_url_rule(rule, act.__name__, view, methods=["POST"])
+        return view
+    return register
+
+
+@_account_action("/<slug>/konten/<int:user_id>/rolle", RoleForm)
+def set_role(user, form):
     """Change an account's role (lead/staff)."""
-    city, user = _city_user(slug, user_id)
-    form = RoleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    _on_invalid_to_accounts(city)
     accounts.set_role(current_user, user, form.role.data)
-    return _to_accounts(city, _("Die Rolle von %(name)s ist jetzt: %(role)s.", name=user.name, role=user.role_label))
+    return _("Die Rolle von %(name)s ist jetzt: %(role)s.", name=user.name, role=user.role_label)
 
 
-@bp.route("/<slug>/konten/<int:user_id>/aktiv", methods=["POST"])
-@login_required
-def set_active(slug, user_id):
+@_account_action("/<slug>/konten/<int:user_id>/aktiv")
+def set_active(user, form):
     """Deactivate or reactivate an account."""
-    city, user = _city_user(slug, user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     active = request.form.get("active") == "1"
-    _on_invalid_to_accounts(city)
     accounts.set_active(current_user, user, active)
-    return _to_accounts(city, _("%(name)s wurde aktiviert.", name=user.name) if active
-                        else _("%(name)s wurde deaktiviert.", name=user.name))
+    return _("%(name)s wurde aktiviert.", name=user.name) if active else _("%(name)s wurde deaktiviert.", name=user.name)
 
 
-@bp.route("/<slug>/konten/<int:user_id>/einladung", methods=["POST"])
-@login_required
-def resend_invite(slug, user_id):
+@_account_action("/<slug>/konten/<int:user_id>/einladung")
+def resend_invite(user, form):
     """Send a fresh invitation link."""
-    city, user = _city_user(slug, user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    _on_invalid_to_accounts(city)
     accounts.resend_invitation(current_user, user)
-    return _to_accounts(city, _("Eine neue Einladung an %(email)s ist unterwegs.", email=user.email))
+    return _("Eine neue Einladung an %(email)s ist unterwegs.", email=user.email)

@@ -16,6 +16,7 @@ from network.core.current import SESSION_KEY
 from network.core.forms import safe_next
 from network.core.permissions import can
 from network.core.validation import ValidationFailed
+from network.core.pagination import page_number
 from network.extensions import db
 from network.municipalities.models import Municipality
 from network.municipalities.services import admit_municipality, get_by_slug_or_404
@@ -29,17 +30,10 @@ net = Blueprint("net", __name__, url_prefix="/n/<network>")
 PAGE_SIZE = 50
 
 
-def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("seite", 1)), 10_000))
-    except ValueError:
-        return 1
-
-
 @bp.route("/netzwerke/", endpoint="list")
 def list_networks():
     """The installation's networks with region and member count (public, 50 per page)."""
-    pagination = services.all_networks(page=_page(), per_page=PAGE_SIZE)
+    pagination = services.all_networks(page=page_number(), per_page=PAGE_SIZE)
     counts = services.member_counts([n.id for n in pagination.items])
     return render_template("networks/list.html", networks=pagination.items, counts=counts, page=pagination.page,
                            has_next=pagination.has_next)

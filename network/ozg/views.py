@@ -1,6 +1,7 @@
 """OZG pages: a city's OZG page, one service's form, the bulk table per Themenfeld, CSV export and import (bp,
 /ozg/<city>/…); the network matrix and a service's page in a network (net, /n/<network>/ozg/…)."""
 
+import functools
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +12,7 @@ from flask_login import current_user, login_required
 from network.core.boundary import on_invalid
 from network.core.csvutil import csv_response
 from network.core.current import scope_blueprint
-from network.core.forms import apply_errors
+from network.core.forms import apply_errors, table_saved
 from network.core.permissions import require
 from network.networks.services import readable_network
 from network.ozg import services
@@ -129,16 +130,11 @@ def bulk(slug, tf):
     name = services.themenfeld_or_404(tf)
     form = ActionForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        posted = read_rows(request.form)
-        on_invalid(lambda exc: _bulk_page(city, name, form, exc.status, posted, exc.errors))
-        saved = services.save_bulk(current_user, city, name, posted)
-        if saved:
-            flash(ngettext("%(num)s Stand wurde gespeichert.", "%(num)s Stände wurden gespeichert.", saved), "success")
-        else:
-            flash(_("Sie haben nichts geändert; es wurde nichts gespeichert."), "info")
-        return redirect(url_for("ozg.bulk", slug=city.slug, tf=tf))
+        return table_saved(form, read_rows, functools.partial(_bulk_page, city, name, form),
+                           lambda posted: services.save_bulk(current_user, city, name, posted),
+                           lambda n: ngettext("%(num)s Stand wurde gespeichert.",
+                                              "%(num)s Stände wurden gespeichert.", n),
+                           url_for("ozg.bulk", slug=city.slug, tf=tf))
     return _bulk_page(city, name, form)
 
 

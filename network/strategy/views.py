@@ -1,22 +1,17 @@
 """Strategy pages: a city's Digitalstrategie (vision, fields of action with projects and traffic lights, roadmap,
 council decisions, documents, yearly reports; printable), and the lead's editing page with its forms."""
 
-from flask import (
-    Blueprint,
-    abort,
-    after_this_request,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+import functools
+from collections.abc import Callable
+from typing import NamedTuple
+
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core import files
 from network.core.boundary import on_invalid
-from network.core.forms import apply_errors, confirmation_page, confirmed
+from network.core.forms import apply_errors, confirmation_page, confirmed, submitted, succeeded
 from network.core.permissions import require
 from network.inventory import services as inventory
 from network.inventory.models import PRIORITIES, STATUS_SHAPES, STATUSES
@@ -38,13 +33,6 @@ def _labels() -> dict:
             "visibilities": VISIBILITY_LABELS}
 
 
-def _submitted(form):
-    """The posted form, checked (CSRF included); a broken post answers 400."""
-    if not form.validate_on_submit():
-        abort(400)
-    return form
-
-
 def _lead_city(slug):
     """The city, and the acting user is its lead (another city 404, staff and the coordination 403)."""
     city = inventory.city_or_404(slug)
@@ -52,19 +40,9 @@ def _lead_city(slug):
     return city
 
 
-def _removal_unconfirmed(city, heading: str, line: str, action: str):
-    """The confirmation step of a removal: the page asking for it, or None once confirmed (a broken post: 400)."""
-    _submitted(ActionForm())
-    if confirmed():
-        return None
-    return confirmation_page(heading=heading, lines=[line], action=action, button=_("Ja, entfernen"),
-                             back=url_for("strategy.edit", slug=city.slug))
-
-
 def _done(city, message: str):
     """Back to the editing page with the success message."""
-    flash(message, "success")
-    return redirect(url_for("strategy.edit", slug=city.slug))
+    return succeeded(message, url_for("strategy.edit", slug=city.slug))
 
 
 @bp.route("/<slug>/")
@@ -121,87 +99,97 @@ def edit(slug):
     city = _lead_city(slug)
     if request.method == "GET":
         return _edit_page(city)
-    form = _submitted(StrategyForm())
+    form = submitted(StrategyForm())
     on_invalid(_invalid(city, "form", form))
     services.save_strategy(current_user, city, {"vision": form.vision.data, "visibility": form.visibility.data},
                            version=form.version.data)
     return _done(city, _("Das Leitbild wurde gespeichert."))
 
 
-@bp.route("/<slug>/beschluesse", methods=["POST"])
-@login_required
-def add_decision(slug):
+def _edit_form(rule, form_class, prefix, key):
+    """Register the POST of one form of the editing page at ``rule`` (the endpoint is the function's name): the lead
+    only, the posted form (broken: 400; a refusal shows the editing page again with it as ``key``), then
+    ``act(city, form)`` calls the service and returns the success message."""
+    def register(act):
+        @functools.wraps(act)
+        @login_required
+        def view(slug):
+            city = _lead_city(slug)
+            form = submitted(form_class(prefix=prefix))
+            on_invalid(_invalid(city, key, form))
+            return _done(city, act(city, form))
+        bp.add_url_rule(rule, act.__name__, view, methods=["POST"])
+        return view
+    return register
+
+
+class Removal(NamedTuple):
+    """What the confirmation step of a removal says, what removes, and the message after it."""
+    heading: str
+    line: str
+    remove: Callable[[], object]
+    message: str
+
+
+def _removal(rule):
+    """Register a removal from the editing page at ``rule`` (the endpoint is the function's name): the lead only,
+    ``ask(city, **ids)`` (which may answer 404) says what goes, the posted action form (broken: 400), the confirmation
+    page until the post carries confirm=1, then the removal and back to the editing page."""
+    def register(ask):
+        @functools.wraps(ask)
+        @login_required
+        def view(slug, **ids):
+            city = _lead_city(slug)
+            step = ask(city, **ids)
+            submitted(ActionForm())
+            if not confirmed():
+                return confirmation_page(heading=step.heading, lines=[step.line], button=_("Ja, entfernen"),
+                                         action=url_for(f"strategy.{ask.__name__}", slug=city.slug, **ids),
+                                         back=url_for("strategy.edit", slug=city.slug))
+            step.remove()
+            return _done(city, step.message)
+        bp.add_url_rule(rule, ask.__name__, view, methods=["POST"])
+        return view
+    return register
+
+
+@_edit_form("/<slug>/beschluesse", DecisionForm, "beschluss", "decision_form")
+def add_decision(city, form):
     """Record a council decision (day and title)."""
-    city = _lead_city(slug)
-    form = _submitted(DecisionForm(prefix="beschluss"))
-    on_invalid(_invalid(city, "decision_form", form))
     services.add_decision(current_user, city, {"decided_on": form.decided_on.data, "title": form.title.data})
-    return _done(city, _("Der Beschluss wurde eingetragen."))
+    return _("Der Beschluss wurde eingetragen.")
 
 
-@bp.route("/<slug>/beschluesse/<int:decision_id>/loeschen", methods=["POST"])
-@login_required
-def delete_decision(slug, decision_id):
+@_removal("/<slug>/beschluesse/<int:decision_id>/loeschen")
+def delete_decision(city, decision_id):
     """Remove a council decision (after the confirmation step)."""
-    city = _lead_city(slug)
-    step = _removal_unconfirmed(city, _("Beschluss entfernen?"),
-                                _("Der Beschluss verschwindet aus der Digitalstrategie."),
-                                url_for("strategy.delete_decision", slug=city.slug, decision_id=decision_id))
-    if step is not None:
-        return step
-    services.delete_decision(current_user, city, decision_id)
-    return _done(city, _("Der Beschluss wurde entfernt."))
+    return Removal(_("Beschluss entfernen?"), _("Der Beschluss verschwindet aus der Digitalstrategie."),
+                   lambda: services.delete_decision(current_user, city, decision_id),
+                   _("Der Beschluss wurde entfernt."))
 
 
-@bp.route("/<slug>/dokumente", methods=["POST"])
-@login_required
-def upload(slug):
+@_edit_form("/<slug>/dokumente", DocumentForm, "dokument", "document_form")
+def upload(city, form):
     """Add a document (the strategy PDF, a council paper), checked by content."""
-    city = _lead_city(slug)
-    form = _submitted(DocumentForm(prefix="dokument"))
-    on_invalid(_invalid(city, "document_form", form))
-    name = services.add_document(current_user, city, form.title.data, form.file.data).storage_name
-
-    @after_this_request
-    def keep_file_only_with_its_row(response):
-        # the boundary committed the row only for an answer below 400; otherwise the file has no owner
-        if response.status_code >= 400:
-            files.delete_stored(name)
-        return response
-
-    return _done(city, _("Das Dokument wurde gespeichert."))
+    # the boundary commits the row only for an answer below 400; otherwise the file has no owner and goes
+    files.delete_stored_after(services.add_document(current_user, city, form.title.data, form.file.data).storage_name,
+                              success=False)
+    return _("Das Dokument wurde gespeichert.")
 
 
-@bp.route("/<slug>/dokumente/<int:document_id>/loeschen", methods=["POST"])
-@login_required
-def delete_document(slug, document_id):
+@_removal("/<slug>/dokumente/<int:document_id>/loeschen")
+def delete_document(city, document_id):
     """Remove a document (after the confirmation step); the stored file goes after the commit."""
-    city = _lead_city(slug)
-    step = _removal_unconfirmed(city, _("Dokument entfernen?"),
-                                _("Das Dokument wird gelöscht und ist nicht mehr abrufbar."),
-                                url_for("strategy.delete_document", slug=city.slug, document_id=document_id))
-    if step is not None:
-        return step
-    name = services.delete_document(current_user, city, document_id)
-
-    @after_this_request
-    def remove_file(response):
-        if response.status_code < 400:
-            files.delete_stored(name)
-        return response
-
-    return _done(city, _("Das Dokument wurde entfernt."))
+    return Removal(_("Dokument entfernen?"), _("Das Dokument wird gelöscht und ist nicht mehr abrufbar."),
+                   lambda: files.delete_stored_after(services.delete_document(current_user, city, document_id),
+                                                     success=True), _("Das Dokument wurde entfernt."))
 
 
-@bp.route("/<slug>/handlungsfelder", methods=["POST"])
-@login_required
-def add_field(slug):
+@_edit_form("/<slug>/handlungsfelder", FieldForm, "feld", "field_form")
+def add_field(city, form):
     """Add one of the city's own fields of action."""
-    city = _lead_city(slug)
-    form = _submitted(FieldForm(prefix="feld"))
-    on_invalid(_invalid(city, "field_form", form))
     row = services.add_field(current_user, city, {"name": form.name.data, "description": form.description.data})
-    return _done(city, _("Das Handlungsfeld %(name)s wurde angelegt.", name=row.name))
+    return _("Das Handlungsfeld %(name)s wurde angelegt.", name=row.name)
 
 
 @bp.route("/<slug>/handlungsfelder/<int:field_id>", methods=["GET", "POST"])
@@ -210,7 +198,7 @@ def edit_field(slug, field_id):
     """Rename, describe or move one of the city's own fields of action."""
     city = _lead_city(slug)
     row = services.field_or_404(city, field_id)
-    form = FieldForm(obj=row) if request.method == "GET" else _submitted(FieldForm())
+    form = FieldForm(obj=row) if request.method == "GET" else submitted(FieldForm())
 
     def render(status=200):
         return render_template("strategy/field.html", city=city, row=row, form=form, action_form=ActionForm()), status
@@ -219,21 +207,14 @@ def edit_field(slug, field_id):
         on_invalid(lambda exc: (apply_errors(form, exc.errors), render(exc.status))[1])
         services.update_field(current_user, city, row, {"name": form.name.data, "description": form.description.data,
                                                         "position": form.position.data})
-        flash(_("Das Handlungsfeld wurde gespeichert."), "success")
-        return redirect(url_for("strategy.edit", slug=city.slug))
+        return _done(city, _("Das Handlungsfeld wurde gespeichert."))
     return render()
 
 
-@bp.route("/<slug>/handlungsfelder/<int:field_id>/loeschen", methods=["POST"])
-@login_required
-def delete_field(slug, field_id):
+@_removal("/<slug>/handlungsfelder/<int:field_id>/loeschen")
+def delete_field(city, field_id):
     """Remove one of the city's own fields (after the confirmation step); its projects keep their network field."""
-    city = _lead_city(slug)
     row = services.field_or_404(city, field_id)
-    step = _removal_unconfirmed(city, _("Handlungsfeld %(name)s entfernen?", name=row.name),
-                                _("Die Vorhaben dieses Felds behalten ihr Handlungsfeld des Netzwerks."),
-                                url_for("strategy.delete_field", slug=city.slug, field_id=row.id))
-    if step is not None:
-        return step
-    services.delete_field(current_user, city, row)
-    return _done(city, _("Das Handlungsfeld wurde entfernt."))
+    return Removal(_("Handlungsfeld %(name)s entfernen?", name=row.name),
+                   _("Die Vorhaben dieses Felds behalten ihr Handlungsfeld des Netzwerks."),
+                   lambda: services.delete_field(current_user, city, row), _("Das Handlungsfeld wurde entfernt."))

@@ -168,3 +168,45 @@ def test_stale_vision_answers_409_and_keeps_the_text(client, login_as, lead_a, c
     assert client.post("/strategie/ettlingen/bearbeiten", data={"vision": "Mein neuer Text", "visibility": "public",
                                                                 "version": "1"}).status_code == 302
     assert db.session.query(Strategy).one().vision == "Mein neuer Text"
+
+
+def test_removing_a_document_or_decision_needs_confirmation_and_the_file_goes(client, login_as, lead_a, city_a):
+    import os
+
+    from network.core.files import upload_folder
+    login_as(lead_a)
+    _record(client)
+    doc = db.session.query(StrategyDocument).one()
+    path = os.path.join(upload_folder(), doc.storage_name)
+    assert os.path.exists(path)
+    resp = client.post(f"/strategie/ettlingen/dokumente/{doc.id}/loeschen")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Dokument entfernen?" in html and os.path.exists(path)  # the confirmation page
+    resp = client.post(f"/strategie/ettlingen/dokumente/{doc.id}/loeschen", data={"confirm": "1"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/strategie/ettlingen/bearbeiten")
+    assert row_count(StrategyDocument) == 0 and not os.path.exists(path)
+    decision = db.session.query(CouncilDecision).one()
+    assert "Beschluss entfernen?" in client.post(
+        f"/strategie/ettlingen/beschluesse/{decision.id}/loeschen").get_data(as_text=True)
+    assert client.post(f"/strategie/ettlingen/beschluesse/{decision.id}/loeschen",
+                       data={"confirm": "1"}).status_code == 302
+    assert row_count(CouncilDecision) == 0
+    assert "Der Beschluss wurde entfernt." in client.get("/strategie/ettlingen/bearbeiten").get_data(as_text=True)
+
+
+def test_an_upload_whose_commit_fails_leaves_no_file(client, login_as, lead_a, city_a, monkeypatch):
+    import os
+
+    from network.core.files import upload_folder
+    login_as(lead_a)
+    os.makedirs(upload_folder(), exist_ok=True)
+    before = set(os.listdir(upload_folder()))
+
+    def commit_fails():
+        raise RuntimeError("database gone")
+    monkeypatch.setattr(db.session, "commit", commit_fails)
+    monkeypatch.setitem(client.application.config, "PROPAGATE_EXCEPTIONS", False)
+    resp = client.post("/strategie/ettlingen/dokumente", data={
+        "dokument-title": "x", "dokument-file": (io.BytesIO(PDF), "strategie.pdf")}, content_type="multipart/form-data")
+    assert resp.status_code == 500
+    assert set(os.listdir(upload_folder())) == before  # the row was rolled back: its file went too

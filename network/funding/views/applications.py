@@ -1,10 +1,12 @@
 """Funding pages: joint applications, their workspace (status, partners, shares, checklist, notes, documents)."""
 
-from flask import abort, after_this_request, flash, redirect, render_template, request, url_for
+import functools
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from network.core.boundary import on_invalid
+from network.core.forms import form_page, posted_action, succeeded
 from network.core.permissions import can, require
 from network.funding import services
 from network.funding.forms import (AnswerForm, ApplicationForm, DocumentForm, ItemForm, NoteForm, PartnerForm,
@@ -22,16 +24,14 @@ def new_application(call_id):
     form = ApplicationForm()
     if request.method == "GET":
         form.title.data = call.title
-    if form.validate_on_submit():
-        on_invalid("funding/new_application.html", form, form=form, call=call)
+
+    def save(form):
         app_ = services.create_application(current_user, call, {
             "title": form.title.data, "description": form.description.data,
             "requested_amount": form.requested_amount.data})
         flash(_("Der Antrag ist angelegt. Laden Sie jetzt Partnerkommunen ein."), "success")
         return redirect(url_for("funding.application", application_id=app_.id))
-    elif form.errors:
-        return render_template("funding/new_application.html", form=form, call=call), 422
-    return render_template("funding/new_application.html", form=form, call=call)
+    return form_page(form, "funding/new_application.html", save, call=call)
 
 
 @bp.route("/antraege/")
@@ -83,73 +83,68 @@ def application(application_id):
 
 def _workspace_form(app_, form, form_name=None):
     """A workspace form was posted: 400 without a valid CSRF token; a refusal re-renders the workspace."""
-    if not form.validate_on_submit():
-        abort(400)
-    forms = {form_name: form} if form_name else {}
-    on_invalid(lambda exc: _render_application(app_, exc.status, error=next(iter(exc.errors.values())), **forms),
-               form)
-    return form
+    return posted_action(form, functools.partial(_render_application, app_), **({form_name: form} if form_name else {}))
 
 
 def _to_workspace(app_, message):
-    flash(message, "success")
-    return redirect(url_for("funding.application", application_id=app_.id))
+    return succeeded(message, url_for("funding.application", application_id=app_.id))
 
 
-@bp.route("/antraege/<int:application_id>/status", methods=["POST"])
-@login_required
-def update_application(application_id):
+def _workspace_action(rule, form_class, form_name=None):
+    """Register a POST of the workspace at ``rule`` (the endpoint is the function's name): the application (404 for
+    one the user may not see), the posted form (``_workspace_form``), then ``act(app_, form)`` calls the service and
+    returns the success message (back to the workspace) or its own answer."""
+    def register(act):
+        @functools.wraps(act)
+        @login_required
+        def view(application_id):
+            app_ = services.get_application_or_404(current_user, application_id)
+            answer_ = act(app_, _workspace_form(app_, form_class(), form_name))
+            return _to_workspace(app_, answer_) if isinstance(answer_, str) else answer_
+        bp.add_url_rule(rule, act.__name__, view, methods=["POST"])
+        return view
+    return register
+
+
+@_workspace_action("/antraege/<int:application_id>/status", StatusForm, "status_form")
+def update_application(app_, form):
     """Lead city: status and amounts."""
-    app_ = services.get_application_or_404(current_user, application_id)
-    form = _workspace_form(app_, StatusForm(), "status_form")
     services.update_application(current_user, app_, {
         "status": form.status.data, "requested_amount": form.requested_amount.data,
         "granted_amount": form.granted_amount.data}, version=form.version.data)
-    return _to_workspace(app_, _("Status und Beträge sind gespeichert."))
+    return _("Status und Beträge sind gespeichert.")
 
 
-@bp.route("/antraege/<int:application_id>/partner", methods=["POST"])
-@login_required
-def invite_partner(application_id):
+@_workspace_action("/antraege/<int:application_id>/partner", PartnerForm, "partner_form")
+def invite_partner(app_, form):
     """Lead city: invite a partner city."""
-    app_ = services.get_application_or_404(current_user, application_id)
-    form = _workspace_form(app_, PartnerForm(), "partner_form")
     services.invite_partner(current_user, app_, form.municipality_id.data)
-    return _to_workspace(app_, _("Die Kommune ist eingeladen; ihre Leitung wird per E-Mail benachrichtigt."))
+    return _("Die Kommune ist eingeladen; ihre Leitung wird per E-Mail benachrichtigt.")
 
 
-@bp.route("/antraege/<int:application_id>/antwort", methods=["POST"])
-@login_required
-def answer(application_id):
+@_workspace_action("/antraege/<int:application_id>/antwort", AnswerForm)
+def answer(app_, form):
     """An invited city accepts or declines."""
-    app_ = services.get_application_or_404(current_user, application_id)
-    form = _workspace_form(app_, AnswerForm())
     services.answer_invitation(current_user, app_, form.decision.data)
     if form.decision.data != "accept":
         flash(_("Sie haben die Einladung abgelehnt."), "success")
         return redirect(url_for("funding.applications"))  # a declined city no longer sees the workspace
-    return _to_workspace(app_, _("Ihre Kommune ist jetzt beim Antrag dabei."))
+    return _("Ihre Kommune ist jetzt beim Antrag dabei.")
 
 
-@bp.route("/antraege/<int:application_id>/anteil", methods=["POST"])
-@login_required
-def share(application_id):
+@_workspace_action("/antraege/<int:application_id>/anteil", ShareForm, "share_form")
+def share(app_, form):
     """A member city sets its own share."""
-    app_ = services.get_application_or_404(current_user, application_id)
-    form = _workspace_form(app_, ShareForm(), "share_form")
     services.set_share(current_user, app_, form.share_amount.data, form.share_note.data)
-    return _to_workspace(app_, _("Der Eigenanteil Ihrer Kommune ist gespeichert."))
+    return _("Der Eigenanteil Ihrer Kommune ist gespeichert.")
 
 
-@bp.route("/antraege/<int:application_id>/aufgaben", methods=["POST"])
-@login_required
-def add_item(application_id):
+@_workspace_action("/antraege/<int:application_id>/aufgaben", ItemForm, "item_form")
+def add_item(app_, form):
     """Add a checklist item."""
-    app_ = services.get_application_or_404(current_user, application_id)
-    form = _workspace_form(app_, ItemForm(), "item_form")
     services.add_checklist_item(current_user, app_, {
         "title": form.title.data, "municipality_id": form.municipality_id.data, "due_on": form.due_on.data})
-    return _to_workspace(app_, _("Die Aufgabe steht auf der Checkliste."))
+    return _("Die Aufgabe steht auf der Checkliste.")
 
 
 @bp.route("/antraege/<int:application_id>/aufgaben/<int:item_id>", methods=["POST"])
@@ -158,30 +153,23 @@ def toggle_item(application_id, item_id):
     """Tick or untick a checklist item."""
     app_ = services.get_application_or_404(current_user, application_id)
     item = services.get_item_or_404(app_, item_id)
-    form = _workspace_form(app_, ToggleForm())
-    done = form.done.data == "1"
+    done = _workspace_form(app_, ToggleForm()).done.data == "1"
     services.set_item_done(current_user, app_, item, done)
     return _to_workspace(app_, _("Erledigt.") if done else _("Die Aufgabe ist wieder offen."))
 
 
-@bp.route("/antraege/<int:application_id>/notizen", methods=["POST"])
-@login_required
-def add_note(application_id):
+@_workspace_action("/antraege/<int:application_id>/notizen", NoteForm, "note_form")
+def add_note(app_, form):
     """Write a note in the workspace."""
-    app_ = services.get_application_or_404(current_user, application_id)
-    form = _workspace_form(app_, NoteForm(), "note_form")
     services.add_note(current_user, app_, form.body.data)
-    return _to_workspace(app_, _("Die Notiz ist gespeichert."))
+    return _("Die Notiz ist gespeichert.")
 
 
-@bp.route("/antraege/<int:application_id>/dokumente", methods=["POST"])
-@login_required
-def upload_document(application_id):
+@_workspace_action("/antraege/<int:application_id>/dokumente", DocumentForm, "document_form")
+def upload_document(app_, form):
     """Add a document to the workspace."""
-    app_ = services.get_application_or_404(current_user, application_id)
-    _workspace_form(app_, DocumentForm(), "document_form")
     services.upload_document(current_user, app_, request.files.get("file"))
-    return _to_workspace(app_, _("Das Dokument ist hochgeladen."))
+    return _("Das Dokument ist hochgeladen.")
 
 
 @bp.route("/antraege/<int:application_id>/dokumente/<int:document_id>")
@@ -201,17 +189,11 @@ def download_document(application_id, document_id):
 @login_required
 def delete_document(application_id, document_id):
     """Remove a document; the file goes only after the row's deletion is committed."""
-    from network.core.files import delete_stored
+    from network.core.files import delete_stored_after
     app_ = services.get_application_or_404(current_user, application_id)
     require(current_user, "funding.apply")
     doc = services.get_document_or_404(app_, document_id)
     _workspace_form(app_, ToggleForm())
-    name = services.delete_document(current_user, app_, doc)
-
-    @after_this_request
-    def remove_file(response):
-        # runs after the boundary committed (a failed commit answers >= 400 and keeps the file)
-        if response.status_code < 400:
-            delete_stored(name)
-        return response
+    # the file goes after the boundary committed (a failed commit answers >= 400 and keeps the file)
+    delete_stored_after(services.delete_document(current_user, app_, doc), success=True)
     return _to_workspace(app_, _("Das Dokument ist gelöscht."))

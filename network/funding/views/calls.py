@@ -1,11 +1,11 @@
 """Funding pages: the radar, a call's page, recording and editing calls, the own city's interest."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
-from network.core.forms import apply_errors
+from network.core.forms import apply_errors, form_page, submitted
 from network.core.permissions import require
 from network.funding import services
 from network.funding.forms import CallForm, InterestForm, ToggleForm
@@ -68,25 +68,6 @@ def _call_page(template, form, **context):
     return page
 
 
-@bp.route("/neu", methods=["GET", "POST"])
-@login_required
-def new():
-    """Record a funding call (coordination and city leads)."""
-    require(current_user, "funding.record")
-    form = CallForm()
-    _choices(form)
-    if request.method == "GET":
-        form.checked_on.data = german_date(berlin_today())
-    if form.validate_on_submit():
-        on_invalid(_call_page("funding/new.html", form))
-        call = services.create_call(current_user, _call_data(form))
-        flash(_("Der Förderaufruf %(title)s ist erfasst.", title=call.title), "success")
-        return redirect(url_for("funding.detail", call_id=call.id))
-    elif form.errors:
-        return render_template("funding/new.html", form=form), 422
-    return render_template("funding/new.html", form=form)
-
-
 def _fill_call_form(form, call) -> None:
     """The call's current values, German formatted, into the edit form."""
     v = services.call_values(call)
@@ -103,24 +84,32 @@ def _fill_call_form(form, call) -> None:
     form.version.data = str(call.version)
 
 
-@bp.route("/<int:call_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/neu", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:call_id>/bearbeiten", methods=["GET", "POST"], endpoint="edit")
 @login_required
-def edit(call_id):
-    """Edit a call, e.g. to update "zuletzt geprüft am" (with a version check)."""
-    call = services.get_call_or_404(current_user, call_id)
+def call_form(call_id=None):
+    """Record a funding call (coordination and city leads), or edit one, e.g. to update "zuletzt geprüft am" (with
+    a version check)."""
+    call = None if call_id is None else services.get_call_or_404(current_user, call_id)
     require(current_user, "funding.record")
     form = CallForm()
     _choices(form)
-    if request.method == "GET":
+    template, context = ("funding/new.html", {}) if call is None else ("funding/edit.html", {"call": call})
+    if request.method == "GET" and call is None:
+        form.checked_on.data = german_date(berlin_today())
+    elif request.method == "GET":
         _fill_call_form(form, call)
-    if form.validate_on_submit():
-        on_invalid(_call_page("funding/edit.html", form, call=call))
-        services.update_call(current_user, call, _call_data(form), version=form.version.data)
-        flash(_("Der Förderaufruf wurde gespeichert."), "success")
-        return redirect(url_for("funding.detail", call_id=call.id))
-    elif form.errors:
-        return render_template("funding/edit.html", form=form, call=call), 422
-    return render_template("funding/edit.html", form=form, call=call)
+
+    def save(form):
+        on_invalid(_call_page(template, form, **context))
+        if call is None:
+            saved = services.create_call(current_user, _call_data(form))
+            flash(_("Der Förderaufruf %(title)s ist erfasst.", title=saved.title), "success")
+        else:
+            saved = services.update_call(current_user, call, _call_data(form), version=form.version.data)
+            flash(_("Der Förderaufruf wurde gespeichert."), "success")
+        return redirect(url_for("funding.detail", call_id=saved.id))
+    return form_page(form, template, save, **context)
 
 
 @bp.route("/<int:call_id>/geprueft", methods=["POST"])
@@ -129,8 +118,7 @@ def mark_checked(call_id):
     """Set "zuletzt geprüft am" to today."""
     call = services.get_call_or_404(current_user, call_id)
     require(current_user, "funding.record")
-    if not ToggleForm().validate_on_submit():
-        abort(400)
+    submitted(ToggleForm())
     services.mark_checked(current_user, call)
     flash(_("Vermerkt: Die Angaben wurden heute geprüft."), "success")
     return redirect(url_for("funding.detail", call_id=call.id))
@@ -161,9 +149,7 @@ def interest(call_id):
     """Mark or unmark "wir prüfen eine Bewerbung" for the own city."""
     call = services.get_call_or_404(current_user, call_id)
     require(current_user, "funding.apply")
-    form = InterestForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = submitted(InterestForm())
     interested = form.interested.data != "0"
     on_invalid(lambda exc: _render_detail(call, exc.status, error=next(iter(exc.errors.values())),
                                           interest_form=form), form)

@@ -1,11 +1,13 @@
 """Meetings pages: minutes, decisions and action items."""
 
+import functools
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
-from network.core.forms import safe_next
+from network.core.forms import safe_next, succeeded
 from network.core.markdown import render_markdown
 from network.core.permissions import require
 from network.meetings import services
@@ -36,34 +38,6 @@ def minutes(meeting_id):
                     else url_for("meetings.minutes", meeting_id=meeting.id))
 
 
-@bp.route("/treffen/<int:meeting_id>/beschluesse", methods=["POST"])
-@login_required
-def add_decision(meeting_id):
-    """Record a decision (Beschluss)."""
-    meeting = services.get_meeting_or_404(current_user, meeting_id)
-    form = DecisionForm()
-    detail_on_invalid(meeting, decision_form=form)
-    services.add_decision(current_user, meeting, form.decision_text.data)
-    flash(_("Der Beschluss wurde festgehalten."), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#h-records")
-
-
-@bp.route("/treffen/<int:meeting_id>/aufgaben", methods=["POST"])
-@login_required
-def add_action(meeting_id):
-    """Record an action item with responsible city and due date."""
-    meeting = services.get_meeting_or_404(current_user, meeting_id)
-    form = ActionItemForm()
-    detail_on_invalid(meeting, action_form=form)
-    city = form.action_city.data
-    if (form.action_city_name.data or "").strip():  # a large body's city is typed by name (issue #17)
-        city = services.resolve_body_city(form.action_city_name.data, "action_city_name", meeting.body_id)
-    services.add_action_item(current_user, meeting, {"text": form.action_text.data, "municipality_id": city,
-                                                     "due_date": form.due_date.data})
-    flash(_("Die Aufgabe wurde festgehalten."), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#h-records")
-
-
 @bp.route("/treffen/aufgaben/<int:item_id>/stand", methods=["POST"])
 @login_required
 def action_status(item_id):
@@ -75,3 +49,38 @@ def action_status(item_id):
     target = request.form.get("next", "")
     return redirect(safe_next(target, "main.index") if target else
                     url_for("meetings.detail", meeting_id=item.meeting_id))
+
+
+def _record(rule, form_class, form_key):
+    """Register the POST of a record form of the meeting page at ``rule`` (the endpoint is the function's name): the
+    meeting (404), a refusal shows the meeting page again with the form as ``form_key``; ``act(meeting, form)``
+    records and returns the success message (back to the page's records)."""
+    def register(act):
+        @functools.wraps(act)
+        @login_required
+        def view(meeting_id):
+            meeting = services.get_meeting_or_404(current_user, meeting_id)
+            form = form_class()
+            detail_on_invalid(meeting, **{form_key: form})
+            return succeeded(act(meeting, form), url_for("meetings.detail", meeting_id=meeting.id) + "#h-records")
+        bp.add_url_rule(rule, act.__name__, view, methods=["POST"])
+        return view
+    return register
+
+
+@_record("/treffen/<int:meeting_id>/aufgaben", ActionItemForm, "action_form")
+def add_action(meeting, form):
+    """Record an action item with responsible city and due date."""
+    city = form.action_city.data
+    if (form.action_city_name.data or "").strip():  # a large body's city is typed by name (issue #17)
+        city = services.resolve_body_city(form.action_city_name.data, "action_city_name", meeting.body_id)
+    services.add_action_item(current_user, meeting, {"text": form.action_text.data, "municipality_id": city,
+                                                     "due_date": form.due_date.data})
+    return _("Die Aufgabe wurde festgehalten.")
+
+
+@_record("/treffen/<int:meeting_id>/beschluesse", DecisionForm, "decision_form")
+def add_decision(meeting, form):
+    """Record a decision (Beschluss)."""
+    services.add_decision(current_user, meeting, form.decision_text.data)
+    return _("Der Beschluss wurde festgehalten.")

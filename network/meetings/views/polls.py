@@ -1,10 +1,13 @@
 """Meetings pages: the date poll (slots, answers, picking the date)."""
 
+import functools
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
+from network.core.forms import succeeded
 from network.core.permissions import can
 from network.meetings import services
 from network.meetings.forms import SlotForm
@@ -49,37 +52,41 @@ def poll(meeting_id):
     return redirect(url_for("meetings.poll", meeting_id=meeting.id))
 
 
-@bp.route("/treffen/<int:meeting_id>/umfrage/stimmen", methods=["POST"])
-@login_required
-def vote(meeting_id):
+def _poll_action(rule):
+    """Register a POST of the poll at ``rule`` (the endpoint is the function's name): the meeting (404), the slot the
+    address names (404), a refusal shows the poll again; ``act(meeting, slot)`` calls the service and returns the
+    success message and the meeting's page to go back to."""
+    def register(act):
+        @functools.wraps(act)
+        @login_required
+        def view(meeting_id, slot_id=None):
+            meeting = services.get_meeting_or_404(current_user, meeting_id)
+            slot = None if slot_id is None else services.get_slot_or_404(meeting, slot_id)
+            _poll_on_invalid(meeting)
+            message, endpoint = act(meeting, slot)
+            return succeeded(message, url_for(endpoint, meeting_id=meeting.id))
+        bp.add_url_rule(rule, act.__name__, view, methods=["POST"])
+        return view
+    return register
+
+
+@_poll_action("/treffen/<int:meeting_id>/umfrage/stimmen")
+def vote(meeting, _slot):
     """A member answers the poll (one radio group per slot)."""
-    meeting = services.get_meeting_or_404(current_user, meeting_id)
-    answers = {k[len("slot-"):]: v for k, v in request.form.items() if k.startswith("slot-")}
-    _poll_on_invalid(meeting)
-    services.cast_votes(current_user, meeting, answers)
-    flash(_("Ihre Antworten wurden gespeichert."), "success")
-    return redirect(url_for("meetings.poll", meeting_id=meeting.id))
+    services.cast_votes(current_user, meeting, {k[len("slot-"):]: v for k, v in request.form.items()
+                                                if k.startswith("slot-")})
+    return _("Ihre Antworten wurden gespeichert."), "meetings.poll"
 
 
-@bp.route("/treffen/<int:meeting_id>/umfrage/<int:slot_id>/festlegen", methods=["POST"])
-@login_required
-def pick_slot(meeting_id, slot_id):
+@_poll_action("/treffen/<int:meeting_id>/umfrage/<int:slot_id>/festlegen")
+def pick_slot(meeting, slot):
     """Organiser: the slot becomes the date and the invitations go out."""
-    meeting = services.get_meeting_or_404(current_user, meeting_id)
-    slot = services.get_slot_or_404(meeting, slot_id)
-    _poll_on_invalid(meeting)
     services.pick_slot(current_user, meeting, slot)
-    flash(_("Der Termin steht fest; die Einladungen werden verschickt."), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return _("Der Termin steht fest; die Einladungen werden verschickt."), "meetings.detail"
 
 
-@bp.route("/treffen/<int:meeting_id>/umfrage/<int:slot_id>/entfernen", methods=["POST"])
-@login_required
-def delete_slot(meeting_id, slot_id):
+@_poll_action("/treffen/<int:meeting_id>/umfrage/<int:slot_id>/entfernen")
+def delete_slot(meeting, slot):
     """Organiser: remove a proposed date (its answers go with it)."""
-    meeting = services.get_meeting_or_404(current_user, meeting_id)
-    slot = services.get_slot_or_404(meeting, slot_id)
-    _poll_on_invalid(meeting)
     services.delete_slot(current_user, meeting, slot)
-    flash(_("Der Terminvorschlag wurde entfernt."), "success")
-    return redirect(url_for("meetings.poll", meeting_id=meeting.id))
+    return _("Der Terminvorschlag wurde entfernt."), "meetings.poll"

@@ -4,25 +4,13 @@ attachments, reuse, questions, the Atom feed.
 One module per part; each registers its routes on ``bp`` when imported below (endpoint names stay
 ``practices.<function>``). What several parts share is here."""
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 
+from network.core.forms import submitted as _submitted  # noqa: F401 (the parts import it from here)
+from network.core.pagination import page_number as _page  # noqa: F401 (the parts import it from here)
 from network.practices import services
 
 bp = Blueprint("practices", __name__, url_prefix="/praxis")
-
-
-def _submitted(form):
-    """The posted form, checked (CSRF included); a broken post answers 400."""
-    if not form.validate_on_submit():
-        abort(400)
-    return form
-
-
-def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("seite", 1)), 10_000))
-    except ValueError:
-        return 1
 
 
 def _filters() -> services.Filters:

@@ -8,33 +8,21 @@ from network.core.permissions import require
 from network.practices import services
 from network.practices.forms import AnswerForm, QuestionForm, ReuseForm
 from network.practices.views import _submitted, bp
-from network.practices.views.page import _detail_on_invalid
+from network.practices.views.page import _detail_on_invalid, practice_action
 
 
-@bp.route("/<int:practice_id>/nachnutzung", methods=["POST"])
-@login_required
-def reuse(practice_id):
+@practice_action("/<int:practice_id>/nachnutzung", "practice.reuse", ReuseForm, "reuse", "reuse_form")
+def reuse(practice, form):
     """The own city marks the practice: interested, adopting or adopted."""
-    practice = services.get_practice_or_404(current_user, practice_id)
-    require(current_user, "practice.reuse")
-    form = _submitted(ReuseForm(prefix="reuse"))
-    _detail_on_invalid(practice.id, reuse_form=form)
     services.set_reuse(current_user, practice, form.status.data, form.note.data, form.saved_days.data)
-    flash(_("Die Nachnutzung Ihrer Kommune ist gespeichert; die Autorenkommune wird informiert."), "success")
-    return redirect(url_for("practices.detail", practice_id=practice.id))
+    return _("Die Nachnutzung Ihrer Kommune ist gespeichert; die Autorenkommune wird informiert.")
 
 
-@bp.route("/<int:practice_id>/fragen", methods=["POST"])
-@login_required
-def ask(practice_id):
+@practice_action("/<int:practice_id>/fragen", "practice.ask", QuestionForm, "q", "question_form")
+def ask(practice, form):
     """Ask the authoring city a question (Amtshilfe)."""
-    practice = services.get_practice_or_404(current_user, practice_id)
-    require(current_user, "practice.ask")
-    form = _submitted(QuestionForm(prefix="q"))
-    _detail_on_invalid(practice.id, question_form=form)
     services.ask_question(current_user, practice, form.question.data)
-    flash(_("Ihre Frage ist gestellt; die Autorenkommune wird informiert."), "success")
-    return redirect(url_for("practices.detail", practice_id=practice.id))
+    return _("Ihre Frage ist gestellt; die Autorenkommune wird informiert.")
 
 
 @bp.route("/fragen/<int:question_id>/antwort", methods=["POST"])

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
-from network.core.permissions import require
 from network.practices import services
 from network.practices.forms import ActionForm
 from network.practices.views import _submitted, bp
+from network.practices.views.page import practice_action
 
 
 @bp.route("/<int:practice_id>/versionen")
@@ -33,15 +33,12 @@ def revisions(practice_id):
                            action_form=ActionForm(formdata=None, version=str(practice.version)))
 
 
-@bp.route("/<int:practice_id>/versionen/<int:revision_id>/wiederherstellen", methods=["POST"])
-@login_required
-def restore(practice_id, revision_id):
+@practice_action("/<int:practice_id>/versionen/<int:revision_id>/wiederherstellen", "practice.write", of_practice=True)
+def restore(practice, revision_id):
     """Restore an old revision as a new one."""
-    practice = services.get_practice_or_404(current_user, practice_id)
-    require(current_user, "practice.write", practice)
     rev = services.get_revision_or_404(practice, revision_id)
     form = _submitted(ActionForm())
-    on_invalid(lambda exc: _back_to_revisions(practice_id, exc))
+    on_invalid(lambda exc: _back_to_revisions(practice.id, exc))
     services.restore_revision(current_user, practice, rev, version=form.version.data)
     flash(_("Version %(n)s ist wiederhergestellt (als neue Version).", n=rev.number), "success")
     return redirect(url_for("practices.detail", practice_id=practice.id))

@@ -1,11 +1,13 @@
 """The practice page, its publication (with the audience shown before) and archiving."""
 
+import functools
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
-from network.core.forms import confirmation_page, confirmed
+from network.core.forms import confirmation_page, confirmed, succeeded
 from network.core.permissions import require
 from network.networks.services import memberships_of_city
 from network.practices import services
@@ -54,6 +56,27 @@ def _detail_on_invalid(practice_id, **forms):
         return _render_detail(practice, exc.status, error=next(iter(exc.errors.values())), **forms)
     given = [f for value in forms.values() for f in (value.values() if isinstance(value, dict) else [value])]
     on_invalid(page, *given)
+
+
+def practice_action(rule, permission, form_class=None, prefix="", form_key=None, *, of_practice=False):
+    """Register a POST on one practice at ``rule`` (the endpoint is the function's name): the practice (404), the
+    permission (403; ``of_practice``: on this practice), then ``act``. With ``form_class``: the posted form (broken:
+    400; a refusal shows the practice page again with it as ``form_key``), then ``act(practice, form)`` calls the
+    service and returns the success message (back to the practice page); without: ``act(practice, **ids)`` answers."""
+    def register(act):
+        @functools.wraps(act)
+        @login_required
+        def view(practice_id, **ids):
+            practice = services.get_practice_or_404(current_user, practice_id)
+            require(current_user, permission, *([practice] if of_practice else []))
+            if form_class is None:
+                return act(practice, **ids)
+            form = _submitted(form_class(prefix=prefix))
+            _detail_on_invalid(practice.id, **{form_key: form})
+            return succeeded(act(practice, form), url_for("practices.detail", practice_id=practice.id))
+        bp.add_url_rule(rule, act.__name__, view, methods=["POST"])
+        return view
+    return register
 
 
 @bp.route("/<int:practice_id>/veroeffentlichen", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""What several topics pages share: choices and data of the topic form, the first message of a service error."""
+"""What several topics pages share: the topic form with its choices, and its data."""
 
 from flask_babel import gettext as _
 
@@ -10,11 +10,13 @@ def field_choices():
     return [("", _("Bitte wählen"))] + [(str(f.id), f.name) for f in services.fields_of_action()]
 
 
+def topic_form(form_class, **kwargs):
+    """A topic or proposal form with the fields of action to choose from."""
+    form = form_class(**kwargs)
+    form.field_id.choices = field_choices()
+    return form
+
+
 def topic_data(form):
     """The service's input from a topic or proposal form."""
     return {"name": form.name.data, "description": form.description.data, "field_id": form.field_id.data}
-
-
-def first_message(exc) -> str:
-    """The first German message of a service error (shown above a page with several forms)."""
-    return next(iter(exc.errors.values()), "")

@@ -4,56 +4,65 @@ Each action declares the topic page (with its failed form) as the answer to a se
 service; core/boundary.py commits a success and rolls back a failure.
 """
 
-from flask import abort, flash, redirect, request, url_for
+import functools
+
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from network.core.boundary import on_invalid
-from network.core.forms import confirmation_page, confirmed
+from network.core.forms import confirmation_page, confirmed, posted_action, succeeded
 from network.core.permissions import require
 from network.topics import services
 from network.topics.forms import ClaimForm, DecisionForm, HandoverForm, ParticipationForm, WithdrawForm
 from network.topics.views import bp
-from network.topics.views._common import first_message
 from network.topics.views.pages import render_detail
 
 
 def _posted(topic, form, **page_forms):
     """A valid posted action form (else 400); a service error shows the topic page again with this form."""
-    if not form.validate_on_submit():
-        abort(400)
-    on_invalid(lambda exc: render_detail(topic, exc.status, error=first_message(exc), **page_forms), form)
-    return form
+    return posted_action(form, functools.partial(render_detail, topic), **page_forms)
 
 
 def _to_topic(topic, message):
-    flash(message, "success")
-    return redirect(url_for("topics.detail", slug=topic.slug))
+    return succeeded(message, url_for("topics.detail", slug=topic.slug))
 
 
-@bp.route("/<slug>/federfuehrung", methods=["POST"])
-@login_required
-def claim(slug):
+def _topic_action(rule, permission, form_class=None, prefix=None, form_key=None, methods=("POST",)):
+    """Register an action of the topic page at ``rule`` (the endpoint is the function's name): the topic (404), the
+    permission (403), then ``act``. With ``form_class``: the posted form first (``_posted``; ``form_key`` names it
+    on the page), then ``act(topic, form)`` calls the service and returns the success message; without:
+    ``act(topic, **ids)`` answers the request itself."""
+    def register(act):
+        @functools.wraps(act)
+        @login_required
+        def view(slug, **ids):
+            topic = services.get_topic_or_404(current_user, slug)
+            require(current_user, permission)
+            if form_class is None:
+                return act(topic, **ids)
+            form = form_class(prefix=prefix)
+            _posted(topic, form, **({form_key: form} if form_key else {}))
+            return _to_topic(topic, act(topic, form))
+        bp.add_url_rule(rule, act.__name__, view, methods=list(methods))
+        return view
+    return register
+
+
+@_topic_action("/<slug>/federfuehrung", "topic.claim", ClaimForm, "claim", "claim_form")
+def claim(topic, form):
     """Claim the lead (or ask for co-lead) for one's own city."""
-    topic = services.get_topic_or_404(current_user, slug)
-    require(current_user, "topic.claim")
-    form = ClaimForm(prefix="claim")
-    _posted(topic, form, claim_form=form)
     result = services.claim_lead(current_user, topic, form.note.data)
     if result.kind == "colead":
-        return _to_topic(topic, _("Ihre Anfrage auf Co-Federführung ist gestellt; die federführende Kommune und "
-                                  "die Netzwerkkoordination entscheiden."))
+        return _("Ihre Anfrage auf Co-Federführung ist gestellt; die federführende Kommune und "
+                 "die Netzwerkkoordination entscheiden.")
     if result.status == "confirmed":
-        return _to_topic(topic, _("Ihre Kommune hat jetzt die Federführung für %(topic)s.", topic=topic.name))
-    return _to_topic(topic, _("Die Federführung ist beantragt; die Netzwerkkoordination bestätigt sie."))
+        return _("Ihre Kommune hat jetzt die Federführung für %(topic)s.", topic=topic.name)
+    return _("Die Federführung ist beantragt; die Netzwerkkoordination bestätigt sie.")
 
 
-@bp.route("/<slug>/antraege/<int:claim_id>/entscheidung", methods=["POST"])
-@login_required
-def decide_claim(slug, claim_id):
+@_topic_action("/<slug>/antraege/<int:claim_id>/entscheidung", "topic.decide_colead")
+def decide_claim(topic, claim_id):
     """Confirm or decline a pending (co-)lead request."""
-    topic = services.get_topic_or_404(current_user, slug)
-    require(current_user, "topic.decide_colead")
     claim = services.get_claim_or_404(topic, claim_id)
     form = DecisionForm(prefix=f"d{claim.id}")
     _posted(topic, form, decision_forms={claim_id: form})
@@ -62,12 +71,9 @@ def decide_claim(slug, claim_id):
                      else _("Der Antrag wurde abgelehnt."))
 
 
-@bp.route("/<slug>/federfuehrung/abgeben", methods=["GET", "POST"])
-@login_required
-def withdraw(slug):
+@_topic_action("/<slug>/federfuehrung/abgeben", "topic.claim", methods=("GET", "POST"))
+def withdraw(topic):
     """Give up the city's lead or co-lead, or take back its request (after a confirmation of what ends)."""
-    topic = services.get_topic_or_404(current_user, slug)
-    require(current_user, "topic.claim")
     form = WithdrawForm(prefix="withdraw")
     if not confirmed():
         if current_user.municipality is None:
@@ -100,24 +106,16 @@ def _withdraw_confirmation(topic):
                              back=url_for("topics.detail", slug=topic.slug))
 
 
-@bp.route("/<slug>/federfuehrung/uebergeben", methods=["POST"])
-@login_required
-def hand_over(slug):
+@_topic_action("/<slug>/federfuehrung/uebergeben", "topic.claim", HandoverForm, "handover", "handover_form")
+def hand_over(topic, form):
     """Offer the lead to another member city."""
-    topic = services.get_topic_or_404(current_user, slug)
-    require(current_user, "topic.claim")
-    form = HandoverForm(prefix="handover")
-    _posted(topic, form, handover_form=form)
     services.hand_over_lead(current_user, topic, form.target.data, form.reason.data)
-    return _to_topic(topic, _("Die Übergabe ist angeboten; die andere Kommune muss sie annehmen."))
+    return _("Die Übergabe ist angeboten; die andere Kommune muss sie annehmen.")
 
 
-@bp.route("/<slug>/uebergaben/<int:claim_id>/antwort", methods=["POST"])
-@login_required
-def answer_handover(slug, claim_id):
+@_topic_action("/<slug>/uebergaben/<int:claim_id>/antwort", "topic.claim")
+def answer_handover(topic, claim_id):
     """The offered city accepts or declines the handover."""
-    topic = services.get_topic_or_404(current_user, slug)
-    require(current_user, "topic.claim")
     offer = services.get_handover_or_404(current_user, topic, claim_id)
     form = DecisionForm(prefix="answer")
     _posted(topic, form, answer_form=form)
@@ -126,24 +124,15 @@ def answer_handover(slug, claim_id):
                      else _("Sie haben die Übergabe abgelehnt."))
 
 
-@bp.route("/<slug>/teilnahme", methods=["POST"])
-@login_required
-def participate(slug):
+@_topic_action("/<slug>/teilnahme", "topic.participate", ParticipationForm, "part", "part_form")
+def participate(topic, form):
     """Join the project group or change the city's participation."""
-    topic = services.get_topic_or_404(current_user, slug)
-    require(current_user, "topic.participate")
-    form = ParticipationForm(prefix="part")
-    _posted(topic, form, part_form=form)
     services.join_topic(current_user, topic, form.status.data, form.contact_id.data)
-    return _to_topic(topic, _("Die Beteiligung Ihrer Kommune ist gespeichert."))
+    return _("Die Beteiligung Ihrer Kommune ist gespeichert.")
 
 
-@bp.route("/<slug>/teilnahme/beenden", methods=["POST"])
-@login_required
-def leave(slug):
+@_topic_action("/<slug>/teilnahme/beenden", "topic.participate", WithdrawForm, "leave")
+def leave(topic, form):
     """Leave the project group."""
-    topic = services.get_topic_or_404(current_user, slug)
-    require(current_user, "topic.participate")
-    _posted(topic, WithdrawForm(prefix="leave"))
     services.leave_topic(current_user, topic)
-    return _to_topic(topic, _("Ihre Kommune hat die Projektgruppe verlassen."))
+    return _("Ihre Kommune hat die Projektgruppe verlassen.")

@@ -9,7 +9,7 @@ from network.core.permissions import can, require
 from network.topics import services
 from network.topics.forms import ClaimForm, DecisionForm, HandoverForm, ParticipationForm, TopicForm, WithdrawForm
 from network.topics.views import bp
-from network.topics.views._common import field_choices, topic_data
+from network.topics.views._common import topic_data, topic_form
 
 
 @bp.route("/neu", methods=["GET", "POST"])
@@ -17,8 +17,7 @@ from network.topics.views._common import field_choices, topic_data
 def new():
     """Coordinator: add a topic."""
     require(current_user, "topic.manage")
-    form = TopicForm()
-    form.field_id.choices = field_choices()
+    form = topic_form(TopicForm)
     if form.validate_on_submit():
         on_invalid("topics/new.html", form, form=form)
         topic = services.create_topic(current_user, topic_data(form))
@@ -33,8 +32,7 @@ def edit(slug):
     """Coordinator: edit a topic (with a version check)."""
     topic = services.get_topic_or_404(current_user, slug)
     require(current_user, "topic.manage")
-    form = TopicForm(obj=topic)
-    form.field_id.choices = field_choices()
+    form = topic_form(TopicForm, obj=topic)
     if request.method == "GET":
         form.field_id.data = str(topic.field_id)
         form.version.data = str(topic.version)

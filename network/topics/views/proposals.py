@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from network.core.boundary import on_invalid
+from network.core.forms import first_message, form_page, succeeded
 from network.core.permissions import require
 from network.topics import services
 from network.topics.forms import DecisionForm, ProposalForm
 from network.topics.views import bp
-from network.topics.views._common import field_choices, first_message, topic_data
+from network.topics.views._common import topic_data, topic_form
 
 
 @bp.route("/vorschlagen", methods=["GET", "POST"])
@@ -17,16 +18,14 @@ from network.topics.views._common import field_choices, first_message, topic_dat
 def propose():
     """A city lead proposes a topic."""
     require(current_user, "topic.propose")
-    form = ProposalForm()
-    form.field_id.choices = field_choices()
-    if form.validate_on_submit():
+    form = topic_form(ProposalForm)
+
+    def save(form):
         # a message for no field (e.g. "city": the user acts for no member city) is shown above the form
-        on_invalid("topics/propose.html", form, form=form)
         topic = services.propose_topic(current_user, {**topic_data(form), "reason": form.reason.data})
-        flash(_("Ihr Vorschlag %(name)s ist eingereicht; die Netzwerkkoordination entscheidet.", name=topic.name),
-              "success")
-        return redirect(url_for("topics.proposals"))
-    return render_template("topics/propose.html", form=form), 422 if form.errors else 200
+        return succeeded(_("Ihr Vorschlag %(name)s ist eingereicht; die Netzwerkkoordination entscheidet.",
+                           name=topic.name), url_for("topics.proposals"))
+    return form_page(form, "topics/propose.html", save)
 
 
 def _render_proposals(status=200, forms=None, error=None):
