@@ -1,13 +1,11 @@
 """Ansprechpersonen: a user's contact profile (opt-in per network), its subjects of expertise, the networks that may
 see it, and the contact persons a lead city marks for a topic it leads."""
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import TimestampMixin, UTCDateTime, utcnow
+from network.core.models import CreatedAt, ExampleFlag, TimestampMixin
 from network.extensions import db
 
 #: suggestions for the function (free text: every city names its roles its own way)
@@ -20,7 +18,7 @@ FUNCTIONS = (_l("Digitallotse/Digitallotsin"), _l("Digitalisierungsbeauftragte/r
 SUBJECT_KINDS = ("topic", "field", "city_field", "ozg", "tag")
 
 
-class ContactProfile(TimestampMixin, db.Model):
+class ContactProfile(TimestampMixin, ExampleFlag, db.Model):
     """A person's contact profile. Nobody sees it until its owner names the networks that may (opt-in, GDPR)."""
 
     __tablename__ = "contact_profile"
@@ -35,8 +33,6 @@ class ContactProfile(TimestampMixin, db.Model):
     languages: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     #: a work phone number
     phone: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
     user = db.relationship("User", lazy="joined", innerjoin=True)
     municipality = db.relationship("Municipality", lazy="joined", innerjoin=True)
@@ -74,7 +70,7 @@ class ContactNetwork(db.Model):
                                             index=True)
 
 
-class TopicContact(db.Model):
+class TopicContact(CreatedAt, db.Model):
     """A lead city names one of its published contact persons for a topic it leads."""
 
     __tablename__ = "topic_contact"
@@ -87,4 +83,3 @@ class TopicContact(db.Model):
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True,
                                                  nullable=False)
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

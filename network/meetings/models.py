@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import (ChoiceLabel, CreatedAt, ExampleFlag, NetworkOwned, TimestampMixin, UpdatedAt,
+                                 UserOwned, UTCDateTime, Versioned)
 from network.extensions import db
 
 BODY_KINDS = {
@@ -35,32 +36,25 @@ ACTION_STATUSES = {"open": _l("offen"), "done": _l("erledigt")}
 MINUTES_STATUSES = {"none": _l("kein Protokoll"), "draft": _l("Entwurf"), "published": _l("veröffentlicht")}
 
 
-class Body(TimestampMixin, db.Model):
+class Body(NetworkOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Gremium: Plenum, Fachgruppe or the project group of a topic; owned by the network."""
 
     __tablename__ = "body"
     __table_args__ = (
         sa.CheckConstraint("kind in ('plenum','fachgruppe','projektgruppe')", name="kind"),
-        sa.UniqueConstraint("network_id", "name", name="uq_body_network_name"),
+        *NetworkOwned.unique_per_network("body", "name"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the network the body belongs to (its meetings are the network's)
-    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
     #: one of BODY_KINDS
     kind: Mapped[str] = mapped_column(sa.String(15), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: the topic of a project group (NULL for Plenum and Fachgruppe)
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id", ondelete="SET NULL"), index=True)
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     topic = db.relationship("Topic", lazy="joined")
     #: loaded with the body: links, mails and feeds name the body's network
     network = db.relationship("Network", lazy="joined")
-    __mapper_args__ = {"version_id_col": version}
 
     kind_label = ChoiceLabel("kind", BODY_KINDS)
 
@@ -77,18 +71,17 @@ class BodyCity(db.Model):
     municipality = db.relationship("Municipality", lazy="joined")
 
 
-class BodyPerson(db.Model):
+class BodyPerson(UserOwned, db.Model):
     """A member person of a body: receives invitations, reminders and minutes."""
 
     __tablename__ = "body_person"
     __table_args__ = (sa.UniqueConstraint("body_id", "user_id", name="uq_body_person"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"), index=True, nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     user = db.relationship("User", lazy="joined")
 
 
-class Meeting(TimestampMixin, db.Model):
+class Meeting(TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Treffen of a body: numbered per body, hosted by a member city, with poll, agenda, RSVPs and minutes."""
 
     __tablename__ = "meeting"
@@ -125,15 +118,11 @@ class Meeting(TimestampMixin, db.Model):
     minutes_status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="none")
     minutes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     #: the date within the year is not on record (demo history)
     date_uncertain: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     body = db.relationship("Body", lazy="joined")
     host = db.relationship("Municipality", lazy="joined")
-    __mapper_args__ = {"version_id_col": version}
 
     status_label = ChoiceLabel("status", MEETING_STATUSES)
 
@@ -154,7 +143,7 @@ class PollSlot(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class PollVote(db.Model):
+class PollVote(UserOwned, UpdatedAt, db.Model):
     """One person's answer to one slot: yes / if need be / no."""
 
     __tablename__ = "poll_vote"
@@ -165,13 +154,11 @@ class PollVote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("poll_slot.id", ondelete="CASCADE"), index=True,
                                          nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     #: one of POLL_ANSWERS
     answer: Mapped[str] = mapped_column(sa.String(5), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
-class AgendaItem(db.Model):
+class AgendaItem(CreatedAt, db.Model):
     """Tagesordnungspunkt: proposed by a member or added by the organiser, ordered and timed."""
 
     __tablename__ = "agenda_item"
@@ -194,7 +181,6 @@ class AgendaItem(db.Model):
     #: one of AGENDA_STATUSES
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="proposed")
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     presenter_municipality = db.relationship("Municipality", lazy="joined")
     topic = db.relationship("Topic", lazy="joined")
@@ -203,7 +189,7 @@ class AgendaItem(db.Model):
     status_label = ChoiceLabel("status", AGENDA_STATUSES)
 
 
-class Rsvp(db.Model):
+class Rsvp(UserOwned, UpdatedAt, db.Model):
     """A person's answer to the invitation; one row per meeting and person."""
 
     __tablename__ = "rsvp"
@@ -214,20 +200,18 @@ class Rsvp(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
                                             nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     #: one of RSVP_RESPONSES
     response: Mapped[str] = mapped_column(sa.String(5), nullable=False)
     note: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
     #: when the answer last became "yes": the order of the waiting list
     yes_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
     user = db.relationship("User", lazy="joined")
 
     response_label = ChoiceLabel("response", RSVP_RESPONSES)
 
 
-class Decision(db.Model):
+class Decision(CreatedAt, db.Model):
     """Beschluss recorded in a meeting's minutes."""
 
     __tablename__ = "meeting_decision"
@@ -235,10 +219,9 @@ class Decision(db.Model):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
                                             nullable=False)
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-class ActionItem(db.Model):
+class ActionItem(CreatedAt, db.Model):
     """Aufgabe from a meeting: text, responsible city, due date, open/done."""
 
     __tablename__ = "action_item"
@@ -254,7 +237,6 @@ class ActionItem(db.Model):
     #: one of ACTION_STATUSES
     status: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="open", index=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     municipality = db.relationship("Municipality", lazy="joined")
     meeting = db.relationship("Meeting", lazy="joined")
@@ -262,7 +244,7 @@ class ActionItem(db.Model):
     status_label = ChoiceLabel("status", ACTION_STATUSES)
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(CreatedAt, db.Model):
     """A user's personal calendar subscription; renewing replaces its secret, ending it deletes the row."""
 
     __tablename__ = "calendar_feed"
@@ -270,7 +252,6 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False)
     #: sha256 of the random URL-safe secret (256 bit) in the feed's address; the secret itself is not stored
     secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     #: the plain secret, set only on the object that was just created or renewed (shown to its owner once);
     #: forgotten when the object is expired (after the commit) or loaded again
@@ -284,10 +265,9 @@ def _forget_plain_secret(feed, *_args) -> None:
     feed.__dict__.pop("secret", None)
 
 
-class MeetingNotice(db.Model):
+class MeetingNotice(CreatedAt, db.Model):
     """Ledger of reminder mails: a unique key per mail, inserted with the outbox row, so each goes once."""
 
     __tablename__ = "meeting_notice"
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(200), unique=True, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
