@@ -52,6 +52,11 @@ class ChoiceLabel:
         return str(self.labels.get(value, value))
 
 
+def parent_fk(target: str):
+    """The row's parent: a non-null, indexed foreign key to ``target`` ("table.id"); deleted with it (CASCADE)."""
+    return mapped_column(sa.ForeignKey(target, ondelete="CASCADE"), index=True, nullable=False)
+
+
 class CreatedAt:
     #: when the row was created (UTC)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -96,7 +101,7 @@ class NetworkOwned:
     @declared_attr
     def network_id(cls) -> Mapped[int]:
         #: the owning network
-        return mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True, nullable=False)
+        return parent_fk("network.id")
 
     @staticmethod
     def unique_per_network(table: str, *columns: str) -> tuple:
@@ -111,7 +116,7 @@ class UserOwned:
     @declared_attr
     def user_id(cls) -> Mapped[int]:
         #: the account the row belongs to
-        return mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+        return parent_fk("user.id")
 
 
 class StoredFile:
@@ -126,7 +131,8 @@ class StoredFile:
 VISIBILITIES = ("city", "network", "public")
 
 __all__ = ["db", "utcnow", "UTCDateTime", "ChoiceLabel", "CreatedAt", "UpdatedAt", "TimestampMixin", "Versioned",
-           "ExampleFlag", "CityOwned", "NetworkOwned", "UserOwned", "StoredFile", "VISIBILITIES"]
+           "ExampleFlag", "CityOwned", "NetworkOwned", "UserOwned", "StoredFile", "VISIBILITIES",
+           "parent_fk"]
 
 
 class AuditEvent(db.Model):

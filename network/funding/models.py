@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from network.core.models import (ChoiceLabel, CityOwned, CreatedAt, ExampleFlag, StoredFile, TimestampMixin,
-                                 UTCDateTime, Versioned, utcnow)
+                                 UTCDateTime, Versioned, parent_fk, utcnow)
 from network.extensions import db
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -160,8 +160,7 @@ class FundingDeadline(db.Model):
 
     __tablename__ = "funding_deadline"
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_call.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
+    call_id: Mapped[int] = parent_fk("funding_call.id")
     #: what is due, e.g. "Interessenbekundung", "Vollantrag"
     label: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
     #: the last day (Berlin)
@@ -179,8 +178,7 @@ class FundingInterest(CityOwned, CreatedAt, db.Model):
     __tablename__ = "funding_interest"
     __table_args__ = (sa.UniqueConstraint("call_id", "municipality_id", name="uq_funding_interest_call_city"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_call.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
+    call_id: Mapped[int] = parent_fk("funding_call.id")
     #: who marked it (a lead of the city)
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
@@ -201,8 +199,7 @@ class Application(CityOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
         sa.CheckConstraint("granted_amount IS NULL OR granted_amount >= 0", name="granted_amount"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_call.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
+    call_id: Mapped[int] = parent_fk("funding_call.id")
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: one of APPLICATION_STATUSES; only a lead of the lead city changes it
@@ -224,7 +221,7 @@ class _OfApplication:
 
     @declared_attr
     def application_id(cls) -> Mapped[int]:
-        return mapped_column(sa.ForeignKey("funding_application.id", ondelete="CASCADE"), index=True, nullable=False)
+        return parent_fk("funding_application.id")
 
 
 class _WorkspaceEntry(_OfApplication, CreatedAt):

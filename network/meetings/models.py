@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import (ChoiceLabel, CreatedAt, ExampleFlag, NetworkOwned, TimestampMixin, UpdatedAt,
-                                 UserOwned, UTCDateTime, Versioned)
+from network.core.models import (ChoiceLabel, CreatedAt, ExampleFlag, NetworkOwned, TimestampMixin, UTCDateTime,
+                                 UpdatedAt, UserOwned, Versioned, parent_fk)
 from network.extensions import db
 
 BODY_KINDS = {
@@ -65,9 +65,8 @@ class BodyCity(db.Model):
     __tablename__ = "body_city"
     __table_args__ = (sa.UniqueConstraint("body_id", "municipality_id", name="uq_body_city"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"), index=True, nullable=False)
-    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True,
-                                                 nullable=False)
+    body_id: Mapped[int] = parent_fk("body.id")
+    municipality_id: Mapped[int] = parent_fk("municipality.id")
     municipality = db.relationship("Municipality", lazy="joined")
 
 
@@ -77,7 +76,7 @@ class BodyPerson(UserOwned, db.Model):
     __tablename__ = "body_person"
     __table_args__ = (sa.UniqueConstraint("body_id", "user_id", name="uq_body_person"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"), index=True, nullable=False)
+    body_id: Mapped[int] = parent_fk("body.id")
     user = db.relationship("User", lazy="joined")
 
 
@@ -91,7 +90,7 @@ class Meeting(TimestampMixin, ExampleFlag, Versioned, db.Model):
         sa.CheckConstraint("minutes_status in ('none','draft','published')", name="minutes_status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"), index=True, nullable=False)
+    body_id: Mapped[int] = parent_fk("body.id")
     #: sequence number within the body ("33. Fachgruppentreffen")
     number: Mapped[int | None] = mapped_column(sa.Integer)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -137,8 +136,7 @@ class PollSlot(db.Model):
     __tablename__ = "poll_slot"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "starts_at", name="uq_poll_slot_start"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
@@ -152,8 +150,7 @@ class PollVote(UserOwned, UpdatedAt, db.Model):
         sa.CheckConstraint("answer in ('yes','maybe','no')", name="answer"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("poll_slot.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
+    slot_id: Mapped[int] = parent_fk("poll_slot.id")
     #: one of POLL_ANSWERS
     answer: Mapped[str] = mapped_column(sa.String(5), nullable=False)
 
@@ -164,8 +161,7 @@ class AgendaItem(CreatedAt, db.Model):
     __tablename__ = "agenda_item"
     __table_args__ = (sa.CheckConstraint("status in ('proposed','accepted','rejected')", name="status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     #: order among the accepted items
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -198,8 +194,7 @@ class Rsvp(UserOwned, UpdatedAt, db.Model):
         sa.CheckConstraint("response in ('yes','no','maybe')", name="response"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     #: one of RSVP_RESPONSES
     response: Mapped[str] = mapped_column(sa.String(5), nullable=False)
     note: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
@@ -216,8 +211,7 @@ class Decision(CreatedAt, db.Model):
 
     __tablename__ = "meeting_decision"
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
 
 
@@ -227,12 +221,10 @@ class ActionItem(CreatedAt, db.Model):
     __tablename__ = "action_item"
     __table_args__ = (sa.CheckConstraint("status in ('open','done')", name="status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: the responsible city
-    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True,
-                                                 nullable=False)
+    municipality_id: Mapped[int] = parent_fk("municipality.id")
     due_date: Mapped[date | None] = mapped_column(sa.Date)
     #: one of ACTION_STATUSES
     status: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="open", index=True)

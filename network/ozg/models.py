@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, CityOwned, ExampleFlag, TimestampMixin, Versioned
+from network.core.models import ChoiceLabel, CityOwned, ExampleFlag, TimestampMixin, Versioned, parent_fk
 from network.extensions import db
 
 #: status -> German label, in the order of progress; a service without a row is "open"
@@ -61,8 +61,7 @@ class LeikaService(db.Model):
     __tablename__ = "leika_service"
     __table_args__ = (sa.Index("ix_leika_service_key", "leika_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[int] = mapped_column(sa.ForeignKey("ozg_service.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    service_id: Mapped[int] = parent_fk("ozg_service.id")
     #: the 14-digit LeiKa key; NULL for services marked "nicht im LeiKa"
     leika_key: Mapped[str | None] = mapped_column(sa.String(20))
     #: the LeiKa service's name

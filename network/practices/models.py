@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.core.models import (ChoiceLabel, CityOwned, CreatedAt, ExampleFlag, StoredFile, TimestampMixin,
-                                 UTCDateTime, Versioned)
+                                 UTCDateTime, Versioned, parent_fk)
 from network.extensions import db
 
 #: the structured sections, in the order of the form and the page
@@ -109,8 +109,7 @@ class PracticeAttachment(StoredFile, CreatedAt, db.Model):
 
     __tablename__ = "practice_attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    practice_id: Mapped[int] = parent_fk("practice.id")
     storage_name: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
     original_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -125,8 +124,7 @@ class PracticeReuse(CityOwned, TimestampMixin, db.Model):
         sa.CheckConstraint("status in ('interested','adopting','adopted')", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    practice_id: Mapped[int] = parent_fk("practice.id")
     #: one of REUSE_STATUSES
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -145,8 +143,7 @@ class PracticeQuestion(CityOwned, CreatedAt, db.Model):
 
     __tablename__ = "practice_question"
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    practice_id: Mapped[int] = parent_fk("practice.id")
     asked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     question: Mapped[str] = mapped_column(sa.Text, nullable=False)
     answer: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import CreatedAt, TimestampMixin, UserOwned, UTCDateTime, Versioned
+from network.core.models import CreatedAt, TimestampMixin, UTCDateTime, UserOwned, Versioned, parent_fk
 from network.extensions import db
 
 #: the protocols a city can register
@@ -59,8 +59,7 @@ class SsoDomain(db.Model):
 
     __tablename__ = "sso_domain"
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    provider_id: Mapped[int] = parent_fk("identity_provider.id")
     #: lowercase, without "@" (ettlingen.de)
     domain: Mapped[str] = mapped_column(sa.String(255), unique=True, nullable=False)
 
@@ -73,8 +72,7 @@ class SsoIdentity(UserOwned, CreatedAt, db.Model):
     __tablename__ = "sso_identity"
     __table_args__ = (sa.UniqueConstraint("provider_id", "subject"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    provider_id: Mapped[int] = parent_fk("identity_provider.id")
     #: the "sub" claim
     subject: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

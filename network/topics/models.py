@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from network.core.models import (ChoiceLabel, CityOwned, CreatedAt, ExampleFlag, NetworkOwned, TimestampMixin,
-                                 UTCDateTime, Versioned)
+                                 UTCDateTime, Versioned, parent_fk)
 from network.extensions import db
 
 TOPIC_STATUSES = {
@@ -134,7 +134,7 @@ class LeadClaim(CityOwned, CreatedAt, db.Model):
                  sqlite_where=sa.text(_ONE_HANDOVER), postgresql_where=sa.text(_ONE_HANDOVER)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    topic_id: Mapped[int] = parent_fk("topic.id")
     #: one of CLAIM_KINDS; for a handover, municipality_id is the city asked to take over
     kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     #: one of CLAIM_STATUSES
@@ -166,7 +166,7 @@ class LeadEvent(CreatedAt, db.Model):
 
     __tablename__ = "lead_event"
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    topic_id: Mapped[int] = parent_fk("topic.id")
     #: the claim the step belongs to
     claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lead_claim.id", ondelete="SET NULL"))
     #: the city concerned
@@ -194,7 +194,7 @@ class Participation(CityOwned, TimestampMixin, db.Model):
         sa.CheckConstraint("status in ('interested','participating')", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    topic_id: Mapped[int] = parent_fk("topic.id")
     #: one of PARTICIPATION_STATUSES
     status: Mapped[str] = mapped_column(sa.String(15), nullable=False, default="interested")
     #: the city's contact person for this topic (an account of that city)
