@@ -37,7 +37,8 @@ MINUTES_STATUSES = {"none": _l("kein Protokoll"), "draft": _l("Entwurf"), "publi
 
 
 class Body(NetworkOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
-    """Gremium: Plenum, Fachgruppe or the project group of a topic; owned by the network."""
+    """Gremium: Plenum, Fachgruppe or the project group of a topic; owned by the network (its meetings are the
+    network's)."""
 
     __tablename__ = "body"
     __table_args__ = (
