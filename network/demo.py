@@ -132,12 +132,32 @@ def seed_demo() -> dict:
     return created
 
 
+def add_example_topic(network, field, name: str, description: str, lead=None, *, slug: str | None = None):
+    """An active example topic of ``network``; with ``lead`` (a city) also its confirmed lead claim and the history
+    step. Flushed, so the caller may use its id."""
+    from network.municipalities.models import make_slug
+    from network.topics.models import LeadClaim, LeadEvent, Topic
+
+    topic = Topic(network_id=network.id, slug=slug or make_slug(name), name=name, description=description,
+                  field_id=field.id, status="active", is_example=True)
+    db.session.add(topic)
+    db.session.flush()
+    if lead is not None:
+        claim = LeadClaim(topic_id=topic.id, municipality_id=lead.id, kind="lead", status="confirmed",
+                          note="Beispieldaten")
+        db.session.add(claim)
+        db.session.flush()
+        db.session.add(LeadEvent(topic_id=topic.id, claim_id=claim.id, municipality_id=lead.id,
+                                 action="confirmed", reason="Beispieldaten der Demo"))
+    return topic
+
+
 def _seed_topics(network) -> dict:
     """Fields of action and topics of ``network`` (re@di); leads and participations are invented and flagged as
     example data, and only the network's own cities take part."""
     from network.municipalities.models import Municipality, make_slug
     from network.networks.services import active_member_clause
-    from network.topics.models import FieldOfAction, LeadClaim, LeadEvent, Participation, Topic
+    from network.topics.models import FieldOfAction, Participation, Topic
 
     counts = {"fields_of_action": 0, "topics": 0}
     cities = {c.name: c for c in db.session.execute(sa.select(Municipality).where(
@@ -159,19 +179,9 @@ def _seed_topics(network) -> dict:
         if db.session.execute(sa.select(Topic.id).where(Topic.network_id == network.id,
                                                         Topic.slug == slug)).first():
             continue
-        topic = Topic(network_id=network.id, slug=slug, name=name, description=description, field_id=fields[field_index].id,
-                      status="active", is_example=True)
-        db.session.add(topic)
-        db.session.flush()
-        counts["topics"] += 1
         lead = cities.get(lead_name)
-        if lead is not None:
-            claim = LeadClaim(topic_id=topic.id, municipality_id=lead.id, kind="lead", status="confirmed",
-                              note="Beispieldaten")
-            db.session.add(claim)
-            db.session.flush()
-            db.session.add(LeadEvent(topic_id=topic.id, claim_id=claim.id, municipality_id=lead.id,
-                                     action="confirmed", reason="Beispieldaten der Demo"))
+        topic = add_example_topic(network, fields[field_index], name, description, lead, slug=slug)
+        counts["topics"] += 1
         # two more cities take part in each project group
         for offset, status in ((1, "participating"), (4, "interested")):
             other = cities.get(names[(index + offset) % len(names)]) if names else None

@@ -52,13 +52,38 @@ class ChoiceLabel:
         return str(self.labels.get(value, value))
 
 
-class TimestampMixin:
+def parent_fk(target: str):
+    """The row's parent: a non-null, indexed foreign key to ``target`` ("table.id"); deleted with it (CASCADE)."""
+    return mapped_column(sa.ForeignKey(target, ondelete="CASCADE"), index=True, nullable=False)
+
+
+class CreatedAt:
     #: when the row was created (UTC)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class UpdatedAt:
     #: when the row was last changed (UTC)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class TimestampMixin(CreatedAt, UpdatedAt):
+    """created_at and updated_at."""
+
+
+class Versioned:
+    """Optimistic locking: forms and the API send `version` back, a stale write answers 409 (check_version)."""
+
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ExampleFlag:
+    #: invented demo content, shown as "Beispieldaten"
+    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
 
 class CityOwned:
@@ -70,9 +95,44 @@ class CityOwned:
         return mapped_column(sa.ForeignKey("municipality.id"), index=True, nullable=False)
 
 
+class NetworkOwned:
+    """Rows that belong to one network (issue #16): deleted with it; names and slugs are unique per network."""
+
+    @declared_attr
+    def network_id(cls) -> Mapped[int]:
+        #: the owning network
+        return parent_fk("network.id")
+
+    @staticmethod
+    def unique_per_network(table: str, *columns: str) -> tuple:
+        """One UniqueConstraint ``uq_<table>_network_<column>`` on (network_id, column) per column."""
+        return tuple(sa.UniqueConstraint("network_id", column, name=f"uq_{table}_network_{column}")
+                     for column in columns)
+
+
+class UserOwned:
+    """Rows of one user account (a vote, a follow, a preference): deleted with the account."""
+
+    @declared_attr
+    def user_id(cls) -> Mapped[int]:
+        #: the account the row belongs to
+        return parent_fk("user.id")
+
+
+class StoredFile:
+    """What core.files learnt of an upload: the type detected by content, its size and checksum."""
+
+    #: detected by content
+    content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+
+
 VISIBILITIES = ("city", "network", "public")
 
-__all__ = ["db", "utcnow", "UTCDateTime", "TimestampMixin", "CityOwned", "VISIBILITIES"]
+__all__ = ["db", "utcnow", "UTCDateTime", "ChoiceLabel", "CreatedAt", "UpdatedAt", "TimestampMixin", "Versioned",
+           "ExampleFlag", "CityOwned", "NetworkOwned", "UserOwned", "StoredFile", "VISIBILITIES",
+           "parent_fk"]
 
 
 class AuditEvent(db.Model):

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import (ChoiceLabel, CityOwned, CreatedAt, ExampleFlag, StoredFile, TimestampMixin,
+                                 UTCDateTime, Versioned, parent_fk, utcnow)
 from network.extensions import db
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -89,7 +90,7 @@ def deadline_end(due_on: date) -> datetime:
         ZoneInfo("UTC"))
 
 
-class FundingCall(TimestampMixin, db.Model):
+class FundingCall(TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Förderaufruf: owned by the network; recorded by a coordinator or a city lead."""
 
     __tablename__ = "funding_call"
@@ -122,19 +123,13 @@ class FundingCall(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
     #: "zuletzt geprüft am"
     checked_on: Mapped[date | None] = mapped_column(sa.Date)
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: optimistic locking for the edit form and PATCH
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     deadlines = db.relationship("FundingDeadline", back_populates="call", order_by="FundingDeadline.due_on",
                                 cascade="all, delete-orphan", lazy="selectin")
     fields = db.relationship("FieldOfAction", secondary=call_field, lazy="selectin", order_by="FieldOfAction.position")
     topics = db.relationship("Topic", secondary=call_topic, lazy="selectin", order_by="Topic.name")
     created_by = db.relationship("User", foreign_keys=[created_by_id])
-
-    __mapper_args__ = {"version_id_col": version}
 
     funder_label = ChoiceLabel("funder", FUNDERS)
 
@@ -165,8 +160,7 @@ class FundingDeadline(db.Model):
 
     __tablename__ = "funding_deadline"
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_call.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
+    call_id: Mapped[int] = parent_fk("funding_call.id")
     #: what is due, e.g. "Interessenbekundung", "Vollantrag"
     label: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
     #: the last day (Berlin)
@@ -178,25 +172,23 @@ class FundingDeadline(db.Model):
         return (self.due_on - berlin_today(now)).days
 
 
-class FundingInterest(CityOwned, db.Model):
+class FundingInterest(CityOwned, CreatedAt, db.Model):
     """A city's mark "wir prüfen eine Bewerbung" on a call; visible to the whole network."""
 
     __tablename__ = "funding_interest"
     __table_args__ = (sa.UniqueConstraint("call_id", "municipality_id", name="uq_funding_interest_call_city"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_call.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
+    call_id: Mapped[int] = parent_fk("funding_call.id")
     #: who marked it (a lead of the city)
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     call = db.relationship("FundingCall")
     municipality = db.relationship("Municipality", lazy="joined")
     marked_by = db.relationship("User")
 
 
-class Application(CityOwned, TimestampMixin, db.Model):
+class Application(CityOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Verbundantrag: municipality_id is the lead applicant city; partners are ApplicationMember rows."""
 
     __tablename__ = "funding_application"
@@ -207,8 +199,7 @@ class Application(CityOwned, TimestampMixin, db.Model):
         sa.CheckConstraint("granted_amount IS NULL OR granted_amount >= 0", name="granted_amount"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_call.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
+    call_id: Mapped[int] = parent_fk("funding_call.id")
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: one of APPLICATION_STATUSES; only a lead of the lead city changes it
@@ -216,21 +207,36 @@ class Application(CityOwned, TimestampMixin, db.Model):
     requested_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     granted_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     call = db.relationship("FundingCall", lazy="joined")
     municipality = db.relationship("Municipality", lazy="joined")
     members = db.relationship("ApplicationMember", back_populates="application", cascade="all, delete-orphan",
                               order_by="ApplicationMember.id", lazy="selectin")
 
-    __mapper_args__ = {"version_id_col": version}
-
     status_label = ChoiceLabel("status", APPLICATION_STATUSES)
 
 
-class ApplicationMember(db.Model):
+class _OfApplication:
+    """A row of one application, deleted with it."""
+
+    @declared_attr
+    def application_id(cls) -> Mapped[int]:
+        return parent_fk("funding_application.id")
+
+
+class _WorkspaceEntry(_OfApplication, CreatedAt):
+    """A note, timeline step or document in an application's workspace, with the city it came from."""
+
+    @declared_attr
+    def municipality_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def municipality(cls):
+        return db.relationship("Municipality", lazy="joined")
+
+
+class ApplicationMember(_OfApplication, CreatedAt, db.Model):
     """A city in a joint application: the lead applicant (role lead) or a partner (invited/accepted/declined)."""
 
     __tablename__ = "funding_application_member"
@@ -241,8 +247,6 @@ class ApplicationMember(db.Model):
         sa.CheckConstraint("share_amount IS NULL OR share_amount >= 0", name="share_amount"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_application.id", ondelete="CASCADE"),
-                                                index=True, nullable=False)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True, nullable=False)
     role: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="partner")
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="invited")
@@ -252,7 +256,6 @@ class ApplicationMember(db.Model):
     share_note: Mapped[str] = mapped_column(sa.String(1000), nullable=False, default="")
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     application = db.relationship("Application", back_populates="members")
     municipality = db.relationship("Municipality", lazy="joined")
@@ -262,13 +265,11 @@ class ApplicationMember(db.Model):
     role_label = ChoiceLabel("role", MEMBER_ROLES)
 
 
-class ChecklistItem(db.Model):
+class ChecklistItem(_OfApplication, CreatedAt, db.Model):
     """One task of an application: item, responsible city, due date, done."""
 
     __tablename__ = "funding_checklist_item"
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_application.id", ondelete="CASCADE"),
-                                                index=True, nullable=False)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: the city responsible (NULL: the lead city)
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
@@ -277,52 +278,41 @@ class ChecklistItem(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     municipality = db.relationship("Municipality", lazy="joined")
     done_by = db.relationship("User", foreign_keys=[done_by_id], lazy="joined")
 
 
-class ApplicationNote(db.Model):
+class ApplicationNote(_WorkspaceEntry, db.Model):
     """A note in the application's workspace."""
 
     __tablename__ = "funding_application_note"
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_application.id", ondelete="CASCADE"),
-                                                index=True, nullable=False)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     author = db.relationship("User", lazy="joined")
-    municipality = db.relationship("Municipality", lazy="joined")
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(_WorkspaceEntry, db.Model):
     """Timeline of an application: every change, who, when. Never updated."""
 
     __tablename__ = "funding_application_event"
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_application.id", ondelete="CASCADE"),
-                                                index=True, nullable=False)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
     #: one of EVENT_LABELS
     action: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     #: short German detail ("Idee → in Vorbereitung")
     detail: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     actor = db.relationship("User", lazy="joined")
-    municipality = db.relationship("Municipality", lazy="joined")
 
     @property
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.action, self.action))
 
 
-class FundingReminder(db.Model):
+class FundingReminder(CreatedAt, db.Model):
     """Ledger of sent reminders: the unique key makes each reminder go out once (same transaction as the mail)."""
 
     __tablename__ = "funding_reminder"
@@ -330,26 +320,17 @@ class FundingReminder(db.Model):
     #: e.g. "deadline:12:14:user:7" or "item:5:user:7"
     key: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-class ApplicationDocument(db.Model):
-    """A file in the application's workspace (stored by network.core.files: type by content, generated name)."""
+class ApplicationDocument(_WorkspaceEntry, StoredFile, db.Model):
+    """A file in the application's workspace (stored by network.core.files: type by content, generated name);
+    municipality_id is the city that uploaded it (its members may delete it)."""
 
     __tablename__ = "funding_application_document"
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_application.id", ondelete="CASCADE"),
-                                                index=True, nullable=False)
-    #: the city that uploaded it (its members may delete it)
-    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     #: generated storage name (never the user's)
     storage_name: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
     original_name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
-    content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    municipality = db.relationship("Municipality", lazy="joined")
     uploaded_by = db.relationship("User", lazy="joined")

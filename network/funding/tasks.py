@@ -76,6 +76,16 @@ def _sent_keys(kind: str) -> set[str]:
         FundingReminder.key.like(f"{kind}:%"))).scalars())
 
 
+def _unsent(kind: str, leads: dict, wanted: list) -> list:
+    """(key "<kind>:<part>:user:<id>", lead, city id, payload) for each lead of each wanted (city id, part,
+    payload) whose ledger key is unused. Ends the reading transaction: the caller merges what it sends."""
+    sent_keys = _sent_keys(kind)
+    jobs = [(f"{kind}:{part}:user:{user.id}", user, city_id, payload)
+            for city_id, part, payload in wanted for user in leads.get(city_id, [])]
+    db.session.rollback()
+    return [job for job in jobs if job[0] not in sent_keys]
+
+
 def _send_reminders(now: datetime | None = None) -> dict:
     """Deadline reminders (FUNDING_REMINDER_DAYS before each deadline) and due checklist items, each once."""
     today = berlin_today(now)
@@ -102,20 +112,14 @@ def _remind_deadlines(today, stats: dict) -> None:
     member_cities = set(db.session.execute(sa.select(Municipality.id).where(
         Municipality.id.in_(city_ids), Municipality.status == "member")).scalars()) if city_ids else set()
     leads = _leads_by_city(member_cities)
-    sent_keys = _sent_keys("deadline")
-    jobs = []
+    wanted = []
     for d in deadlines:
         left = (d.due_on - today).days
         threshold = min(t for t in days if t >= left) if any(t >= left for t in days) else None
         if threshold is None:
             continue
-        for city_id in sorted(recipients.get(d.call_id, ())):
-            for user in leads.get(city_id, []):
-                key = f"deadline:{d.id}:{threshold}:user:{user.id}"
-                if key not in sent_keys:
-                    jobs.append((key, user, d, left, city_id))
-    db.session.rollback()
-    for key, user, d, left, city_id in jobs:
+        wanted += [(city_id, f"{d.id}:{threshold}", (d, left)) for city_id in sorted(recipients.get(d.call_id, ()))]
+    for key, user, city_id, (d, left) in _unsent("deadline", leads, wanted):
         user, d = db.session.merge(user, load=False), db.session.merge(d, load=False)
         with force_locale(user.language):
             subject = _("Förderfrist in %(n)s Tagen: %(title)s", n=left, title=d.call.title) if left != 1 else \
@@ -138,16 +142,9 @@ def _remind_items(today, stats: dict) -> None:
     if not items:
         return
     leads = _leads_by_city({(i.municipality_id or a.municipality_id) for i, a in items})
-    sent_keys = _sent_keys("item")
-    jobs = []
-    for item, app_ in items:
-        city_id = item.municipality_id or app_.municipality_id
-        for user in leads.get(city_id, []):
-            key = f"item:{item.id}:{item.due_on.isoformat()}:user:{user.id}"
-            if key not in sent_keys:
-                jobs.append((key, user, item, app_, city_id))
-    db.session.rollback()
-    for key, user, item, app_, city_id in jobs:
+    wanted = [(item.municipality_id or app_.municipality_id, f"{item.id}:{item.due_on.isoformat()}", (item, app_))
+              for item, app_ in items]
+    for key, user, city_id, (item, app_) in _unsent("item", leads, wanted):
         user, item, app_ = (db.session.merge(o, load=False) for o in (user, item, app_))
         with force_locale(user.language):
             subject = _("Aufgabe fällig: %(item)s (%(title)s)", item=item.title, title=app_.title)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, CreatedAt, TimestampMixin, UserOwned, UTCDateTime, utcnow
 from network.extensions import db
 
 #: who registers (Bürgerin/Bürger, Unternehmen, Verein, Wissenschaft, Sonstige)
@@ -121,7 +121,7 @@ class InterestRegistration(TimestampMixin, db.Model):
         return self.confirmed_at is not None
 
 
-class Follow(db.Model):
+class Follow(UserOwned, CreatedAt, db.Model):
     """A member follows a topic, city, practice or body (no FK: practices and bodies live in other domains)."""
 
     __tablename__ = "follow"
@@ -131,14 +131,12 @@ class Follow(db.Model):
         sa.Index("ix_follow_target", "target_type", "target_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     #: one of TARGET_TYPES
     target_type: Mapped[str] = mapped_column(sa.String(15), nullable=False)
     target_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(UserOwned, db.Model):
     """How a member hears about one kind of event; no row means DEFAULT_MODE."""
 
     __tablename__ = "notification_preference"
@@ -147,20 +145,18 @@ class NotificationPreference(db.Model):
         sa.CheckConstraint("mode in ('immediately','weekly','off')", name="mode"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     #: one of EVENT_KINDS, or DIGEST_KIND for the weekly email as a whole
     kind: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     #: one of MODES
     mode: Mapped[str] = mapped_column(sa.String(12), nullable=False, default=DEFAULT_MODE)
 
 
-class DigestLedger(db.Model):
+class DigestLedger(UserOwned, CreatedAt, db.Model):
     """One row per member and ISO week: written in the same transaction as the digest mail (exactly once)."""
 
     __tablename__ = "digest_ledger"
     __table_args__ = (sa.UniqueConstraint("user_id", "week", name="uq_digest_ledger_user_week"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     #: ISO week, e.g. "2026-W47"
     week: Mapped[str] = mapped_column(sa.String(8), nullable=False)
     #: the period the digest covered
@@ -168,4 +164,3 @@ class DigestLedger(db.Model):
     until: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     #: number of items; 0 = nothing to tell, no mail sent
     items: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

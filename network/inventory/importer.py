@@ -237,6 +237,30 @@ def _pick(by_name: dict, text: str, *, prefer_network_id=None):
     return None, sorted({c.network.name for c in candidates}, key=str.casefold)
 
 
+#: the row errors for a name of the CSV that is in several of the city's networks, or in none
+_NAME_ERRORS = {
+    "field": (_l("Handlungsfeld „%(value)s“ gibt es in mehreren Netzwerken: %(networks)s – bitte "
+                 "wechseln Sie oben in der Kopfzeile in das Netzwerk, zu dem das Vorhaben gehört, und "
+                 "prüfen Sie die Vorschau erneut."),
+              _l("Handlungsfeld „%(value)s“ ist unbekannt.")),
+    "topic": (_l("Thema „%(value)s“ gibt es in mehreren Netzwerken: %(networks)s – bitte wechseln Sie "
+                 "oben in der Kopfzeile in das Netzwerk, zu dem das Vorhaben gehört, und prüfen Sie "
+                 "die Vorschau erneut."),
+              _l("Thema „%(value)s“ ist unbekannt.")),
+}
+
+
+def _named(kind: str, by_name: dict, text: str, reasons: list, **kw):
+    """The field or topic a row names (`_pick`); an ambiguous or unknown name adds its error to ``reasons``."""
+    found, networks = _pick(by_name, text, **kw)
+    ambiguous, unknown = _NAME_ERRORS[kind]
+    if networks:
+        reasons.append(str(ambiguous) % {"value": text, "networks": ", ".join(networks)})
+    elif text and found is None:
+        reasons.append(str(unknown) % {"value": text})
+    return found
+
+
 def _is_month(text: str) -> bool:
     try:
         services.parse_month(text)
@@ -273,22 +297,10 @@ def validate_rows(upload: ImportUpload, mapping: dict, default_visibility: str) 
         raw_id = data.pop("id")
         row_visibility = data["visibility"]
         field_text = data.pop("field")
-        fld, networks = _pick(fields_by_name, field_text)
-        if networks:
-            reasons.append(_("Handlungsfeld „%(value)s“ gibt es in mehreren Netzwerken: %(networks)s – bitte "
-                             "wechseln Sie oben in der Kopfzeile in das Netzwerk, zu dem das Vorhaben gehört, und "
-                             "prüfen Sie die Vorschau erneut.", value=field_text, networks=", ".join(networks)))
-        elif field_text and fld is None:
-            reasons.append(_("Handlungsfeld „%(value)s“ ist unbekannt.", value=field_text))
+        fld = _named("field", fields_by_name, field_text, reasons)
         data["field_id"] = fld.id if fld else None
         topic_text = data.pop("topic")
-        topic, networks = _pick(topics_by_name, topic_text, prefer_network_id=fld.network_id if fld else None)
-        if networks:
-            reasons.append(_("Thema „%(value)s“ gibt es in mehreren Netzwerken: %(networks)s – bitte wechseln Sie "
-                             "oben in der Kopfzeile in das Netzwerk, zu dem das Vorhaben gehört, und prüfen Sie "
-                             "die Vorschau erneut.", value=topic_text, networks=", ".join(networks)))
-        elif topic_text and topic is None:
-            reasons.append(_("Thema „%(value)s“ ist unbekannt.", value=topic_text))
+        topic = _named("topic", topics_by_name, topic_text, reasons, prefer_network_id=fld.network_id if fld else None)
         data["topic_id"] = topic.id if topic else None
         status_text = data["status"]
         status = _status_key(status_text)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import ChoiceLabel, CityOwned, ExampleFlag, TimestampMixin, UTCDateTime, Versioned, utcnow
 from network.extensions import db
 
 #: status -> German label; "traffic light": idea red, in progress yellow, done green
@@ -81,7 +81,7 @@ class _ProjectFields:
         return (start.year, (start.month - 1) // 3 + 1), (end.year, (end.month - 1) // 3 + 1)
 
 
-class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
+class Project(_ProjectFields, CityOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Vorhaben: one digital project of a city's inventory."""
 
     __tablename__ = "project"
@@ -101,12 +101,8 @@ class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
                                                       index=True)
     #: a staff member's draft: visible to the own city only until a lead releases it
     is_draft: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: optimistic locking: forms and the API send it back, a stale write answers 409
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     field = db.relationship("FieldOfAction", lazy="joined")
     topic = db.relationship("Topic", lazy="joined")
@@ -114,8 +110,6 @@ class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
     municipality = db.relationship("Municipality", lazy="joined")
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     updated_by = db.relationship("User", foreign_keys=[updated_by_id])
-
-    __mapper_args__ = {"version_id_col": version}
 
     # the same names as a ReportEntry, so that live projects and snapshots compare alike
     @property
@@ -138,7 +132,7 @@ class Project(_ProjectFields, CityOwned, TimestampMixin, db.Model):
         return f"<Project {self.id} {self.title!r}>"
 
 
-class CityField(CityOwned, db.Model):
+class CityField(CityOwned, ExampleFlag, db.Model):
     """A city's own field of action (Handlungsfeld of its Digitalstrategie, e.g. Erkelenz' nine); a project may
     carry one beside the network's field. A city without its own list groups by the network's fields."""
 
@@ -151,14 +145,12 @@ class CityField(CityOwned, db.Model):
     description: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
     #: order on the strategy page and in the grouped inventory
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
     def __repr__(self) -> str:
         return f"<CityField {self.id} {self.name!r}>"
 
 
-class StatusReport(CityOwned, db.Model):
+class StatusReport(CityOwned, ExampleFlag, db.Model):
     """Sachstandsbericht: the inventory frozen at one moment. Never changes after it is published."""
 
     __tablename__ = "status_report"
@@ -176,8 +168,6 @@ class StatusReport(CityOwned, db.Model):
     visibility: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="network")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
     municipality = db.relationship("Municipality", lazy="joined")
     created_by = db.relationship("User", foreign_keys=[created_by_id])

@@ -21,20 +21,17 @@ def berlin_vtimezone() -> Timezone:
     tz = Timezone()
     tz.add("tzid", "Europe/Berlin")
     tz.add("x-lic-location", "Europe/Berlin")
-    summer = TimezoneDaylight()
-    summer.add("tzname", "CEST")
-    summer.add("tzoffsetfrom", timedelta(hours=1))
-    summer.add("tzoffsetto", timedelta(hours=2))
-    summer.add("dtstart", datetime(1970, 3, 29, 2, 0))
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
-    winter = TimezoneStandard()
-    winter.add("tzname", "CET")
-    winter.add("tzoffsetfrom", timedelta(hours=2))
-    winter.add("tzoffsetto", timedelta(hours=1))
-    winter.add("dtstart", datetime(1970, 10, 25, 3, 0))
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
-    tz.add_component(summer)
-    tz.add_component(winter)
+    # summer time from the last Sunday of March 02:00, standard time from the last Sunday of October 03:00
+    for kind, name, offset_from, offset_to, start in (
+            (TimezoneDaylight, "CEST", 1, 2, datetime(1970, 3, 29, 2, 0)),
+            (TimezoneStandard, "CET", 2, 1, datetime(1970, 10, 25, 3, 0))):
+        part = kind()
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", timedelta(hours=offset_from))
+        part.add("tzoffsetto", timedelta(hours=offset_to))
+        part.add("dtstart", start)
+        part.add("rrule", {"freq": "yearly", "bymonth": start.month, "byday": "-1SU"})
+        tz.add_component(part)
     return tz
 
 

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import (ChoiceLabel, CreatedAt, ExampleFlag, NetworkOwned, TimestampMixin, UTCDateTime,
+                                 UpdatedAt, UserOwned, Versioned, parent_fk)
 from network.extensions import db
 
 BODY_KINDS = {
@@ -35,32 +36,26 @@ ACTION_STATUSES = {"open": _l("offen"), "done": _l("erledigt")}
 MINUTES_STATUSES = {"none": _l("kein Protokoll"), "draft": _l("Entwurf"), "published": _l("veröffentlicht")}
 
 
-class Body(TimestampMixin, db.Model):
-    """Gremium: Plenum, Fachgruppe or the project group of a topic; owned by the network."""
+class Body(NetworkOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
+    """Gremium: Plenum, Fachgruppe or the project group of a topic; owned by the network (its meetings are the
+    network's)."""
 
     __tablename__ = "body"
     __table_args__ = (
         sa.CheckConstraint("kind in ('plenum','fachgruppe','projektgruppe')", name="kind"),
-        sa.UniqueConstraint("network_id", "name", name="uq_body_network_name"),
+        *NetworkOwned.unique_per_network("body", "name"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the network the body belongs to (its meetings are the network's)
-    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
     #: one of BODY_KINDS
     kind: Mapped[str] = mapped_column(sa.String(15), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: the topic of a project group (NULL for Plenum and Fachgruppe)
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id", ondelete="SET NULL"), index=True)
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     topic = db.relationship("Topic", lazy="joined")
     #: loaded with the body: links, mails and feeds name the body's network
     network = db.relationship("Network", lazy="joined")
-    __mapper_args__ = {"version_id_col": version}
 
     kind_label = ChoiceLabel("kind", BODY_KINDS)
 
@@ -71,24 +66,22 @@ class BodyCity(db.Model):
     __tablename__ = "body_city"
     __table_args__ = (sa.UniqueConstraint("body_id", "municipality_id", name="uq_body_city"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"), index=True, nullable=False)
-    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True,
-                                                 nullable=False)
+    body_id: Mapped[int] = parent_fk("body.id")
+    municipality_id: Mapped[int] = parent_fk("municipality.id")
     municipality = db.relationship("Municipality", lazy="joined")
 
 
-class BodyPerson(db.Model):
+class BodyPerson(UserOwned, db.Model):
     """A member person of a body: receives invitations, reminders and minutes."""
 
     __tablename__ = "body_person"
     __table_args__ = (sa.UniqueConstraint("body_id", "user_id", name="uq_body_person"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"), index=True, nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    body_id: Mapped[int] = parent_fk("body.id")
     user = db.relationship("User", lazy="joined")
 
 
-class Meeting(TimestampMixin, db.Model):
+class Meeting(TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Treffen of a body: numbered per body, hosted by a member city, with poll, agenda, RSVPs and minutes."""
 
     __tablename__ = "meeting"
@@ -98,7 +91,7 @@ class Meeting(TimestampMixin, db.Model):
         sa.CheckConstraint("minutes_status in ('none','draft','published')", name="minutes_status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    body_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id", ondelete="CASCADE"), index=True, nullable=False)
+    body_id: Mapped[int] = parent_fk("body.id")
     #: sequence number within the body ("33. Fachgruppentreffen")
     number: Mapped[int | None] = mapped_column(sa.Integer)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -125,15 +118,11 @@ class Meeting(TimestampMixin, db.Model):
     minutes_status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="none")
     minutes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     #: the date within the year is not on record (demo history)
     date_uncertain: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     body = db.relationship("Body", lazy="joined")
     host = db.relationship("Municipality", lazy="joined")
-    __mapper_args__ = {"version_id_col": version}
 
     status_label = ChoiceLabel("status", MEETING_STATUSES)
 
@@ -148,13 +137,12 @@ class PollSlot(db.Model):
     __tablename__ = "poll_slot"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "starts_at", name="uq_poll_slot_start"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class PollVote(db.Model):
+class PollVote(UserOwned, UpdatedAt, db.Model):
     """One person's answer to one slot: yes / if need be / no."""
 
     __tablename__ = "poll_vote"
@@ -163,22 +151,18 @@ class PollVote(db.Model):
         sa.CheckConstraint("answer in ('yes','maybe','no')", name="answer"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("poll_slot.id", ondelete="CASCADE"), index=True,
-                                         nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    slot_id: Mapped[int] = parent_fk("poll_slot.id")
     #: one of POLL_ANSWERS
     answer: Mapped[str] = mapped_column(sa.String(5), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
-class AgendaItem(db.Model):
+class AgendaItem(CreatedAt, db.Model):
     """Tagesordnungspunkt: proposed by a member or added by the organiser, ordered and timed."""
 
     __tablename__ = "agenda_item"
     __table_args__ = (sa.CheckConstraint("status in ('proposed','accepted','rejected')", name="status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     #: order among the accepted items
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -194,7 +178,6 @@ class AgendaItem(db.Model):
     #: one of AGENDA_STATUSES
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="proposed")
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     presenter_municipality = db.relationship("Municipality", lazy="joined")
     topic = db.relationship("Topic", lazy="joined")
@@ -203,7 +186,7 @@ class AgendaItem(db.Model):
     status_label = ChoiceLabel("status", AGENDA_STATUSES)
 
 
-class Rsvp(db.Model):
+class Rsvp(UserOwned, UpdatedAt, db.Model):
     """A person's answer to the invitation; one row per meeting and person."""
 
     __tablename__ = "rsvp"
@@ -212,49 +195,41 @@ class Rsvp(db.Model):
         sa.CheckConstraint("response in ('yes','no','maybe')", name="response"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     #: one of RSVP_RESPONSES
     response: Mapped[str] = mapped_column(sa.String(5), nullable=False)
     note: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
     #: when the answer last became "yes": the order of the waiting list
     yes_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
     user = db.relationship("User", lazy="joined")
 
     response_label = ChoiceLabel("response", RSVP_RESPONSES)
 
 
-class Decision(db.Model):
+class Decision(CreatedAt, db.Model):
     """Beschluss recorded in a meeting's minutes."""
 
     __tablename__ = "meeting_decision"
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-class ActionItem(db.Model):
+class ActionItem(CreatedAt, db.Model):
     """Aufgabe from a meeting: text, responsible city, due date, open/done."""
 
     __tablename__ = "action_item"
     __table_args__ = (sa.CheckConstraint("status in ('open','done')", name="status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    meeting_id: Mapped[int] = parent_fk("meeting.id")
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: the responsible city
-    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True,
-                                                 nullable=False)
+    municipality_id: Mapped[int] = parent_fk("municipality.id")
     due_date: Mapped[date | None] = mapped_column(sa.Date)
     #: one of ACTION_STATUSES
     status: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="open", index=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     municipality = db.relationship("Municipality", lazy="joined")
     meeting = db.relationship("Meeting", lazy="joined")
@@ -262,7 +237,7 @@ class ActionItem(db.Model):
     status_label = ChoiceLabel("status", ACTION_STATUSES)
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(CreatedAt, db.Model):
     """A user's personal calendar subscription; renewing replaces its secret, ending it deletes the row."""
 
     __tablename__ = "calendar_feed"
@@ -270,7 +245,6 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False)
     #: sha256 of the random URL-safe secret (256 bit) in the feed's address; the secret itself is not stored
     secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     #: the plain secret, set only on the object that was just created or renewed (shown to its owner once);
     #: forgotten when the object is expired (after the commit) or loaded again
@@ -284,10 +258,9 @@ def _forget_plain_secret(feed, *_args) -> None:
     feed.__dict__.pop("secret", None)
 
 
-class MeetingNotice(db.Model):
+class MeetingNotice(CreatedAt, db.Model):
     """Ledger of reminder mails: a unique key per mail, inserted with the outbox row, so each goes once."""
 
     __tablename__ = "meeting_notice"
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(200), unique=True, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -55,12 +55,12 @@ def seed() -> dict:
     from network.meetings.models import Body, BodyCity, BodyPerson, Meeting
     from network.municipalities.models import Municipality, make_slug
     from network.networks.models import Network, NetworkMembership, NetworkRole
-    from network.topics.models import FieldOfAction, LeadClaim, LeadEvent, Topic
+    from network.topics.models import FieldOfAction
 
     counts = {"Netzwerke": 0}
     if db.session.execute(sa.select(Network.id).where(Network.slug == SLUG)).first():
         return counts
-    from network.demo import DEMO_PASSWORD
+    from network.demo import DEMO_PASSWORD, add_example_topic
     network = Network(slug=SLUG, **NETWORK)
     db.session.add(network)
     db.session.flush()
@@ -109,19 +109,9 @@ def seed() -> dict:
     db.session.flush()
     counts["Themen im Netzwerk Neckar-Erft"] = 0
     for name, field_index, lead_slug, description in TOPICS:
-        topic = Topic(network_id=network.id, slug=make_slug(name), name=name, description=description,
-                      field_id=fields[field_index].id, status="active", is_example=True)
-        db.session.add(topic)
-        db.session.flush()
+        lead = cities[lead_slug][0] if lead_slug in cities else None
+        add_example_topic(network, fields[field_index], name, description, lead)
         counts["Themen im Netzwerk Neckar-Erft"] += 1
-        if lead_slug in cities:
-            city = cities[lead_slug][0]
-            claim = LeadClaim(topic_id=topic.id, municipality_id=city.id, kind="lead", status="confirmed",
-                              note="Beispieldaten")
-            db.session.add(claim)
-            db.session.flush()
-            db.session.add(LeadEvent(topic_id=topic.id, claim_id=claim.id, municipality_id=city.id,
-                                     action="confirmed", reason="Beispieldaten der Demo"))
 
     body = Body(network_id=network.id, kind="fachgruppe", name="Fachgruppe Neckar-Erft (Beispieldaten)",
                 description="Die Digitalisierungsbeauftragten des Netzwerks (Beispieldaten).", is_example=True)

@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from network.accounts.models import User
-from network.core.models import ChoiceLabel, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import (ChoiceLabel, CreatedAt, ExampleFlag, NetworkOwned, TimestampMixin, UserOwned,
+                                 UTCDateTime, Versioned, utcnow)
 from network.extensions import db
 
 MEMBERSHIP_STATUSES = {
@@ -22,7 +23,7 @@ ACTIVE_STATUSES = ("member", "guest")
 NETWORK_ROLES = {"coordinator": _l("Koordination")}
 
 
-class Network(TimestampMixin, db.Model):
+class Network(TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Ein Städtenetz: owns its fields of action, topics, bodies and meetings; cities take part through memberships."""
 
     __tablename__ = "network"
@@ -45,11 +46,6 @@ class Network(TimestampMixin, db.Model):
     #: contact for the Impressum and the Datenschutz page of the network (Markdown)
     imprint_contact: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     privacy_contact: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def reminder_day_list(self) -> tuple[int, ...]:
@@ -86,7 +82,7 @@ class NetworkMembership(TimestampMixin, db.Model):
         return self.status in ACTIVE_STATUSES
 
 
-class NetworkRole(db.Model):
+class NetworkRole(NetworkOwned, UserOwned, CreatedAt, db.Model):
     """A user's role in one network; today the coordination ("coordinator")."""
 
     __tablename__ = "network_role"
@@ -95,16 +91,12 @@ class NetworkRole(db.Model):
         sa.CheckConstraint("role in ('coordinator')", name="role"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="coordinator")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     #: who named this coordinator (NULL for the migration and the command line)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     network = db.relationship("Network", lazy="joined")
-    user = db.relationship("User", foreign_keys=[user_id])
+    user = db.relationship("User", foreign_keys="NetworkRole.user_id")
 
 
 # The slugs of the networks a user coordinates, loaded in the same SELECT as the user (no query more per request):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, CityOwned, TimestampMixin
+from network.core.models import ChoiceLabel, CityOwned, ExampleFlag, TimestampMixin, Versioned, parent_fk
 from network.extensions import db
 
 #: status -> German label, in the order of progress; a service without a row is "open"
@@ -61,8 +61,7 @@ class LeikaService(db.Model):
     __tablename__ = "leika_service"
     __table_args__ = (sa.Index("ix_leika_service_key", "leika_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[int] = mapped_column(sa.ForeignKey("ozg_service.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
+    service_id: Mapped[int] = parent_fk("ozg_service.id")
     #: the 14-digit LeiKa key; NULL for services marked "nicht im LeiKa"
     leika_key: Mapped[str | None] = mapped_column(sa.String(20))
     #: the LeiKa service's name
@@ -74,7 +73,7 @@ class LeikaService(db.Model):
                                                                order_by="LeikaService.name"))
 
 
-class OzgStatus(CityOwned, TimestampMixin, db.Model):
+class OzgStatus(CityOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
     """How far one city is with one OZG service: status, Reifegrad, solution, go-live, link."""
 
     __tablename__ = "ozg_status"
@@ -107,19 +106,13 @@ class OzgStatus(CityOwned, TimestampMixin, db.Model):
     practice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("practice.id", ondelete="SET NULL"), index=True)
     #: who may read it: the own city, the networks of the city, or the public
     visibility: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="network")
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    #: optimistic locking: forms and the API send it back, a stale write answers 409
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     service = db.relationship("OzgService", lazy="joined", innerjoin=True)
     municipality = db.relationship("Municipality", lazy="joined", innerjoin=True)
     project = db.relationship("Project", lazy="select")
     practice = db.relationship("Practice", lazy="select")
     updated_by = db.relationship("User", foreign_keys=[updated_by_id])
-
-    __mapper_args__ = {"version_id_col": version}
 
     status_label = ChoiceLabel("status", STATUSES)
     visibility_label = ChoiceLabel("visibility", VISIBILITY_LABELS)

@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import (ChoiceLabel, CityOwned, CreatedAt, ExampleFlag, StoredFile, TimestampMixin,
+                                 UTCDateTime, Versioned, parent_fk)
 from network.extensions import db
 
 #: the structured sections, in the order of the form and the page
@@ -34,7 +35,7 @@ practice_topic = sa.Table(
 )
 
 
-class Practice(CityOwned, TimestampMixin, db.Model):
+class Practice(CityOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Praxisbericht: a city's structured write-up of what it did, for others to reuse."""
 
     __tablename__ = "practice"
@@ -66,17 +67,11 @@ class Practice(CityOwned, TimestampMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    #: optimistic locking: forms and the API send it back
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     municipality = db.relationship("Municipality", lazy="joined")
     field = db.relationship("FieldOfAction", lazy="joined")
     author = db.relationship("User", foreign_keys=[author_id])
     topics = db.relationship("Topic", secondary=practice_topic, lazy="selectin", order_by="Topic.name")
-
-    __mapper_args__ = {"version_id_col": version}
 
     status_label = ChoiceLabel("status", STATUSES)
 
@@ -90,7 +85,7 @@ class Practice(CityOwned, TimestampMixin, db.Model):
         return (self.sections or {}).get(key, "") or ""
 
 
-class PracticeRevision(db.Model):
+class PracticeRevision(CreatedAt, db.Model):
     """One saved state of a practice: who, when, every text. Never updated."""
 
     __tablename__ = "practice_revision"
@@ -100,7 +95,6 @@ class PracticeRevision(db.Model):
     #: 1, 2, 3 … per practice
     number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     summary: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     sections: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
@@ -110,21 +104,15 @@ class PracticeRevision(db.Model):
     author = db.relationship("User", lazy="joined")
 
 
-class PracticeAttachment(db.Model):
+class PracticeAttachment(StoredFile, CreatedAt, db.Model):
     """A file attached to a practice (stored by core.files under a generated name)."""
 
     __tablename__ = "practice_attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    practice_id: Mapped[int] = parent_fk("practice.id")
     storage_name: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
     original_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    #: detected by content
-    content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
 class PracticeReuse(CityOwned, TimestampMixin, db.Model):
@@ -136,8 +124,7 @@ class PracticeReuse(CityOwned, TimestampMixin, db.Model):
         sa.CheckConstraint("status in ('interested','adopting','adopted')", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    practice_id: Mapped[int] = parent_fk("practice.id")
     #: one of REUSE_STATUSES
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -151,16 +138,14 @@ class PracticeReuse(CityOwned, TimestampMixin, db.Model):
     status_label = ChoiceLabel("status", REUSE_STATUSES)
 
 
-class PracticeQuestion(CityOwned, db.Model):
+class PracticeQuestion(CityOwned, CreatedAt, db.Model):
     """Amtshilfe: a question of another city's staff (municipality_id = the asking city) and its answer."""
 
     __tablename__ = "practice_question"
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    practice_id: Mapped[int] = parent_fk("practice.id")
     asked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     question: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     answer: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

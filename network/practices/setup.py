@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from network.core.hooks import (DigestItem, DigestSection, register_digest_section, register_panel,
                                 register_personal_data, register_waiting)
@@ -10,24 +11,24 @@ from network.core.permissions import can
 from network.extensions import db
 
 
-def topic_panel(user, topic=None, **kw):
-    """The topic page: practices on this topic the user may see."""
-    from network.practices import services
-    if topic is None:
-        return None
-    items = services.practices_on_topic(user, topic)
-    return "practices/_panel_list.html", {"items": items, "title": _("Praxisberichte zu diesem Thema"),
-                                          "key": "topic", "level": 3, "empty": _("Noch keine Praxisberichte zu diesem Thema.")}
+def _list_panel(key: str, level: int, title, empty, list_of: str):
+    """A page panel: the practices ``services.<list_of>(user, kw[key])`` gives for the page's topic or city."""
+    def panel(user, **kw):
+        from network.practices import services
+        if kw.get(key) is None:
+            return None
+        items = getattr(services, list_of)(user, kw[key])
+        return "practices/_panel_list.html", {"items": items, "title": str(title), "key": key, "level": level,
+                                              "empty": str(empty)}
+    return panel
 
 
-def municipality_panel(user, city=None, **kw):
-    """The city page: the city's published practices the user may see."""
-    from network.practices import services
-    if city is None:
-        return None
-    items = services.practices_of_city(user, city)
-    return "practices/_panel_list.html", {"items": items, "title": _("Praxisberichte dieser Kommune"),
-                                          "key": "city", "level": 2, "empty": _("Noch keine veröffentlichten Praxisberichte.")}
+#: the topic page: practices on this topic the user may see
+topic_panel = _list_panel("topic", 3, _l("Praxisberichte zu diesem Thema"),
+                          _l("Noch keine Praxisberichte zu diesem Thema."), "practices_on_topic")
+#: the city page: the city's published practices the user may see
+municipality_panel = _list_panel("city", 2, _l("Praxisberichte dieser Kommune"),
+                                 _l("Noch keine veröffentlichten Praxisberichte."), "practices_of_city")
 
 
 def dashboard_panel(user, **kw):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import TimestampMixin, UTCDateTime, utcnow
+from network.core.models import CreatedAt, TimestampMixin, UTCDateTime, UserOwned, Versioned, parent_fk
 from network.extensions import db
 
 #: the protocols a city can register
@@ -14,7 +14,7 @@ KINDS = {"oidc": _l("OpenID Connect"), "saml": _l("SAML 2.0")}
 DEFAULT_SCOPES = "openid email profile"
 
 
-class IdentityProvider(TimestampMixin, db.Model):
+class IdentityProvider(TimestampMixin, Versioned, db.Model):
     """One identity provider per city (read by the login page for any visitor: its domains are public knowledge)."""
 
     __tablename__ = "identity_provider"
@@ -44,13 +44,10 @@ class IdentityProvider(TimestampMixin, db.Model):
     role_map: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
     #: on: addresses of the claimed domains cannot log in with a password, and no reset mail is sent to them
     password_login_disabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     municipality = db.relationship("Municipality", lazy="joined")
     domains = db.relationship("SsoDomain", back_populates="provider", lazy="selectin", cascade="all, delete-orphan",
                               order_by="SsoDomain.domain")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def domain_names(self) -> list[str]:
@@ -62,26 +59,22 @@ class SsoDomain(db.Model):
 
     __tablename__ = "sso_domain"
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
+    provider_id: Mapped[int] = parent_fk("identity_provider.id")
     #: lowercase, without "@" (ettlingen.de)
     domain: Mapped[str] = mapped_column(sa.String(255), unique=True, nullable=False)
 
     provider = db.relationship("IdentityProvider", back_populates="domains")
 
 
-class SsoIdentity(db.Model):
+class SsoIdentity(UserOwned, CreatedAt, db.Model):
     """An account's subject at its city's provider: later logins find the account by it, whatever the email."""
 
     __tablename__ = "sso_identity"
     __table_args__ = (sa.UniqueConstraint("provider_id", "subject"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("identity_provider.id", ondelete="CASCADE"), index=True,
-                                             nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True, nullable=False)
+    provider_id: Mapped[int] = parent_fk("identity_provider.id")
     #: the "sub" claim
     subject: Mapped[str] = mapped_column(sa.String(255), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = db.relationship("User", lazy="joined")
@@ -99,7 +92,7 @@ class SamlAssertion(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, nullable=False)
 
 
-class SamlSpCredential(db.Model):
+class SamlSpCredential(CreatedAt, db.Model):
     """The installation's SAML signing key and certificate, generated at first use (unless the environment names
     them: SAML_SP_KEY / SAML_SP_CERT). One row."""
 
@@ -108,4 +101,3 @@ class SamlSpCredential(db.Model):
     #: the private key (PEM), encrypted like the client secrets (network/sso/crypto.py)
     key_encrypted: Mapped[str] = mapped_column(sa.Text, nullable=False)
     cert_pem: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -1,7 +1,7 @@
 """A city's Digitalstrategie: the strategy (vision, visibility), its council decisions and documents. The city's
 own fields of action are inventory.models.CityField (projects carry them)."""
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,9 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from network.core.models import (
     ChoiceLabel,
     CityOwned,
+    CreatedAt,
+    ExampleFlag,
+    StoredFile,
     TimestampMixin,
-    UTCDateTime,
-    utcnow,
+    Versioned,
 )
 from network.extensions import db
 
@@ -23,7 +25,7 @@ VISIBILITY_LABELS = {
 }
 
 
-class Strategy(CityOwned, TimestampMixin, db.Model):
+class Strategy(CityOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
     """Digitalstrategie: one per city; its visibility covers the decisions and documents too."""
 
     __tablename__ = "strategy"
@@ -36,20 +38,14 @@ class Strategy(CityOwned, TimestampMixin, db.Model):
     vision: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: who may read it: the own city, the networks of the city, or the public
     visibility: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="network")
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    #: optimistic locking: the form sends it back, a stale write answers 409
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     municipality = db.relationship("Municipality", lazy="joined", innerjoin=True)
-
-    __mapper_args__ = {"version_id_col": version}
 
     visibility_label = ChoiceLabel("visibility", VISIBILITY_LABELS)
 
 
-class CouncilDecision(CityOwned, db.Model):
+class CouncilDecision(CityOwned, ExampleFlag, db.Model):
     """A council decision on the strategy, e.g. "Gemeinderat, 27.03.2019: ettlingen.digital zustimmend zur
     Kenntnis genommen"."""
 
@@ -59,12 +55,10 @@ class CouncilDecision(CityOwned, db.Model):
     decided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     #: body and what was decided, one line
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
 
-class StrategyDocument(CityOwned, db.Model):
+class StrategyDocument(CityOwned, StoredFile, CreatedAt, db.Model):
     """A document of the strategy (the strategy PDF, a council paper), checked by content like every upload."""
 
     __tablename__ = "strategy_document"
@@ -74,8 +68,4 @@ class StrategyDocument(CityOwned, db.Model):
     #: generated name in the upload folder (core.files)
     storage_name: Mapped[str] = mapped_column(sa.String(40), nullable=False, unique=True)
     original_name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
-    content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from network.core.models import ChoiceLabel, CityOwned, TimestampMixin, UTCDateTime, utcnow
+from network.core.models import (ChoiceLabel, CityOwned, CreatedAt, ExampleFlag, NetworkOwned, TimestampMixin,
+                                 UTCDateTime, Versioned, parent_fk)
 from network.extensions import db
 
 TOPIC_STATUSES = {
@@ -61,18 +62,12 @@ _ONE_PER_CITY = "kind IN ('lead', 'colead') AND status IN ('pending', 'confirmed
 _ONE_HANDOVER = "kind = 'handover' AND status = 'pending'"
 
 
-class FieldOfAction(TimestampMixin, db.Model):
-    """Handlungsfeld: a configurable grouping of topics."""
+class FieldOfAction(NetworkOwned, TimestampMixin, db.Model):
+    """Handlungsfeld: a configurable grouping of topics; each network keeps its own list."""
 
     __tablename__ = "field_of_action"
-    __table_args__ = (
-        sa.UniqueConstraint("network_id", "slug", name="uq_field_of_action_network_slug"),
-        sa.UniqueConstraint("network_id", "name", name="uq_field_of_action_network_name"),
-    )
+    __table_args__ = NetworkOwned.unique_per_network("field_of_action", "slug", "name")
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: each network keeps its own list of fields of action
-    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
     #: URL name, lowercase ASCII
     slug: Mapped[str] = mapped_column(sa.String(80), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
@@ -87,19 +82,16 @@ class FieldOfAction(TimestampMixin, db.Model):
         return f"<FieldOfAction {self.slug}>"
 
 
-class Topic(TimestampMixin, db.Model):
-    """Thema / Projektgruppe: owned by the network; a city leads it through a LeadClaim."""
+class Topic(NetworkOwned, TimestampMixin, ExampleFlag, Versioned, db.Model):
+    """Thema / Projektgruppe: owned by the network (its lead claims, participants and matrix belong to that
+    network); a city leads it through a LeadClaim."""
 
     __tablename__ = "topic"
     __table_args__ = (
         sa.CheckConstraint("status in ('active','proposed','declined')", name="status"),
-        sa.UniqueConstraint("network_id", "slug", name="uq_topic_network_slug"),
-        sa.UniqueConstraint("network_id", "name", name="uq_topic_network_name"),
+        *NetworkOwned.unique_per_network("topic", "slug", "name"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the network that owns the topic (its lead claims, participants and matrix belong to that network)
-    network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True,
-                                            nullable=False)
     slug: Mapped[str] = mapped_column(sa.String(80), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -113,10 +105,6 @@ class Topic(TimestampMixin, db.Model):
     #: why it was proposed, and the coordinator's reason when deciding
     proposal_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     decision_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    #: invented demo content, shown as "Beispieldaten"
-    is_example: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
-    #: optimistic locking for the edit form
-    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     field = db.relationship("FieldOfAction", lazy="joined")
     #: lazy "select": the request's Network row is already in the session, so this costs no query there
@@ -124,15 +112,13 @@ class Topic(TimestampMixin, db.Model):
     proposed_by_municipality = db.relationship("Municipality", foreign_keys=[proposed_by_municipality_id])
     proposed_by = db.relationship("User", foreign_keys=[proposed_by_id])
 
-    __mapper_args__ = {"version_id_col": version}
-
     status_label = ChoiceLabel("status", TOPIC_STATUSES)
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"
 
 
-class LeadClaim(CityOwned, db.Model):
+class LeadClaim(CityOwned, CreatedAt, db.Model):
     """A city's (co-)lead on a topic, from request to end; also a pending handover offer to a city."""
 
     __tablename__ = "lead_claim"
@@ -148,7 +134,7 @@ class LeadClaim(CityOwned, db.Model):
                  sqlite_where=sa.text(_ONE_HANDOVER), postgresql_where=sa.text(_ONE_HANDOVER)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    topic_id: Mapped[int] = parent_fk("topic.id")
     #: one of CLAIM_KINDS; for a handover, municipality_id is the city asked to take over
     kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     #: one of CLAIM_STATUSES
@@ -159,7 +145,6 @@ class LeadClaim(CityOwned, db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     #: the requester's note
     note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the reason given when declining, withdrawing or ending
@@ -176,12 +161,12 @@ class LeadClaim(CityOwned, db.Model):
     status_label = ChoiceLabel("status", CLAIM_STATUSES)
 
 
-class LeadEvent(db.Model):
+class LeadEvent(CreatedAt, db.Model):
     """History of a topic's lead: who did what, when and why. Never updated."""
 
     __tablename__ = "lead_event"
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    topic_id: Mapped[int] = parent_fk("topic.id")
     #: the claim the step belongs to
     claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lead_claim.id", ondelete="SET NULL"))
     #: the city concerned
@@ -191,7 +176,6 @@ class LeadEvent(db.Model):
     #: NULL for the system (demo data, a city leaving)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     municipality = db.relationship("Municipality", lazy="joined")
     actor = db.relationship("User", lazy="joined")
@@ -210,7 +194,7 @@ class Participation(CityOwned, TimestampMixin, db.Model):
         sa.CheckConstraint("status in ('interested','participating')", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True, nullable=False)
+    topic_id: Mapped[int] = parent_fk("topic.id")
     #: one of PARTICIPATION_STATUSES
     status: Mapped[str] = mapped_column(sa.String(15), nullable=False, default="interested")
     #: the city's contact person for this topic (an account of that city)

@@ -166,6 +166,13 @@ def _unique_slug(c: Checker, model, name: str, current, taken: str, network_id: 
     return slug
 
 
+def _apply_keeping_slug(obj, values: dict) -> None:
+    """Set the checked values on a topic or field of action; its slug stays (the addresses stay valid)."""
+    for key, value in values.items():
+        if key != "slug":
+            setattr(obj, key, value)
+
+
 def _flush_or_conflict(message: str) -> None:
     """Flush; a unique index that refuses the row becomes a 409 with a German message."""
     try:

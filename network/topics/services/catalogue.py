@@ -9,8 +9,8 @@ from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
 from network.topics.models import FieldOfAction, Topic
-from network.topics.services._common import (MAX_TEXT, RESERVED_SLUGS, _acting_city, _coordinators,
-                                             _decision, _network, _notify, _unique_slug)
+from network.topics.services._common import (MAX_TEXT, RESERVED_SLUGS, _acting_city, _apply_keeping_slug,
+                                             _coordinators, _decision, _network, _notify, _unique_slug)
 
 
 def _check_topic(c: Checker, data: dict, network, current: Topic | None = None) -> dict:
@@ -59,9 +59,7 @@ def update_topic(actor, topic: Topic, data: dict, *, version) -> Topic:
     c = Checker()
     values = _check_topic(c, data, topic.network, current=topic)
     c.done()
-    values.pop("slug", None)
-    for key, value in values.items():
-        setattr(topic, key, value)
+    _apply_keeping_slug(topic, values)
     audit.record(actor, "topic.updated", obj=topic, summary=f"Thema {topic.name} geändert")
     try:
         db.session.flush()

@@ -7,7 +7,7 @@ from network.core.permissions import require
 from network.core.validation import Checker
 from network.extensions import db
 from network.topics.models import FieldOfAction
-from network.topics.services._common import MAX_TEXT, _network, _unique_slug
+from network.topics.services._common import MAX_TEXT, _apply_keeping_slug, _network, _unique_slug
 
 
 def _check_field(c: Checker, data: dict, network_id: int, current: FieldOfAction | None = None) -> dict:
@@ -49,9 +49,7 @@ def update_field(actor, field: FieldOfAction, data: dict) -> FieldOfAction:
     c = Checker()
     values = _check_field(c, data, field.network_id, current=field)
     c.done()
-    values.pop("slug", None)
-    for key, value in values.items():
-        setattr(field, key, value)
+    _apply_keeping_slug(field, values)
     audit.record(actor, "field_of_action.updated", obj=field, summary=f"Handlungsfeld {field.name} geändert")
     db.session.flush()
     return field
