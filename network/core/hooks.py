@@ -21,6 +21,15 @@ No domain imports another domain's views. Each domain package may have a ``setup
 
   The template is included with ``ctx`` in its context (``{{ ctx.items }}``).
 
+  What the page already loaded reaches the panels as ``known`` (a dict; the topic page passes ``lead_city_ids``,
+  the cities leading the topic, lead first, and the values of the panel columns below), so that a panel does not
+  read it again.
+
+* panel columns: ``register_panel_column(app, slot, key, fn)``; ``fn(user, row_id)`` returns a SQL expression
+  correlated to the page's row id column (an EXISTS, a scalar subquery) or None. A page that supports them reads
+  ``panel_columns(slot, user, row_id)`` in its own first statement and hands the values to the panels in
+  ``known[key]`` (issue #17: a small value costs no statement of its own). Slots: ``topic`` (row id: ``Topic.id``).
+
 * what waits for the user: ``register_waiting(app, fn, order)``; ``fn(user)`` returns a list of WaitingItem
   (decisions, votes, handovers, RSVPs, questions, reports due …) for the dashboard's one ordered list "Was auf
   Sie wartet". A source reads a bounded number of statements (one or two), whatever the number of items; items
@@ -112,6 +121,21 @@ def register_panel(app, slot: str, fn, order: int = 50) -> None:
     if all(f is not fn for _o, f in entries):
         entries.append((order, fn))
         entries.sort(key=lambda e: e[0])
+
+
+def register_panel_column(app, slot: str, key: str, fn) -> None:
+    _registry(app).setdefault("panel_columns", {}).setdefault(slot, {})[key] = fn
+
+
+def panel_columns(slot: str, user, row_id) -> dict:
+    """{key: labelled SQL expression} of the slot's panel columns for this user (those that answered None left out),
+    for the page's own statement; its values go to the panels as known[key]."""
+    out = {}
+    for key, fn in _registry(current_app).get("panel_columns", {}).get(slot, {}).items():
+        expression = fn(user, row_id)
+        if expression is not None:
+            out[key] = expression.label(key.replace(".", "_"))
+    return out
 
 
 def panels(slot: str, user, **kw) -> list[tuple[str, dict]]:

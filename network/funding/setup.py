@@ -61,7 +61,7 @@ def waiting(user):
             for m in pending_invitations(user)[:10]]
 
 
-def topic_panel(user, topic=None):
+def topic_panel(user, topic=None, **_kw):
     """Open calls on this topic."""
     if topic is None or not can(user, "funding.view"):
         return None

@@ -2,7 +2,8 @@
 
 from flask_login import current_user
 
-from network.core.hooks import register_digest_section, register_panel, register_personal_data, register_waiting
+from network.core.hooks import (register_digest_section, register_panel, register_panel_column, register_personal_data,
+                                register_waiting)
 from network.core.permissions import can
 from network.core.scheduler import register_job
 
@@ -13,13 +14,26 @@ def _follow_ctx(user, follow_type, follow_id, title):
     return {"follow_type": follow_type, "follow_id": follow_id, "follow_title": title}
 
 
-def topic_panel(user, topic=None, **_kw):
-    """Follow button on the topic page (not for a city that left the topic's network: it reads history only)."""
+def topic_panel(user, topic=None, known=None, **_kw):
+    """Follow button on the topic page (not for a city that left the topic's network: it reads history only).
+    Whether the user follows the topic comes with the page's statement (panel column "interest.following")."""
     from network.networks.access import history_only
     if topic is None or topic.status != "active" or history_only():
         return None
     ctx = _follow_ctx(user, "topic", topic.id, topic.name)
+    if ctx and (known or {}).get("interest.following") is not None:
+        ctx["follow_following"] = bool(known["interest.following"])
     return ("interest/_follow_panel.html", ctx) if ctx else None
+
+
+def topic_following_column(user, topic_id):
+    """Panel column of the topic page: does the user follow the topic (EXISTS)?"""
+    if not getattr(user, "is_authenticated", False) or not can(user, "follow.use"):
+        return None
+    import sqlalchemy as sa
+
+    from network.interest.models import Follow
+    return sa.exists().where(Follow.user_id == user.id, Follow.target_type == "topic", Follow.target_id == topic_id)
 
 
 def municipality_panel(user, city=None, **_kw):
@@ -108,6 +122,7 @@ def init_app(app):
     register_job(app, "interest-purge", tasks.purge_unconfirmed, seconds_config="INTEREST_JOB_SECONDS")
     register_job(app, "interest-digest", tasks.digest_job, seconds_config="INTEREST_JOB_SECONDS")
     register_panel(app, "topic", topic_panel, 10)
+    register_panel_column(app, "topic", "interest.following", topic_following_column)
     register_panel(app, "municipality", municipality_panel, 10)
     register_panel(app, "profile", profile_panel, 10)
     register_panel(app, "footer", footer_panel, 10)

@@ -35,4 +35,8 @@ def upcoming_deadlines(city_id, *, until: date | None = None, limit: int | None 
 
 
 def open_calls_on_topic(topic, limit=5, now: datetime | None = None) -> list[FundingCall]:
-    return db.session.execute(calls_query(status="current", topic=topic, now=now).limit(limit)).scalars().all()
+    """The topic page's panel: current calls on the topic with their deadlines joined (one statement; the panel
+    shows neither their fields nor their topics)."""
+    return db.session.execute(calls_query(status="current", topic=topic, now=now).limit(limit).options(
+        sa.orm.joinedload(FundingCall.deadlines), sa.orm.lazyload(FundingCall.fields),
+        sa.orm.lazyload(FundingCall.topics))).unique().scalars().all()
