@@ -25,12 +25,18 @@ No domain imports another domain's views. Each domain package may have a ``setup
   the cities leading the topic, lead first, and the values of the panel columns below), so that a panel does not
   read it again.
 
-* panel columns: ``register_panel_column(app, slot, key, fn)``; ``fn(user, row_id)`` returns a SQL expression
-  correlated to the page's row id column (an EXISTS, a scalar subquery) or None. A page that supports them reads
-  ``panel_columns(slot, user, row_id)`` in its own first statement and hands the values to the panels in
-  ``known[key]`` (issue #17: a small value costs no statement of its own). Slots: ``topic`` (row id: ``Topic.id``).
+* panel columns: ``register_panel_column(app, slot, key, fn)``: small values a panel or waiting source needs, read
+  together with others instead of in a statement of their own (issue #17). Slots and what ``fn`` returns:
 
-* what waits for the user: ``register_waiting(app, fn, order)``; ``fn(user)`` returns a list of WaitingItem
+  ``topic``: ``fn(user, row_id)`` returns a SQL expression correlated to ``Topic.id`` (an EXISTS, a scalar
+  subquery) or None; the topic page reads ``panel_columns("topic", user, Topic.id)`` in its own first statement
+  and hands the values to the panels as ``known[key]``.
+
+  ``dashboard``: ``fn(user, None)`` returns a select() of aggregates without GROUP BY (exactly one row) or None;
+  the dashboard reads all of them, with its own counts, in one statement (``panel_values``) and hands the panels
+  and the waiting sources ``known["key.column"]`` for each column of each select.
+
+* what waits for the user: ``register_waiting(app, fn, order)``; ``fn(user, known)`` returns a list of WaitingItem
   (decisions, votes, handovers, RSVPs, questions, reports due …) for the dashboard's one ordered list "Was auf
   Sie wartet". A source reads a bounded number of statements (one or two), whatever the number of items; items
   with a due date come first (earliest first), then the others in the sources' order.
@@ -138,6 +144,29 @@ def panel_columns(slot: str, user, row_id) -> dict:
     return out
 
 
+def panel_values(slot: str, user, extra: dict | None = None) -> dict:
+    """The slot's panel columns (one-row selects of aggregates) and the page's own `extra` ({key: one-row
+    select}) in one statement: {"key.column": value}. No statement when there is nothing to read."""
+    import sqlalchemy as sa
+    selects = dict(extra or {})
+    for key, fn in _registry(current_app).get("panel_columns", {}).get(slot, {}).items():
+        stmt = fn(user, None)
+        if stmt is not None:
+            selects[key] = stmt
+    if not selects:
+        return {}
+    names, columns, source = [], [], None
+    for key, stmt in selects.items():
+        sub = stmt.subquery()
+        source = sub if source is None else source.join(sub, sa.true())  # one row each: a plain product
+        for column in sub.c:
+            names.append(f"{key}.{column.key}")
+            columns.append(column)
+    from network.extensions import db
+    row = db.session.execute(sa.select(*columns).select_from(source)).one()
+    return dict(zip(names, row))
+
+
 def panels(slot: str, user, **kw) -> list[tuple[str, dict]]:
     out = []
     for _order, fn in _registry(current_app)["panels"].get(slot, []):
@@ -154,12 +183,13 @@ def register_waiting(app, fn, order: int = 50) -> None:
         entries.sort(key=lambda e: e[0])
 
 
-def waiting_items(user) -> list[WaitingItem]:
+def waiting_items(user, known: dict | None = None) -> list[WaitingItem]:
     """Everything that waits for the user, in one order: dated items first (earliest first), then the rest in
-    the sources' order (a stable sort keeps each source's own order)."""
+    the sources' order (a stable sort keeps each source's own order). `known`: what the page read for its sources
+    (panel_values)."""
     out: list[WaitingItem] = []
     for _order, fn in _registry(current_app).get("waiting", []):
-        out.extend(fn(user) or ())
+        out.extend(fn(user, known or {}) or ())
     return sorted(out, key=lambda i: (i.due is None, i.due or date.min))
 
 

@@ -70,14 +70,14 @@ def _dashboard_data(user) -> dict:
     return g.dashboard_meetings
 
 
-def dashboard_panel(user):
+def dashboard_panel(user, **_kw):
     """The user's next meetings across all their networks (each named); whether the user has answered."""
     if not can(user, "meeting.view"):
         return None
     return "meetings/_panel_dashboard.html", {"meetings": _dashboard_data(user)["upcoming"][:5]}
 
 
-def waiting(user):
+def waiting(user, known=None):
     """Date polls the user has not voted in, invitations not answered, the city's open action items."""
     from flask import url_for
     from network.core.hooks import WaitingItem

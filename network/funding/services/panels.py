@@ -26,7 +26,10 @@ def upcoming_deadlines(city_id, *, until: date | None = None, limit: int | None 
     today = berlin_today(now)
     stmt = (sa.select(FundingDeadline).where(FundingDeadline.call_id.in_(relevant_call_ids_stmt(city_id)),
                                              FundingDeadline.due_on >= today)
-            .options(sa.orm.joinedload(FundingDeadline.call)).order_by(FundingDeadline.due_on, FundingDeadline.id))
+            # the call joined for its title; its fields and topics are shown by none of the lists
+            .options(sa.orm.joinedload(FundingDeadline.call).lazyload(FundingCall.fields),
+                     sa.orm.joinedload(FundingDeadline.call).lazyload(FundingCall.topics))
+            .order_by(FundingDeadline.due_on, FundingDeadline.id))
     if until is not None:
         stmt = stmt.where(FundingDeadline.due_on <= until)
     if limit:
