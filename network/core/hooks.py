@@ -9,8 +9,8 @@ No domain imports another domain's views. Each domain package may have a ``setup
   ============== ================= ==========================================================
   slot           kw                where it renders
   ============== ================= ==========================================================
-  dashboard      –                 the members' start page (main/dashboard.html)
-  topic          topic             the topic page, section "Praxisberichte, Vorhaben und Treffen"
+  dashboard      known             the members' start page (main/dashboard.html)
+  topic          topic, known      the topic page, section "Praxisberichte, Vorhaben und Treffen"
   municipality   city              the city page (municipalities/detail.html)
   profile        –                 the profile page (accounts/profile.html)
   practice       practice          the practice page, after its sections (practices/detail.html)
