@@ -229,7 +229,8 @@ def _init_login(app: Flask, login_manager) -> None:
         if request.path.startswith("/api/"):
             return None  # the API takes bearer tokens only, never the cookie
         from network.accounts.services import load_session
-        return load_session(key)
+        from network.networks.access import session_load_options
+        return load_session(key, session_load_options())
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -113,13 +113,14 @@ def start_session(user: User, user_agent: str = "") -> str:
     return key
 
 
-def load_session(key: str) -> User | None:
-    """The active user behind a session key, or None."""
+def load_session(key: str, options=()) -> User | None:
+    """The active user behind a session key, or None. `options`: loader options that ride on the same statement
+    (the app passes the user's networks, see networks.access.session_load_options)."""
     if not key:
         return None
     row = db.session.execute(
-        sa.select(LoginSession).where(LoginSession.key_hash == hash_secret(key))
-    ).scalar_one_or_none()
+        sa.select(LoginSession).where(LoginSession.key_hash == hash_secret(key)).options(*options)
+    ).unique().scalar_one_or_none()
     if row is None or not row.user.active:
         return None
     row.user.current_session_key = key

@@ -11,15 +11,18 @@ def _groups(user, city_ids, **subject):
     return [(names[c], found[c]) for c in city_ids if c in found]
 
 
-def _topic_panel(user, topic=None, **_kw):
-    """The contact persons of the cities leading the topic (those the city named first)."""
+def _topic_panel(user, topic=None, known=None, **_kw):
+    """The contact persons of the cities leading the topic (those the city named first). The topic page passes the
+    leading cities it has read (known["lead_city_ids"], the lead first)."""
     from flask import url_for
 
     from network.contacts import services
     from network.core.permissions import can
     if topic is None or not getattr(user, "is_authenticated", False):
         return None
-    leads = services.topic_lead_cities(topic.id)
+    leads = (known or {}).get("lead_city_ids")
+    if leads is None:
+        leads = services.topic_lead_cities(topic.id)
     mark = url_for("contacts.topic", topic_id=topic.id) if (
         getattr(user, "municipality_id", None) in leads and can(user, "contacts.mark")) else None
     return "contacts/_panel.html", {"groups": _groups(user, leads, topic_id=topic.id, field_ids=[topic.field_id]),

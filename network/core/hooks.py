@@ -9,8 +9,8 @@ No domain imports another domain's views. Each domain package may have a ``setup
   ============== ================= ==========================================================
   slot           kw                where it renders
   ============== ================= ==========================================================
-  dashboard      –                 the members' start page (main/dashboard.html)
-  topic          topic             the topic page, section "Praxisberichte, Vorhaben und Treffen"
+  dashboard      known             the members' start page (main/dashboard.html)
+  topic          topic, known      the topic page, section "Praxisberichte, Vorhaben und Treffen"
   municipality   city              the city page (municipalities/detail.html)
   profile        –                 the profile page (accounts/profile.html)
   practice       practice          the practice page, after its sections (practices/detail.html)
@@ -21,7 +21,22 @@ No domain imports another domain's views. Each domain package may have a ``setup
 
   The template is included with ``ctx`` in its context (``{{ ctx.items }}``).
 
-* what waits for the user: ``register_waiting(app, fn, order)``; ``fn(user)`` returns a list of WaitingItem
+  What the page already loaded reaches the panels as ``known`` (a dict; the topic page passes ``lead_city_ids``,
+  the cities leading the topic, lead first, and the values of the panel columns below), so that a panel does not
+  read it again.
+
+* panel columns: ``register_panel_column(app, slot, key, fn)``: small values a panel or waiting source needs, read
+  together with others instead of in a statement of their own (issue #17). Slots and what ``fn`` returns:
+
+  ``topic``: ``fn(user, row_id)`` returns a SQL expression correlated to ``Topic.id`` (an EXISTS, a scalar
+  subquery) or None; the topic page reads ``panel_columns("topic", user, Topic.id)`` in its own first statement
+  and hands the values to the panels as ``known[key]``.
+
+  ``dashboard``: ``fn(user, None)`` returns a select() of aggregates without GROUP BY (exactly one row) or None;
+  the dashboard reads all of them, with its own counts, in one statement (``panel_values``) and hands the panels
+  and the waiting sources ``known["key.column"]`` for each column of each select.
+
+* what waits for the user: ``register_waiting(app, fn, order)``; ``fn(user, known)`` returns a list of WaitingItem
   (decisions, votes, handovers, RSVPs, questions, reports due …) for the dashboard's one ordered list "Was auf
   Sie wartet". A source reads a bounded number of statements (one or two), whatever the number of items; items
   with a due date come first (earliest first), then the others in the sources' order.
@@ -114,6 +129,44 @@ def register_panel(app, slot: str, fn, order: int = 50) -> None:
         entries.sort(key=lambda e: e[0])
 
 
+def register_panel_column(app, slot: str, key: str, fn) -> None:
+    _registry(app).setdefault("panel_columns", {}).setdefault(slot, {})[key] = fn
+
+
+def panel_columns(slot: str, user, row_id) -> dict:
+    """{key: labelled SQL expression} of the slot's panel columns for this user (those that answered None left out),
+    for the page's own statement; its values go to the panels as known[key]."""
+    out = {}
+    for key, fn in _registry(current_app).get("panel_columns", {}).get(slot, {}).items():
+        expression = fn(user, row_id)
+        if expression is not None:
+            out[key] = expression.label(key.replace(".", "_"))
+    return out
+
+
+def panel_values(slot: str, user, extra: dict | None = None) -> dict:
+    """The slot's panel columns (one-row selects of aggregates) and the page's own `extra` ({key: one-row
+    select}) in one statement: {"key.column": value}. No statement when there is nothing to read."""
+    import sqlalchemy as sa
+    selects = dict(extra or {})
+    for key, fn in _registry(current_app).get("panel_columns", {}).get(slot, {}).items():
+        stmt = fn(user, None)
+        if stmt is not None:
+            selects[key] = stmt
+    if not selects:
+        return {}
+    names, columns, source = [], [], None
+    for key, stmt in selects.items():
+        sub = stmt.subquery()
+        source = sub if source is None else source.join(sub, sa.true())  # one row each: a plain product
+        for column in sub.c:
+            names.append(f"{key}.{column.key}")
+            columns.append(column)
+    from network.extensions import db
+    row = db.session.execute(sa.select(*columns).select_from(source)).one()
+    return dict(zip(names, row))
+
+
 def panels(slot: str, user, **kw) -> list[tuple[str, dict]]:
     out = []
     for _order, fn in _registry(current_app)["panels"].get(slot, []):
@@ -130,12 +183,13 @@ def register_waiting(app, fn, order: int = 50) -> None:
         entries.sort(key=lambda e: e[0])
 
 
-def waiting_items(user) -> list[WaitingItem]:
+def waiting_items(user, known: dict | None = None) -> list[WaitingItem]:
     """Everything that waits for the user, in one order: dated items first (earliest first), then the rest in
-    the sources' order (a stable sort keeps each source's own order)."""
+    the sources' order (a stable sort keeps each source's own order). `known`: what the page read for its sources
+    (panel_values)."""
     out: list[WaitingItem] = []
     for _order, fn in _registry(current_app).get("waiting", []):
-        out.extend(fn(user) or ())
+        out.extend(fn(user, known or {}) or ())
     return sorted(out, key=lambda i: (i.due is None, i.due or date.min))
 
 

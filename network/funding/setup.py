@@ -38,7 +38,7 @@ def _url(endpoint, **kw):
     return _link(endpoint, **kw)
 
 
-def dashboard_panel(user):
+def dashboard_panel(user, **_kw):
     """Next deadlines of the city's interests and applications."""
     if not getattr(user, "municipality_id", None) or not can(user, "funding.view"):
         return None
@@ -48,7 +48,7 @@ def dashboard_panel(user):
         "deadlines": upcoming_deadlines(user.municipality_id, limit=5), "today": berlin_today()}
 
 
-def waiting(user):
+def waiting(user, known=None):
     """Invitations to a joint application that the city's lead still has to answer (one query)."""
     from flask import url_for
     from network.core.hooks import WaitingItem
@@ -61,7 +61,7 @@ def waiting(user):
             for m in pending_invitations(user)[:10]]
 
 
-def topic_panel(user, topic=None):
+def topic_panel(user, topic=None, **_kw):
     """Open calls on this topic."""
     if topic is None or not can(user, "funding.view"):
         return None

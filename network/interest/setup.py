@@ -2,7 +2,8 @@
 
 from flask_login import current_user
 
-from network.core.hooks import register_digest_section, register_panel, register_personal_data, register_waiting
+from network.core.hooks import (register_digest_section, register_panel, register_panel_column, register_personal_data,
+                                register_waiting)
 from network.core.permissions import can
 from network.core.scheduler import register_job
 
@@ -13,13 +14,26 @@ def _follow_ctx(user, follow_type, follow_id, title):
     return {"follow_type": follow_type, "follow_id": follow_id, "follow_title": title}
 
 
-def topic_panel(user, topic=None, **_kw):
-    """Follow button on the topic page (not for a city that left the topic's network: it reads history only)."""
+def topic_panel(user, topic=None, known=None, **_kw):
+    """Follow button on the topic page (not for a city that left the topic's network: it reads history only).
+    Whether the user follows the topic comes with the page's statement (panel column "interest.following")."""
     from network.networks.access import history_only
     if topic is None or topic.status != "active" or history_only():
         return None
     ctx = _follow_ctx(user, "topic", topic.id, topic.name)
+    if ctx and (known or {}).get("interest.following") is not None:
+        ctx["follow_following"] = bool(known["interest.following"])
     return ("interest/_follow_panel.html", ctx) if ctx else None
+
+
+def topic_following_column(user, topic_id):
+    """Panel column of the topic page: does the user follow the topic (EXISTS)?"""
+    if not getattr(user, "is_authenticated", False) or not can(user, "follow.use"):
+        return None
+    import sqlalchemy as sa
+
+    from network.interest.models import Follow
+    return sa.exists().where(Follow.user_id == user.id, Follow.target_type == "topic", Follow.target_id == topic_id)
 
 
 def municipality_panel(user, city=None, **_kw):
@@ -44,30 +58,41 @@ def footer_panel(user, **_kw):
     return "interest/_footer_panel.html", {}
 
 
-def dashboard_panel(user, **_kw):
-    """For leads and the coordination: new confirmed registrations (one statement)."""
-    if not can(user, "interest.view") or (not can(user, "interest.view_all") and not user.municipality_id):
+def _may_see_registrations(user) -> bool:
+    return can(user, "interest.view") and (can(user, "interest.view_all") or bool(user.municipality_id))
+
+
+def dashboard_column(user, _row_id=None):
+    """The dashboard's panel column "interest": (recent, open) registrations, read with the page's other counts."""
+    if not _may_see_registrations(user):
         return None
-    recent, open_ = _counts(user)
+    from network.interest.services.city_view import new_registrations_stmt
+    return new_registrations_stmt(user)
+
+
+def dashboard_panel(user, known=None, **_kw):
+    """For leads and the coordination: new confirmed registrations (the dashboard's counts statement)."""
+    if not _may_see_registrations(user):
+        return None
+    recent, open_ = _counts(user, known)
     return "interest/_dashboard_panel.html", {"recent": recent, "open": open_}
 
 
-def _counts(user):
-    from flask import g
+def _counts(user, known):
+    if known and "interest.open" in known:
+        return known["interest.recent"] or 0, known["interest.open"] or 0
     from network.interest.services import new_registrations_count
-    if "interest_counts" not in g:
-        g.interest_counts = new_registrations_count(user)
-    return g.interest_counts
+    return new_registrations_count(user)
 
 
-def waiting(user):
+def waiting(user, known=None):
     """Confirmed registrations nobody has contacted yet (the same statement as the panel's, read once)."""
     from flask import url_for
     from flask_babel import ngettext
     from network.core.hooks import WaitingItem
-    if not can(user, "interest.view") or (not can(user, "interest.view_all") and not user.municipality_id):
+    if not _may_see_registrations(user):
         return []
-    open_ = _counts(user)[1]
+    open_ = _counts(user, known)[1]
     if not open_:
         return []
     return [WaitingItem(ngettext("%(num)s Interessensbekundung wartet auf eine Kontaktaufnahme.",
@@ -108,10 +133,12 @@ def init_app(app):
     register_job(app, "interest-purge", tasks.purge_unconfirmed, seconds_config="INTEREST_JOB_SECONDS")
     register_job(app, "interest-digest", tasks.digest_job, seconds_config="INTEREST_JOB_SECONDS")
     register_panel(app, "topic", topic_panel, 10)
+    register_panel_column(app, "topic", "interest.following", topic_following_column)
     register_panel(app, "municipality", municipality_panel, 10)
     register_panel(app, "profile", profile_panel, 10)
     register_panel(app, "footer", footer_panel, 10)
     register_panel(app, "dashboard", dashboard_panel, 20)
+    register_panel_column(app, "dashboard", "interest", dashboard_column)
     from network.core.audit import register_object_links, register_sentences
     from network.interest import audit_log
     register_sentences(app, audit_log.REGISTRATION_SENTENCES, ("InterestRegistration",))

@@ -3,7 +3,8 @@ personal data, the cleanup job for unfinished CSV uploads (tasks.py), the Markdo
 
 import sqlalchemy as sa
 
-from network.core.hooks import register_digest_section, register_panel, register_personal_data, register_waiting
+from network.core.hooks import (register_digest_section, register_panel, register_panel_column, register_personal_data,
+                                register_waiting)
 from network.core.markdown import render_markdown
 from network.core.scheduler import register_job
 
@@ -34,25 +35,38 @@ def _city_panel(user, city=None, **_kw):
 REPORT_DUE_MONTH = 10
 
 
-def _dashboard_summary(user, city):
-    from flask import g
+def _dashboard_projects(user, _row_id=None):
+    """The dashboard's panel column "inventory.projects": the own city's visible projects per status."""
+    from network.inventory.services.providers import city_projects_stmt
+    city = getattr(user, "municipality", None)
+    return city_projects_stmt(user, city) if city is not None else None
+
+
+def _dashboard_reports(user, _row_id=None):
+    """The dashboard's panel column "inventory.reports": the own city's reports, in all and this year."""
+    from network.inventory.services.providers import city_reports_stmt
+    city = getattr(user, "municipality", None)
+    return city_reports_stmt(user, city) if city is not None else None
+
+
+def _dashboard_summary(user, city, known):
+    """The panel's and the waiting source's counts: from the dashboard's counts statement, else two queries."""
     from network.inventory import services
-    if "inventory_summary" not in g:
-        g.inventory_summary = services.city_summary(user, city)
-    return g.inventory_summary
+    from network.inventory.services.providers import city_summary_from
+    return city_summary_from(known or {}, city, "inventory") or services.city_summary(user, city)
 
 
-def _dashboard_panel(user, **_kw):
+def _dashboard_panel(user, known=None, **_kw):
     from network.core.permissions import can
     city = getattr(user, "municipality", None)
     if city is None:
         return "inventory/_panel_dashboard.html", {"city": None}
-    ctx = dict(_dashboard_summary(user, city))
+    ctx = dict(_dashboard_summary(user, city, known))
     ctx["may_import"] = can(user, "project.manage", city)
     return "inventory/_panel_dashboard.html", ctx
 
 
-def _waiting(user):
+def _waiting(user, known=None):
     """The current year's status report, due from October when the city has projects and none yet (the panel's
     statement, read once)."""
     from flask import url_for
@@ -63,7 +77,7 @@ def _waiting(user):
     city = getattr(user, "municipality", None)
     if city is None or utcnow().month < REPORT_DUE_MONTH or not can(user, "report.freeze", city):
         return []
-    summary = _dashboard_summary(user, city)
+    summary = _dashboard_summary(user, city, known)
     if not summary["total"] or summary["report_this_year"]:
         return []
     return [WaitingItem(_("Der Sachstandsbericht %(year)s steht noch aus: Aktualisieren Sie die Vorhaben und "
@@ -110,6 +124,8 @@ def init_app(app):
     register_panel(app, "topic", _topic_panel, order=20)
     register_panel(app, "municipality", _city_panel, order=20)
     register_panel(app, "dashboard", _dashboard_panel, order=20)
+    register_panel_column(app, "dashboard", "inventory.projects", _dashboard_projects)
+    register_panel_column(app, "dashboard", "inventory.reports", _dashboard_reports)
     register_waiting(app, _waiting, order=70)
     register_personal_data(app, ["project", "status_report", "project_import"], _export, _erase)
     register_digest_section(app, services.reports_digest_section, order=40)

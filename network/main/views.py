@@ -8,11 +8,12 @@ from network.accounts.forms import EmptyForm
 from network.accounts.models import User
 from network.core.audit import describe
 from network.core.forms import safe_next
-from network.core.hooks import waiting_items
+from network.core.hooks import panel_values, waiting_items
 from network.core.models import AuditEvent
 from network.core.permissions import can
 from network.extensions import db
 from network.core.tenancy import network_audit_clause
+from network.municipalities.models import Municipality
 from network.municipalities.services import member_count
 
 bp = Blueprint("main", __name__)
@@ -36,11 +37,18 @@ def index():
                                more_networks=networks.has_next)
     steps = []
     city = current_user.municipality
-    if city and can(current_user, "user.manage", city):
-        staff, pending = db.session.execute(
-            sa.select(sa.func.count(User.id),
-                      sa.func.count(sa.case((sa.and_(User.password_hash.is_(None), User.active.is_(True)), User.id))))
-            .where(User.municipality_id == city.id)).one()
+    # the page's own counts and the small values of the panels and waiting sources (core.hooks.panel_values) in
+    # one statement (issue #17)
+    own = {"cities": sa.select(sa.func.count(Municipality.id).label("members")).where(Municipality.status == "member")}
+    manages = city is not None and can(current_user, "user.manage", city)
+    if manages:
+        own["accounts"] = sa.select(
+            sa.func.count(User.id).label("staff"),
+            sa.func.count(sa.case((sa.and_(User.password_hash.is_(None), User.active.is_(True)), User.id)))
+            .label("pending")).where(User.municipality_id == city.id)
+    known = panel_values("dashboard", current_user, own)
+    if manages:
+        staff, pending = known["accounts.staff"], known["accounts.pending"]
         if staff <= 1:
             steps.append(("invite", url_for("municipalities.users", slug=city.slug)))
         if pending:
@@ -49,8 +57,8 @@ def index():
             steps.append(("website", url_for("municipalities.edit", slug=city.slug)))
     if current_user.is_coordinator:
         steps.append(("admit", url_for("municipalities.new")))
-    return render_template("main/dashboard.html", city_count=member_count(), city=city, steps=steps,
-                           waiting=waiting_items(current_user))
+    return render_template("main/dashboard.html", city_count=known["cities.members"], city=city, steps=steps,
+                           waiting=waiting_items(current_user, known), known=known)
 
 
 @bp.route("/protokoll")

@@ -70,14 +70,14 @@ def _dashboard_data(user) -> dict:
     return g.dashboard_meetings
 
 
-def dashboard_panel(user):
+def dashboard_panel(user, **_kw):
     """The user's next meetings across all their networks (each named); whether the user has answered."""
     if not can(user, "meeting.view"):
         return None
     return "meetings/_panel_dashboard.html", {"meetings": _dashboard_data(user)["upcoming"][:5]}
 
 
-def waiting(user):
+def waiting(user, known=None):
     """Date polls the user has not voted in, invitations not answered, the city's open action items."""
     from flask import url_for
     from network.core.hooks import WaitingItem
@@ -110,25 +110,25 @@ def waiting(user):
     return out
 
 
-def topic_panel(user, topic):
+def topic_panel(user, topic, **_kw):
     """The topic's project group and its next meeting (members only see the meeting)."""
     from network.meetings import services
     from network.meetings.models import Body, Meeting
     if not can(user, "meeting.view"):
         return None
-    # the bodies and which of them the user is a member of, in one statement
-    rows = db.session.execute(sa.select(Body, services.member_body_clause(user).label("mine"))
+    # the bodies, which of them the user is a member of and each one's next meeting, in one statement
+    mine = services.member_body_clause(user)
+    next_id = (sa.select(Meeting.id).where(Meeting.body_id == Body.id, Meeting.status == "scheduled",
+                                           Meeting.ends_at >= utcnow())
+               .order_by(Meeting.starts_at, Meeting.id).limit(1).correlate(Body).scalar_subquery())
+    rows = db.session.execute(sa.select(Body, mine.label("mine"), Meeting).select_from(Body)
+                              .outerjoin(Meeting, sa.and_(Meeting.id == next_id, mine))
                               .where(Body.topic_id == topic.id).order_by(Body.name)).all()
     if not rows:
         return None
-    bodies = [body for body, _mine in rows]
-    visible = {body.id for body, mine in rows if mine}
-    nxt = {}
-    if visible:
-        for m in db.session.execute(sa.select(Meeting).where(
-                Meeting.body_id.in_(visible), Meeting.status == "scheduled", Meeting.ends_at >= utcnow())
-                .order_by(Meeting.starts_at)).scalars():
-            nxt.setdefault(m.body_id, m)
+    bodies = [body for body, _mine, _next in rows]
+    visible = {body.id for body, mine, _next in rows if mine}
+    nxt = {body.id: meeting for body, mine, meeting in rows if mine and meeting is not None}
     return "meetings/_panel_topic.html", {"bodies": bodies, "visible": visible, "next": nxt}
 
 

@@ -81,9 +81,54 @@ def readable_network() -> Network:
     return network
 
 
+def session_load_options():
+    """Loader options for the login session's statement: the user's city's memberships and the user's network roles,
+    each with its network (joined: the same single statement). request_network() and the header's switcher read
+    them instead of a statement of their own (issue #17); they are this request's rows, never kept beyond it."""
+    from sqlalchemy.orm import joinedload
+
+    from network.accounts.models import LoginSession, User
+    from network.networks.models import NetworkMembership, NetworkRole
+    user = joinedload(LoginSession.user)
+    return (user.joinedload(User.city_memberships).joinedload(NetworkMembership.network),
+            user.joinedload(User.network_roles).joinedload(NetworkRole.network))
+
+
+def loaded_networks(user):
+    """(memberships of the user's city, networks the user coordinates) as loaded with the session user, or None
+    when they were not loaded with it (an API token's user, a user read elsewhere): asking then costs statements."""
+    import sqlalchemy as sa
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        state = sa.inspect(user)
+    except sa.exc.NoInspectionAvailable:
+        return None
+    if "city_memberships" not in state.dict or "network_roles" not in state.dict:
+        return None
+    return list(user.city_memberships), [r.network for r in user.network_roles if r.role == "coordinator"]
+
+
+def _from_session_user(slug: str, city_id):
+    """The network `slug` and the city's membership in it from what the session's statement loaded, or None."""
+    from flask_login import current_user
+    loaded = loaded_networks(current_user)
+    if loaded is None or getattr(current_user, "municipality_id", None) != city_id:
+        return None
+    memberships, coordinated = loaded
+    for row in memberships:
+        if row.network.slug == slug:
+            return row.network, row
+    for network in coordinated:
+        if network.slug == slug:
+            return network, None
+    return None
+
+
 def request_network() -> Network:
     """This request's Network (cached for the request); 404 when the URL names an unknown network. The logged-in
-    user's city's membership in it comes in the same statement (kept for `_part_in`: the gate costs no query)."""
+    user's city's membership in it comes in the same statement (kept for `_part_in`: the gate costs no query); for
+    a network of the user's city or coordination both come with the session user (no statement at all)."""
     from flask import g, has_request_context
     cached = g.get("network_row")
     slug = current_network_slug()
@@ -93,7 +138,8 @@ def request_network() -> Network:
         if has_request_context():
             from flask_login import current_user
             city_id = getattr(current_user, "municipality_id", None)
-        cached, row = network_with_membership(slug, city_id)
+        known = _from_session_user(slug, city_id) if has_request_context() else None
+        cached, row = known if known is not None else network_with_membership(slug, city_id)
         if cached is None:
             abort(404)
         g.network_row = cached

@@ -108,3 +108,13 @@ User.coordinated_slugs = column_property(
     .correlate_except(NetworkRole, Network).scalar_subquery(),
     deferred=False,
 )
+
+
+# The networks of the user's city (any status) and those the user coordinates, each with its Network row. The login
+# session's statement loads them (`networks.access.session_load_options`, issue #17): the request's network, the
+# network gate and the header's switcher then cost no statement of their own. Lazy everywhere else.
+User.city_memberships = db.relationship(
+    NetworkMembership, primaryjoin=sa.orm.foreign(NetworkMembership.municipality_id) == User.municipality_id,
+    viewonly=True, lazy="select")
+User.network_roles = db.relationship(
+    NetworkRole, primaryjoin=sa.orm.foreign(NetworkRole.user_id) == User.id, viewonly=True, lazy="select")

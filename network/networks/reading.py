@@ -10,6 +10,7 @@ from network.core.current import current_network_slug, default_network_slug
 from network.core.models import utcnow
 from network.extensions import db
 from network.municipalities.models import Municipality
+from network.networks.access import loaded_networks
 from network.networks.models import ACTIVE_STATUSES, Network, NetworkMembership
 
 #: bounds of the public page ("a page shows what a person reads")
@@ -117,7 +118,19 @@ def header_network(user, fallback_name: str) -> HeaderNetwork:
     name = row.name if row is not None and row.slug == slug else (fallback_name if slug == default_network_slug()
                                                                    else slug)
     choices = []
-    if getattr(user, "is_authenticated", False) and not g.get("_database_unavailable"):
+    loaded = loaded_networks(user) if not g.get("_database_unavailable") else None
+    if loaded is not None:
+        # the session's statement brought the user's networks: no statement here unless the network shown is none
+        # of them and the page did not load it
+        memberships, coordinated = loaded
+        mine = {m.network.slug: m.network.name for m in memberships if m.status in ACTIVE_STATUSES}
+        mine.update((n.slug, n.name) for n in coordinated)
+        if slug in mine:
+            name = mine[slug]
+        elif mine and (row is None or row.slug != slug):
+            name = db.session.scalar(sa.select(Network.name).where(Network.slug == slug)) or name
+        choices = sorted(mine.items(), key=lambda c: c[1].casefold())
+    elif getattr(user, "is_authenticated", False) and not g.get("_database_unavailable"):
         coordinated = sorted(user.coordinated_networks)
         city_id = user.municipality_id
         conditions = []

@@ -39,7 +39,7 @@ def dashboard_panel(user, **kw):
     return "practices/_panel_dashboard.html", {"drafts": services.own_drafts(user, 10)}
 
 
-def waiting(user):
+def waiting(user, known=None):
     """Questions to the city's practices that nobody has answered yet (one query, two with the practices)."""
     from flask import url_for
     from network.core.hooks import WaitingItem

@@ -44,7 +44,7 @@ def waiting_decisions(user) -> dict:
     return {"claims": claims, "proposals": proposals}
 
 
-def waiting(user):
+def waiting(user, known=None):
     """The dashboard's "Was auf Sie wartet": lead and co-lead claims to decide, handovers offered to the city,
     topic proposals (two queries)."""
     from flask import url_for

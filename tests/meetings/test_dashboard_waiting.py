@@ -81,10 +81,86 @@ def test_report_due_from_october(sign_in, lead_a, staff_a, monkeypatch):
     assert "Sachstandsbericht" not in _waiting(sign_in(staff_a).get("/").get_data(as_text=True))  # leads freeze
 
 
-def test_statements_stay_bounded(sign_in, lead_a, coordinator, count_queries, poll_meeting, meeting):
-    for user, bound in ((lead_a, 18), (coordinator, 8)):
-        client = sign_in(user)
-        client.get("/")
-        with count_queries() as statements:
-            assert client.get("/").status_code == 200
-        assert len(statements) <= bound, (user.email, len(statements))
+def _fill(n, start, coordinator, fachgruppe, city_a, city_b, lead_a, staff_a, lead_b):
+    """`n` more of everything the dashboard shows to city A's lead and staff and to the coordination: topics the
+    city leads with a co-lead request waiting, topics it takes part in, proposals, invitations to meetings, date
+    polls, action items, drafts, questions to its practices, invitations to joint applications, deadlines of calls
+    it marked, projects, status reports."""
+    from network.funding import services as funding
+    from network.funding.models import FundingInterest
+    from network.inventory.models import Project, StatusReport
+    from network.practices.models import PracticeQuestion
+    from network.topics.models import Participation
+    from tests.funding.conftest import make_call
+    from tests.practices.conftest import write
+    from tests.topics.conftest import give_lead, make_field, make_topic
+    field = make_field(f"Feld {start}")
+    for i in range(start, start + n):
+        led = make_topic(field, f"Geführt {i:03d}")
+        give_lead(led, city_a)
+        give_lead(led, city_b, kind="colead", status="pending")
+        db.session.add(Participation(topic_id=make_topic(field, f"Beteiligt {i:03d}").id, municipality_id=city_a.id,
+                                     status="participating"))
+        make_topic(field, f"Vorschlag {i:03d}", status="proposed")
+        db.session.add(Project(municipality_id=city_a.id, field_id=field.id, title=f"Vorhaben {i:03d}",
+                               status="in_progress"))
+        db.session.add(StatusReport(municipality_id=city_a.id, year=2000 + i, title=f"Bericht {i:03d}"))
+        call = make_call(title=f"Aufruf {i:03d}")
+        db.session.add(FundingInterest(call_id=call.id, municipality_id=city_a.id, marked_by_id=lead_a.id))
+        db.session.commit()
+        services.create_meeting(coordinator, fachgruppe, meeting_data(future(10 + i), number=f"{100 + i}",
+                                                                      title=f"Treffen {i:03d}"))
+        services.create_meeting(coordinator, fachgruppe, meeting_data(None, number=f"{200 + i}",
+                                                                      title=f"Umfrage {i:03d}"))
+        past = services.create_meeting(coordinator, fachgruppe, meeting_data(future(-3 - i), number=f"{300 + i}",
+                                                                             title=f"Vergangen {i:03d}"))
+        db.session.flush()
+        services.add_action_item(coordinator, past, {"text": f"Aufgabe {i:03d}", "municipality_id": str(city_a.id),
+                                                     "due_date": "2000-01-03"})
+        services.save_minutes(coordinator, past, "Protokoll", publish=True, version=past.version)
+        db.session.commit()
+        write(staff_a, f"Entwurf {i:03d}")
+        asked = write(staff_a, f"Praxis {i:03d}", publish_as=lead_a)
+        db.session.add(PracticeQuestion(practice_id=asked.id, asked_by_id=lead_b.id, question="Wie?",
+                                        municipality_id=city_b.id))
+        application = funding.create_application(lead_b, make_call(title=f"Verbund {i:03d}"),
+                                                 {"title": f"Antrag {i:03d}", "requested_amount": "100.000"})
+        funding.invite_partner(lead_b, application, city_a.id)
+        db.session.commit()
+
+
+def test_statements_bounded_and_equal_at_two_sizes(sign_in, lead_a, staff_a, lead_b, coordinator, count_queries,
+                                                   fachgruppe, city_a, city_b):
+    """Issue #17: at most 10 statements for every role with every source and panel showing something, and the same
+    number with 1 and with 12 of everything."""
+    people = {"lead": lead_a, "staff": staff_a, "coordinator": coordinator}
+    clients = {role: sign_in(user) for role, user in people.items()}
+
+    def measure():
+        counts = {}
+        for role, client in clients.items():
+            client.get("/")
+            with count_queries() as statements:
+                html = client.get("/").get_data(as_text=True)
+            counts[role] = len(statements)
+            assert "Im Moment wartet nichts auf Sie." not in html, role
+        return counts, html
+
+    _fill(1, 0, coordinator, fachgruppe, city_a, city_b, lead_a, staff_a, lead_b)
+    few, _html = measure()
+    lead_html = clients["lead"].get("/").get_data(as_text=True)
+    kinds = set(re.findall(r'data-kind="([^"]+)"', _waiting(lead_html)))
+    assert {"meeting.action", "meeting.rsvp", "meeting.poll", "topic.colead", "practice.question",
+            "funding.invitation"} <= kinds, kinds  # and from October the status report
+    for shown in ("Entwurf 000", "Geführt 000", "Beteiligt 000", "Aufruf 000"):
+        assert shown in lead_html, shown
+    _fill(11, 1, coordinator, fachgruppe, city_a, city_b, lead_a, staff_a, lead_b)
+    many, coordinator_html = measure()
+    assert "12 Themenvorschläge warten auf Ihre Entscheidung." in coordinator_html
+    print(f"dashboard statements with 1 / 12 of everything: {few} / {many}")
+    assert few == many
+    # a lead's 10: the login session (with the user's networks), the counts (member cities, the city's accounts,
+    # projects per status, reports, registrations) in one, the topic decisions, meetings and polls, action items,
+    # invitations to joint applications, questions, the own topics (networks, claims, participations in one),
+    # drafts, funding deadlines
+    assert max(many.values()) <= 10, many

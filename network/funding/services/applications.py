@@ -74,7 +74,9 @@ def pending_invitations(user) -> list[ApplicationMember]:
     return db.session.execute(
         sa.select(ApplicationMember).where(ApplicationMember.municipality_id == city_id,
                                            ApplicationMember.status == "invited")
-        .options(sa.orm.joinedload(ApplicationMember.application)).order_by(ApplicationMember.created_at)
+        # the lists show the application and its lead city, not the call (nor the call's selectin loads)
+        .options(sa.orm.joinedload(ApplicationMember.application).lazyload(Application.call))
+        .order_by(ApplicationMember.created_at)
     ).scalars().all()
 
 

@@ -26,7 +26,10 @@ def upcoming_deadlines(city_id, *, until: date | None = None, limit: int | None 
     today = berlin_today(now)
     stmt = (sa.select(FundingDeadline).where(FundingDeadline.call_id.in_(relevant_call_ids_stmt(city_id)),
                                              FundingDeadline.due_on >= today)
-            .options(sa.orm.joinedload(FundingDeadline.call)).order_by(FundingDeadline.due_on, FundingDeadline.id))
+            # the call joined for its title; its fields and topics are shown by none of the lists
+            .options(sa.orm.joinedload(FundingDeadline.call).lazyload(FundingCall.fields),
+                     sa.orm.joinedload(FundingDeadline.call).lazyload(FundingCall.topics))
+            .order_by(FundingDeadline.due_on, FundingDeadline.id))
     if until is not None:
         stmt = stmt.where(FundingDeadline.due_on <= until)
     if limit:
@@ -35,4 +38,8 @@ def upcoming_deadlines(city_id, *, until: date | None = None, limit: int | None 
 
 
 def open_calls_on_topic(topic, limit=5, now: datetime | None = None) -> list[FundingCall]:
-    return db.session.execute(calls_query(status="current", topic=topic, now=now).limit(limit)).scalars().all()
+    """The topic page's panel: current calls on the topic with their deadlines joined (one statement; the panel
+    shows neither their fields nor their topics)."""
+    return db.session.execute(calls_query(status="current", topic=topic, now=now).limit(limit).options(
+        sa.orm.joinedload(FundingCall.deadlines), sa.orm.lazyload(FundingCall.fields),
+        sa.orm.lazyload(FundingCall.topics))).unique().scalars().all()

@@ -75,12 +75,17 @@ def set_contacted(actor, reg: InterestRegistration, contacted: bool) -> Interest
     return reg
 
 
-def new_registrations_count(user, days: int = 30) -> tuple[int, int]:
-    """(confirmed in the last `days`, not yet contacted) for the dashboard; one statement."""
+def new_registrations_stmt(user, days: int = 30):
+    """The one-row select of (recent: confirmed in the last `days`, open: not yet contacted) for the dashboard."""
     where, _city = _scope_for(user, None)
     since = utcnow() - timedelta(days=days)
-    recent, open_ = db.session.execute(
-        sa.select(sa.func.count(sa.case((InterestRegistration.confirmed_at >= since, InterestRegistration.id))),
-                  sa.func.count(sa.case((InterestRegistration.contacted_at.is_(None), InterestRegistration.id))))
-        .where(where, InterestRegistration.confirmed_at.is_not(None))).one()
+    return (sa.select(
+        sa.func.count(sa.case((InterestRegistration.confirmed_at >= since, InterestRegistration.id))).label("recent"),
+        sa.func.count(sa.case((InterestRegistration.contacted_at.is_(None), InterestRegistration.id))).label("open"))
+        .where(where, InterestRegistration.confirmed_at.is_not(None)))
+
+
+def new_registrations_count(user, days: int = 30) -> tuple[int, int]:
+    """(confirmed in the last `days`, not yet contacted) for the dashboard; one statement."""
+    recent, open_ = db.session.execute(new_registrations_stmt(user, days)).one()
     return recent or 0, open_ or 0

@@ -11,7 +11,7 @@ from network.core.hooks import DigestItem, DigestSection
 from network.core.models import utcnow
 from network.core.tenancy import scope
 from network.extensions import db
-from network.inventory.models import Project, StatusReport
+from network.inventory.models import STATUSES, Project, StatusReport
 from network.inventory.services._common import OPEN_STATUSES
 from network.inventory.services.queries import status_counts, visible
 from network.municipalities.models import Municipality
@@ -39,13 +39,34 @@ def topic_projects(user, topic, page: int = 1, per_page: int = TOPIC_PROJECTS_PA
 def city_summary(user, city: Municipality) -> dict:
     """Counts of the city's visible projects and reports, and whether this year's report exists (two queries)."""
     counts = status_counts(user, city.id)
-    year = utcnow().year
-    reports, this_year = db.session.execute(
-        scope(StatusReport, user).where(StatusReport.municipality_id == city.id)
-        .with_only_columns(sa.func.count(StatusReport.id),
-                           sa.func.count(sa.case((StatusReport.year == year, StatusReport.id))))).one()
+    reports, this_year = db.session.execute(city_reports_stmt(user, city)).one()
     return {"city": city, "counts": counts, "total": sum(counts.values()), "reports": reports or 0,
-            "year": year, "report_this_year": bool(this_year)}
+            "year": utcnow().year, "report_this_year": bool(this_year)}
+
+
+def city_reports_stmt(user, city: Municipality):
+    """One row: the city's visible status reports (`total`) and those of this year (`this_year`)."""
+    year = utcnow().year
+    return (scope(StatusReport, user).where(StatusReport.municipality_id == city.id)
+            .with_only_columns(sa.func.count(StatusReport.id).label("total"),
+                               sa.func.count(sa.case((StatusReport.year == year, StatusReport.id))).label("this_year")))
+
+
+def city_projects_stmt(user, city: Municipality):
+    """One row: the city's visible projects per status, a column per status (status_counts without GROUP BY)."""
+    return visible(user, city.id).with_only_columns(
+        *[sa.func.count(sa.case((Project.status == status, Project.id))).label(status) for status in STATUSES])
+
+
+def city_summary_from(values: dict, city: Municipality, key: str) -> dict | None:
+    """city_summary() from the dashboard's counts statement (core.hooks.panel_values: `key`.projects.<status>,
+    `key`.reports.total / .this_year), or None when they were not read."""
+    if f"{key}.reports.total" not in values:
+        return None
+    counts = {status: values.get(f"{key}.projects.{status}") or 0 for status in STATUSES}
+    return {"city": city, "counts": counts, "total": sum(counts.values()),
+            "reports": values[f"{key}.reports.total"] or 0, "year": utcnow().year,
+            "report_this_year": bool(values[f"{key}.reports.this_year"])}
 
 
 def matching_projects(user, municipality_id, field_ids, topic_ids) -> list[dict]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import url_for
-from sqlalchemy.orm import selectinload
 
 from network.core.markdown import render_markdown
 from network.core.permissions import can
@@ -27,7 +26,8 @@ def own_drafts(user, limit: int = 50) -> list[Practice]:
         return []
     return db.session.execute(
         sa.select(Practice).where(Practice.municipality_id == city_id, Practice.status == "draft")
-        .options(selectinload(Practice.topics)).order_by(Practice.updated_at.desc()).limit(limit)).scalars().all()
+        # the lists of drafts show no topics: not their selectin load
+        .options(sa.orm.lazyload(Practice.topics)).order_by(Practice.updated_at.desc()).limit(limit)).scalars().all()
 
 
 def recent_public(limit: int = 50) -> list[Practice]:
@@ -67,7 +67,8 @@ def open_questions_for_city(user, limit: int = 20) -> list[PracticeQuestion]:
     return db.session.execute(
         sa.select(PracticeQuestion).join(Practice, Practice.id == PracticeQuestion.practice_id)
         .where(Practice.municipality_id == city_id, PracticeQuestion.answered_at.is_(None))
-        .options(selectinload(PracticeQuestion.practice))
+        # the practice joined (its title), without the topics it does not show
+        .options(sa.orm.contains_eager(PracticeQuestion.practice).lazyload(Practice.topics))
         .order_by(PracticeQuestion.created_at).limit(limit)).scalars().all()
 
 

@@ -47,6 +47,33 @@ def get_topic_or_404(user, slug: str) -> Topic:
     return topic
 
 
+def topic_page(user, slug: str, columns: dict | None = None) -> tuple[Topic, dict]:
+    """The topic page's first statement (issue #17): the topic as get_topic_or_404 finds it, its open claims with
+    their people (topic_overview's `claims`), the user's city's participation and the values of `columns` (labelled
+    expressions correlated to Topic.id, see core.hooks.panel_columns). Returns (topic, {"claims", "participation",
+    "values"})."""
+    network_id = _network().id
+    city_id = getattr(user, "municipality_id", None)
+    columns = columns or {}
+    entities = [Topic, LeadClaim] + ([Participation] if city_id else [])
+    stmt = (sa.select(*entities, *columns.values()).select_from(Topic)
+            .outerjoin(LeadClaim, sa.and_(LeadClaim.topic_id == Topic.id, LeadClaim.status.in_(OPEN_STATUSES),
+                                          _member_clause(network_id, LeadClaim.municipality_id)))
+            .where(Topic.network_id == network_id, Topic.slug == slug)
+            .options(sa.orm.joinedload(LeadClaim.requested_by), sa.orm.joinedload(LeadClaim.from_municipality))
+            .order_by(LeadClaim.created_at, LeadClaim.id))
+    if city_id:
+        stmt = stmt.outerjoin(Participation, sa.and_(Participation.topic_id == Topic.id,
+                                                     Participation.municipality_id == city_id))
+    rows = db.session.execute(stmt).all()
+    if not rows or not _may_see(user, rows[0][0]):
+        abort(404)
+    first = rows[0]
+    return first[0], {"claims": [r[1] for r in rows if r[1] is not None],
+                      "participation": first[2] if city_id else None,
+                      "values": {key: first[len(entities) + i] for i, key in enumerate(columns)}}
+
+
 def list_topics(user, field_slug: str | None = None):
     """Active topics of this request's network (ordered by field of action) with their lead city:
     [(topic, lead_city|None)]."""
@@ -129,11 +156,11 @@ def _page_of(stmt, page: int, per_page: int | None):
 
 
 def topic_overview(topic: Topic, participants_page: int = 1, history_page: int = 1,
-                   per_page: int | None = None) -> dict:
+                   per_page: int | None = None, claims: list | None = None) -> dict:
     """What the topic page shows: lead, co-leads, open requests, and the participants and the history with their
-    totals (three queries). The page passes per_page (TOPIC_SECTION_SIZE) and reads one page of each; the API
-    (per_page None) reads them whole."""
-    claims = db.session.execute(
+    totals (three queries; two when the page passes the `claims` topic_page() read). The page passes per_page
+    (TOPIC_SECTION_SIZE) and reads one page of each; the API (per_page None) reads them whole."""
+    claims = claims if claims is not None else db.session.execute(
         sa.select(LeadClaim)
         .where(LeadClaim.topic_id == topic.id, LeadClaim.status.in_(OPEN_STATUSES),
                _member_clause(topic.network_id, LeadClaim.municipality_id))
@@ -184,6 +211,37 @@ def member_cities_except(city_id, network=None, query: str | None = None, limit:
     if limit:
         stmt = stmt.limit(limit)
     return db.session.execute(stmt).scalars().all()
+
+
+def page_choices(city_id, *, users: bool, handover: bool, query: str | None = None) -> dict:
+    """The topic page's choices in one statement (issue #17): the city's active accounts (contact person, as
+    city_users) and the cities a lead may hand over to (as handover_choices), as (id, name) rows by name."""
+    parts = []
+    limit = 50 if query else HANDOVER_SELECT_LIMIT + 1
+    if users:
+        parts.append(sa.select(sa.literal("user").label("kind"), User.id.label("id"), User.name.label("name"),
+                               sa.func.row_number().over(order_by=User.name).label("pos"))
+                     .where(User.municipality_id == city_id, User.active.is_(True)))
+    if handover:
+        cities = (sa.select(sa.literal("city").label("kind"), Municipality.id.label("id"),
+                            Municipality.name.label("name"),
+                            sa.func.row_number().over(order_by=Municipality.name).label("pos"))
+                  .where(_full_member_clause(_network().id), Municipality.id != city_id))
+        if query:
+            cities = cities.where(Municipality.name.icontains(query, autoescape=True))
+        parts.append(cities)
+    rows = []
+    if parts:
+        both = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+        rows = db.session.execute(sa.select(both).where(sa.or_(both.c.kind == "user", both.c.pos <= limit))
+                                  .order_by(both.c.kind.desc(), both.c.pos)).all()
+    out = {"users": [r for r in rows if r.kind == "user"]}
+    if handover:
+        cities = [r for r in rows if r.kind == "city"]
+        large = not query and len(cities) > HANDOVER_SELECT_LIMIT
+        out["handover"] = {"cities": [] if large else cities, "search": bool(query) or large, "query": query or "",
+                           "truncated": bool(query) and len(cities) == 50}
+    return out
 
 
 def handover_choices(city_id, query: str | None = None) -> dict:

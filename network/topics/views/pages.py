@@ -50,15 +50,17 @@ def _arg_page(name: str) -> int:
     return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
-def render_detail(topic, status=200, error=None, **forms):
+def render_detail(topic, status=200, error=None, loaded=None, **forms):
     """The topic page; action forms that failed come back with their errors and input. Participants and history
-    are paged (?beteiligte=, ?verlauf=); the handover's city choices are read only for the lead city's leads."""
+    are paged (?beteiligte=, ?verlauf=); the handover's city choices are read only for the lead city's leads.
+    `loaded`: what services.topic_page() read with the topic (claims, own participation, panel columns)."""
     overview = services.topic_overview(topic, _arg_page("beteiligte"), _arg_page("verlauf"),
-                                       per_page=services.TOPIC_SECTION_SIZE)
+                                       per_page=services.TOPIC_SECTION_SIZE,
+                                       claims=loaded["claims"] if loaded else None)
     city_id = getattr(current_user, "municipality_id", None)
     own_claim = next((c for c in [overview["lead"], overview["pending_lead"]] + overview["coleads"]
                       + overview["pending_coleads"] if c is not None and c.municipality_id == city_id), None)
-    participation = services.own_participation(topic, city_id)
+    participation = loaded["participation"] if loaded else services.own_participation(topic, city_id)
     part_form = forms.get("part_form")
     if part_form is None:
         part_form = ParticipationForm(prefix="part", formdata=None,
@@ -68,12 +70,14 @@ def render_detail(topic, status=200, error=None, **forms):
     handover_form = forms.get("handover_form") or HandoverForm(prefix="handover", formdata=None)
     may_hand_over = (city_id is not None and can(current_user, "topic.claim") and topic.status == "active"
                      and own_claim is not None and own_claim is overview["lead"] and overview["handover"] is None)
-    handover = None
-    if city_id and can(current_user, "topic.participate"):
-        part_form.contact_id.choices = [("", _("keine Angabe"))] + [
-            (str(u.id), u.name) for u in services.city_users(city_id)]
+    may_participate = bool(city_id) and can(current_user, "topic.participate")
+    # the contact person's and the handover's choices in one statement
+    choices = services.page_choices(city_id, users=may_participate, handover=may_hand_over,
+                                    query=request.args.get("uebergabe_suche", "").strip()[:80] or None)
+    if may_participate:
+        part_form.contact_id.choices = [("", _("keine Angabe"))] + [(str(u.id), u.name) for u in choices["users"]]
+    handover = choices.get("handover")
     if may_hand_over:
-        handover = services.handover_choices(city_id, request.args.get("uebergabe_suche", "").strip()[:80] or None)
         handover_form.target.choices = [("", _("Bitte wählen"))] + [(str(c.id), c.name) for c in handover["cities"]]
     decision_forms = forms.get("decision_forms") or {}
     for claim in ([overview["pending_lead"]] if overview["pending_lead"] else []) + overview["pending_coleads"]:
@@ -83,13 +87,17 @@ def render_detail(topic, status=200, error=None, **forms):
     may_decide_colead = can(current_user, "topic.decide_claim") or (
         overview["lead"] is not None and overview["lead"].municipality_id == city_id
         and can(current_user, "topic.decide_colead"))
+    # what the panels of other domains need and the page has read: the leading cities, the panel columns' values
+    known = dict(loaded["values"]) if loaded else {}
+    known["lead_city_ids"] = [c.municipality_id for c in ([overview["lead"]] if overview["lead"] else [])
+                              + overview["coleads"]]
     return render_template(
         "topics/detail.html", topic=topic, o=overview, own_claim=own_claim, participation=participation,
         claim_form=forms.get("claim_form") or ClaimForm(prefix="claim", formdata=None),
         withdraw_form=forms.get("withdraw_form") or WithdrawForm(prefix="withdraw", formdata=None),
         handover_form=handover_form, part_form=part_form, decision_forms=decision_forms,
         answer_form=answer_form, may_decide_colead=may_decide_colead, may_hand_over=may_hand_over,
-        handover_choice=handover,
+        handover_choice=handover, known=known,
         handover_for_us=offer is not None and offer.municipality_id == city_id and city_id is not None,
         error=error), status
 
@@ -97,6 +105,9 @@ def render_detail(topic, status=200, error=None, **forms):
 @bp.route("/<slug>")
 @login_required
 def detail(slug):
-    """A topic: description, lead and contact, co-leads, participants, history."""
-    topic = services.get_topic_or_404(current_user, slug)
-    return render_detail(topic)
+    """A topic: description, lead and contact, co-leads, participants, history. The topic, its claims, the own
+    participation and the panels' columns come in one statement (issue #17)."""
+    from network.core.hooks import panel_columns
+    from network.topics.models import Topic
+    topic, loaded = services.topic_page(current_user, slug, panel_columns("topic", current_user, Topic.id))
+    return render_detail(topic, loaded=loaded)
