@@ -21,12 +21,14 @@ def member_body_clause(user, column=None):
     column = Body.id if column is None else column
     if not getattr(user, "is_authenticated", False):
         return sa.false()
-    clauses = [column.in_(sa.select(BodyPerson.body_id).where(BodyPerson.user_id == user.id))]
+    # one IN over the union, not an OR of three INs: PostgreSQL can then drive from the few body ids (an index on
+    # the column) instead of filtering every meeting (11 of 14 ms of the dashboard's meetings at Germany scale)
+    sources = [sa.select(BodyPerson.body_id).where(BodyPerson.user_id == user.id)]
     if user.municipality_id:
-        clauses.append(column.in_(sa.select(BodyCity.body_id).where(BodyCity.municipality_id == user.municipality_id)))
+        sources.append(sa.select(BodyCity.body_id).where(BodyCity.municipality_id == user.municipality_id))
     if user.coordinated_networks:
-        clauses.append(column.in_(sa.select(Body.id).where(coordinated_clause(user, Body.network_id))))
-    return sa.or_(*clauses)
+        sources.append(sa.select(Body.id).where(coordinated_clause(user, Body.network_id)))
+    return column.in_(sa.union(*sources) if len(sources) > 1 else sources[0])
 
 
 def is_member(user, body: Body) -> bool:
