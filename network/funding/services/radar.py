@@ -53,15 +53,13 @@ def get_call_or_404(user, call_id) -> FundingCall:
     return call
 
 
-def _next_due(today: date):
-    return (sa.select(sa.func.min(FundingDeadline.due_on))
-            .where(FundingDeadline.call_id == FundingCall.id, FundingDeadline.due_on >= today)
-            .correlate(FundingCall).scalar_subquery())
-
-
-def _has_deadline():
-    return sa.exists(sa.select(FundingDeadline.id).where(FundingDeadline.call_id == FundingCall.id)
-                     .correlate(FundingCall))
+def _deadlines(today: date):
+    """Per call with deadlines: the next one from today (None when all are past) and the last one. One GROUP BY over
+    the deadlines, joined to the calls: a correlated look-up per call cost 10 of 12 ms at 5,000 calls."""
+    return (sa.select(FundingDeadline.call_id.label("call_id"),
+                      sa.func.min(sa.case((FundingDeadline.due_on >= today, FundingDeadline.due_on))).label("next_due"),
+                      sa.func.max(FundingDeadline.due_on).label("last_due"))
+            .group_by(FundingDeadline.call_id).subquery("deadlines"))
 
 
 def _resolve(model, value):
@@ -80,9 +78,11 @@ def calls_query(*, status: str | None = None, funder: str | None = None, field=N
     """select() of calls filtered by status (open, announced, closed, current = open or announced, all),
     funder, field of action and topic, ordered by the nearest deadline (calls without one last)."""
     today = berlin_today(now)
-    next_due = _next_due(today)
-    stmt = sa.select(FundingCall)
-    not_closed = sa.or_(next_due.is_not(None), ~_has_deadline())
+    deadlines = _deadlines(today)
+    next_due = deadlines.c.next_due
+    stmt = sa.select(FundingCall).outerjoin(deadlines, deadlines.c.call_id == FundingCall.id)
+    # open: a deadline ahead, or no deadline at all (no row in the join)
+    not_closed = sa.or_(next_due.is_not(None), deadlines.c.call_id.is_(None))
     announced = sa.and_(FundingCall.opens_on.is_not(None), FundingCall.opens_on > today)
     if status in (None, "", "current"):
         stmt = stmt.where(not_closed)
@@ -99,9 +99,7 @@ def calls_query(*, status: str | None = None, funder: str | None = None, field=N
     if topic is not None:
         stmt = stmt.where(FundingCall.id.in_(sa.select(call_topic.c.call_id).where(call_topic.c.topic_id == topic.id)))
     if status == "closed":
-        last_due = (sa.select(sa.func.max(FundingDeadline.due_on)).where(FundingDeadline.call_id == FundingCall.id)
-                    .correlate(FundingCall).scalar_subquery())
-        return stmt.order_by(last_due.desc(), FundingCall.title, FundingCall.id)
+        return stmt.order_by(deadlines.c.last_due.desc(), FundingCall.title, FundingCall.id)
     return stmt.order_by(sa.case((next_due.is_(None), 1), else_=0), next_due, FundingCall.title, FundingCall.id)
 
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from network.core.permissions import require
 from network.extensions import db
 from network.municipalities.models import Municipality
+from network.networks.models import NetworkMembership
 from network.topics.models import FieldOfAction, LeadClaim, Participation, Topic
 from network.topics.services._common import _full_member_clause, _network
 from network.topics.services.reading import fields_of_action
@@ -74,8 +75,13 @@ def matrix(user, field_slug: str | None = None, city_query: str | None = None, p
     fields, selected, rows = _matrix_topics(network, field_slug, led.label("led"))
     topics = [topic for topic, _led in rows]
     without_lead = sum(1 for _topic, is_led in rows if not is_led)
-    city_stmt = sa.select(Municipality, sa.func.count().over().label("total")).where(
-        _full_member_clause(network.id))
+    # the members first (a few hundred rows from the membership index), then their names: PostgreSQL otherwise walks
+    # all 10,800 cities in name order and probes each for a membership (14 of 15 ms at Germany scale)
+    members = (sa.select(NetworkMembership.municipality_id.label("id"))
+               .where(NetworkMembership.network_id == network.id, NetworkMembership.status == "member")
+               .cte("members").prefix_with("MATERIALIZED"))
+    city_stmt = sa.select(Municipality, sa.func.count().over().label("total")).join(
+        members, members.c.id == Municipality.id)
     if city_query:
         city_stmt = city_stmt.where(Municipality.name.icontains(city_query, autoescape=True))
     page_rows = db.session.execute(
