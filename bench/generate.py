@@ -255,6 +255,7 @@ def make_app(url: str, **config):
         sys.path.insert(0, ROOT)
     from network import create_app
     return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAIL_BACKEND": "locmem",
+                       "MIGRATIONS_IN_PROCESS": True,  # migrate() below runs Alembic in this process
                        "RATELIMIT_ENABLED": False, "SERVER_NAME": "bench.local", **config})
 
 

@@ -36,13 +36,12 @@ def send_mail_command():
     click.echo(f"gesendet: {stats['sent']}, erneut versuchen: {stats['retry']}, fehlgeschlagen: {stats['failed']}")
 
 
-def _allow_relative_downgrade() -> None:
-    """`flask db downgrade -1` (Alembic's relative revisions): click would take "-1" for an unknown option."""
+def allow_relative_downgrade() -> None:
+    """`flask db downgrade -1` (Alembic's relative revisions): click would take "-1" for an unknown option. Called
+    where Flask-Migrate is set up (network.create_app), so that a web worker never imports it."""
     from flask_migrate.cli import downgrade
     downgrade.context_settings = {**(downgrade.context_settings or {}), "ignore_unknown_options": True}
 
-
-_allow_relative_downgrade()
 
 
 @network_cli.command("backup")
