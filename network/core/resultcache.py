@@ -36,13 +36,18 @@ class CacheGeneration(db.Model):
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
 
+#: the kinds of cached data; each has its row from the migration (cache0000001) or from create_all (below)
+KINDS = ("practices",)
+
+sa.event.listen(CacheGeneration.__table__, "after_create", sa.DDL(
+    "INSERT INTO cache_generation (name, value) VALUES " + ", ".join(f"('{kind}', 0)" for kind in KINDS)))
+
+
 def bump(name: str) -> None:
-    """The data of kind `name` changed in this transaction: results cached before no longer count once it commits."""
-    done = db.session.execute(sa.update(CacheGeneration).where(CacheGeneration.name == name)
-                              .values(value=CacheGeneration.value + 1))
-    if not done.rowcount:
-        db.session.add(CacheGeneration(name=name, value=1))
-        db.session.flush()
+    """The data of kind `name` changed in this transaction: results cached before no longer count once it commits.
+    An UPDATE of the kind's one row (concurrent writers wait for each other's commit there, never fail)."""
+    db.session.execute(sa.update(CacheGeneration).where(CacheGeneration.name == name)
+                       .values(value=CacheGeneration.value + 1))
 
 
 class ResultCache:
@@ -61,7 +66,8 @@ class ResultCache:
         """This kind's generation now (one statement), None when the cache is off."""
         if self.seconds() <= 0:
             return None
-        return db.session.scalar(sa.select(CacheGeneration.value).where(CacheGeneration.name == self.name)) or 0
+        # no row (a database made without it): nothing could tell when an entry ends, so nothing is cached
+        return db.session.scalar(sa.select(CacheGeneration.value).where(CacheGeneration.name == self.name))
 
     def get(self, key, generation: int | None):
         if generation is None:
