@@ -135,7 +135,7 @@ CITY_PAGE_SIZE = 50
 def city_page(query: str = "", state: str = "", district: str = "", page: int = 1,
               per_page: int = CITY_PAGE_SIZE) -> dict:
     """One page of the installation's member cities by name, filtered by part of the name, the Bundesland and
-    part of the Landkreis, with the total (count(*) over() rides along: one statement; one more past the end)."""
+    part of the Landkreis, with the total (a count rides along: one statement; one more past the end)."""
     page = max(1, page)
     stmt = sa.select(Municipality).where(Municipality.status == "member")
     if query:
@@ -144,7 +144,10 @@ def city_page(query: str = "", state: str = "", district: str = "", page: int = 
         stmt = stmt.where(Municipality.state == state)
     if district:
         stmt = stmt.where(Municipality.district.icontains(district, autoescape=True))
-    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
+    # the total as an uncorrelated subquery (counted once from the index), not count(*) over(): the window made both
+    # databases read and sort all 10,800 rows with every column before the 50 of the page (15 of 17 ms on SQLite)
+    total = sa.select(sa.func.count()).select_from(stmt.with_only_columns(Municipality.id).subquery())
+    rows = db.session.execute(stmt.add_columns(total.scalar_subquery().label("total"))
                               .order_by(Municipality.name, Municipality.id)
                               .limit(per_page).offset((page - 1) * per_page)).all()
     if rows:
