@@ -6,7 +6,10 @@ import math
 
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import request
+
+from network.extensions import db
 
 #: items per page when the client does not say, and the most it may ask for
 PER_PAGE = 50
@@ -38,6 +41,22 @@ def page_args(default_per_page: int = PER_PAGE) -> tuple[int, int]:
     if errors:
         raise ValidationFailed(errors)
     return out["page"], out["per_page"]
+
+
+def page_with_total(stmt, page: int, per_page: int | None) -> tuple[list, int]:
+    """One page of `stmt` (a select of one entity, ordered) and the total of its rows in one statement (count(*) over()
+    rides along); past the end the total costs one more, an empty first page none. per_page None: every row."""
+    if per_page is None:
+        rows = db.session.execute(stmt).scalars().all()
+        return rows, len(rows)
+    page = max(1, page)
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return [r[0] for r in rows], rows[0].total
+    if page == 1:  # the first page is empty: there are none (no count needed)
+        return [], 0
+    return [], db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
 
 
 def page_number(name: str = "seite") -> int:

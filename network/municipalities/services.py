@@ -121,13 +121,6 @@ def set_membership(actor, city: Municipality, *, member: bool, reason: str) -> M
     return city
 
 
-def member_cities():
-    """All current member cities, by name."""
-    return db.session.execute(
-        sa.select(Municipality).where(Municipality.status == "member").order_by(Municipality.name)
-    ).scalars().all()
-
-
 #: cities per page of /kommunen/
 CITY_PAGE_SIZE = 50
 

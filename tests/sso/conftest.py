@@ -4,7 +4,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from network.accounts.models import User
+from network.core.models import AuditEvent
 from network.extensions import db
 from tests.idp import ACCOUNTS, CLIENT_ID, CLIENT_SECRET, OidcProvider, follow_provider
 
@@ -26,6 +29,19 @@ def allow_http(app):
     app.config["SSO_ALLOW_HTTP"] = True
     yield
     app.config["SSO_ALLOW_HTTP"] = False
+
+
+def user_by_email(email):
+    """The account as the database has it now (after the requests' commits)."""
+    db.session.expire_all()
+    return db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+
+
+def audit_actions(*names):
+    """The audit events of these actions, oldest first."""
+    db.session.expire_all()
+    return db.session.execute(sa.select(AuditEvent).where(AuditEvent.action.in_(names))
+                              .order_by(AuditEvent.id)).scalars().all()
 
 
 def provider_data(issuer, **overrides):

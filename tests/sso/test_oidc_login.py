@@ -4,26 +4,14 @@ import pytest
 import sqlalchemy as sa
 
 from network.accounts.models import User
-from network.core.models import AuditEvent
 from network.extensions import db
 from network.sso.models import SsoIdentity
 from tests import factories
 from tests.conftest import row_count
 from tests.idp import ACCOUNTS
-from tests.sso.conftest import provider_data
+from tests.sso.conftest import audit_actions, provider_data, user_by_email
 
 pytestmark = pytest.mark.slow
-
-
-def _user(email):
-    db.session.expire_all()
-    return db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
-
-
-def _actions(*names):
-    db.session.expire_all()
-    return db.session.execute(sa.select(AuditEvent).where(AuditEvent.action.in_(names))
-                              .order_by(AuditEvent.id)).scalars().all()
 
 
 def _logged_in(client):
@@ -33,28 +21,28 @@ def _logged_in(client):
 def test_first_login_creates_the_account_in_the_city_with_the_mapped_role(ettlingen_idp, city_a, sso_login):
     run = sso_login("anna.leitung@ettlingen.de")
     assert run.response.status_code == 302, run.response.get_data(as_text=True)[:800]
-    anna = _user("anna.leitung@ettlingen.de")
+    anna = user_by_email("anna.leitung@ettlingen.de")
     assert anna is not None and anna.municipality_id == city_a.id
     assert anna.role == "lead" and anna.name == "Anna Leitung" and anna.password_hash is None
     assert not anna.is_invited  # made by single sign-on: not a pending invitation
     assert _logged_in(run.client)
-    created = _actions("sso.user_created")
+    created = audit_actions("sso.user_created")
     assert len(created) == 1 and created[0].municipality_id == city_a.id
-    assert len(_actions("sso.login")) == 1
+    assert len(audit_actions("sso.login")) == 1
 
 
 def test_staff_by_default_and_the_second_login_updates_the_name(ettlingen_idp, idp, sso_login):
     first = sso_login("sami.mitarbeit@ettlingen.de")
     assert first.response.status_code == 302
-    sami = _user("sami.mitarbeit@ettlingen.de")
+    sami = user_by_email("sami.mitarbeit@ettlingen.de")
     assert sami.role == "staff" and sami.name == "Sami Mitarbeit"
     idp.set_accounts({**ACCOUNTS, "sami.mitarbeit@ettlingen.de": {"name": "Sami Umbenannt", "groups": []}})
     second = sso_login("sami.mitarbeit@ettlingen.de")
     assert second.response.status_code == 302
-    assert _user("sami.mitarbeit@ettlingen.de").name == "Sami Umbenannt"
+    assert user_by_email("sami.mitarbeit@ettlingen.de").name == "Sami Umbenannt"
     assert row_count(User) == 2  # the lead who registered the provider, and Sami once
     assert row_count(SsoIdentity) == 1
-    assert [e.details["fields"] for e in _actions("sso.user_updated")] == [["name"]]
+    assert [e.details["fields"] for e in audit_actions("sso.user_updated")] == [["name"]]
 
 
 def test_an_existing_account_of_the_city_is_linked_not_duplicated(ettlingen_idp, city_a, sso_login):
@@ -62,8 +50,8 @@ def test_an_existing_account_of_the_city_is_linked_not_duplicated(ettlingen_idp,
     db.session.commit()
     run = sso_login("sami.mitarbeit@ettlingen.de")
     assert run.response.status_code == 302
-    assert _user("sami.mitarbeit@ettlingen.de").name == "Sami Mitarbeit"
-    assert row_count(SsoIdentity) == 1 and not _actions("sso.user_created")
+    assert user_by_email("sami.mitarbeit@ettlingen.de").name == "Sami Mitarbeit"
+    assert row_count(SsoIdentity) == 1 and not audit_actions("sso.user_created")
 
 
 def test_the_provider_of_ettlingen_cannot_log_in_an_address_of_another_domain(ettlingen_idp, city_a, sso_login):
@@ -74,7 +62,7 @@ def test_the_provider_of_ettlingen_cannot_log_in_an_address_of_another_domain(et
     assert "Anmeldung abgelehnt" in html and "gilt nur für Adressen von ettlingen.de" in html
     assert row_count(User) == before and row_count(SsoIdentity) == 0
     assert not _logged_in(run.client)
-    refused = _actions("sso.refused")
+    refused = audit_actions("sso.refused")
     assert [(e.details["reason"], e.municipality_id) for e in refused] == [("foreign_domain", city_a.id)]
 
 
@@ -83,28 +71,28 @@ def test_an_account_of_another_city_is_not_taken_over(ettlingen_idp, city_b, sso
     db.session.commit()
     run = sso_login("anna.leitung@ettlingen.de")
     assert run.response.status_code == 403
-    assert _user("anna.leitung@ettlingen.de").municipality_id == city_b.id
-    assert [e.details["reason"] for e in _actions("sso.refused")] == ["account_elsewhere"]
+    assert user_by_email("anna.leitung@ettlingen.de").municipality_id == city_b.id
+    assert [e.details["reason"] for e in audit_actions("sso.refused")] == ["account_elsewhere"]
 
 
 def test_a_deactivated_account_stays_deactivated(ettlingen_idp, lead_a, sso_login):
     from network.accounts.services import set_active
     assert sso_login("sami.mitarbeit@ettlingen.de").response.status_code == 302
-    set_active(lead_a, _user("sami.mitarbeit@ettlingen.de"), False)
+    set_active(lead_a, user_by_email("sami.mitarbeit@ettlingen.de"), False)
     db.session.commit()
     run = sso_login("sami.mitarbeit@ettlingen.de")
     assert run.response.status_code == 403
     assert "deaktiviert" in run.response.get_data(as_text=True)
-    assert not _user("sami.mitarbeit@ettlingen.de").active and not _logged_in(run.client)
-    assert [e.details["reason"] for e in _actions("sso.refused")] == ["deactivated"]
+    assert not user_by_email("sami.mitarbeit@ettlingen.de").active and not _logged_in(run.client)
+    assert [e.details["reason"] for e in audit_actions("sso.refused")] == ["deactivated"]
 
 
 def test_a_wrong_state_is_refused(ettlingen_idp, sso_login):
     run = sso_login("sami.mitarbeit@ettlingen.de", tamper_callback=lambda q: {**q, "state": "falsch"})
     assert run.response.status_code == 400
     assert "keiner hier begonnenen Anmeldung" in run.response.get_data(as_text=True)
-    assert _user("sami.mitarbeit@ettlingen.de") is None
-    assert [e.details["reason"] for e in _actions("sso.refused")] == ["state"]
+    assert user_by_email("sami.mitarbeit@ettlingen.de") is None
+    assert [e.details["reason"] for e in audit_actions("sso.refused")] == ["state"]
 
 
 @pytest.mark.parametrize("tamper", [
@@ -115,8 +103,8 @@ def test_a_wrong_or_missing_nonce_is_refused(ettlingen_idp, sso_login, tamper):
     run = sso_login("sami.mitarbeit@ettlingen.de", tamper_auth=tamper)
     assert run.response.status_code == 400
     assert "(Nonce)" in run.response.get_data(as_text=True)
-    assert _user("sami.mitarbeit@ettlingen.de") is None and not _logged_in(run.client)
-    assert [e.details["reason"] for e in _actions("sso.refused")] == ["nonce"]
+    assert user_by_email("sami.mitarbeit@ettlingen.de") is None and not _logged_in(run.client)
+    assert [e.details["reason"] for e in audit_actions("sso.refused")] == ["nonce"]
 
 
 def test_the_authorization_request_carries_state_nonce_and_pkce(ettlingen_idp, app, idp):

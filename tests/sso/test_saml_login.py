@@ -16,23 +16,13 @@ from tests import factories
 from tests.conftest import row_count
 from tests.idp import ACCOUNTS
 from tests.idp.saml_idp import subject_of
+from tests.sso.conftest import audit_actions, user_by_email
 
 pytestmark = pytest.mark.slow
 
 
-def _user(email):
-    db.session.expire_all()
-    return db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
-
-
-def _actions(*names):
-    db.session.expire_all()
-    return db.session.execute(sa.select(AuditEvent).where(AuditEvent.action.in_(names))
-                              .order_by(AuditEvent.id)).scalars().all()
-
-
 def _reasons():
-    return [e.details["reason"] for e in _actions("sso.refused")]
+    return [e.details["reason"] for e in audit_actions("sso.refused")]
 
 
 def _logged_in(client):
@@ -49,30 +39,30 @@ def _refused(run, status=400, text="ungültig oder abgelaufen"):
 def test_first_login_creates_the_account_in_the_city_with_the_mapped_role(ettlingen_saml, city_a, saml_login):
     run = saml_login("anna.leitung@ettlingen.de")
     assert run.response.status_code == 302, run.response.get_data(as_text=True)[-1500:]
-    anna = _user("anna.leitung@ettlingen.de")
+    anna = user_by_email("anna.leitung@ettlingen.de")
     assert anna is not None and anna.municipality_id == city_a.id
     assert anna.role == "lead" and anna.name == "Anna Leitung" and anna.password_hash is None
     assert _logged_in(run.client)
     identity = db.session.execute(sa.select(SsoIdentity)).scalar_one()
     assert identity.user_id == anna.id and identity.subject == subject_of("anna.leitung@ettlingen.de")
-    created = _actions("sso.user_created")
+    created = audit_actions("sso.user_created")
     assert len(created) == 1 and created[0].municipality_id == city_a.id
-    assert len(_actions("sso.login")) == 1
+    assert len(audit_actions("sso.login")) == 1
     # the request and the assertion are remembered until they expire
     assert row_count(SamlAssertion) == 2
 
 
 def test_staff_by_default_and_the_second_login_updates_the_name(ettlingen_saml, saml_idp, saml_login):
     assert saml_login("sami.mitarbeit@ettlingen.de").response.status_code == 302
-    sami = _user("sami.mitarbeit@ettlingen.de")
+    sami = user_by_email("sami.mitarbeit@ettlingen.de")
     assert sami.role == "staff" and sami.name == "Sami Mitarbeit"
     saml_idp.accounts = {**ACCOUNTS, "sami.mitarbeit@ettlingen.de": {"name": "Sami Umbenannt",
                                                                      "groups": ["staedtenetz-leitung"]}}
     assert saml_login("sami.mitarbeit@ettlingen.de").response.status_code == 302
-    again = _user("sami.mitarbeit@ettlingen.de")
+    again = user_by_email("sami.mitarbeit@ettlingen.de")
     assert again.id == sami.id and again.name == "Sami Umbenannt" and again.role == "staff"
     assert row_count(SsoIdentity) == 1
-    assert [e.details["fields"] for e in _actions("sso.user_updated")] == [["name"]]
+    assert [e.details["fields"] for e in audit_actions("sso.user_updated")] == [["name"]]
 
 
 def test_the_idp_of_ettlingen_cannot_log_in_an_address_of_another_domain(ettlingen_saml, city_a, saml_login):
@@ -80,18 +70,18 @@ def test_the_idp_of_ettlingen_cannot_log_in_an_address_of_another_domain(ettling
     run = saml_login("anna.leitung@ettlingen.de", login="hans.fremd@bruchsal.de")
     _refused(run, 403, "gilt nur für Adressen von ettlingen.de")
     assert row_count(User) == before and row_count(SsoIdentity) == 0 and row_count(SamlAssertion) == 0
-    assert [(e.details["reason"], e.municipality_id) for e in _actions("sso.refused")] == [
+    assert [(e.details["reason"], e.municipality_id) for e in audit_actions("sso.refused")] == [
         ("foreign_domain", city_a.id)]
 
 
 def test_a_deactivated_account_stays_deactivated(ettlingen_saml, lead_a, saml_login):
     from network.accounts.services import set_active
     assert saml_login("sami.mitarbeit@ettlingen.de").response.status_code == 302
-    set_active(lead_a, _user("sami.mitarbeit@ettlingen.de"), False)
+    set_active(lead_a, user_by_email("sami.mitarbeit@ettlingen.de"), False)
     db.session.commit()
     run = saml_login("sami.mitarbeit@ettlingen.de")
     _refused(run, 403, "deaktiviert")
-    assert not _user("sami.mitarbeit@ettlingen.de").active
+    assert not user_by_email("sami.mitarbeit@ettlingen.de").active
     assert _reasons() == ["deactivated"]
 
 
@@ -126,7 +116,7 @@ def test_a_bad_answer_is_refused_in_german_and_nothing_is_written(ettlingen_saml
     run = saml_login("sami.mitarbeit@ettlingen.de", tamper=tamper)
     _refused(run, 400, "Bitte starten Sie die Anmeldung erneut")
     assert row_count(User) == users and row_count(SsoIdentity) == 0 and row_count(SamlAssertion) == 0
-    assert _reasons() == [reason], [e.details["detail"] for e in _actions("sso.refused")]
+    assert _reasons() == [reason], [e.details["detail"] for e in audit_actions("sso.refused")]
 
 
 def test_an_expired_answer_is_refused(ettlingen_saml, saml_idp, saml_login, monkeypatch):
@@ -140,8 +130,8 @@ def test_an_expired_answer_is_refused(ettlingen_saml, saml_idp, saml_login, monk
         return form
     run = saml_login("sami.mitarbeit@ettlingen.de", tamper=late)
     _refused(run, 400, "Bitte starten Sie die Anmeldung erneut")
-    assert _user("sami.mitarbeit@ettlingen.de") is None and row_count(SamlAssertion) == 0
-    assert _reasons() == ["expired"], [e.details["detail"] for e in _actions("sso.refused")]
+    assert user_by_email("sami.mitarbeit@ettlingen.de") is None and row_count(SamlAssertion) == 0
+    assert _reasons() == ["expired"], [e.details["detail"] for e in audit_actions("sso.refused")]
 
 
 def test_a_replayed_answer_is_refused(ettlingen_saml, app, saml_login):
@@ -153,7 +143,7 @@ def test_a_replayed_answer_is_refused(ettlingen_saml, app, saml_login):
         html = again.get_data(as_text=True)
         assert again.status_code == 400 and "bereits verwendet" in html
     assert _reasons() == ["replay", "replay"]
-    assert len(_actions("sso.login")) == 1 and row_count(SamlAssertion) == 2
+    assert len(audit_actions("sso.login")) == 1 and row_count(SamlAssertion) == 2
 
 
 def test_logout_ends_our_session_and_the_idps(ettlingen_saml, saml_idp, saml_login):

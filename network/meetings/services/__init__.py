@@ -16,10 +16,10 @@ from network.meetings.services.citypick import (CITY_SUGGESTIONS, SELECT_LIMIT, 
                                                 resolve_body_city, resolve_cities, resolve_city, search_body_cities)
 from network.meetings.services.citypick import suggestions as city_suggestions
 from network.meetings.services.invitations import rsvp_people
-from network.meetings.services.membership import (BODY_MEMBERS_PAGE, active_topics, all_people, body_cities,
+from network.meetings.services.membership import (BODY_MEMBERS_PAGE, active_topics, body_cities,
                                                   body_members, body_persons, follow_body,
                                                   get_body_or_404, get_meeting_or_404, is_member, may_organise,
-                                                  member_body_clause, member_cities, organisable_bodies, recipients,
+                                                  member_body_clause, organisable_bodies, recipients,
                                                   require_organiser, topic_lead_city_id, visible_bodies)
 from network.meetings.services.minutes import (add_action_item, add_decision, get_action_or_404, may_write_minutes,
                                                meeting_records, minutes_visible, open_actions_of_city, save_minutes,
@@ -39,8 +39,8 @@ __all__ = [
     "PEOPLE_SUGGESTIONS", "person_line", "persons_text", "resolve_members", "resolve_persons", "search_people",
     "MAX_TEXT", "MAX_MINUTES", "LINK_RE", "MAX_ID", "external_url", "local_url", "meeting_url", "this_network", "rsvp_people",
     "member_body_clause", "is_member", "topic_lead_city_id", "may_organise", "require_organiser", "visible_bodies",
-    "organisable_bodies", "get_body_or_404", "get_meeting_or_404", "body_cities", "body_persons", "member_cities",
-    "all_people", "active_topics", "recipients", "follow_body", "add_lead_city", "create_body", "update_body", "last_hosts",
+    "organisable_bodies", "get_body_or_404", "get_meeting_or_404", "body_cities", "body_persons",
+    "active_topics", "recipients", "follow_body", "add_lead_city", "create_body", "update_body", "last_hosts",
     "suggestions", "default_title", "local_datetime", "parse_iso", "create_meeting", "update_meeting",
     "cancel_meeting", "upcoming_meetings", "running_polls", "dashboard_meetings", "body_history", "decisions_by_meeting", "slots",
     "add_slot", "add_slots", "MAX_SLOTS", "MAX_REPEAT_WEEKS", "delete_slot", "get_slot_or_404", "cast_votes",

@@ -5,6 +5,7 @@ from flask import abort
 from werkzeug.exceptions import Forbidden
 
 from network.accounts.models import User
+from network.core.pagination import page_with_total
 from network.core.permissions import can, require
 from network.extensions import db
 from network.meetings.models import Body, BodyCity, BodyPerson, Meeting
@@ -143,18 +144,9 @@ BODY_MEMBERS_PAGE = 50
 
 
 def _page_of(stmt, page: int, per_page: int) -> dict:
-    """One page of `stmt` with the total of its rows in one statement (count(*) over()); past the end, the total
-    costs one more. {"rows", "page", "total", "per_page"} (the pager macro's `info`)."""
-    page = max(1, page)
-    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    if rows:
-        total = rows[0].total
-    elif page == 1:
-        total = 0
-    else:
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    return {"rows": [r[0] for r in rows], "page": page, "total": total, "per_page": per_page}
+    """One page of `stmt` as the pager macro's `info`: {"rows", "page", "total", "per_page"} (one statement)."""
+    rows, total = page_with_total(stmt, page, per_page)
+    return {"rows": rows, "page": max(1, page), "total": total, "per_page": per_page}
 
 
 def body_members(body_id, cities_page: int = 1, persons_page: int = 1, per_page: int = BODY_MEMBERS_PAGE) -> dict:
@@ -168,24 +160,11 @@ def body_members(body_id, cities_page: int = 1, persons_page: int = 1, per_page:
     return {"cities": cities, "persons": persons}
 
 
-def member_cities(network=None):
-    """The cities taking part in the network (members and guests) by name (choices in forms)."""
-    network = network or this_network()
-    return db.session.execute(sa.select(Municipality).where(active_member_clause(network.id, Municipality.id))
-                              .order_by(Municipality.name)).scalars().all()
-
-
 def people_clause(network):
     """SQL: active accounts that can be member persons of a body of the network (its cities' and coordinators)."""
     coordinators = sa.select(NetworkRole.user_id).where(NetworkRole.network_id == network.id)
     return sa.and_(User.active.is_(True), sa.or_(active_member_clause(network.id, User.municipality_id),
                                                  User.id.in_(coordinators)))
-
-
-def all_people(network=None):
-    """Active accounts that can be member persons (with their city): of the network's cities and coordination."""
-    network = network or this_network()
-    return db.session.execute(sa.select(User).where(people_clause(network)).order_by(User.name)).scalars().all()
 
 
 def active_topics(network=None):

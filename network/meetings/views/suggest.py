@@ -30,7 +30,7 @@ def person_search():
 @bp.route("/treffen/gremien/<int:body_id>/kommunen-suche")
 @login_required
 def body_city_search(body_id):
-    """A member of the body: at most 20 of its member cities whose name contains ?q= (the body page lists them
-    all to its members)."""
+    """A member of the body: at most 20 of its member cities whose name contains ?q= (the body page shows them to
+    its members, 50 a page)."""
     body = services.get_body_or_404(current_user, body_id)
     return _answer([{"value": name} for name in services.search_body_cities(body.id, request.args.get("q", ""))])

@@ -345,8 +345,7 @@ def _sample(user, parsed, filters: Filters, scope: dict, count_limit: int) -> tu
     who = ("anonymous",) if "anonymous" in roles else (getattr(user, "municipality_id", None),
                                                         "coordinator" in roles, current_network_slug())
     key = (who, tuple(parsed.clauses), parsed.nothing, filters.topic, filters.field, filters.city, filters.year,
-           tuple(scope["network_ids"] or ()) if scope["network_ids"] is not None else None, scope["include_drafts"],
-           count_limit)
+           None if scope["network_ids"] is None else tuple(scope["network_ids"]), scope["include_drafts"], count_limit)
     generation = SAMPLES.generation()
     found = SAMPLES.get(key, generation)
     if found is None:

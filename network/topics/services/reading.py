@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from network.accounts.models import User
+from network.core.pagination import page_with_total
 from network.core.permissions import can, require
 from network.extensions import db
 from network.municipalities.models import Municipality
@@ -139,22 +140,6 @@ def _confirmed_claims(network_id, topic_ids, kinds=("lead", "colead")):
 TOPIC_SECTION_SIZE = 20
 
 
-def _page_of(stmt, page: int, per_page: int | None):
-    """One page of `stmt` and the total of its rows in one statement (count(*) over()); past the end, the total
-    costs one more. per_page None: every row."""
-    if per_page is None:
-        rows = db.session.execute(stmt).scalars().all()
-        return rows, len(rows)
-    page = max(1, page)
-    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total"))
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    if rows:
-        return [r[0] for r in rows], rows[0].total
-    if page == 1:  # the first page is empty: there are none (no count needed)
-        return [], 0
-    return [], db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-
-
 def topic_overview(topic: Topic, participants_page: int = 1, history_page: int = 1,
                    per_page: int | None = None, claims: list | None = None) -> dict:
     """What the topic page shows: lead, co-leads, open requests, and the participants and the history with their
@@ -168,11 +153,11 @@ def topic_overview(topic: Topic, participants_page: int = 1, history_page: int =
         .options(sa.orm.joinedload(LeadClaim.requested_by), sa.orm.joinedload(LeadClaim.from_municipality))
         .order_by(LeadClaim.created_at, LeadClaim.id)
     ).scalars().all()
-    participations, participants_total = _page_of(
+    participations, participants_total = page_with_total(
         sa.select(Participation).join(Municipality, Municipality.id == Participation.municipality_id)
         .where(Participation.topic_id == topic.id, _member_clause(topic.network_id))
         .order_by(Municipality.name, Participation.id), participants_page, per_page)
-    history, history_total = _page_of(
+    history, history_total = page_with_total(
         sa.select(LeadEvent).where(LeadEvent.topic_id == topic.id)
         .order_by(LeadEvent.created_at.desc(), LeadEvent.id.desc()), history_page, per_page)
     lead = next((c for c in claims if c.kind == "lead" and c.status == "confirmed"), None)
