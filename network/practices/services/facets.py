@@ -28,8 +28,7 @@ def _facet_parts(m, lit, count) -> list:
     """The topic, field and city facets over the rows of `m`, each driven by those rows (a look-up per row by
     primary key), not by a scan of the whole table: SQLite keeps a LEFT JOIN's order (with an inner join it scanned
     every city of the installation to group by its index; the empty group the outer join adds is dropped by the
-    caller); PostgreSQL hashed all of practice_topic and all cities for a thousand rows, a LATERAL subquery makes it
-    look them up."""
+    caller); PostgreSQL hashed all of practice_topic and all cities for a thousand rows (see below)."""
     if db.session.get_bind().dialect.name == "sqlite":
         return [
             sa.select(lit("topic"), Topic.slug, Topic.name, count).select_from(
@@ -42,15 +41,21 @@ def _facet_parts(m, lit, count) -> list:
                 m.outerjoin(Municipality, Municipality.id == m.c.municipality_id)).group_by(Municipality.slug,
                                                                                            Municipality.name),
         ]
-    # OFFSET 0 / LIMIT 1 keep PostgreSQL from pulling the subqueries up into the hash joins it chose before
-    topic = (sa.select(Topic.slug, Topic.name).join(practice_topic, practice_topic.c.topic_id == Topic.id)
-             .where(practice_topic.c.practice_id == m.c.id).offset(0).lateral("t"))
-    field = (sa.select(FieldOfAction.slug, FieldOfAction.name).where(FieldOfAction.id == m.c.field_id)
-             .limit(1).lateral("f"))
-    city = (sa.select(Municipality.slug, Municipality.name).where(Municipality.id == m.c.municipality_id)
-            .limit(1).lateral("c"))
-    return [sa.select(lit(kind), sub.c.slug, sub.c.name, count).select_from(m.join(sub, sa.true()))
-            .group_by(sub.c.slug, sub.c.name) for kind, sub in (("topic", topic), ("field", field), ("city", city))]
+    # PostgreSQL: each facet counts per id first (the topics through a LATERAL look-up per row, OFFSET 0 keeps it
+    # from hashing all of practice_topic), then reads the names of the groups only, not of every row (a thousand
+    # rows fall into a few hundred cities, a dozen fields)
+    topic_ids = (sa.select(practice_topic.c.topic_id).where(practice_topic.c.practice_id == m.c.id)
+                 .offset(0).lateral("t"))
+    groups = {
+        "topic": sa.select(topic_ids.c.topic_id.label("key"), count.label("n")).select_from(
+            m.join(topic_ids, sa.true())).group_by(topic_ids.c.topic_id).subquery("gt"),
+        "field": sa.select(m.c.field_id.label("key"), count.label("n")).group_by(m.c.field_id).subquery("gf"),
+        "city": sa.select(m.c.municipality_id.label("key"), count.label("n")).group_by(m.c.municipality_id)
+        .subquery("gc"),
+    }
+    return [sa.select(lit(kind), model.slug, model.name, groups[kind].c.n)
+            .join_from(groups[kind], model, model.id == groups[kind].c.key)
+            for kind, model in (("topic", Topic), ("field", FieldOfAction), ("city", Municipality))]
 
 
 def _count_and_facets(matching, parsed=None, window=None, facets=True) -> tuple[int, dict, list | None]:
@@ -77,15 +82,15 @@ def _count_and_facets(matching, parsed=None, window=None, facets=True) -> tuple[
                 .order_by(score.desc(), m.c.sortkey.desc(), m.c.id.desc())
                 .limit(window["limit"]).offset(window["offset"]).subquery())
         parts.append(sa.select(lit("hit"), sa.cast(page.c.score, text), sa.cast(page.c.sortkey, text), page.c.id))
-    total, counted, hits = 0, {"topic": [], "field": [], "city": [], "year": []}, []
+    total, counted, hits = 0, {"topic": {}, "field": {}, "city": {}, "year": {}}, []
     for kind, key, name, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
         if kind == "total":
             total = n
         elif kind == "hit":
             hits.append((int(float(key)), name or "", n))
-        elif key is not None:
-            counted[kind].append((key, name, n))
-    facets = counted
+        elif key is not None:  # one value per slug and name (PostgreSQL counts per id: networks share slugs)
+            counted[kind][key, name] = counted[kind].get((key, name), 0) + n
+    facets = {kind: [(key, name, n) for (key, name), n in values.items()] for kind, values in counted.items()}
     for kind in ("topic", "field", "city"):
         facets[kind].sort(key=lambda row: (-row[2], row[1]))
     facets["year"] = sorted(((int(float(k)), str(int(float(k))), n) for k, _n, n in facets["year"]),
