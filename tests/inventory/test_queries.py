@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from network.extensions import db
 from network.inventory.models import Project
+from network.inventory.services.queries import CITY_PAGE_SIZE
 from tests.topics.conftest import make_topic
 
 
@@ -42,11 +43,11 @@ def test_same_query_count_for_10_and_1000(client, login_as, lead_b, city_a, fiel
     html = resp.get_data(as_text=True)
     if url == "/vorhaben/ettlingen/roadmap":
         assert "Vorhaben 997" in html
-    elif url == "/vorhaben/ettlingen/":  # 50 a page
+    elif url == "/vorhaben/ettlingen/":  # CITY_PAGE_SIZE (25) a page
         import re
         shown = int(re.search(r"(\d+) Vorhaben werden angezeigt\.", html).group(1))
-        assert shown > 500 and html.count('data-label="Priorität"') == 50
-        assert "Diese Seite: 1–50." in html and 'rel="next"' in html
+        assert shown > 500 and html.count('data-label="Priorität"') == CITY_PAGE_SIZE
+        assert f"Diese Seite: 1–{CITY_PAGE_SIZE}." in html and 'rel="next"' in html
     if len(small) != len(large):
         import difflib
         print("\n".join(difflib.unified_diff([q[:160] for q in small], [q[:160] for q in large], lineterm="")))
@@ -73,11 +74,12 @@ def test_city_inventory_pages_of_50(client, login_as, lead_a, city_a, fields, co
         first = client.get("/vorhaben/ettlingen/").get_data(as_text=True)
     print(f"city inventory statements: 3 projects {len(small)}, 60 projects {len(large)}")
     assert len(small) == len(large) <= 10
-    assert "60 Vorhaben werden angezeigt." in first and "Diese Seite: 1–50." in first
-    assert len(titles(first)) == 50 and 'rel="next" href="/vorhaben/ettlingen/?seite=2"' in first
+    size = CITY_PAGE_SIZE  # 25: a page shows what a person reads (issue #17)
+    assert "60 Vorhaben werden angezeigt." in first and f"Diese Seite: 1–{size}." in first
+    assert len(titles(first)) == size and 'rel="next" href="/vorhaben/ettlingen/?seite=2"' in first
     second = client.get("/vorhaben/ettlingen/?seite=2").get_data(as_text=True)
-    assert len(titles(second)) == 10 and not set(titles(first)) & set(titles(second))
-    assert "Diese Seite: 51–60." in second and 'rel="prev"' in second
+    assert len(titles(second)) == min(size, 60 - size) and not set(titles(first)) & set(titles(second))
+    assert f"Diese Seite: {size + 1}–{min(2 * size, 60)}." in second and 'rel="prev"' in second
     filtered = client.get("/vorhaben/ettlingen/?prioritaet=high").get_data(as_text=True)
     assert "20 Vorhaben werden angezeigt." in filtered and 'rel="next"' not in filtered
     assert client.get("/vorhaben/ettlingen/?seite=abc").status_code == 200

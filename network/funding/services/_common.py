@@ -16,7 +16,10 @@ MAX_TEXT = 5000
 #: the documented range of every amount (calls, applications, shares): 0 to 999.999.999.999,99 € fits
 #: Numeric(14, 2); the rate is 0 to 100 (parsing.parse_rate)
 MAX_AMOUNT = Decimal("999999999999.99")
+#: calls per page of the API's radar (its documented page)
 PAGE_SIZE = 50
+#: calls per page of the radar page (a page shows what a person reads, issue #17: 50 rows rendered 58 KB)
+RADAR_PAGE_SIZE = 25
 #: application states in which deadlines still matter (reminders, calendar)
 ACTIVE_APPLICATION = ("idea", "preparing")
 #: member rows that see an application's inside (a declined city no longer does)

@@ -127,7 +127,7 @@ STATUS_FILTERS = ("current", "open", "announced", "closed", "all")
 
 
 def radar(user, *, status="current", funder=None, field=None, topic=None, page: int = 1,
-          now: datetime | None = None) -> dict:
+          now: datetime | None = None, per_page: int = PAGE_SIZE) -> dict:
     """One page of the radar with who is interested and the own city's applications, in fixed queries."""
     require(user, "funding.view")
     status = status if status in STATUS_FILTERS else "current"
@@ -138,9 +138,9 @@ def radar(user, *, status="current", funder=None, field=None, topic=None, page: 
     page = max(1, min(int(page or 1), 10_000))
     # the deadlines joined (a handful per call): one statement less than their selectin
     calls = db.session.execute(stmt.options(sa.orm.joinedload(FundingCall.deadlines))
-                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).unique().scalars().all()
-    has_next = len(calls) > PAGE_SIZE
-    calls = calls[:PAGE_SIZE]
+                               .offset((page - 1) * per_page).limit(per_page + 1)).unique().scalars().all()
+    has_next = len(calls) > per_page
+    calls = calls[:per_page]
     interests = interests_by_call([c.id for c in calls])
     own = own_applications_by_call(user, [c.id for c in calls])
     return {"calls": calls, "interests": interests, "own_applications": own, "has_next": has_next, "page": page,

@@ -23,7 +23,8 @@ def radar():
     except ValueError:
         page = 1
     data = services.radar(current_user, status=args.get("status", "current"), funder=args.get("foerdergeber"),
-                          field=args.get("handlungsfeld"), topic=args.get("thema"), page=page)
+                          field=args.get("handlungsfeld"), topic=args.get("thema"), page=page,
+                          per_page=services.RADAR_PAGE_SIZE)
     filter_args = {k: v for k, v in {"status": data["status"] if data["status"] != "current" else None,
                                      "foerdergeber": data["funder"],
                                      "handlungsfeld": data["field"].slug if data["field"] else None,
