@@ -6,8 +6,7 @@ One module per part (see each docstring); this package re-exports every public n
 """
 
 from network.funding.services._common import (MAX_DEADLINES, MAX_TEXT, MAX_AMOUNT, PAGE_SIZE, RADAR_PAGE_SIZE,
-                                              ACTIVE_APPLICATION,
-                                              SEEING, _bool)
+                                              ACTIVE_APPLICATION, SEEING, _bool)
 from network.funding.services.parsing import (parse_amount, parse_rate, parse_date)
 from network.funding.services.radar import (fields_of_action, active_topics, filter_choices, get_call_or_404, calls_query,
                                             STATUS_FILTERS, radar, interests_by_call, own_applications_by_call,
@@ -25,7 +24,8 @@ from network.funding.services.documents import (documents, get_document_or_404, 
 from network.funding.services.panels import (relevant_call_ids_stmt, upcoming_deadlines, open_calls_on_topic)
 
 __all__ = [
-    'MAX_DEADLINES', 'MAX_TEXT', 'MAX_AMOUNT', 'PAGE_SIZE', 'RADAR_PAGE_SIZE', 'ACTIVE_APPLICATION', 'SEEING', 'parse_amount',
+    'MAX_DEADLINES', 'MAX_TEXT', 'MAX_AMOUNT', 'PAGE_SIZE', 'RADAR_PAGE_SIZE', 'ACTIVE_APPLICATION', 'SEEING',
+    'parse_amount',
     'parse_rate', 'parse_date', 'fields_of_action', 'active_topics', 'filter_choices', 'get_call_or_404', 'calls_query',
     'STATUS_FILTERS', 'radar', 'interests_by_call', 'own_applications_by_call', 'matching_projects', 'own_interest',
     'CALL_KEYS', 'call_values', 'create_call', 'update_call', 'mark_checked', 'set_interest',

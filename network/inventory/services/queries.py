@@ -228,7 +228,8 @@ def group_by_field(projects) -> list[tuple[FieldOfAction, list[Project]]]:
     return [(fields[fid], items) for fid, items in groups.items()]
 
 
-#: projects per page of a city's inventory (a page shows what a person reads: a screen and a half of rows; the filters narrow)
+#: projects per page of a city's inventory (a page shows what a person reads, issue #17: a screen and a half of
+#: rows; the filters narrow)
 CITY_PAGE_SIZE = 25
 
 
