@@ -58,10 +58,10 @@ def _facet_parts(m, lit, count) -> list:
             for kind, model in (("topic", Topic), ("field", FieldOfAction), ("city", Municipality))]
 
 
-def _count_and_facets(matching, parsed=None, window=None, facets=True) -> tuple[int, dict, list | None]:
+def _count_and_facets(matching, parsed=None) -> tuple[int, dict, list | None]:
     """One statement: the number of rows of `matching` (all matches, or the pages' sample of the newest), the
-    counts per topic, field of action, city and year, and with `parsed` the ids of the page `window` of these rows
-    by relevance (_score, computed for these rows only), then newest first. `facets=False`: only the page."""
+    counts per topic, field of action, city and year, and with `parsed` the ids of all these rows by relevance
+    (_score, computed for these rows only), then newest first (a page is a slice of them)."""
     m = matching.cte("m").prefix_with("MATERIALIZED")
     text = sa.String()
 
@@ -69,7 +69,7 @@ def _count_and_facets(matching, parsed=None, window=None, facets=True) -> tuple[
         return sa.literal(value, text)
 
     count = sa.func.count()
-    parts = [] if not facets else [
+    parts = [
         sa.select(lit("total"), lit(""), lit(""), count).select_from(m),
         *_facet_parts(m, lit, count),
         sa.select(lit("year"), sa.cast(m.c.year, text), sa.cast(m.c.year, text), count).select_from(m)
@@ -77,13 +77,13 @@ def _count_and_facets(matching, parsed=None, window=None, facets=True) -> tuple[
     ]
     if parsed is not None:
         score = _score(PracticeSearch.terms, parsed)
-        page = (sa.select(m.c.id.label("id"), score.label("score"), m.c.sortkey.label("sortkey"))
-                .join(PracticeSearch, PracticeSearch.practice_id == m.c.id)
-                .order_by(score.desc(), m.c.sortkey.desc(), m.c.id.desc())
-                .limit(window["limit"]).offset(window["offset"]).subquery())
-        parts.append(sa.select(lit("hit"), sa.cast(page.c.score, text), sa.cast(page.c.sortkey, text), page.c.id))
+        # every row of the sample (a page is a slice); ordered by hits.sort below
+        scored = (sa.select(m.c.id.label("id"), score.label("score"), m.c.sortkey.label("sortkey"))
+                  .join(PracticeSearch, PracticeSearch.practice_id == m.c.id).subquery())
+        parts.append(sa.select(lit("hit"), sa.cast(scored.c.score, text), sa.cast(scored.c.sortkey, text),
+                               scored.c.id))
     total, counted, hits = 0, {"topic": {}, "field": {}, "city": {}, "year": {}}, []
-    for kind, key, name, n in db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all():
+    for kind, key, name, n in db.session.execute(sa.union_all(*parts)).all():
         if kind == "total":
             total = n
         elif kind == "hit":

@@ -367,8 +367,7 @@ def _sample(user, parsed, filters: Filters, scope: dict, count_limit: int) -> tu
         sample = (_matching(user, parsed, filters, walk=walk, **scope)
                   .order_by(_sortkey().desc(), Practice.id.desc()).limit(_inline(count_limit + 1)))
         # a query's ranking comes with the count: one evaluation of the match
-        found = _count_and_facets(sample, parsed if parsed.positive else None,
-                                  {"limit": count_limit + 1, "offset": 0})
+        found = _count_and_facets(sample, parsed if parsed.positive else None)
         SAMPLES.put(key, generation, found)
     total, facets, ranked = found
     return total, {kind: list(values) for kind, values in facets.items()}, ranked
